@@ -1,0 +1,67 @@
+//! Kasvu's importers and exporters, and the Oulu demo data.
+
+pub mod demo;
+pub mod orgunits_csv;
+
+use std::fmt;
+
+/// An import error that names the file, the row (spreadsheet numbering: the
+/// header is row 1) and the field. Imports are all-or-nothing, so one such
+/// error means nothing was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    pub row: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+    /// Catalogue id and arguments for the web, when the cause is a domain rule.
+    pub code: Option<&'static str>,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl ImportError {
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        ImportError {
+            file: file.to_owned(),
+            row: None,
+            field: None,
+            message: message.into(),
+            code: None,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn field(file: &str, row: usize, e: kasvu_core::FieldError) -> Self {
+        ImportError {
+            file: file.to_owned(),
+            row: Some(row),
+            field: Some(e.field),
+            message: e.problem.english,
+            code: Some(e.problem.code),
+            args: e.problem.args,
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        if let Some(c) = &self.field {
+            write!(f, ", field '{c}'")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Turns a store error from a bulk operation into an import error of `file`.
+pub fn import_error_from_store(file: &str, e: kasvu_store::StoreError) -> ImportError {
+    match e {
+        kasvu_store::StoreError::Row { row, error } => ImportError::field(file, row, error),
+        other => ImportError::file(file, other.to_string()),
+    }
+}

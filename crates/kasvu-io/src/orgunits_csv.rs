@@ -1,0 +1,205 @@
+//! The org-unit spreadsheet: `code,parent_code,level,kind,name_fi,name_sv,
+//! name_en,external_codes`, optionally followed by `sector,valid_from,valid_to`.
+//! Comma- or semicolon-separated (Finnish Excel saves with `;`), UTF-8 with or
+//! without a byte-order mark.
+
+use crate::ImportError;
+use kasvu_core::{ExternalCode, FieldError, Level, Names, OrgCode, Sector, UnitKind, ValidRange};
+use kasvu_store::OrgUnitSpec;
+use std::io::Read;
+
+pub const REQUIRED: &[&str] = &[
+    "code",
+    "parent_code",
+    "level",
+    "kind",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "external_codes",
+];
+pub const OPTIONAL: &[&str] = &["sector", "valid_from", "valid_to"];
+
+/// At most this many rows in one file; a city's tree has a few thousand.
+pub const MAX_ROWS: usize = 100_000;
+
+/// Reads and validates every row; the first bad one is reported.
+pub fn parse(mut input: impl Read, file: &str) -> Result<Vec<(usize, OrgUnitSpec)>, ImportError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| ImportError::file(file, format!("cannot read: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        ImportError::file(
+            file,
+            format!("not UTF-8 text (save the sheet as CSV UTF-8): {e}"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| ImportError::file(file, format!("cannot read the header row: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    for r in REQUIRED {
+        if col(r).is_none() {
+            return Err(ImportError {
+                row: Some(1),
+                field: Some((*r).to_owned()),
+                ..ImportError::file(
+                    file,
+                    format!(
+                        "the header row has no column '{r}' (expected {})",
+                        REQUIRED.join(",")
+                    ),
+                )
+            });
+        }
+    }
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+    {
+        return Err(ImportError {
+            row: Some(1),
+            field: Some(unknown.clone()),
+            ..ImportError::file(file, format!("unknown column '{unknown}'"))
+        });
+    }
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.map_err(|e| ImportError {
+            row: Some(row),
+            ..ImportError::file(file, format!("cannot read the row: {e}"))
+        })?;
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        if out.len() >= MAX_ROWS {
+            return Err(ImportError::file(
+                file,
+                format!("more than {MAX_ROWS} rows"),
+            ));
+        }
+        let get =
+            |name: &str| -> String { col(name).and_then(|c| rec.get(c)).unwrap_or("").to_owned() };
+        let spec = parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
+        out.push((row, spec));
+    }
+    if out.is_empty() {
+        return Err(ImportError::file(file, "the file has no data rows"));
+    }
+    Ok(out)
+}
+
+fn parse_row(get: &dyn Fn(&str) -> String) -> Result<OrgUnitSpec, FieldError> {
+    let f = |field: &'static str| move |p| FieldError::new(field, p);
+    let code = OrgCode::parse(&get("code")).map_err(f("code"))?;
+    let parent = match get("parent_code").as_str() {
+        "" => None,
+        p => Some(OrgCode::parse(p).map_err(f("parent_code"))?),
+    };
+    let level = Level::parse(&get("level")).map_err(f("level"))?;
+    let kind = match get("kind").as_str() {
+        "" => None,
+        k => Some(UnitKind::parse(k).map_err(f("kind"))?),
+    };
+    kasvu_core::check_kind(level, kind).map_err(f("kind"))?;
+    let sector = match get("sector").as_str() {
+        "" => None,
+        s => Some(Sector::parse(s).map_err(f("sector"))?),
+    };
+    Ok(OrgUnitSpec {
+        code,
+        parent,
+        level,
+        kind,
+        sector,
+        names: Names::parse(&get("name_fi"), &get("name_sv"), &get("name_en"))?,
+        external_codes: ExternalCode::parse_list(&get("external_codes"))
+            .map_err(f("external_codes"))?,
+        valid: ValidRange::parse(&get("valid_from"), &get("valid_to"))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes\n";
+
+    fn err(body: &str) -> ImportError {
+        parse(format!("{HEAD}{body}").as_bytes(), "puu.csv").unwrap_err()
+    }
+
+    #[test]
+    fn reads_a_good_file_with_bom_and_semicolons() {
+        let text = "\u{feff}code;parent_code;level;kind;name_fi;name_sv;name_en;external_codes;sector;valid_to\n\
+                    oulu;;organisation;;Oulu;Uleåborg;Oulu;kunta:564;;\n\
+                    tuira;keskinen;cluster;;Tuira;;;;;2025-12-31\n\
+                    ;;;;;;;;;\n\
+                    mll;tuira;unit;ngo;MLL Tuira;;;;third_sector;\n";
+        let rows = parse(text.as_bytes(), "puu.csv").unwrap();
+        assert_eq!(rows.len(), 3, "blank rows are skipped");
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1.external_codes[0].code, "564");
+        assert_eq!(
+            rows[1].1.valid.to.map(kasvu_core::format_date).as_deref(),
+            Some("2025-12-31")
+        );
+        assert_eq!(rows[2].0, 5, "row numbers follow the spreadsheet");
+        assert_eq!(rows[2].1.sector, Some(Sector::ThirdSector));
+    }
+
+    #[test]
+    fn errors_name_file_row_and_field() {
+        let e = err("oulu,,organisation,,Oulu,,,\ntuira,oulu,cluster,,,,,\n");
+        assert_eq!((e.row, e.field.as_deref()), (Some(3), Some("name_fi")));
+        assert_eq!(
+            e.to_string(),
+            "puu.csv, row 3, field 'name_fi': a value is required"
+        );
+        let e = err("oulu,,town,,Oulu,,,\n");
+        assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("level")));
+        let e = err("x,oulu,unit,castle,X,,,\n");
+        assert_eq!(e.field.as_deref(), Some("kind"));
+        let e = err("x,oulu,unit,,X,,,\n");
+        assert_eq!(e.field.as_deref(), Some("kind"));
+        let e = err("x,oulu,unit,school,X,,,kunta\n");
+        assert_eq!(e.field.as_deref(), Some("external_codes"));
+        let e = err("X,oulu,area,,X,,,\n");
+        assert_eq!(e.field.as_deref(), Some("code"));
+        let e = err("x,oulu,area,,X,,\n");
+        assert_eq!(e.row, Some(2), "a short row is named");
+    }
+
+    #[test]
+    fn header_problems() {
+        let e = parse("code,level\nx,area\n".as_bytes(), "f.csv").unwrap_err();
+        assert_eq!((e.row, e.field.as_deref()), (Some(1), Some("parent_code")));
+        let e = parse(
+            format!("{}", HEAD.replace('\n', ",colour\n")).as_bytes(),
+            "f.csv",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("colour"));
+        let e = parse(HEAD.as_bytes(), "f.csv").unwrap_err();
+        assert!(e.message.contains("no data rows"));
+        let e = parse(&[0xff, 0xfe, 0x00][..], "f.csv").unwrap_err();
+        assert!(e.message.contains("UTF-8"));
+    }
+}

@@ -1,0 +1,48 @@
+//! Kasvu's storage: one [`Store`] for SQLite (the embedded default) and
+//! PostgreSQL (production). Queries are written once with `$n` placeholders
+//! and run through sqlx's `Any` driver; only the DDL differs per backend
+//! (`migrations/sqlite`, `migrations/postgres`). To stay inside what `Any`
+//! decodes reliably on both, timestamps are Unix seconds (`BIGINT`), dates
+//! ISO-8601 text, and flags `BIGINT` 0/1. Every storage test runs on both.
+
+mod audit;
+mod credentials;
+mod db;
+mod error;
+mod orgunits;
+pub mod testing;
+mod users;
+
+pub use audit::{AuditEntry, AuditFilter};
+pub use credentials::{hash_password, verify_password};
+pub use db::{Backend, Store};
+pub use error::StoreError;
+pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
+pub use users::{parse_name, NewUser, User, UserRole};
+
+/// Who makes a change: a signed-in user, or the CLI / demo loader.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn system(label: &str) -> Self {
+        Actor {
+            user_id: None,
+            label: label.to_owned(),
+        }
+    }
+
+    pub fn user(id: i64, email: &str) -> Self {
+        Actor {
+            user_id: Some(id),
+            label: email.to_owned(),
+        }
+    }
+}
+
+pub(crate) fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
