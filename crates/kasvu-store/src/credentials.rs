@@ -29,7 +29,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 }
 
 /// A fresh 256-bit random token, hex-encoded.
-pub(crate) fn random_token() -> String {
+pub fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)

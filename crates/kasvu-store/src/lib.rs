@@ -14,7 +14,7 @@ pub mod testing;
 mod users;
 
 pub use audit::{AuditEntry, AuditFilter};
-pub use credentials::{hash_password, verify_password};
+pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};

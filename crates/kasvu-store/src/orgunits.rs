@@ -565,6 +565,16 @@ impl Store {
         Ok(units)
     }
 
+    /// True when some organisation holds illustrative demo data.
+    pub async fn has_demo_data(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM org_units WHERE level = 'organisation' AND demo = 1",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     /// True when the installation has no org units at all.
     pub async fn is_empty(&self) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
@@ -648,6 +658,29 @@ impl Store {
         demo: bool,
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<ImportSummary> {
+        self.import_org_units_inner(actor, rows, demo, progress, true)
+            .await
+    }
+
+    /// Checks every row against the database exactly as an import would,
+    /// and reports what would change; the transaction is rolled back.
+    pub async fn import_org_units_dry_run(
+        &self,
+        actor: &Actor,
+        rows: &[(usize, OrgUnitSpec)],
+    ) -> Result<ImportSummary> {
+        self.import_org_units_inner(actor, rows, false, &mut |_| {}, false)
+            .await
+    }
+
+    async fn import_org_units_inner(
+        &self,
+        actor: &Actor,
+        rows: &[(usize, OrgUnitSpec)],
+        demo: bool,
+        progress: &mut (dyn FnMut(usize) + Send),
+        commit: bool,
+    ) -> Result<ImportSummary> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (row, spec) in rows {
             if let Some(first) = seen.insert(spec.code.as_str(), *row) {
@@ -680,7 +713,11 @@ impl Store {
             }
             progress(done + 1);
         }
-        tx.commit().await?;
+        if commit {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         Ok(summary)
     }
 }

@@ -1,1 +1,181 @@
+//! Kasvu's web app: server-rendered pages (fi/sv/en, accessible, no
+//! JavaScript needed, strict CSP) and the JSON API v1. Handlers are thin:
+//! they parse input, ask the domain core who may act, and call the store.
 
+mod admin;
+pub mod api;
+mod auth;
+mod ctx;
+mod error;
+pub mod i18n;
+mod pages;
+mod views;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kasvu_store::Store;
+use std::sync::LazyLock;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use ctx::Ctx;
+pub use error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Hours a session lasts.
+    pub session_hours: i64,
+    /// Failed logins per e-mail address allowed within the window.
+    pub max_login_failures: i64,
+    /// Failed logins per client address allowed within the window.
+    pub max_login_failures_per_ip: i64,
+    /// The throttling window in seconds.
+    pub login_window_secs: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 12,
+            max_login_failures: 5,
+            max_login_failures_per_ip: 50,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: WebConfig,
+}
+
+const CSS: &str = include_str!("../static/kasvu.css");
+
+/// The stylesheet's URL carries a hash of its content so it can be cached forever.
+pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| {
+    use sha2::Digest;
+    let h = hex::encode(sha2::Sha256::digest(CSS.as_bytes()));
+    format!("/static/kasvu.{}.css", &h[..12])
+});
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.health().await {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok","database":"ok"}"#,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("health check failed: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"status":"error","database":"unreachable"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+pub(crate) fn render_error_page(ctx: &Ctx, status: StatusCode, detail: Option<String>) -> Response {
+    let page = views::ErrorPage {
+        ctx,
+        title: ctx.t(&format!("error-{}", status.as_u16())),
+        detail,
+    };
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!("error page failed to render: {e}");
+            status.into_response()
+        }
+    }
+}
+
+/// The security headers of every response. No script runs on Kasvu's pages,
+/// so the policy allows none.
+pub const CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                       frame-ancestors 'none'; base-uri 'none'";
+
+fn security_headers(router: Router) -> Router {
+    let headers: [(&str, &str); 6] = [
+        ("content-security-policy", CSP),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+        ("cross-origin-opener-policy", "same-origin"),
+    ];
+    headers.into_iter().fold(router, |r, (name, value)| {
+        r.layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ))
+    })
+}
+
+/// The whole app.
+pub fn app(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/units/{code}", get(pages::unit))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::set_language))
+        .route("/admin/units", get(admin::units).post(admin::create_unit))
+        .route("/admin/units/new", get(admin::new_unit))
+        .route("/admin/units/{code}", post(admin::update_unit))
+        .route("/admin/units/{code}/edit", get(admin::edit_unit))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/roles", post(admin::add_role))
+        .route(
+            "/admin/users/{id}/roles/{role_id}/delete",
+            post(admin::remove_role),
+        )
+        .route("/admin/users/{id}/status", post(admin::set_status))
+        .route("/admin/audit", get(admin::audit))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::context,
+        ));
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route(CSS_PATH.as_str(), get(stylesheet))
+        .nest("/api/v1", api::router())
+        .merge(pages)
+        .with_state(state)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            8 * 1024 * 1024,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    security_headers(router)
+}

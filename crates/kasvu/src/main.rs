@@ -1,1 +1,387 @@
-fn main() {}
+//! `kasvu`: the web app and its command-line tools.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use kasvu_core::{Email, Password, Role};
+use kasvu_io::{import_error_from_store, orgunits_csv};
+use kasvu_store::{Actor, NewUser, Store};
+use std::io::Read;
+use std::net::SocketAddr;
+
+const DEFAULT_DB: &str = "sqlite://kasvu.db";
+
+#[derive(Parser)]
+#[command(
+    name = "kasvu",
+    version,
+    about = "Kasvu: regional, multi-professional work for the well-being of children, young people and families"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArg {
+    /// Database URL: sqlite://FILE (created when missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "KASVU_DB", default_value = DEFAULT_DB)]
+    db: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long, env = "KASVU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the Oulu demo data when the database is empty.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set when Kasvu is served over HTTPS).
+        #[arg(long, env = "KASVU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Load the Oulu demo data and print the demo users and their passwords.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Create or upgrade the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import data from a file (all-or-nothing).
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        /// What the file holds.
+        #[arg(long, value_enum)]
+        kind: ImportKind,
+        /// Check the file and report what would change, storing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The file (CSV, UTF-8, comma or semicolon separated); - reads standard input.
+        file: String,
+    },
+    /// Write a consistent copy of the SQLite database to FILE (on PostgreSQL, use pg_dump).
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The new file.
+        file: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user with one role.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, area_manager, regional_planner, leadership_member, staff or viewer.
+        #[arg(long)]
+        role: String,
+        /// Code of the org unit the role covers (an admin's is the organisation).
+        #[arg(long)]
+        org: String,
+        /// Read the password from standard input (otherwise the user has none until one is set).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users and their roles.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a bearer token for API use and print it (it is shown only once).
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    /// The org tree: code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes[,sector,valid_from,valid_to]
+    Orgunits,
+}
+
+async fn open(db: &DbArg) -> Result<Store> {
+    Store::open(&db.db)
+        .await
+        .with_context(|| format!("cannot open the database {}", db.db))
+}
+
+fn cli_actor() -> Actor {
+    Actor::system(&format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    ))
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KASVU_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve {
+            db,
+            addr,
+            demo,
+            secure_cookies,
+        } => serve(db, addr, demo, secure_cookies).await,
+        Command::Demo { db } => {
+            let store = open(&db).await?;
+            let s = kasvu_io::demo::load(&store).await?;
+            println!(
+                "Demo data loaded into {} ({} org units created, {} unchanged).",
+                db.db, s.created, s.unchanged
+            );
+            println!("The data is illustrative. Demo users (e-mail / password / role @ unit):");
+            for u in kasvu_io::demo::USERS {
+                println!(
+                    "  {:<40} {:<24} {} @ {}",
+                    u.email, u.password, u.role, u.scope
+                );
+            }
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            open(&db).await?;
+            println!("Database {} is up to date.", db.db);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    email,
+                    name,
+                    role,
+                    org,
+                    password_stdin,
+                },
+        } => {
+            let email = Email::parse(&email).map_err(|p| anyhow::anyhow!("--email: {p}"))?;
+            let role = Role::parse(&role).map_err(|p| anyhow::anyhow!("--role: {p}"))?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the password from standard input")?;
+                let line = s.lines().next().unwrap_or("");
+                Some(Password::parse(line).map_err(|p| anyhow::anyhow!("password: {p}"))?)
+            } else {
+                None
+            };
+            let store = open(&db).await?;
+            let u = store
+                .create_user(
+                    &cli_actor(),
+                    NewUser {
+                        email,
+                        name,
+                        password,
+                        role,
+                        scope_code: org,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Added {} <{}> as {} @ {}.",
+                u.name, u.email, role, u.roles[0].scope_code
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::List { db },
+        } => {
+            let store = open(&db).await?;
+            for org in store.organisations().await? {
+                println!("{} ({})", org.names.fi, org.code);
+                for u in store.users(org.id).await? {
+                    let roles: Vec<String> = u
+                        .roles
+                        .iter()
+                        .map(|r| format!("{}@{}", r.role, r.scope_code))
+                        .collect();
+                    println!(
+                        "  {:<40} {:<28} {}{}",
+                        u.email,
+                        u.name,
+                        roles.join(", "),
+                        if u.disabled { " (disabled)" } else { "" }
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { db, email, label },
+        } => {
+            let store = open(&db).await?;
+            let Some(u) = store.user_by_email(&email).await? else {
+                bail!("--email: there is no user {email}")
+            };
+            if u.disabled {
+                bail!("--email: user {email} is disabled");
+            }
+            let token = store.create_api_token(&cli_actor(), u.id, &label).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Import {
+            db,
+            kind: ImportKind::Orgunits,
+            dry_run,
+            file,
+        } => import_orgunits(&db, &file, dry_run).await,
+        Command::Backup { db, file } => {
+            let store = open(&db).await?;
+            store.backup(&file).await?;
+            println!("Backup written to {file}.");
+            Ok(())
+        }
+    }
+}
+
+async fn import_orgunits(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
+    let rows = if file == "-" {
+        orgunits_csv::parse(std::io::stdin(), "<stdin>")?
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
+        orgunits_csv::parse(f, file)?
+    };
+    let store = open(db).await?;
+    if dry_run {
+        let s = store
+            .import_org_units_dry_run(&cli_actor(), &rows)
+            .await
+            .map_err(|e| import_error_from_store(file, e))?;
+        println!("{file}: {} rows are valid: {} would be created, {} updated, {} unchanged. Nothing was stored (--dry-run).", rows.len(), s.created, s.updated, s.unchanged);
+        return Ok(());
+    }
+    let bar = ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {file}"));
+    let result = store
+        .import_org_units(&cli_actor(), &rows, false, &mut |n| {
+            bar.set_position(n as u64)
+        })
+        .await;
+    bar.finish_and_clear();
+    let s = result.map_err(|e| import_error_from_store(file, e))?;
+    println!(
+        "{file}: {} created, {} updated, {} unchanged.",
+        s.created, s.updated, s.unchanged
+    );
+    Ok(())
+}
+
+async fn serve(db: DbArg, addr: SocketAddr, demo: bool, secure_cookies: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let store = open(&db).await?;
+    if demo && store.is_empty().await? {
+        kasvu_io::demo::load(&store).await?;
+        tracing::info!(
+            "loaded the Oulu demo data; sign in as e.g. {} / {}",
+            kasvu_io::demo::USERS[0].email,
+            kasvu_io::demo::USERS[0].password
+        );
+    }
+    let state = kasvu_web::AppState {
+        store,
+        config: kasvu_web::WebConfig {
+            secure_cookies,
+            ..Default::default()
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        "Kasvu listening on http://{local} (database {}, ready in {} ms)",
+        db.db,
+        started.elapsed().as_millis()
+    );
+    // Tests and scripts read this line to find the port when started on :0.
+    println!("listening on http://{local}");
+    axum::serve(
+        listener,
+        kasvu_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what service managers send) stops the server gracefully.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,131 @@
+//! Signing in and out, and the language switch.
+
+use crate::ctx::{safe_next, session_cookie, Ctx, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::error::{AppError, PageResult};
+use crate::i18n::Lang;
+use crate::views::LoginPage;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
+    let next = safe_next(q.next.as_deref());
+    if ctx.user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let page = LoginPage {
+        ctx: &ctx,
+        email: String::new(),
+        next,
+        error: None,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+fn login_failed(ctx: &Ctx, form: &LoginForm, status: StatusCode, key: &str) -> PageResult {
+    let page = LoginPage {
+        ctx,
+        email: form.email.trim().to_owned(),
+        next: safe_next(Some(&form.next)),
+        error: Some(ctx.t(key)),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+pub async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
+    ctx.check_csrf(&form.csrf)?;
+    let email_key = format!("email:{}", form.email.trim().to_lowercase());
+    let ip_key = format!("ip:{}", ctx.client_ip);
+    let since = time::OffsetDateTime::now_utc().unix_timestamp() - st.config.login_window_secs;
+    if st.store.login_failures_since(&email_key, since).await? >= st.config.max_login_failures
+        || st.store.login_failures_since(&ip_key, since).await?
+            >= st.config.max_login_failures_per_ip
+    {
+        return login_failed(
+            &ctx,
+            &form,
+            StatusCode::TOO_MANY_REQUESTS,
+            "login-throttled",
+        );
+    }
+    let Some(user) = st.store.authenticate(&form.email, &form.password).await? else {
+        st.store
+            .record_login_failure(&[&email_key, &ip_key])
+            .await?;
+        return login_failed(&ctx, &form, StatusCode::UNAUTHORIZED, "login-failed");
+    };
+    st.store.clear_login_failures(&email_key).await?;
+    // A new session id at every sign-in (no session fixation).
+    if let Some(old) = &ctx.session_token {
+        st.store.delete_session(old).await?;
+    }
+    let (token, _csrf) = st
+        .store
+        .create_session(user.id, st.config.session_hours * 3600)
+        .await?;
+    let jar = jar
+        .add(session_cookie(token, st.config.secure_cookies))
+        .remove(Cookie::from(CSRF_COOKIE));
+    Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> PageResult {
+    ctx.check_csrf(&form.csrf)?;
+    if let Some(token) = &ctx.session_token {
+        st.store.delete_session(token).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
+    Ok((jar, Redirect::to("/")).into_response())
+}
+
+pub async fn set_language(
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> PageResult {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    Ok((jar.add(cookie), Redirect::to(&safe_next(q.next.as_deref()))).into_response())
+}

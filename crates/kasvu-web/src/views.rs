@@ -1,0 +1,252 @@
+//! Page templates (askama, compile-checked) and the view models they show.
+//! Text is prepared in the page's language here so templates stay plain.
+
+use crate::ctx::Ctx;
+use crate::i18n::Lang;
+use askama::Template;
+use kasvu_core::{format_date, ExternalCode, Level};
+use kasvu_store::{AuditEntry, OrgUnit, User};
+
+/// An org unit as a page shows it.
+pub struct UnitView {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub kind: String,
+    pub sector: String,
+    pub external_codes: String,
+    pub valid_from: String,
+    pub valid_to: String,
+    pub ended: bool,
+}
+
+impl UnitView {
+    pub fn new(u: &OrgUnit, lang: Lang, today: time::Date) -> Self {
+        UnitView {
+            code: u.code.clone(),
+            name: u.names.get(lang.code()).to_owned(),
+            level: lang.t(&format!("level-{}", u.level.code())),
+            kind: u
+                .kind
+                .map(|k| lang.t(&format!("kind-{}", k.code())))
+                .unwrap_or_default(),
+            sector: u
+                .sector
+                .map(|s| lang.t(&format!("sector-{}", s.code())))
+                .unwrap_or_default(),
+            external_codes: ExternalCode::format_list(&u.external_codes).replace(';', ", "),
+            valid_from: u.valid.from.map(format_date).unwrap_or_default(),
+            valid_to: u.valid.to.map(format_date).unwrap_or_default(),
+            ended: u.valid.ended_before(today),
+        }
+    }
+}
+
+/// A unit with the units right under it.
+pub struct Branch {
+    pub unit: UnitView,
+    pub children: Vec<UnitView>,
+}
+
+pub struct OrgOverview {
+    pub org: UnitView,
+    pub areas: Vec<Branch>,
+    pub central: Vec<UnitView>,
+}
+
+pub struct Person {
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+}
+
+impl Person {
+    pub fn new(u: &User, lang: Lang) -> Self {
+        Person {
+            name: u.name.clone(),
+            email: u.email.clone(),
+            roles: u
+                .roles
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} ({})",
+                        lang.t(&format!("role-{}", r.role.code())),
+                        r.scope_names.get(lang.code())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage<'a> {
+    pub ctx: &'a Ctx,
+    pub orgs: Vec<OrgOverview>,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+pub struct UnitPage<'a> {
+    pub ctx: &'a Ctx,
+    pub unit: UnitView,
+    pub crumbs: Vec<UnitView>,
+    pub branches: Vec<Branch>,
+    pub ended: Vec<UnitView>,
+    pub central: Vec<UnitView>,
+    pub people: Option<Vec<Person>>,
+    pub can_edit: bool,
+    pub children_heading: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    pub ctx: &'a Ctx,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+/// A form field's problem, shown beside the field and in the summary.
+pub struct FieldMessage {
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+pub trait HasErrors {
+    fn errors(&self) -> &[FieldMessage];
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+pub struct TreeRow {
+    pub unit: UnitView,
+    pub depth: usize,
+    pub can_edit: bool,
+    pub can_add: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_units.html")]
+pub struct AdminUnitsPage<'a> {
+    pub ctx: &'a Ctx,
+    pub rows: Vec<TreeRow>,
+    pub notice: Option<String>,
+}
+
+/// (value, label)
+pub type Choice = (String, String);
+
+#[derive(Template)]
+#[template(path = "unit_form.html")]
+pub struct UnitFormPage<'a> {
+    pub ctx: &'a Ctx,
+    pub editing: bool,
+    pub form: crate::admin::UnitForm,
+    pub errors: Vec<FieldMessage>,
+    pub parents: Vec<Choice>,
+    pub levels: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+}
+
+impl HasErrors for UnitFormPage<'_> {
+    fn errors(&self) -> &[FieldMessage] {
+        &self.errors
+    }
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub disabled: bool,
+    /// (role id, label)
+    pub roles: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+pub struct AdminUsersPage<'a> {
+    pub ctx: &'a Ctx,
+    pub users: Vec<UserRow>,
+    pub form: crate::admin::UserForm,
+    pub errors: Vec<FieldMessage>,
+    pub roles: Vec<Choice>,
+    pub scopes: Vec<Choice>,
+    pub notice: Option<String>,
+}
+
+impl HasErrors for AdminUsersPage<'_> {
+    fn errors(&self) -> &[FieldMessage] {
+        &self.errors
+    }
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub key: String,
+    pub action: String,
+    pub old: String,
+    pub new: String,
+}
+
+impl AuditRow {
+    pub fn new(e: &AuditEntry) -> Self {
+        let at = time::OffsetDateTime::from_unix_timestamp(e.at)
+            .ok()
+            .and_then(|t| {
+                t.format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+                ))
+                .ok()
+            })
+            .unwrap_or_default();
+        let show =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        AuditRow {
+            at,
+            actor: e.actor.clone(),
+            entity: e.entity.clone(),
+            key: e.entity_key.clone(),
+            action: e.action.clone(),
+            old: show(&e.old_value),
+            new: show(&e.new_value),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage<'a> {
+    pub ctx: &'a Ctx,
+    pub rows: Vec<AuditRow>,
+    pub older: Option<i64>,
+}
+
+/// Levels offered in the unit form: organisations are created with the CLI.
+pub fn level_choices(lang: Lang) -> Vec<Choice> {
+    [Level::Area, Level::Cluster, Level::Unit]
+        .iter()
+        .map(|l| (l.code().to_owned(), lang.t(&format!("level-{}", l.code()))))
+        .collect()
+}
