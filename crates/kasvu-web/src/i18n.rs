@@ -156,8 +156,8 @@ mod tests {
         for dir in ["templates", "src"] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
                 let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-                for (i, _) in text.match_indices("t(\"") {
-                    let rest = &text[i + 3..];
+                for (i, _) in text.match_indices(".t(\"") {
+                    let rest = &text[i + 4..];
                     if let Some(end) = rest.find('"') {
                         used.insert(rest[..end].to_owned());
                     }

@@ -1,0 +1,250 @@
+//! End-to-end: the CLI as a person runs it.
+
+mod common;
+
+use common::cli;
+use kasvu_store::Store;
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["demo", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["import", "--help"],
+        vec!["backup", "--help"],
+    ] {
+        let (ok, out, err) = cli(&args, None);
+        assert!(ok, "{args:?}: {err}");
+        assert!(out.contains("Usage:"), "{args:?}");
+    }
+    let (ok, _, err) = cli(&["serve", "--db", "mysql://x"], None);
+    assert!(!ok);
+    assert!(err.contains("unsupported database URL"), "{err}");
+}
+
+const HEAD: &str = "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes\n";
+
+async fn import_is_all_or_nothing(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("puu.csv");
+    std::fs::write(&bad, format!("{HEAD}rovaniemi,,organisation,,Rovaniemi,,,kunta:698\nlapinrinne,rovaniemi,district,,Lapinrinne,,,\n")).unwrap();
+    let bad = bad.to_str().unwrap();
+    let (ok, _, err) = cli(&["import", "--kind", "orgunits", "--db", db, bad], None);
+    assert!(!ok);
+    assert!(err.contains("puu.csv, row 3, field 'level'"), "{err}");
+    let store = Store::open(db).await.unwrap();
+    assert!(store.is_empty().await.unwrap(), "nothing stored");
+
+    // A rule only the database can check (unknown parent) is also named.
+    let bad2 = dir.path().join("puu2.csv");
+    std::fs::write(
+        &bad2,
+        format!(
+            "{HEAD}rovaniemi,,organisation,,Rovaniemi,,,\nlapinrinne,nowhere,area,,Lapinrinne,,,\n"
+        ),
+    )
+    .unwrap();
+    let (ok, _, err) = cli(
+        &[
+            "import",
+            "--kind",
+            "orgunits",
+            "--db",
+            db,
+            bad2.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("row 3, field 'parent_code'"), "{err}");
+    assert!(store.is_empty().await.unwrap(), "nothing stored");
+
+    let good = dir.path().join("hyva.csv");
+    std::fs::write(
+        &good,
+        format!("{HEAD}rovaniemi,,organisation,,Rovaniemi,Rovaniemi,Rovaniemi,kunta:698\nlapinrinne,rovaniemi,area,,Lapinrinne,,,\nkoulu,lapinrinne,unit,school,Koulu,,,\n"),
+    )
+    .unwrap();
+    let good = good.to_str().unwrap();
+    let (ok, out, err) = cli(
+        &[
+            "import",
+            "--kind",
+            "orgunits",
+            "--db",
+            db,
+            "--dry-run",
+            good,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("3 would be created"), "{out}");
+    assert!(store.is_empty().await.unwrap(), "a dry run stores nothing");
+    let (ok, out, err) = cli(&["import", "--kind", "orgunits", "--db", db, good], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("3 created, 0 updated, 0 unchanged"), "{out}");
+    let (ok, out, _) = cli(&["import", "--kind", "orgunits", "--db", db, good], None);
+    assert!(ok);
+    assert!(
+        out.contains("0 created, 0 updated, 3 unchanged"),
+        "a second import changes nothing: {out}"
+    );
+    let koulu = store.org_unit("koulu").await.unwrap().unwrap();
+    assert_eq!(koulu.parent_code.as_deref(), Some("lapinrinne"));
+
+    // Users: password from standard input; bad input is named and refused.
+    let (ok, out, err) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--email",
+            "Paivi@Rovaniemi.example",
+            "--name",
+            "Päivi",
+            "--role",
+            "area_manager",
+            "--org",
+            "lapinrinne",
+            "--password-stdin",
+        ],
+        Some("pitka-salasana-1\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("paivi@rovaniemi.example"));
+    assert!(store
+        .authenticate("paivi@rovaniemi.example", "pitka-salasana-1")
+        .await
+        .unwrap()
+        .is_some());
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--email",
+            "x@rovaniemi.example",
+            "--name",
+            "X",
+            "--role",
+            "king",
+            "--org",
+            "lapinrinne",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("--role"), "{err}");
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--email",
+            "x@rovaniemi.example",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--org",
+            "lapinrinne",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("organisation"), "{err}");
+    let (ok, _, err) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--email",
+            "x@rovaniemi.example",
+            "--name",
+            "X",
+            "--role",
+            "staff",
+            "--org",
+            "koulu",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(!ok && err.contains("password"), "{err}");
+    assert!(store
+        .user_by_email("x@rovaniemi.example")
+        .await
+        .unwrap()
+        .is_none());
+    let (ok, out, _) = cli(&["user", "list", "--db", db], None);
+    assert!(
+        ok && out.contains("paivi@rovaniemi.example") && out.contains("area_manager@lapinrinne"),
+        "{out}"
+    );
+    let (ok, out, _) = cli(
+        &[
+            "token",
+            "create",
+            "--db",
+            db,
+            "--email",
+            "paivi@rovaniemi.example",
+        ],
+        None,
+    );
+    assert!(ok && out.trim().starts_with("kasvu_"));
+    assert!(store.user_by_api_token(out.trim()).await.unwrap().is_some());
+    let (ok, _, err) = cli(
+        &[
+            "token",
+            "create",
+            "--db",
+            db,
+            "--email",
+            "nobody@rovaniemi.example",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("no user"), "{err}");
+
+    // Demo data goes in beside another organisation, isolated from it.
+    let (ok, out, err) = cli(&["demo", "--db", db], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("admin@oulu.example") && out.contains("demo-admin-2026"));
+    let oulu = store.org_unit("oulu").await.unwrap().unwrap();
+    let rovaniemi = store.org_unit("rovaniemi").await.unwrap().unwrap();
+    assert!(store
+        .org_units(rovaniemi.id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|u| u.org_id == rovaniemi.id));
+    assert!(store
+        .users(oulu.id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|u| !u.email.ends_with("rovaniemi.example")));
+
+    let copy = dir.path().join("copy.db");
+    let (ok, out, err) = cli(&["backup", "--db", db, copy.to_str().unwrap()], None);
+    if db.starts_with("sqlite") {
+        assert!(ok, "{err}");
+        assert!(out.contains("Backup written"));
+        assert!(copy.exists());
+    } else {
+        assert!(!ok && err.contains("pg_dump"), "{err}");
+    }
+    store.close().await;
+}
+
+on_both_databases!(import_is_all_or_nothing);

@@ -1,0 +1,190 @@
+//! Starts the real `kasvu` binary on a free port for end-to-end tests.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_kasvu");
+
+pub struct Server {
+    pub base: String,
+    child: Child,
+}
+
+impl Server {
+    /// `kasvu serve --demo` on 127.0.0.1:0 with the given database.
+    pub fn start(db_url: &str) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--db", db_url])
+            .env("KASVU_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start kasvu");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(addr.to_owned());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("kasvu did not start listening within 60 s");
+        Server { base, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let i = html
+        .find(marker)
+        .expect("page has a form with a CSRF token")
+        + marker.len();
+    html[i..i + 64].to_owned()
+}
+
+/// Signs in through the login form; returns the client.
+pub async fn login(server: &Server, email: &str, password: &str) -> reqwest::Client {
+    let c = client();
+    let page = c
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(server.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login as {email}");
+    c
+}
+
+/// The client's CSRF token: from the sign-out form when signed in, else the login form.
+pub async fn csrf(server: &Server, c: &reqwest::Client) -> String {
+    let page = c
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    if page.contains("name=\"csrf\"") {
+        return csrf_of(&page);
+    }
+    csrf_of(
+        &c.get(server.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+}
+
+pub fn demo_password(email: &str) -> &'static str {
+    kasvu_io_demo_password(email)
+}
+
+fn kasvu_io_demo_password(email: &str) -> &'static str {
+    match email {
+        "admin@oulu.example" => "demo-admin-2026",
+        "aluepaallikko.keskinen@oulu.example" => "demo-keskinen-2026",
+        "aluepaallikko.etelainen@oulu.example" => "demo-etelainen-2026",
+        "suunnittelija.pohjoinen@oulu.example" => "demo-pohjoinen-2026",
+        "katselija@oulu.example" => "demo-katselija-2026",
+        "tyontekija.kaakkuri@oulu.example" => "demo-tyontekija-2026",
+        _ => panic!("not a demo user: {email}"),
+    }
+}
+
+/// Runs the CLI and returns (success, stdout, stderr).
+pub fn cli(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("KASVU_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kasvu");
+    if let Some(s) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(s.as_bytes())
+            .expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().expect("kasvu output");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs an async end-to-end story (taking the database URL) on SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($story:ident),+ $(,)?) => {
+        $(
+        mod $story {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = kasvu_store::testing::TestDb::sqlite().await;
+                super::$story(&db.url).await;
+                db.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = kasvu_store::testing::TestDb::postgres().await {
+                    super::$story(&db.url).await;
+                    db.finish().await;
+                }
+            }
+        }
+        )+
+    };
+}
