@@ -191,11 +191,7 @@ mod tests {
     fn header_problems() {
         let e = parse("code,level\nx,area\n".as_bytes(), "f.csv").unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(1), Some("parent_code")));
-        let e = parse(
-            format!("{}", HEAD.replace('\n', ",colour\n")).as_bytes(),
-            "f.csv",
-        )
-        .unwrap_err();
+        let e = parse(HEAD.replace('\n', ",colour\n").as_bytes(), "f.csv").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("colour"));
         let e = parse(HEAD.as_bytes(), "f.csv").unwrap_err();
         assert!(e.message.contains("no data rows"));

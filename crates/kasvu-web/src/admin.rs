@@ -234,11 +234,17 @@ pub async fn units(
     .into_response())
 }
 
+/// The signed-in user with their organisation's tree and units.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    user: &'a User,
+    tree: &'a OrgTree,
+    units: &'a [OrgUnit],
+}
+
 fn unit_form_page(
     ctx: &Ctx,
-    user: &User,
-    tree: &OrgTree,
-    units: &[OrgUnit],
+    Scope { user, tree, units }: Scope<'_>,
     form: UnitForm,
     errors: &[FieldError],
     editing: bool,
@@ -311,7 +317,18 @@ pub async fn new_unit(
         level: level.code().into(),
         ..Default::default()
     };
-    unit_form_page(&ctx, user, &tree, &units, form, &[], false, StatusCode::OK)
+    unit_form_page(
+        &ctx,
+        Scope {
+            user,
+            tree: &tree,
+            units: &units,
+        },
+        form,
+        &[],
+        false,
+        StatusCode::OK,
+    )
 }
 
 /// Maps a store refusal to a form error, or passes other errors on.
@@ -332,7 +349,18 @@ pub async fn create_unit(
     ctx.check_csrf(&form.csrf)?;
     let (tree, units) = my_org(&st, user).await?;
     let bad = |form: UnitForm, errs: Vec<FieldError>, status| {
-        unit_form_page(&ctx, user, &tree, &units, form, &errs, false, status)
+        unit_form_page(
+            &ctx,
+            Scope {
+                user,
+                tree: &tree,
+                units: &units,
+            },
+            form,
+            &errs,
+            false,
+            status,
+        )
     };
     let spec = match form.to_spec() {
         Ok(s) => s,
@@ -393,9 +421,11 @@ pub async fn edit_unit(
     let (tree, units, unit) = editable(&st, user, &code).await?;
     unit_form_page(
         &ctx,
-        user,
-        &tree,
-        &units,
+        Scope {
+            user,
+            tree: &tree,
+            units: &units,
+        },
         UnitForm::of(&unit),
         &[],
         true,
@@ -414,7 +444,18 @@ pub async fn update_unit(
     let (tree, units, unit) = editable(&st, user, &code).await?;
     form.code = unit.code.clone();
     let bad = |form: UnitForm, errs: Vec<FieldError>, status| {
-        unit_form_page(&ctx, user, &tree, &units, form, &errs, true, status)
+        unit_form_page(
+            &ctx,
+            Scope {
+                user,
+                tree: &tree,
+                units: &units,
+            },
+            form,
+            &errs,
+            true,
+            status,
+        )
     };
     let spec = match form.to_spec() {
         Ok(s) => s,

@@ -19,7 +19,7 @@ fn current(u: &OrgUnit) -> bool {
     !u.valid.ended_before(today())
 }
 
-fn children<'a>(units: &'a [OrgUnit], parent: i64) -> impl Iterator<Item = &'a OrgUnit> {
+fn children(units: &[OrgUnit], parent: i64) -> impl Iterator<Item = &OrgUnit> {
     units.iter().filter(move |u| u.parent_id == Some(parent))
 }
 
@@ -27,14 +27,22 @@ fn is_central(u: &OrgUnit) -> bool {
     u.level == Level::Unit && u.sector == Some(Sector::CityCentral)
 }
 
-fn branches(ctx: &Ctx, units: &[OrgUnit], parent: &OrgUnit, skip_central: bool) -> Vec<Branch> {
+/// The current units under `parent`, each with its own current children
+/// (only those of `child_level` when given).
+fn branches(
+    ctx: &Ctx,
+    units: &[OrgUnit],
+    parent: &OrgUnit,
+    skip_central: bool,
+    child_level: Option<Level>,
+) -> Vec<Branch> {
     let t = today();
     children(units, parent.id)
         .filter(|u| current(u) && !(skip_central && is_central(u)))
         .map(|u| Branch {
             unit: UnitView::new(u, ctx.lang, t),
             children: children(units, u.id)
-                .filter(|c| current(c))
+                .filter(|c| current(c) && child_level.is_none_or(|l| c.level == l))
                 .map(|c| UnitView::new(c, ctx.lang, t))
                 .collect(),
         })
@@ -58,7 +66,7 @@ pub async fn home(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         let units = st.store.org_units(org.id).await?;
         orgs.push(OrgOverview {
             org: UnitView::new(&org, ctx.lang, today()),
-            areas: branches(&ctx, &units, &org, true),
+            areas: branches(&ctx, &units, &org, true, Some(Level::Cluster)),
             central: central(&ctx, &units),
         });
     }
@@ -118,7 +126,7 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         ctx: &ctx,
         unit: UnitView::new(&unit, ctx.lang, t),
         crumbs,
-        branches: branches(&ctx, &units, &unit, unit.level == Level::Organisation),
+        branches: branches(&ctx, &units, &unit, unit.level == Level::Organisation, None),
         ended,
         central,
         people,

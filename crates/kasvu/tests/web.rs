@@ -32,6 +32,10 @@ async fn public_pages_headers_and_health(db: &str) {
         "demo data is marked as illustrative"
     );
     assert!(!home.contains("<script"), "no scripts");
+    assert!(
+        !home.contains("Kelan Oulun palvelupiste"),
+        "area cards list service clusters only"
+    );
 
     let area = c
         .get(s.url("/units/keskinen"))

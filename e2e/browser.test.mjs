@@ -1,0 +1,156 @@
+// Browser tests of Kasvu in Debian's headless Chromium: sign in, switch
+// language, keyboard use, and axe-core (WCAG 2.1 A/AA) on every page with
+// zero violations. The Rust test `crates/kasvu/tests/browser.rs` starts the
+// real binary and runs this file with BASE_URL set.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const BASE = process.env.BASE_URL;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = new URL('./test-results/', import.meta.url).pathname;
+if (!BASE) throw new Error('BASE_URL is not set: run through `cargo test --test browser`');
+
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// A Finnish user's browser; Kasvu follows Accept-Language until the switch is used.
+const finnish = (options = {}) => browser.newContext({ locale: 'fi-FI', ...options });
+
+async function expectNoViolations(page, label) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`,
+  );
+  assert.equal(results.violations.length, 0, `axe violations on ${label}:\n  ${summary.join('\n  ')}`);
+  assert.ok(results.passes.length > 10, `axe ran checks on ${label}`);
+}
+
+async function visit(page, path, label = path) {
+  const response = await page.goto(BASE + path);
+  await expectNoViolations(page, label);
+  return response;
+}
+
+test('public pages have no accessibility violations, in Finnish by default', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await visit(page, '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'fi');
+  assert.match(await page.locator('h1').innerText(), /Kasvu/);
+  await page.screenshot({ path: SHOTS + 'home.png', fullPage: true });
+  await visit(page, '/units/oulu');
+  await visit(page, '/units/keskinen');
+  await visit(page, '/units/tuira');
+  await visit(page, '/units/tuiran-koulu');
+  await visit(page, '/units/hietasaari', 'an ended cluster');
+  await visit(page, '/login');
+  const missing = await visit(page, '/units/no-such-unit', 'the 404 page');
+  assert.equal(missing.status(), 404);
+  await context.close();
+});
+
+test('the skip link is the first stop for the keyboard and moves focus to the content', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/units/keskinen');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+  assert.equal(focused, '#main');
+  assert.ok(await page.locator('a.skip-link').isVisible(), 'the skip link shows when focused');
+  await page.keyboard.press('Enter');
+  assert.ok(page.url().endsWith('#main'));
+  await context.close();
+});
+
+test('the language switch changes the language and the lang attribute', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/units/keskinen');
+  await page.getByRole('link', { name: 'På svenska' }).click();
+  await page.waitForURL(BASE + '/units/keskinen');
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  assert.equal(await page.locator('h1').innerText(), 'Centrala området');
+  await expectNoViolations(page, 'area page in Swedish');
+  await page.getByRole('link', { name: 'In English' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('h1').innerText(), 'Central area');
+  await expectNoViolations(page, 'area page in English');
+  await page.getByRole('link', { name: 'Suomeksi' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'fi');
+  await context.close();
+});
+
+test('an admin signs in, and every page they reach has no violations', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/admin/units');
+  // Signed out: sent to the login page, which returns here afterwards.
+  assert.match(page.url(), /\/login\?next=/);
+  await page.getByLabel('Sähköposti').fill('admin@oulu.example');
+  await page.getByLabel('Salasana').fill('wrong password');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  assert.match(await page.locator('.error-summary').innerText(), /väärä/);
+  await expectNoViolations(page, 'login with an error');
+  await page.getByLabel('Salasana').fill('demo-admin-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/admin/units');
+  assert.match(await page.locator('.account').innerText(), /Anna Ylläpitäjä/);
+  await expectNoViolations(page, '/admin/units');
+  await page.screenshot({ path: SHOTS + 'admin-units.png', fullPage: true });
+
+  await visit(page, '/units/keskinen', 'area page with people');
+  assert.ok(await page.getByRole('heading', { name: 'Henkilöt' }).isVisible());
+  await visit(page, '/admin/units/tuiran-koulu/edit');
+  await visit(page, '/admin/units/new?parent=tuira');
+  // Submit the empty form: errors are listed and tied to their fields.
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  assert.match(await page.locator('.error-summary').innerText(), /Lomakkeessa on virheitä/);
+  assert.equal(await page.getAttribute('#code', 'aria-invalid'), 'true');
+  await expectNoViolations(page, 'unit form with errors');
+  await page.screenshot({ path: SHOTS + 'unit-form-errors.png', fullPage: true });
+
+  // A real change through the form shows up in the audit log.
+  await page.goto(BASE + '/admin/units/new?parent=tuira');
+  await page.getByLabel('Tunnus').fill('tuiran-nuorisotalo');
+  await page.getByLabel('Taso').selectOption('unit');
+  await page.getByLabel('Tyyppi').selectOption('youth_centre');
+  await page.getByLabel('Nimi suomeksi').fill('Tuiran nuorisotalo');
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  await page.waitForURL(/\/admin\/units\?saved=tuiran-nuorisotalo/);
+  assert.match(await page.locator('.notice').innerText(), /tuiran-nuorisotalo/);
+  await visit(page, '/admin/users');
+  await visit(page, '/admin/audit');
+  assert.match(await page.locator('table.audit').innerText(), /tuiran-nuorisotalo/);
+
+  await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
+  await page.waitForURL(BASE + '/');
+  assert.ok(await page.getByRole('link', { name: 'Kirjaudu sisään' }).isVisible());
+  await context.close();
+});
+
+test('pages work on a phone-sized screen', async () => {
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await visit(page, '/', 'home on a phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'no sideways scrolling');
+  await page.screenshot({ path: SHOTS + 'home-phone.png', fullPage: true });
+  await context.close();
+});
