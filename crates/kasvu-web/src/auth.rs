@@ -92,7 +92,7 @@ pub async fn login(
         .await?;
     let jar = jar
         .add(session_cookie(token, st.config.secure_cookies))
-        .remove(Cookie::from(CSRF_COOKIE));
+        .remove(Cookie::build(CSRF_COOKIE).path("/").build());
     Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
 }
 
