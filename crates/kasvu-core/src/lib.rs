@@ -1,18 +1,31 @@
 //! Kasvu's domain core: the organisation tree, roles and their scopes, and the
-//! rules that decide what is valid and who may do what. Nothing here does I/O,
+//! rules that decide what is valid and who may do what, periods, roll-up
+//! arithmetic and small-number suppression. Nothing here does I/O,
 //! so every rule is unit-tested in isolation.
 
+#[macro_use]
+mod macros;
+
 pub mod error;
+pub mod indicator;
+pub mod measure;
 pub mod orgunit;
+pub mod period;
 pub mod role;
 pub mod tree;
 pub mod user;
 
 pub use error::{FieldError, Problem};
+pub use indicator::{
+    check_indicator_code, parse_grade, parse_number, Aggregation, Cadence, Direction,
+    IndicatorSpec, Sex, Source, ValueUnit,
+};
+pub use measure::{Acc, Cell, Movement, Trend, Verdict};
 pub use orgunit::{
     check_kind, format_date, parse_date, ExternalCode, Level, Names, OrgCode, Sector, UnitKind,
     ValidRange,
 };
+pub use period::{Period, PeriodType};
 pub use role::{Action, Assignment, Role};
 pub use tree::{OrgTree, TreeNode};
 pub use user::{Email, Password};

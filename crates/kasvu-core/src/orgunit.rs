@@ -7,39 +7,6 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
 
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub const CODES: &'static [&'static str] = &[$($code),+];
-
-            /// The stable code used in files, URLs, the API and the database.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(s: &str) -> Result<Self, Problem> {
-                let t = s.trim();
-                match t {
-                    $($code => Ok($name::$variant),)+
-                    _ => Err(Problem::not_one_of(t, Self::CODES)),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
-
 code_enum! {
     /// The level of an org unit in the tree.
     Level {

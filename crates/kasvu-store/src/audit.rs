@@ -67,7 +67,7 @@ impl Store {
     pub async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT id, at, actor, entity, entity_key, action, old_value, new_value FROM audit_log \
-             WHERE org_id = $1 AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_key = $3) AND id < $4 \
+             WHERE (org_id = $1 OR org_id IS NULL) AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_key = $3) AND id < $4 \
              ORDER BY id DESC LIMIT $5",
         )
         .bind(f.org_id)

@@ -14,6 +14,8 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// Counts below this are not served (small-number suppression).
+    pub(crate) threshold: f64,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -62,7 +64,11 @@ impl Store {
             opts
         };
         let pool = opts.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
+        })
     }
 
     /// Applies the pending migrations of this backend.
@@ -79,6 +85,12 @@ impl Store {
         let s = Store::connect(url).await?;
         s.migrate().await?;
         Ok(s)
+    }
+
+    /// Sets the small-number threshold (default 5): counts below it are served as suppressed.
+    pub fn with_threshold(mut self, threshold: f64) -> Store {
+        self.threshold = threshold;
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -125,6 +137,15 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// sqlx 0.8's `Any` driver declares a NULL `f64` parameter to PostgreSQL as
+/// `float4` (and a NULL `f32` as `float8`). PostgreSQL caches a prepared
+/// statement with the types of its first execution, so a later non-NULL
+/// `f64` in the same parameter is refused ("incorrect binary data format").
+/// Queries that bind `Option<f64>` are therefore not persistent: each
+/// execution is prepared with its own parameter types.
+#[allow(dead_code)]
+pub(crate) const NULLABLE_FLOAT: () = ();
 
 /// True when a database error is a unique-constraint violation.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -9,6 +9,8 @@ mod audit;
 mod credentials;
 mod db;
 mod error;
+mod indicators;
+mod measure;
 mod orgunits;
 pub mod testing;
 mod users;
@@ -17,6 +19,11 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use indicators::Indicator;
+pub use measure::{
+    Breakdown, Observation, UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary,
+    AUDIT_EACH_CREATED_UP_TO,
+};
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
 pub use users::{parse_name, NewUser, User, UserRole};
 

@@ -1,0 +1,417 @@
+//! The indicator catalogue: what is measured, how often, how values combine,
+//! and which way is better.
+
+use crate::error::{FieldError, Problem};
+use crate::orgunit::{ExternalCode, Names};
+use crate::period::{Period, PeriodType};
+
+code_enum! {
+    /// How often an indicator is measured.
+    Cadence {
+        Monthly = "monthly",
+        Quarterly = "quarterly",
+        SixMonthly = "sixmonthly",
+        Yearly = "yearly",
+        Biennial = "biennial",
+    }
+}
+
+impl Cadence {
+    /// The type of the periods values are entered for. Biennial surveys are
+    /// reported in the year they were made.
+    pub fn period_type(self) -> PeriodType {
+        match self {
+            Cadence::Monthly => PeriodType::Monthly,
+            Cadence::Quarterly => PeriodType::Quarterly,
+            Cadence::SixMonthly => PeriodType::SixMonthly,
+            Cadence::Yearly | Cadence::Biennial => PeriodType::Yearly,
+        }
+    }
+
+    /// Checks that a value may be entered for `period`.
+    pub fn check_period(self, period: Period) -> Result<(), Problem> {
+        if period.ptype() == self.period_type() {
+            Ok(())
+        } else {
+            Err(Problem::new(
+                "err-period-cadence",
+                format!(
+                    "period {period} is not a {} period; this indicator takes {} values",
+                    period.ptype().code(),
+                    self.code()
+                ),
+            )
+            .arg("value", period.code())
+            .arg("cadence", self.code()))
+        }
+    }
+}
+
+code_enum! {
+    /// How values combine up the tree and over time.
+    Aggregation {
+        /// Counts add up (clients, discussions held).
+        Sum = "sum",
+        /// The mean of the values below.
+        Average = "average",
+        /// Stocks (trained staff): over time the latest value; up the tree the sum.
+        Last = "last",
+        /// factor × numerator / denominator, computed from the rolled-up
+        /// numerator and denominator indicators — never an average of ratios.
+        Ratio = "ratio",
+    }
+}
+
+code_enum! {
+    /// Which way is better.
+    Direction {
+        Up = "up",
+        Down = "down",
+        Neutral = "neutral",
+    }
+}
+
+code_enum! {
+    /// Breakdown by sex; `total` is everyone.
+    Sex {
+        Total = "total",
+        Male = "male",
+        Female = "female",
+    }
+}
+
+code_enum! {
+    /// The unit a value is expressed in.
+    ValueUnit {
+        Count = "count",
+        Percent = "percent",
+        PerThousand = "per_1000",
+        Euro = "euro",
+        Days = "days",
+        Hours = "hours",
+        Score = "score",
+        Number = "number",
+    }
+}
+
+code_enum! {
+    /// Where the values come from.
+    Source {
+        Own = "own",
+        Sotkanet = "sotkanet",
+        SchoolHealthSurvey = "shps",
+        StatisticsFinland = "statfin",
+        Other = "other",
+    }
+}
+
+/// A school grade (1–13; 0 means pre-school) as a breakdown; `None` is all grades.
+pub fn parse_grade(s: &str) -> Result<Option<u8>, Problem> {
+    let t = s.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("total") || t.eq_ignore_ascii_case("all") {
+        return Ok(None);
+    }
+    match t.parse::<u8>() {
+        Ok(g) if g <= 13 => Ok(Some(g)),
+        _ => Err(Problem::new(
+            "err-grade",
+            format!("'{t}' is not a school grade (0–13, or empty for all grades)"),
+        )
+        .arg("value", t)),
+    }
+}
+
+/// Parses a number written the Finnish way or the English way (`12,5` or
+/// `12.5`, spaces as thousands separators).
+pub fn parse_number(s: &str) -> Result<f64, Problem> {
+    let t = s.trim();
+    let cleaned: String = t
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let bad = || Problem::new("err-number", format!("'{t}' is not a number")).arg("value", t);
+    if cleaned.is_empty() || cleaned.matches('.').count() > 1 {
+        return Err(bad());
+    }
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(bad()),
+    }
+}
+
+/// An indicator as defined in the catalogue (codes, not ids).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorSpec {
+    pub code: String,
+    pub names: Names,
+    pub definitions: Names,
+    pub unit: ValueUnit,
+    pub source: Source,
+    pub cadence: Cadence,
+    pub aggregation: Aggregation,
+    pub direction: Direction,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub factor: Option<f64>,
+    pub by_sex: bool,
+    pub by_grade: bool,
+    pub by_age_group: bool,
+    pub min_value: Option<f64>,
+    pub max_value: Option<f64>,
+    /// Cross-check: a value may not exceed this indicator's value for the
+    /// same unit, period and breakdown ("LP-trained staff ≤ staff").
+    pub not_above: Option<String>,
+    pub external_codes: Vec<ExternalCode>,
+    pub themes: Vec<String>,
+    /// Seed 003: "what would have to exist for this service not to be needed at all?"
+    pub not_needed_note: String,
+}
+
+/// Indicator codes: 1–40 of `a–z 0–9 _ -`, lower case.
+pub fn check_indicator_code(s: &str) -> Result<String, Problem> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Problem::required());
+    }
+    if t.len() > 40
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        return Err(Problem::new(
+            "err-indicator-code",
+            format!("'{t}' is not an indicator code: use 1–40 of a–z, 0–9, _ and -"),
+        )
+        .arg("value", t));
+    }
+    Ok(t.to_owned())
+}
+
+impl IndicatorSpec {
+    /// Checks the rules that need no other indicator; returns the first
+    /// broken one with its field.
+    pub fn check(&self) -> Result<(), FieldError> {
+        check_indicator_code(&self.code).map_err(|p| FieldError::new("code", p))?;
+        Names::parse(&self.names.fi, &self.names.sv, &self.names.en)?;
+        let ratio = self.aggregation == Aggregation::Ratio;
+        if ratio {
+            if self.numerator.is_none() {
+                return Err(FieldError::new(
+                    "numerator",
+                    Problem::new(
+                        "err-ratio-parts",
+                        "a ratio needs a numerator and a denominator",
+                    ),
+                ));
+            }
+            if self.denominator.is_none() {
+                return Err(FieldError::new(
+                    "denominator",
+                    Problem::new(
+                        "err-ratio-parts",
+                        "a ratio needs a numerator and a denominator",
+                    ),
+                ));
+            }
+            match self.factor {
+                Some(f) if f > 0.0 && f.is_finite() => {}
+                _ => {
+                    return Err(FieldError::new(
+                        "factor",
+                        Problem::new(
+                            "err-ratio-factor",
+                            "a ratio needs a positive factor (100 for %, 1000 for per 1,000)",
+                        ),
+                    ))
+                }
+            }
+            if self.numerator == self.denominator {
+                return Err(FieldError::new(
+                    "denominator",
+                    Problem::new(
+                        "err-ratio-same",
+                        "the numerator and the denominator must be different indicators",
+                    ),
+                ));
+            }
+        } else {
+            for (field, v) in [
+                ("numerator", self.numerator.is_some()),
+                ("denominator", self.denominator.is_some()),
+                ("factor", self.factor.is_some()),
+            ] {
+                if v {
+                    return Err(FieldError::new(
+                        field,
+                        Problem::new(
+                            "err-ratio-only",
+                            "only a ratio has a numerator, a denominator and a factor",
+                        ),
+                    ));
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min_value, self.max_value) {
+            if lo > hi {
+                return Err(FieldError::new(
+                    "max_value",
+                    Problem::new("err-min-max", "the maximum is below the minimum"),
+                ));
+            }
+        }
+        if self.not_above.as_deref() == Some(self.code.as_str()) {
+            return Err(FieldError::new(
+                "not_above",
+                Problem::new(
+                    "err-not-above-self",
+                    "an indicator cannot be checked against itself",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks one value against the indicator's own rules (whole, non-negative
+    /// counts; min/max). Cross-checks against other indicators are the store's.
+    pub fn check_value(&self, v: f64) -> Result<(), Problem> {
+        if !v.is_finite() {
+            return Err(Problem::new("err-number", "not a number").arg("value", v.to_string()));
+        }
+        if self.unit == ValueUnit::Count && (v < 0.0 || v.fract() != 0.0) {
+            return Err(Problem::new(
+                "err-count",
+                format!("{v} is not a count: use a whole number 0 or more"),
+            )
+            .arg("value", v.to_string()));
+        }
+        if let Some(lo) = self.min_value {
+            if v < lo {
+                return Err(Problem::new(
+                    "err-below-min",
+                    format!("{v} is below the minimum {lo}"),
+                )
+                .arg("value", v.to_string())
+                .arg("min", lo.to_string()));
+            }
+        }
+        if let Some(hi) = self.max_value {
+            if v > hi {
+                return Err(Problem::new(
+                    "err-above-max",
+                    format!("{v} is above the maximum {hi}"),
+                )
+                .arg("value", v.to_string())
+                .arg("max", hi.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_ratio(&self) -> bool {
+        self.aggregation == Aggregation::Ratio
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn spec(code: &str) -> IndicatorSpec {
+        IndicatorSpec {
+            code: code.into(),
+            names: Names {
+                fi: "Nimi".into(),
+                sv: "Namn".into(),
+                en: "Name".into(),
+            },
+            definitions: Names::default(),
+            unit: ValueUnit::Count,
+            source: Source::Own,
+            cadence: Cadence::Monthly,
+            aggregation: Aggregation::Sum,
+            direction: Direction::Up,
+            numerator: None,
+            denominator: None,
+            factor: None,
+            by_sex: false,
+            by_grade: false,
+            by_age_group: false,
+            min_value: None,
+            max_value: None,
+            not_above: None,
+            external_codes: vec![],
+            themes: vec![],
+            not_needed_note: String::new(),
+        }
+    }
+
+    #[test]
+    fn numbers_in_finnish_and_english() {
+        assert_eq!(parse_number("12,5"), Ok(12.5));
+        assert_eq!(parse_number(" 1 234.5 "), Ok(1234.5));
+        assert_eq!(parse_number("-3"), Ok(-3.0));
+        for bad in ["", "abc", "1,2,3", "NaN", "inf", "12 kpl", "1.2.3"] {
+            assert_eq!(
+                parse_number(bad).map_err(|p| p.code),
+                Err("err-number"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn ratio_needs_its_parts() {
+        let mut s = spec("share");
+        s.aggregation = Aggregation::Ratio;
+        assert_eq!(s.check().map_err(|e| e.field), Err("numerator".to_string()));
+        s.numerator = Some("a".into());
+        s.denominator = Some("b".into());
+        assert_eq!(s.check().map_err(|e| e.field), Err("factor".to_string()));
+        s.factor = Some(100.0);
+        assert_eq!(s.check(), Ok(()));
+        let mut plain = spec("plain");
+        plain.factor = Some(100.0);
+        assert_eq!(
+            plain.check().map_err(|e| e.field),
+            Err("factor".to_string())
+        );
+    }
+
+    #[test]
+    fn values_obey_unit_and_bounds() {
+        let mut s = spec("x");
+        assert!(s.check_value(3.0).is_ok());
+        assert_eq!(s.check_value(2.5).map_err(|p| p.code), Err("err-count"));
+        assert_eq!(s.check_value(-1.0).map_err(|p| p.code), Err("err-count"));
+        s.unit = ValueUnit::Percent;
+        s.min_value = Some(0.0);
+        s.max_value = Some(100.0);
+        assert!(s.check_value(55.5).is_ok());
+        assert_eq!(
+            s.check_value(101.0).map_err(|p| p.code),
+            Err("err-above-max")
+        );
+    }
+
+    #[test]
+    fn cadence_fixes_the_period_type() {
+        let q = Period::parse("2024Q1").expect("period");
+        assert!(Cadence::Quarterly.check_period(q).is_ok());
+        assert_eq!(
+            Cadence::Monthly.check_period(q).map_err(|p| p.code),
+            Err("err-period-cadence")
+        );
+        assert!(Cadence::Biennial
+            .check_period(Period::parse("2023").expect("year"))
+            .is_ok());
+    }
+
+    #[test]
+    fn grades() {
+        assert_eq!(parse_grade(""), Ok(None));
+        assert_eq!(parse_grade("8"), Ok(Some(8)));
+        assert!(parse_grade("14").is_err());
+        assert!(parse_grade("x").is_err());
+    }
+}

@@ -1,0 +1,786 @@
+//! Shared measurement in storage: the catalogue, writes and their rules,
+//! incremental roll-ups (checked against recomputation from raw values for
+//! random trees, values and write orders), and suppression. Every story runs
+//! on SQLite and on PostgreSQL.
+
+use kasvu_core::measure::{recompute, RawValue};
+use kasvu_core::{
+    Aggregation, Cadence, Direction, IndicatorSpec, Level, Names, OrgCode, Period, Sex, Source,
+    UnitKind, ValidRange, ValueUnit,
+};
+use kasvu_store::{
+    both_databases, Actor, AuditFilter, Breakdown, Indicator, OrgUnitSpec, Store, StoreError,
+    ValueRow, WriteOptions,
+};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use std::collections::HashMap;
+
+fn cli() -> Actor {
+    Actor::system("test")
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
+    OrgUnitSpec {
+        code: OrgCode::parse(code).unwrap(),
+        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
+        level,
+        kind: (level == Level::Unit).then_some(UnitKind::School),
+        sector: None,
+        names: Names::parse(code, "", "").unwrap(),
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    }
+}
+
+fn ind(code: &str, cadence: Cadence, agg: Aggregation) -> IndicatorSpec {
+    IndicatorSpec {
+        code: code.into(),
+        names: Names::parse(code, "", "").unwrap(),
+        definitions: Names::default(),
+        unit: if agg == Aggregation::Average {
+            ValueUnit::Number
+        } else {
+            ValueUnit::Count
+        },
+        source: Source::Own,
+        cadence,
+        aggregation: agg,
+        direction: Direction::Up,
+        numerator: None,
+        denominator: None,
+        factor: None,
+        by_sex: true,
+        by_grade: true,
+        by_age_group: false,
+        min_value: None,
+        max_value: None,
+        not_above: None,
+        external_codes: vec![],
+        themes: vec![],
+        not_needed_note: String::new(),
+    }
+}
+
+/// org → north (→ tuira → school-a, school-b), south (→ kaakkuri → school-c).
+async fn tree(store: &Store, org: &str) -> HashMap<String, i64> {
+    let p = |s: &str| format!("{org}-{s}");
+    let rows = vec![
+        (2, unit(org, None, Level::Organisation)),
+        (3, unit(&p("north"), Some(org), Level::Area)),
+        (4, unit(&p("south"), Some(org), Level::Area)),
+        (5, unit(&p("tuira"), Some(&p("north")), Level::Cluster)),
+        (6, unit(&p("kaakkuri"), Some(&p("south")), Level::Cluster)),
+        (7, unit(&p("school-a"), Some(&p("tuira")), Level::Unit)),
+        (8, unit(&p("school-b"), Some(&p("tuira")), Level::Unit)),
+        (9, unit(&p("school-c"), Some(&p("kaakkuri")), Level::Unit)),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    let o = store.org_unit(org).await.unwrap().unwrap();
+    store
+        .org_units(o.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| {
+            (
+                u.code.trim_start_matches(&format!("{org}-")).to_owned(),
+                u.id,
+            )
+        })
+        .collect()
+}
+
+async fn catalogue(store: &Store) -> HashMap<String, Indicator> {
+    let mut staff = ind("staff", Cadence::SixMonthly, Aggregation::Last);
+    staff.by_sex = false;
+    let mut lp = ind("lp_trained", Cadence::SixMonthly, Aggregation::Last);
+    lp.not_above = Some("staff".into());
+    lp.by_sex = false;
+    let mut share = ind("lp_share", Cadence::SixMonthly, Aggregation::Ratio);
+    share.unit = ValueUnit::Percent;
+    share.numerator = Some("lp_trained".into());
+    share.denominator = Some("staff".into());
+    share.factor = Some(100.0);
+    let rows = vec![
+        (2, ind("calls", Cadence::Monthly, Aggregation::Sum)),
+        (3, ind("wait_days", Cadence::Monthly, Aggregation::Average)),
+        (4, ind("trained", Cadence::Monthly, Aggregation::Last)),
+        (5, staff),
+        (6, lp),
+        (7, share),
+        (8, ind("clients", Cadence::Yearly, Aggregation::Sum)),
+    ];
+    store.import_indicators(&cli(), &rows, false).await.unwrap();
+    store
+        .indicators()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.spec.code.clone(), i))
+        .collect()
+}
+
+fn p(s: &str) -> Period {
+    Period::parse(s).unwrap()
+}
+
+fn row(n: usize, ind: &Indicator, unit: i64, period: &str, value: f64) -> ValueRow {
+    ValueRow {
+        row: n,
+        indicator_id: ind.id,
+        unit_id: unit,
+        period: p(period),
+        breakdown: Breakdown::total(),
+        value: Some(value),
+        count: None,
+    }
+}
+
+fn opts() -> WriteOptions {
+    WriteOptions {
+        source: "test".into(),
+        ..Default::default()
+    }
+}
+
+async fn value(store: &Store, i: &Indicator, unit: i64, period: &str) -> Option<f64> {
+    store
+        .observe(i, unit, p(period), &Breakdown::total())
+        .await
+        .unwrap()
+        .raw
+}
+
+async fn catalogue_rules(store: Store) {
+    let cat = catalogue(&store).await;
+    assert_eq!(cat.len(), 7);
+    assert_eq!(
+        cat["lp_share"].spec.numerator.as_deref(),
+        Some("lp_trained")
+    );
+    assert_eq!(cat["lp_share"].numerator_id, Some(cat["lp_trained"].id));
+    // The same file again changes nothing.
+    let again: Vec<(usize, IndicatorSpec)> = cat
+        .values()
+        .enumerate()
+        .map(|(i, x)| (i + 2, x.spec.clone()))
+        .collect();
+    let s = store
+        .import_indicators(&cli(), &again, false)
+        .await
+        .unwrap();
+    assert_eq!((s.created, s.updated, s.unchanged), (0, 0, 7));
+    // A ratio of a missing indicator names its row and field.
+    let mut bad = ind("bad_share", Cadence::Monthly, Aggregation::Ratio);
+    bad.numerator = Some("nope".into());
+    bad.denominator = Some("calls".into());
+    bad.factor = Some(100.0);
+    match store
+        .import_indicators(
+            &cli(),
+            &[
+                (2, ind("fine", Cadence::Monthly, Aggregation::Sum)),
+                (3, bad),
+            ],
+            false,
+        )
+        .await
+    {
+        Err(StoreError::Row { row: 3, error }) => {
+            assert_eq!(error.field, "numerator");
+            assert_eq!(error.problem.code, "err-indicator-missing");
+        }
+        other => panic!("expected row 3 to fail, got {other:?}"),
+    }
+    assert!(
+        store.indicator("fine").await.unwrap().is_none(),
+        "all or nothing"
+    );
+    // Cadence cannot change once there are values.
+    let u = tree(&store, "c").await;
+    store
+        .write_values(
+            &cli(),
+            &[row(2, &cat["calls"], u["school-a"], "202401", 3.0)],
+            opts(),
+        )
+        .await
+        .unwrap();
+    let changed = IndicatorSpec {
+        cadence: Cadence::Quarterly,
+        ..cat["calls"].spec.clone()
+    };
+    match store
+        .import_indicators(&cli(), &[(2, changed)], false)
+        .await
+    {
+        Err(StoreError::Row { error, .. }) => {
+            assert_eq!(error.problem.code, "err-indicator-has-values")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn values_roll_up_on_write(store: Store) {
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "o").await;
+    let calls = &cat["calls"];
+    let s = store
+        .write_values(
+            &cli(),
+            &[
+                row(2, calls, u["school-a"], "202401", 10.0),
+                row(3, calls, u["school-b"], "202401", 5.0),
+                row(4, calls, u["school-b"], "202402", 7.0),
+                row(5, calls, u["school-c"], "202405", 1.0),
+            ],
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.created, s.replaced, s.unchanged), (4, 0, 0));
+    assert_eq!(value(&store, calls, u["tuira"], "202401").await, Some(15.0));
+    assert_eq!(value(&store, calls, u["north"], "2024Q1").await, Some(22.0));
+    let org = store.org_unit("o").await.unwrap().unwrap();
+    assert_eq!(value(&store, calls, org.id, "2024").await, Some(23.0));
+    assert_eq!(value(&store, calls, org.id, "2024S1").await, Some(23.0));
+    assert_eq!(value(&store, calls, org.id, "2024Q2").await, Some(1.0));
+    assert_eq!(value(&store, calls, org.id, "2025").await, None);
+
+    // A changed value replaces the old one everywhere at once, audited.
+    let s = store
+        .write_values(
+            &cli(),
+            &[row(2, calls, u["school-a"], "202401", 12.0)],
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.created, s.replaced), (0, 1));
+    assert_eq!(value(&store, calls, org.id, "2024").await, Some(25.0));
+    let audit = store
+        .audit_entries(&AuditFilter {
+            org_id: org.id,
+            entity: Some("data_value".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 5, "four creations and one replacement");
+    assert_eq!(audit[0].action, "update");
+    assert_eq!(audit[0].entity_key, "calls/o-school-a/202401/total");
+    assert_eq!(
+        audit[0].old_value.as_ref().unwrap()["value"].as_f64(),
+        Some(10.0)
+    );
+    assert_eq!(
+        audit[0].new_value.as_ref().unwrap()["value"].as_f64(),
+        Some(12.0)
+    );
+
+    // The same write again changes nothing; removing a value rolls it out.
+    let s = store
+        .write_values(
+            &cli(),
+            &[row(2, calls, u["school-a"], "202401", 12.0)],
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.created, s.replaced, s.unchanged), (0, 0, 1));
+    let mut del = row(2, calls, u["school-b"], "202402", 0.0);
+    del.value = None;
+    let s = store.write_values(&cli(), &[del], opts()).await.unwrap();
+    assert_eq!(s.removed, 1);
+    assert_eq!(value(&store, calls, org.id, "2024").await, Some(18.0));
+    assert_eq!(
+        value(&store, calls, u["school-b"], "2024Q1").await,
+        Some(5.0)
+    );
+
+    // Averages are means of the raw values; `last` takes the latest period.
+    let wait = &cat["wait_days"];
+    let trained = &cat["trained"];
+    store
+        .write_values(
+            &cli(),
+            &[
+                row(2, wait, u["school-a"], "202401", 10.0),
+                row(3, wait, u["school-b"], "202401", 20.0),
+                row(4, wait, u["school-b"], "202403", 60.0),
+                row(5, trained, u["school-a"], "202401", 4.0),
+                row(6, trained, u["school-a"], "202403", 6.0),
+                row(7, trained, u["school-b"], "202403", 3.0),
+                row(8, trained, u["school-c"], "202402", 9.0),
+            ],
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(value(&store, wait, u["tuira"], "2024Q1").await, Some(30.0));
+    assert_eq!(
+        value(&store, trained, u["tuira"], "2024Q1").await,
+        Some(9.0)
+    );
+    assert_eq!(
+        value(&store, trained, u["school-a"], "2024").await,
+        Some(6.0)
+    );
+    let o = store
+        .observe(trained, u["school-c"], p("2024"), &Breakdown::total())
+        .await
+        .unwrap();
+    assert_eq!(o.period_used, Some(p("202402")));
+
+    // Ratios come from rolled-up numerators and denominators.
+    let staff = &cat["staff"];
+    let lp = &cat["lp_trained"];
+    store
+        .write_values(
+            &cli(),
+            &[
+                row(2, staff, u["school-a"], "2024S1", 40.0),
+                row(3, lp, u["school-a"], "2024S1", 30.0),
+                row(4, staff, u["school-b"], "2024S1", 10.0),
+                row(5, lp, u["school-b"], "2024S1", 5.0),
+            ],
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        value(&store, &cat["lp_share"], u["tuira"], "2024S1").await,
+        Some(70.0)
+    );
+    assert_eq!(
+        value(&store, &cat["lp_share"], u["tuira"], "2024").await,
+        Some(70.0)
+    );
+    let series = store
+        .series(&cat["lp_share"], u["school-a"], &Breakdown::total())
+        .await
+        .unwrap();
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0].1.shown(), Some(75.0));
+    let dash = store
+        .unit_series(&store.indicators().await.unwrap(), u["tuira"])
+        .await
+        .unwrap();
+    assert_eq!(dash[&cat["lp_share"].id][0].1.shown(), Some(70.0));
+    assert_eq!(dash[&calls.id].len(), 1, "one month of calls in tuira");
+}
+
+async fn bad_writes_change_nothing(store: Store) {
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "b").await;
+    let org = store.org_unit("b").await.unwrap().unwrap();
+    store
+        .write_values(
+            &cli(),
+            &[
+                row(2, &cat["calls"], u["school-a"], "202401", 10.0),
+                row(3, &cat["staff"], u["school-a"], "2024S1", 10.0),
+                row(4, &cat["lp_trained"], u["school-a"], "2024S1", 8.0),
+            ],
+            opts(),
+        )
+        .await
+        .unwrap();
+    let before = store.value_count().await.unwrap();
+    let calls = &cat["calls"];
+    let expect = |r: Result<kasvu_store::WriteSummary, StoreError>,
+                  row: usize,
+                  field: &str,
+                  code: &str| match r {
+        Err(StoreError::Row { row: got, error }) => {
+            assert_eq!(
+                (got, error.field.as_str(), error.problem.code),
+                (row, field, code)
+            )
+        }
+        other => panic!("expected row {row} {field} {code}, got {other:?}"),
+    };
+    let good = row(2, calls, u["school-b"], "202402", 1.0);
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[good.clone(), row(3, calls, u["school-b"], "2024Q1", 1.0)],
+                opts(),
+            )
+            .await,
+        3,
+        "period",
+        "err-period-cadence",
+    );
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[good.clone(), row(3, calls, u["school-b"], "202402", 2.0)],
+                opts(),
+            )
+            .await,
+        3,
+        "value",
+        "err-value-twice",
+    );
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[good.clone(), row(3, calls, u["school-b"], "202403", 2.5)],
+                opts(),
+            )
+            .await,
+        3,
+        "value",
+        "err-count",
+    );
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[
+                    good.clone(),
+                    row(3, &cat["lp_share"], u["school-b"], "2024S1", 50.0),
+                ],
+                opts(),
+            )
+            .await,
+        3,
+        "indicator",
+        "err-ratio-computed",
+    );
+    // LP-trained staff ≤ staff, against stored and staged values, both ways.
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[
+                    good.clone(),
+                    row(3, &cat["lp_trained"], u["school-a"], "2024S1", 11.0),
+                ],
+                opts(),
+            )
+            .await,
+        3,
+        "value",
+        "err-above-other",
+    );
+    expect(
+        store
+            .write_values(
+                &cli(),
+                &[
+                    good.clone(),
+                    row(3, &cat["staff"], u["school-a"], "2024S1", 7.0),
+                ],
+                opts(),
+            )
+            .await,
+        3,
+        "value",
+        "err-below-other",
+    );
+    let mut sexed = good.clone();
+    sexed.row = 3;
+    sexed.indicator_id = cat["staff"].id;
+    sexed.period = p("2024S2");
+    sexed.breakdown = Breakdown::sex(Sex::Male);
+    expect(
+        store
+            .write_values(&cli(), &[good.clone(), sexed], opts())
+            .await,
+        3,
+        "sex",
+        "err-no-breakdown",
+    );
+    let locked = WriteOptions {
+        locked_before: Some(p("2025").start()),
+        ..opts()
+    };
+    expect(
+        store
+            .write_values(&cli(), std::slice::from_ref(&good), locked)
+            .await,
+        2,
+        "period",
+        "err-period-locked",
+    );
+    let guarded = WriteOptions {
+        guard: Some(Box::new(|_| {
+            Err(kasvu_core::Problem::new("err-forbidden-unit", "no"))
+        })),
+        ..opts()
+    };
+    expect(
+        store
+            .write_values(&cli(), std::slice::from_ref(&good), guarded)
+            .await,
+        2,
+        "orgunit",
+        "err-forbidden-unit",
+    );
+    // Staged together, a consistent pair passes.
+    store
+        .write_values(
+            &cli(),
+            &[
+                row(2, &cat["staff"], u["school-a"], "2024S1", 20.0),
+                row(3, &cat["lp_trained"], u["school-a"], "2024S1", 15.0),
+            ],
+            WriteOptions {
+                dry_run: true,
+                ..opts()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.value_count().await.unwrap(), before, "nothing stored");
+    assert_eq!(value(&store, calls, org.id, "2024").await, Some(10.0));
+    assert_eq!(
+        value(&store, &cat["staff"], org.id, "2024").await,
+        Some(10.0),
+        "dry run rolled back"
+    );
+}
+
+async fn small_numbers_are_suppressed(store: Store) {
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "s").await;
+    let calls = &cat["calls"];
+    let mut rows = vec![
+        row(2, calls, u["school-a"], "202401", 20.0),
+        row(3, calls, u["school-a"], "202401", 17.0),
+        row(4, calls, u["school-a"], "202401", 3.0),
+        row(5, calls, u["school-b"], "202401", 2.0),
+        row(6, calls, u["school-c"], "202401", 30.0),
+    ];
+    rows[1].breakdown = Breakdown::sex(Sex::Male);
+    rows[2].breakdown = Breakdown::sex(Sex::Female);
+    store.write_values(&cli(), &rows, opts()).await.unwrap();
+    let b = store
+        .breakdowns(calls, u["school-a"], p("202401"))
+        .await
+        .unwrap();
+    let shown: HashMap<Sex, (Option<f64>, bool)> = b
+        .iter()
+        .map(|(k, o)| (k.sex, (o.shown(), o.suppressed())))
+        .collect();
+    assert_eq!(shown[&Sex::Total], (Some(20.0), false));
+    assert_eq!(shown[&Sex::Female], (None, true), "3 < 5");
+    assert_eq!(shown[&Sex::Male], (None, true), "20 − 17 would reveal 3");
+    // Children of tuira: school-b (2) is small, so school-a is hidden too.
+    let (parent, kids) = store
+        .children_observations(
+            calls,
+            u["tuira"],
+            &[u["school-a"], u["school-b"]],
+            p("202401"),
+            &Breakdown::total(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(parent.shown(), Some(22.0));
+    assert!(kids.iter().all(|k| k.suppressed() && k.shown().is_none()));
+    // The raw value is stored, only never served.
+    assert_eq!(kids[1].raw, Some(2.0));
+    // A ratio is hidden when its numerator count is small.
+    store
+        .write_values(
+            &cli(),
+            &[
+                row(2, &cat["staff"], u["school-c"], "2024S1", 40.0),
+                row(3, &cat["lp_trained"], u["school-c"], "2024S1", 4.0),
+            ],
+            opts(),
+        )
+        .await
+        .unwrap();
+    let o = store
+        .observe(
+            &cat["lp_share"],
+            u["school-c"],
+            p("2024S1"),
+            &Breakdown::total(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((o.raw, o.shown(), o.suppressed()), (Some(10.0), None, true));
+}
+
+/// Incremental roll-ups equal recomputation from raw values, for random
+/// trees, values and write orders (batches with overwrites and removals).
+async fn incremental_equals_recomputation(store: Store) {
+    let cat = catalogue(&store).await;
+    let inds = [&cat["calls"], &cat["wait_days"], &cat["trained"]];
+    let strategy = (
+        proptest::collection::vec(0usize..100, 2..9),
+        proptest::collection::vec(
+            proptest::collection::vec(
+                (0usize..3, 0usize..100, 0usize..8, 0u32..60, 0u8..10),
+                1..12,
+            ),
+            1..5,
+        ),
+    );
+    let mut runner = TestRunner::deterministic();
+    for case in 0..8 {
+        let (parents, batches) = strategy.new_tree(&mut runner).unwrap().current();
+        // A random tree: org, 1–2 areas, a cluster per area, then units
+        // hung under random clusters.
+        let org = format!("p{case}");
+        let mut specs = vec![
+            (2, unit(&org, None, Level::Organisation)),
+            (3, unit(&format!("{org}-a1"), Some(&org), Level::Area)),
+            (4, unit(&format!("{org}-a2"), Some(&org), Level::Area)),
+            (
+                5,
+                unit(
+                    &format!("{org}-c1"),
+                    Some(&format!("{org}-a1")),
+                    Level::Cluster,
+                ),
+            ),
+            (
+                6,
+                unit(
+                    &format!("{org}-c2"),
+                    Some(&format!("{org}-a2")),
+                    Level::Cluster,
+                ),
+            ),
+            (
+                7,
+                unit(
+                    &format!("{org}-c3"),
+                    Some(&format!("{org}-a2")),
+                    Level::Cluster,
+                ),
+            ),
+        ];
+        for (i, pick) in parents.iter().enumerate() {
+            let cluster = format!("{org}-c{}", pick % 3 + 1);
+            specs.push((
+                8 + i,
+                unit(&format!("{org}-u{i}"), Some(&cluster), Level::Unit),
+            ));
+        }
+        store
+            .import_org_units(&cli(), &specs, false, &mut |_| {})
+            .await
+            .unwrap();
+        let root = store.org_unit(&org).await.unwrap().unwrap();
+        let units = store.org_units(root.org_id).await.unwrap();
+        let leaves: Vec<i64> = units
+            .iter()
+            .filter(|u| u.level == Level::Unit)
+            .map(|u| u.id)
+            .collect();
+        let tree = store.org_tree(root.org_id).await.unwrap();
+        let months: Vec<Period> = (0..8).map(|m| p("202311").offset(m).unwrap()).collect();
+        let mut truth: HashMap<(usize, i64, Period), f64> = HashMap::new();
+        for batch in &batches {
+            let mut rows = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for (n, (i, u, m, v, op)) in batch.iter().enumerate() {
+                let key = (*i, leaves[u % leaves.len()], months[*m]);
+                if !seen.insert(key) {
+                    continue;
+                }
+                let value = if *op == 0 { None } else { Some(f64::from(*v)) };
+                match value {
+                    Some(v) => truth.insert(key, v),
+                    None => truth.remove(&key),
+                };
+                rows.push(ValueRow {
+                    row: n + 2,
+                    indicator_id: inds[key.0].id,
+                    unit_id: key.1,
+                    period: key.2,
+                    breakdown: Breakdown::total(),
+                    value,
+                    count: None,
+                });
+            }
+            store.write_values(&cli(), &rows, opts()).await.unwrap();
+        }
+        let mut periods: Vec<Period> = months.iter().flat_map(|m| m.chain()).collect();
+        periods.sort();
+        periods.dedup();
+        for (i, indicator) in inds.iter().enumerate() {
+            let raw: Vec<RawValue> = truth
+                .iter()
+                .filter(|((ii, _, _), _)| *ii == i)
+                .map(|((_, unit, period), value)| RawValue {
+                    unit: *unit,
+                    period: *period,
+                    value: *value,
+                })
+                .collect();
+            for u in &units {
+                for per in &periods {
+                    let expected = recompute(&tree, &raw, indicator.spec.aggregation, u.id, *per);
+                    let got = value(&store, indicator, u.id, &per.code()).await;
+                    match (expected, got) {
+                        (None, None) => {}
+                        (Some(e), Some(g)) => assert!(
+                            (e - g).abs() < 1e-6,
+                            "case {case}: {} at {} {per}: expected {e}, got {g}",
+                            indicator.code(),
+                            u.code
+                        ),
+                        _ => panic!(
+                            "case {case}: {} at {} {per}: expected {expected:?}, got {got:?}",
+                            indicator.code(),
+                            u.code
+                        ),
+                    }
+                }
+            }
+        }
+        // Moving a unit to another cluster recomputes what it belongs to.
+        let moved = units.iter().find(|u| u.level == Level::Unit).unwrap();
+        let mut spec = OrgUnitSpec::of(moved).unwrap();
+        let target = if moved.parent_code.as_deref() == Some(&format!("{org}-c1")) {
+            format!("{org}-c2")
+        } else {
+            format!("{org}-c1")
+        };
+        spec.parent = Some(OrgCode::parse(&target).unwrap());
+        store.update_org_unit(&cli(), &spec).await.unwrap();
+        let tree = store.org_tree(root.org_id).await.unwrap();
+        let raw: Vec<RawValue> = truth
+            .iter()
+            .filter(|((i, _, _), _)| *i == 0)
+            .map(|((_, unit, period), value)| RawValue {
+                unit: *unit,
+                period: *period,
+                value: *value,
+            })
+            .collect();
+        for u in &units {
+            let e = recompute(&tree, &raw, Aggregation::Sum, u.id, p("2024"));
+            assert_eq!(
+                value(&store, inds[0], u.id, "2024").await,
+                e,
+                "after the move, {}",
+                u.code
+            );
+        }
+    }
+}
+
+both_databases!(
+    catalogue_rules,
+    values_roll_up_on_write,
+    bad_writes_change_nothing,
+    small_numbers_are_suppressed,
+    incremental_equals_recomputation,
+);
