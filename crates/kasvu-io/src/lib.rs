@@ -5,7 +5,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod demo;
+pub mod export;
+pub mod indicators_csv;
 pub mod orgunits_csv;
+pub mod table;
+pub mod values;
 
 use std::fmt;
 
@@ -16,6 +20,8 @@ use std::fmt;
 pub struct ImportError {
     pub file: String,
     pub row: Option<usize>,
+    /// For JSON-stat: the cell (1-based position in the value array).
+    pub cell: Option<usize>,
     pub field: Option<String>,
     pub message: String,
     /// Catalogue id and arguments for the web, when the cause is a domain rule.
@@ -28,6 +34,7 @@ impl ImportError {
         ImportError {
             file: file.to_owned(),
             row: None,
+            cell: None,
             field: None,
             message: message.into(),
             code: None,
@@ -39,10 +46,22 @@ impl ImportError {
         ImportError {
             file: file.to_owned(),
             row: Some(row),
+            cell: None,
             field: Some(e.field),
             message: e.problem.english,
             code: Some(e.problem.code),
             args: e.problem.args,
+        }
+    }
+}
+
+impl ImportError {
+    /// A problem with one cell of a JSON-stat dataset.
+    pub fn cell(file: &str, cell: usize, e: kasvu_core::FieldError) -> Self {
+        ImportError {
+            row: None,
+            cell: Some(cell),
+            ..ImportError::field(file, 0, e)
         }
     }
 }
@@ -52,6 +71,9 @@ impl fmt::Display for ImportError {
         write!(f, "{}", self.file)?;
         if let Some(r) = self.row {
             write!(f, ", row {r}")?;
+        }
+        if let Some(c) = self.cell {
+            write!(f, ", cell {c}")?;
         }
         if let Some(c) = &self.field {
             write!(f, ", field '{c}'")?;

@@ -12,6 +12,7 @@ mod error;
 mod indicators;
 mod measure;
 mod orgunits;
+mod targets;
 pub mod testing;
 mod users;
 
@@ -21,10 +22,11 @@ pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use indicators::Indicator;
 pub use measure::{
-    Breakdown, Observation, UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary,
-    AUDIT_EACH_CREATED_UP_TO,
+    protect_breakdowns, Breakdown, Observation, ServedRow, UnitGuard, ValueRow, ValueWriter,
+    WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
+pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use users::{parse_name, NewUser, User, UserRole};
 
 /// Who makes a change: a signed-in user, or the CLI / demo loader.

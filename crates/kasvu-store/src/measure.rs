@@ -1088,7 +1088,9 @@ fn protect_ratio_parts(parent: &Observation, children: &mut [Observation]) {
     }
 }
 
-fn protect_breakdowns(rows: &mut [(Breakdown, Observation)]) {
+/// Complementary suppression within one unit and period: sexes against the
+/// total, grades against all grades.
+pub fn protect_breakdowns(rows: &mut [(Breakdown, Observation)]) {
     let total = rows.iter().find(|(b, _)| b.is_total()).map(|(_, o)| o.cell);
     let Some(total) = total else {
         // Without a published total nothing can be recovered by subtraction.
@@ -1179,5 +1181,91 @@ impl IndicatorTables {
             .map(|p| (p, self.observe(ind, b, p, threshold)))
             .filter(|(_, o)| o.raw.is_some())
             .collect()
+    }
+}
+
+/// One served figure of an indicator: what exports and tables may show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServedRow {
+    pub orgunit: String,
+    pub period: Period,
+    pub breakdown_sex: Sex,
+    pub grade: Option<u8>,
+    /// `None` when suppressed.
+    pub value: Option<f64>,
+    pub suppressed: bool,
+}
+
+impl Store {
+    /// Every figure of an indicator in an organisation, at its own cadence,
+    /// for every unit with values (rolled up) and every breakdown, with
+    /// complementary suppression between siblings (a parent and its
+    /// children are both in the table) and within each unit's breakdowns.
+    pub async fn served_table(&self, ind: &Indicator, org_id: i64) -> Result<Vec<ServedRow>> {
+        let units = self.org_units(org_id).await?;
+        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+        for u in &units {
+            if let Some(p) = u.parent_id {
+                children.entry(p).or_default().push(u.id);
+            }
+        }
+        let code_of: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
+        let periods: Vec<Period> = self
+            .series(ind, org_id, &Breakdown::total())
+            .await?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let mut out = Vec::new();
+        for period in periods {
+            // Totals, protected among siblings, top-down.
+            let mut totals: HashMap<i64, Observation> = HashMap::new();
+            let root = self
+                .observe(ind, org_id, period, &Breakdown::total())
+                .await?;
+            totals.insert(org_id, root);
+            let mut queue = vec![org_id];
+            while let Some(parent) = queue.pop() {
+                let Some(kids) = children.get(&parent) else {
+                    continue;
+                };
+                let (_, mut obs) = self
+                    .children_observations(ind, parent, kids, period, &Breakdown::total())
+                    .await?;
+                let parent_cell = totals.get(&parent).map(|o| o.cell);
+                for (kid, o) in kids.iter().zip(obs.iter_mut()) {
+                    if parent_cell.is_some_and(|c| c.suppressed) && o.raw.is_some() {
+                        // A hidden parent would be recoverable as the sum of its children.
+                        o.cell.suppressed = true;
+                    }
+                    if o.raw.is_some() {
+                        totals.insert(*kid, o.clone());
+                        queue.push(*kid);
+                    }
+                }
+            }
+            let mut ids: Vec<i64> = totals.keys().copied().collect();
+            ids.sort_by_key(|id| code_of.get(id).copied().unwrap_or(""));
+            for id in ids {
+                let mut rows = self.breakdowns(ind, id, period).await?;
+                if let (Some(t), Some(row)) =
+                    (totals.get(&id), rows.iter_mut().find(|(b, _)| b.is_total()))
+                {
+                    row.1.cell = t.cell;
+                }
+                protect_breakdowns(&mut rows);
+                for (b, o) in rows {
+                    out.push(ServedRow {
+                        orgunit: code_of.get(&id).copied().unwrap_or("").to_owned(),
+                        period,
+                        breakdown_sex: b.sex,
+                        grade: b.grade,
+                        value: o.shown(),
+                        suppressed: o.suppressed(),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -180,3 +180,4 @@ err-ratio-only = Only a ratio has a numerator, a denominator and a factor.
 err-ratio-parts = A ratio needs a numerator and a denominator.
 err-ratio-same = The numerator and the denominator must be different indicators.
 err-value-twice = The same indicator, unit, period and breakdown is also on row { $row }.
+err-unit-ambiguous = Several units have the external code { $value }.

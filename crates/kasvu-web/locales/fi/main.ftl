@@ -180,3 +180,4 @@ err-ratio-only = Vain suhdeluvulla on osoittaja, nimittäjä ja kerroin.
 err-ratio-parts = Suhdeluku tarvitsee osoittajan ja nimittäjän.
 err-ratio-same = Osoittajan ja nimittäjän on oltava eri mittareita.
 err-value-twice = Sama mittari, yksikkö, kausi ja jaottelu on myös rivillä { $row }.
+err-unit-ambiguous = Ulkoinen tunnus { $value } on usealla yksiköllä.

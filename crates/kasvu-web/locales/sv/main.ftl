@@ -180,3 +180,4 @@ err-ratio-only = Endast ett relationstal har täljare, nämnare och faktor.
 err-ratio-parts = Ett relationstal behöver en täljare och en nämnare.
 err-ratio-same = Täljaren och nämnaren måste vara olika indikatorer.
 err-value-twice = Samma indikator, enhet, period och indelning finns också på rad { $row }.
+err-unit-ambiguous = Flera enheter har den externa koden { $value }.
