@@ -310,8 +310,7 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
                     cells.insert((sex, Some(grade)), [resp, lonely, hobby, talk]);
                 }
             }
-            let leaves: Vec<(SurveyCell, [f64; 4])> =
-                cells.iter().map(|(k, v)| (*k, *v)).collect();
+            let leaves: Vec<(SurveyCell, [f64; 4])> = cells.iter().map(|(k, v)| (*k, *v)).collect();
             for ((sex, grade), v) in leaves {
                 for key in [(Sex::Total, grade), (sex, None), (Sex::Total, None)] {
                     let e = cells.entry(key).or_insert([0.0; 4]);

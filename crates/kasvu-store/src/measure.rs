@@ -1088,26 +1088,59 @@ fn protect_ratio_parts(parent: &Observation, children: &mut [Observation]) {
     }
 }
 
-/// Complementary suppression within one unit and period: sexes against the
-/// total, grades against all grades.
+/// Complementary suppression within one unit and period. Every margin is
+/// protected: the sexes of each grade against that grade's total, and the
+/// grades of each sex against that sex's all-grades figure, repeated until
+/// nothing changes (hiding a cell in one margin can expose one in another).
 pub fn protect_breakdowns(rows: &mut [(Breakdown, Observation)]) {
-    let total = rows.iter().find(|(b, _)| b.is_total()).map(|(_, o)| o.cell);
-    let Some(total) = total else {
-        // Without a published total nothing can be recovered by subtraction.
-        return;
+    let find = |rows: &[(Breakdown, Observation)], sex: Sex, grade: Option<u8>| {
+        rows.iter()
+            .position(|(b, _)| b.sex == sex && b.grade == grade && b.age_group.is_none())
     };
-    // Sexes against the total, grades against all grades.
-    let groups: [&dyn Fn(&Breakdown) -> bool; 2] = [
-        &|b: &Breakdown| b.sex != Sex::Total && b.grade.is_none() && b.age_group.is_none(),
-        &|b: &Breakdown| b.sex == Sex::Total && b.grade.is_some() && b.age_group.is_none(),
-    ];
-    for in_group in groups {
-        let idx: Vec<usize> = (0..rows.len()).filter(|i| in_group(&rows[*i].0)).collect();
-        let mut cells: Vec<Cell> = idx.iter().map(|i| rows[*i].1.cell).collect();
-        protect_parts(&total, &mut cells);
-        for (i, c) in idx.iter().zip(cells) {
-            rows[*i].1.cell = c;
+    let grades: Vec<Option<u8>> = {
+        let mut g: Vec<Option<u8>> = rows.iter().map(|(b, _)| b.grade).collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    loop {
+        let before: Vec<bool> = rows.iter().map(|(_, o)| o.cell.suppressed).collect();
+        // Sexes against the total of the same grade.
+        for g in &grades {
+            let Some(t) = find(rows, Sex::Total, *g) else {
+                continue;
+            };
+            let idx: Vec<usize> = [Sex::Male, Sex::Female]
+                .iter()
+                .filter_map(|s| find(rows, *s, *g))
+                .collect();
+            protect_group(rows, t, &idx);
         }
+        // Grades against the all-grades figure of the same sex.
+        for sex in Sex::ALL {
+            let Some(t) = find(rows, *sex, None) else {
+                continue;
+            };
+            let idx: Vec<usize> = grades
+                .iter()
+                .flatten()
+                .filter_map(|g| find(rows, *sex, Some(*g)))
+                .collect();
+            protect_group(rows, t, &idx);
+        }
+        let after: Vec<bool> = rows.iter().map(|(_, o)| o.cell.suppressed).collect();
+        if before == after {
+            return;
+        }
+    }
+}
+
+fn protect_group(rows: &mut [(Breakdown, Observation)], total: usize, parts: &[usize]) {
+    let t = rows[total].1.cell;
+    let mut cells: Vec<Cell> = parts.iter().map(|i| rows[*i].1.cell).collect();
+    protect_parts(&t, &mut cells);
+    for (i, c) in parts.iter().zip(cells) {
+        rows[*i].1.cell = c;
     }
 }
 

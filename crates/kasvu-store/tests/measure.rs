@@ -576,6 +576,43 @@ async fn small_numbers_are_suppressed(store: Store) {
     assert_eq!(shown[&Sex::Total], (Some(20.0), false));
     assert_eq!(shown[&Sex::Female], (None, true), "3 < 5");
     assert_eq!(shown[&Sex::Male], (None, true), "20 − 17 would reveal 3");
+    // A 2×2 of sex and grade with one small cell hides all four inner cells:
+    // each margin (a sex's all grades, a grade's total) would reveal one.
+    let mut grid = Vec::new();
+    for (n, (sex, grade, v)) in [
+        (Sex::Total, None, 60.0),
+        (Sex::Total, Some(8), 30.0),
+        (Sex::Total, Some(9), 30.0),
+        (Sex::Male, None, 24.0),
+        (Sex::Female, None, 36.0),
+        (Sex::Male, Some(8), 4.0),
+        (Sex::Male, Some(9), 20.0),
+        (Sex::Female, Some(8), 26.0),
+        (Sex::Female, Some(9), 10.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut r = row(n + 2, calls, u["school-c"], "202402", v);
+        r.breakdown = Breakdown {
+            sex,
+            grade,
+            age_group: None,
+        };
+        grid.push(r);
+    }
+    store.write_values(&cli(), &grid, opts()).await.unwrap();
+    let b = store
+        .breakdowns(calls, u["school-c"], p("202402"))
+        .await
+        .unwrap();
+    let hidden: Vec<(Sex, Option<u8>)> = b
+        .iter()
+        .filter(|(_, o)| o.suppressed())
+        .map(|(k, _)| (k.sex, k.grade))
+        .collect();
+    assert_eq!(hidden.len(), 4, "{hidden:?}");
+    assert!(hidden.iter().all(|(s, g)| *s != Sex::Total && g.is_some()));
     // Children of tuira: school-b (2) is small, so school-a is hidden too.
     let (parent, kids) = store
         .children_observations(

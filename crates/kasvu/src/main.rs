@@ -70,13 +70,35 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
         /// What the file holds.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, default_value = "values")]
         kind: ImportKind,
+        /// Format of a values file (guessed from the name and content when not given).
+        #[arg(long, value_enum)]
+        format: Option<ValuesFormat>,
+        /// Match JSON-stat categories to external codes of this scheme (e.g. sotkanet) instead of Kasvu codes.
+        #[arg(long)]
+        scheme: Option<String>,
         /// Check the file and report what would change, storing nothing.
         #[arg(long)]
         dry_run: bool,
-        /// The file (CSV, UTF-8, comma or semicolon separated); - reads standard input.
+        /// The file; - reads standard input.
         file: String,
+    },
+    /// Export an indicator's figures (small numbers suppressed) to standard output or a file.
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// Indicator code.
+        #[arg(long)]
+        indicator: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormatArg,
+        /// Organisation code (needed when the database holds several).
+        #[arg(long)]
+        org: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<String>,
     },
     /// Write a consistent copy of the SQLite database to FILE (on PostgreSQL, use pg_dump).
     Backup {
@@ -132,6 +154,25 @@ enum TokenCommand {
 enum ImportKind {
     /// The org tree: code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes[,sector,valid_from,valid_to]
     Orgunits,
+    /// The indicator catalogue: code,name_fi,name_sv,name_en,unit,cadence,aggregation,direction,numerator,denominator,factor,external_codes[,…]
+    Indicators,
+    /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat 2.0
+    Values,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ValuesFormat {
+    Csv,
+    Xlsx,
+    Sotkanet,
+    Jsonstat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormatArg {
+    Csv,
+    Xlsx,
+    Jsonstat,
 }
 
 async fn open(db: &DbArg) -> Result<Store> {
@@ -276,10 +317,25 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Import {
             db,
-            kind: ImportKind::Orgunits,
+            kind,
+            format,
+            scheme,
             dry_run,
             file,
-        } => import_orgunits(&db, &file, dry_run).await,
+        } => match kind {
+            ImportKind::Orgunits => import_orgunits(&db, &file, dry_run).await,
+            ImportKind::Indicators => import_indicators(&db, &file, dry_run).await,
+            ImportKind::Values => {
+                import_values(&db, &file, format, scheme.as_deref(), dry_run).await
+            }
+        },
+        Command::Export {
+            db,
+            indicator,
+            format,
+            org,
+            output,
+        } => export(&db, &indicator, format, org.as_deref(), output.as_deref()).await,
         Command::Backup { db, file } => {
             let store = open(&db).await?;
             store.backup(&file).await?;
@@ -323,6 +379,156 @@ async fn import_orgunits(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
         "{file}: {} created, {} updated, {} unchanged.",
         s.created, s.updated, s.unchanged
     );
+    Ok(())
+}
+
+fn read_input(file: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes)?;
+    } else {
+        bytes = std::fs::read(file).with_context(|| format!("cannot open {file}"))?;
+    }
+    Ok(bytes)
+}
+
+fn display_name(file: &str) -> &str {
+    if file == "-" {
+        "<stdin>"
+    } else {
+        file
+    }
+}
+
+async fn import_indicators(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
+    let name = display_name(file);
+    let rows = kasvu_io::indicators_csv::parse(&read_input(file)?, name)?;
+    let store = open(db).await?;
+    let s = store
+        .import_indicators(&cli_actor(), &rows, dry_run)
+        .await
+        .map_err(|e| import_error_from_store(name, e))?;
+    println!(
+        "{name}: {} created, {} updated, {} unchanged.{}",
+        s.created,
+        s.updated,
+        s.unchanged,
+        if dry_run {
+            " Nothing was stored (--dry-run)."
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+async fn import_values(
+    db: &DbArg,
+    file: &str,
+    format: Option<ValuesFormat>,
+    scheme: Option<&str>,
+    dry_run: bool,
+) -> Result<()> {
+    use kasvu_io::values::Format;
+    let name = display_name(file);
+    let bytes = read_input(file)?;
+    let format = match format {
+        Some(ValuesFormat::Csv) => Format::Csv,
+        Some(ValuesFormat::Xlsx) => Format::Xlsx,
+        Some(ValuesFormat::Sotkanet) => Format::Sotkanet,
+        Some(ValuesFormat::Jsonstat) => Format::JsonStat,
+        None => match Format::detect(name, &bytes) {
+            Some(f) => f,
+            None => {
+                bail!("{name}: cannot tell the format; give --format csv|xlsx|sotkanet|jsonstat")
+            }
+        },
+    };
+    let store = open(db).await?;
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let result = kasvu_io::values::import(
+        &store,
+        &cli_actor(),
+        &bytes,
+        name,
+        format,
+        scheme,
+        kasvu_store::WriteOptions {
+            source: name.to_owned(),
+            dry_run,
+            ..Default::default()
+        },
+        &mut |done, total| match total {
+            Some(t) => bar.set_message(format!("importing {name}: {done}/{t} values checked")),
+            None => bar.set_message(format!("importing {name}: {done} values checked")),
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let s = result?;
+    println!(
+        "{name}: {} created, {} replaced, {} unchanged in {:.1} s.{}",
+        s.created,
+        s.replaced,
+        s.unchanged,
+        started.elapsed().as_secs_f64(),
+        if dry_run {
+            " Nothing was stored (--dry-run)."
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+async fn export(
+    db: &DbArg,
+    indicator: &str,
+    format: ExportFormatArg,
+    org: Option<&str>,
+    output: Option<&str>,
+) -> Result<()> {
+    let store = open(db).await?;
+    let Some(ind) = store.indicator(indicator).await? else {
+        bail!("--indicator: there is no indicator '{indicator}'")
+    };
+    let orgs = store.organisations().await?;
+    let org = match org {
+        Some(code) => orgs
+            .into_iter()
+            .find(|o| o.code == code)
+            .with_context(|| format!("--org: there is no organisation '{code}'"))?,
+        None => match <[_; 1]>::try_from(orgs) {
+            Ok([o]) => o,
+            Err(_) => bail!("--org: the database holds several organisations (or none); name one"),
+        },
+    };
+    let rows = store.served_table(&ind, org.id).await?;
+    let bytes = match format {
+        ExportFormatArg::Csv => kasvu_io::export::to_csv(&ind, &rows),
+        ExportFormatArg::Xlsx => {
+            kasvu_io::export::to_xlsx(&ind, &rows).map_err(anyhow::Error::msg)?
+        }
+        ExportFormatArg::Jsonstat => {
+            serde_json::to_vec_pretty(&kasvu_io::export::to_jsonstat(&ind, &rows, "fi"))?
+        }
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("cannot write {path}"))?;
+            eprintln!("{} figures of {indicator} written to {path}.", rows.len());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
     Ok(())
 }
 
