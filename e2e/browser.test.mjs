@@ -66,6 +66,33 @@ test('public pages have no accessibility violations, in Finnish by default', asy
   await context.close();
 });
 
+test('measurement pages have no accessibility violations in any language', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await visit(page, '/indicators');
+  await visit(page, '/indicators/shps_lonely?unit=itainen', 'an indicator with breakdowns and a hidden cell');
+  await visit(page, '/indicators/lp_trained_share', 'a ratio with a target');
+  await visit(page, '/indicators/pilot_phone_calls?unit=keskinen', 'a monthly indicator with sub-units');
+  await visit(page, '/units/keskinen/dashboard', 'an area dashboard');
+  // The chart is an image with a name, and its figures are in a table beside it.
+  const chart = page.locator('svg.chart');
+  await page.goto(BASE + '/indicators/shps_lonely?unit=oulu');
+  assert.equal(await chart.getAttribute('role'), 'img');
+  assert.ok((await page.locator('table.data-table tbody tr').count()) >= 5);
+  await page.screenshot({ path: SHOTS + 'indicator.png', fullPage: true });
+  // The unit chooser works without JavaScript: a plain GET form.
+  await page.selectOption('#unit', 'pohjoinen');
+  await page.getByRole('button', { name: 'Näytä' }).click();
+  await page.waitForURL(/unit=pohjoinen/);
+  assert.match(await page.locator('h1').innerText(), /Pohjoinen alue/);
+  for (const lang of ['sv', 'en']) {
+    await page.goto(BASE + `/lang/${lang}?next=/units/pohjoinen/dashboard`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await expectNoViolations(page, `dashboard in ${lang}`);
+  }
+  await context.close();
+});
+
 test('the skip link is the first stop for the keyboard and moves focus to the content', async () => {
   const context = await finnish();
   const page = await context.newPage();
@@ -152,5 +179,8 @@ test('pages work on a phone-sized screen', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert.equal(overflow, false, 'no sideways scrolling');
   await page.screenshot({ path: SHOTS + 'home-phone.png', fullPage: true });
+  await visit(page, '/indicators/shps_hobby?unit=keskinen', 'an indicator on a phone');
+  const chartOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(chartOverflow, false, 'the chart fits a phone');
   await context.close();
 });

@@ -72,8 +72,11 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::AreaManager | Role::RegionalPlanner => matches!(action, EditTree | ViewPeople),
-            Role::LeadershipMember | Role::Staff | Role::Viewer => matches!(action, ViewPeople),
+            Role::AreaManager | Role::RegionalPlanner => {
+                matches!(action, EditTree | ViewPeople | EnterData | SetTargets)
+            }
+            Role::LeadershipMember | Role::Staff => matches!(action, ViewPeople | EnterData),
+            Role::Viewer => matches!(action, ViewPeople),
         }
     }
 }
@@ -95,6 +98,12 @@ pub enum Action {
     ReadAudit,
     /// See the people of the organisation (names, roles, e-mail).
     ViewPeople,
+    /// Enter or import indicator values for units in scope.
+    EnterData,
+    /// Set targets and write the analysis and conclusions of an area.
+    SetTargets,
+    /// Edit the indicator catalogue (shared by the installation).
+    ManageIndicators,
 }
 
 /// One role of a user at one org unit (the root of the subtree it covers).

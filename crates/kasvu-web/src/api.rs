@@ -37,14 +37,18 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
             field: None,
         }
     }
-    fn field(status: StatusCode, e: FieldError) -> Self {
+    pub(crate) fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+    pub(crate) fn field(status: StatusCode, e: FieldError) -> Self {
         ApiError {
             status,
             message: e.problem.english,
@@ -60,7 +64,7 @@ impl ApiError {
     fn forbidden() -> Self {
         ApiError::new(StatusCode::FORBIDDEN, "your roles do not allow this here")
     }
-    fn not_found(what: &str) -> Self {
+    pub(crate) fn not_found(what: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
     }
 }
@@ -103,7 +107,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// The user behind the request's bearer token.
 pub struct ApiUser(pub User);
@@ -561,8 +565,9 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasvu API", version = "1", description = "The org tree, people and audit log of Kasvu."),
-    paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit),
+    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log and shared measurement of Kasvu. Figures are served with small numbers suppressed."),
+    paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
+        crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -583,5 +588,10 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/users", get(list_users).post(create_user))
         .route("/audit", get(audit))
+        .route("/indicators", get(crate::measure_api::list_indicators))
+        .route(
+            "/data",
+            get(crate::measure_api::get_data).post(crate::measure_api::post_data),
+        )
         .fallback(api_not_found)
 }

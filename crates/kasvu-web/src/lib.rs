@@ -5,9 +5,12 @@
 mod admin;
 pub mod api;
 mod auth;
+mod charts;
 mod ctx;
 mod error;
 pub mod i18n;
+mod measure_api;
+mod measure_pages;
 mod pages;
 mod views;
 
@@ -37,6 +40,9 @@ pub struct WebConfig {
     pub max_login_failures_per_ip: i64,
     /// The throttling window in seconds.
     pub login_window_secs: i64,
+    /// Periods that ended more than this many days ago are locked for
+    /// data entry, except for admins.
+    pub lock_after_days: i64,
 }
 
 impl Default for WebConfig {
@@ -47,6 +53,7 @@ impl Default for WebConfig {
             max_login_failures: 5,
             max_login_failures_per_ip: 50,
             login_window_secs: 15 * 60,
+            lock_after_days: 90,
         }
     }
 }
@@ -143,6 +150,10 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(pages::home))
         .route("/units/{code}", get(pages::unit))
+        .route("/units/{code}/dashboard", get(measure_pages::dashboard))
+        .route("/indicators", get(measure_pages::indicators))
+        .route("/indicators/{code}", get(measure_pages::indicator))
+        .route("/indicators/{code}/export", get(measure_pages::export))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(auth::set_language))
