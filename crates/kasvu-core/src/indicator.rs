@@ -189,6 +189,37 @@ pub fn check_indicator_code(s: &str) -> Result<String, Problem> {
 }
 
 impl IndicatorSpec {
+    /// A plain indicator: a count of own data, better when higher, with no
+    /// breakdowns, bounds or external codes; adjust the fields from there.
+    pub fn plain(code: &str, name_fi: &str, cadence: Cadence, aggregation: Aggregation) -> Self {
+        IndicatorSpec {
+            code: code.to_owned(),
+            names: Names {
+                fi: name_fi.to_owned(),
+                sv: String::new(),
+                en: String::new(),
+            },
+            definitions: Names::default(),
+            unit: ValueUnit::Count,
+            source: Source::Own,
+            cadence,
+            aggregation,
+            direction: Direction::Up,
+            numerator: None,
+            denominator: None,
+            factor: None,
+            by_sex: false,
+            by_grade: false,
+            by_age_group: false,
+            min_value: None,
+            max_value: None,
+            not_above: None,
+            external_codes: vec![],
+            themes: vec![],
+            not_needed_note: String::new(),
+        }
+    }
+
     /// Checks the rules that need no other indicator; returns the first
     /// broken one with its field.
     pub fn check(&self) -> Result<(), FieldError> {
@@ -318,32 +349,7 @@ mod tests {
     use super::*;
 
     pub(crate) fn spec(code: &str) -> IndicatorSpec {
-        IndicatorSpec {
-            code: code.into(),
-            names: Names {
-                fi: "Nimi".into(),
-                sv: "Namn".into(),
-                en: "Name".into(),
-            },
-            definitions: Names::default(),
-            unit: ValueUnit::Count,
-            source: Source::Own,
-            cadence: Cadence::Monthly,
-            aggregation: Aggregation::Sum,
-            direction: Direction::Up,
-            numerator: None,
-            denominator: None,
-            factor: None,
-            by_sex: false,
-            by_grade: false,
-            by_age_group: false,
-            min_value: None,
-            max_value: None,
-            not_above: None,
-            external_codes: vec![],
-            themes: vec![],
-            not_needed_note: String::new(),
-        }
+        IndicatorSpec::plain(code, "Nimi", Cadence::Monthly, Aggregation::Sum)
     }
 
     #[test]

@@ -80,6 +80,17 @@ impl Store {
         Ok(())
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`), waiting up to the busy timeout for
+    /// another writer, instead of failing with "database is locked" when a
+    /// read transaction later tries to become a write one.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Connects and migrates.
     pub async fn open(url: &str) -> Result<Store> {
         let s = Store::connect(url).await?;

@@ -194,7 +194,7 @@ impl Store {
         rows: &[(usize, IndicatorSpec)],
         dry_run: bool,
     ) -> Result<ImportSummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: HashMap<String, Indicator> = load_catalogue(&mut tx)
             .await?
             .into_iter()

@@ -625,7 +625,7 @@ impl Store {
     }
 
     pub async fn create_org_unit(&self, actor: &Actor, spec: &OrgUnitSpec) -> Result<OrgUnit> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         create_in(&mut tx, actor, spec, false).await?;
         tx.commit().await?;
         self.org_unit(spec.code.as_str())
@@ -639,7 +639,7 @@ impl Store {
         actor: &Actor,
         spec: &OrgUnitSpec,
     ) -> Result<(OrgUnit, bool)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = unit_by_code(&mut tx, spec.code.as_str())
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("org unit '{}'", spec.code)))?;
@@ -705,7 +705,7 @@ impl Store {
         }
         let order = parents_first(rows)?;
         let mut summary = ImportSummary::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (done, i) in order.into_iter().enumerate() {
             let (row, spec) = &rows[i];
             match upsert_in(&mut tx, actor, spec, demo)

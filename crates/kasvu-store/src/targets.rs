@@ -47,7 +47,7 @@ impl Store {
                 Problem::new("err-number", "not a number").arg("value", target.value.to_string()),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let key: Option<(String, i64)> = sqlx::query(
             "SELECT i.code || '/' || u.code AS k, u.org_id FROM indicators i, org_units u WHERE i.id = $1 AND u.id = $2",
         )
@@ -139,7 +139,7 @@ impl Store {
         if body.chars().count() > MAX_ANALYSIS {
             return Err(StoreError::invalid("body", Problem::too_long(MAX_ANALYSIS)));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let unit: Option<(String, i64)> =
             sqlx::query("SELECT code, org_id FROM org_units WHERE id = $1")
                 .bind(unit_id)

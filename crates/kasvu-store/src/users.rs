@@ -182,7 +182,7 @@ impl Store {
             .as_ref()
             .map(|p| hash_password(p.expose()))
             .transpose()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (scope_id, org_id, level) = scope_unit(&mut tx, &new.scope_code).await?;
         new.role
             .check_scope(level)
@@ -245,7 +245,7 @@ impl Store {
         role: Role,
         scope_code: &str,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = user_in(&mut tx, user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("user".into()))?;
@@ -282,7 +282,7 @@ impl Store {
     }
 
     pub async fn remove_role(&self, actor: &Actor, user_id: i64, role_id: i64) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = user_in(&mut tx, user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("user".into()))?;
@@ -308,7 +308,7 @@ impl Store {
         user_id: i64,
         disabled: bool,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = user_in(&mut tx, user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("user".into()))?;
@@ -352,7 +352,7 @@ impl Store {
         password: &Password,
     ) -> Result<()> {
         let hash = hash_password(password.expose())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let user = user_in(&mut tx, user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("user".into()))?;
@@ -506,7 +506,7 @@ impl Store {
         label: &str,
     ) -> Result<String> {
         let token = format!("kasvu_{}", random_token());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let user = user_in(&mut tx, user_id)
             .await?
             .ok_or_else(|| StoreError::NotFound("user".into()))?;

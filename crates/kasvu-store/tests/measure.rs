@@ -5,8 +5,8 @@
 
 use kasvu_core::measure::{recompute, RawValue};
 use kasvu_core::{
-    Aggregation, Cadence, Direction, IndicatorSpec, Level, Names, OrgCode, Period, Sex, Source,
-    UnitKind, ValidRange, ValueUnit,
+    Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, Sex, UnitKind, ValidRange,
+    ValueUnit,
 };
 use kasvu_store::{
     both_databases, Actor, AuditFilter, Breakdown, Indicator, OrgUnitSpec, Store, StoreError,
@@ -34,32 +34,13 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
 }
 
 fn ind(code: &str, cadence: Cadence, agg: Aggregation) -> IndicatorSpec {
-    IndicatorSpec {
-        code: code.into(),
-        names: Names::parse(code, "", "").unwrap(),
-        definitions: Names::default(),
-        unit: if agg == Aggregation::Average {
-            ValueUnit::Number
-        } else {
-            ValueUnit::Count
-        },
-        source: Source::Own,
-        cadence,
-        aggregation: agg,
-        direction: Direction::Up,
-        numerator: None,
-        denominator: None,
-        factor: None,
-        by_sex: true,
-        by_grade: true,
-        by_age_group: false,
-        min_value: None,
-        max_value: None,
-        not_above: None,
-        external_codes: vec![],
-        themes: vec![],
-        not_needed_note: String::new(),
+    let mut s = IndicatorSpec::plain(code, code, cadence, agg);
+    if agg == Aggregation::Average {
+        s.unit = ValueUnit::Number;
     }
+    s.by_sex = true;
+    s.by_grade = true;
+    s
 }
 
 /// org → north (→ tuira → school-a, school-b), south (→ kaakkuri → school-c).

@@ -44,6 +44,12 @@ enum Command {
         /// Mark cookies Secure (set when Kasvu is served over HTTPS).
         #[arg(long, env = "KASVU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Small-number suppression: counts below this are never served.
+        #[arg(long, env = "KASVU_SUPPRESS_BELOW", default_value_t = 5.0)]
+        suppress_below: f64,
+        /// Periods that ended more than this many days ago are locked for data entry, except for admins.
+        #[arg(long, env = "KASVU_LOCK_AFTER_DAYS", default_value_t = 90)]
+        lock_after_days: i64,
     },
     /// Load the Oulu demo data and print the demo users and their passwords.
     Demo {
@@ -213,7 +219,19 @@ async fn run(cli: Cli) -> Result<()> {
             addr,
             demo,
             secure_cookies,
-        } => serve(db, addr, demo, secure_cookies).await,
+            suppress_below,
+            lock_after_days,
+        } => {
+            serve(
+                db,
+                addr,
+                demo,
+                secure_cookies,
+                suppress_below,
+                lock_after_days,
+            )
+            .await
+        }
         Command::Demo { db } => {
             let store = open(&db).await?;
             let s = kasvu_io::demo::load(&store).await?;
@@ -532,9 +550,19 @@ async fn export(
     Ok(())
 }
 
-async fn serve(db: DbArg, addr: SocketAddr, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(
+    db: DbArg,
+    addr: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    suppress_below: f64,
+    lock_after_days: i64,
+) -> Result<()> {
     let started = std::time::Instant::now();
-    let store = open(&db).await?;
+    if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
+        bail!("--suppress-below must be 1 or more");
+    }
+    let store = open(&db).await?.with_threshold(suppress_below);
     if demo && store.is_empty().await? {
         kasvu_io::demo::load(&store).await?;
         tracing::info!(
@@ -547,6 +575,7 @@ async fn serve(db: DbArg, addr: SocketAddr, demo: bool, secure_cookies: bool) ->
         store,
         config: kasvu_web::WebConfig {
             secure_cookies,
+            lock_after_days,
             ..Default::default()
         },
     };

@@ -1,0 +1,377 @@
+//! `kasvu-bench`: measures shared measurement on a synthetic city, against
+//! the real release binary where a server is involved. Run it with
+//! `scripts/bench.sh` (which builds in release mode and installs the sqlite3
+//! shell used as the yardstick). Prints one Markdown table for the README.
+//!
+//! (a) importing N values from CSV versus `sqlite3 .import` of the same file
+//!     into a plain table;
+//! (b) the area dashboard under concurrent load (p50/p99), and the same
+//!     figures computed from the raw values with a plain GROUP BY;
+//! (c) time from a write to its visibility in the area roll-up;
+//! (d) the server's resident memory (RSS) while serving (b).
+
+use anyhow::{bail, Context, Result};
+use kasvu_core::{
+    Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
+};
+use kasvu_store::{Actor, Breakdown, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const INDICATORS: usize = 20;
+const MONTHS: i64 = 60;
+const UNITS_PER_CLUSTER: usize = 40;
+const AREAS: usize = 4;
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2)
+        .find(|w| w[0] == name)
+        .and_then(|w| w[1].replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
+    Ok(OrgUnitSpec {
+        code: OrgCode::parse(code).map_err(|p| anyhow::anyhow!("{p}"))?,
+        parent: parent
+            .map(OrgCode::parse)
+            .transpose()
+            .map_err(|p| anyhow::anyhow!("{p}"))?,
+        level,
+        kind: (level == Level::Unit).then_some(UnitKind::School),
+        sector: None,
+        names: Names::parse(code, "", "")?,
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let n_values = arg("--values", 1_000_000);
+    let clients = arg("--clients", 8) as usize;
+    let seconds = arg("--seconds", 10);
+    let kasvu_bin = std::env::var("KASVU_BIN").unwrap_or_else(|_| "target/release/kasvu".into());
+    let units = (n_values as usize).div_ceil(INDICATORS * MONTHS as usize);
+    let clusters = units.div_ceil(UNITS_PER_CLUSTER);
+    let dir = tempfile::tempdir()?;
+    let db_path = dir.path().join("bench.db");
+    let db_url = format!("sqlite://{}", db_path.display());
+    eprintln!("bench: {n_values} values = {units} units × {INDICATORS} indicators × {MONTHS} months, in {}", dir.path().display());
+
+    // The synthetic city.
+    let store = Store::open(&db_url).await?;
+    let actor = Actor::system("bench");
+    let mut tree = vec![(2, unit("city", None, Level::Organisation)?)];
+    for a in 0..AREAS {
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("area-{a}"), Some("city"), Level::Area)?,
+        ));
+    }
+    for c in 0..clusters {
+        let area = format!("area-{}", c % AREAS);
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("cluster-{c}"), Some(&area), Level::Cluster)?,
+        ));
+    }
+    for u in 0..units {
+        let cluster = format!("cluster-{}", u % clusters);
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("unit-{u}"), Some(&cluster), Level::Unit)?,
+        ));
+    }
+    store
+        .import_org_units(&actor, &tree, false, &mut |_| {})
+        .await?;
+    let specs: Vec<(usize, IndicatorSpec)> = (0..INDICATORS)
+        .map(|i| {
+            let name = format!("Indicator {i}");
+            (
+                i + 2,
+                IndicatorSpec::plain(
+                    &format!("ind-{i}"),
+                    &name,
+                    Cadence::Monthly,
+                    Aggregation::Sum,
+                ),
+            )
+        })
+        .collect();
+    store.import_indicators(&actor, &specs, false).await?;
+
+    // The CSV file.
+    let csv_path = dir.path().join("values.csv");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&csv_path)?);
+        writeln!(f, "indicator,orgunit,period,value")?;
+        let first = Period::parse("202101").map_err(|p| anyhow::anyhow!("{p}"))?;
+        let mut written = 0u64;
+        'outer: for u in 0..units {
+            for i in 0..INDICATORS {
+                for m in 0..MONTHS {
+                    if written == n_values {
+                        break 'outer;
+                    }
+                    let p = first.offset(m).context("period")?;
+                    writeln!(
+                        f,
+                        "ind-{i},unit-{u},{},{}",
+                        p.code(),
+                        (u * 7 + i * 3 + m as usize) % 50 + 5
+                    )?;
+                    written += 1;
+                }
+            }
+        }
+    }
+    let bytes = std::fs::read(&csv_path)?;
+    let mb = bytes.len() as f64 / 1e6;
+
+    // (a) Import versus sqlite3 .import.
+    let t = Instant::now();
+    let summary = kasvu_io::values::import(
+        &store,
+        &actor,
+        &bytes,
+        "values.csv",
+        kasvu_io::values::Format::Csv,
+        None,
+        WriteOptions {
+            source: "bench".into(),
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kasvu_import = t.elapsed();
+    drop(bytes);
+    if summary.created != n_values {
+        bail!("imported {} values, expected {n_values}", summary.created);
+    }
+    let plain = dir.path().join("plain.db");
+    let t = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(&plain)
+        .arg(".mode csv")
+        .arg(format!(".import {} plain", csv_path.display()))
+        .stdout(Stdio::null())
+        .status()
+        .context("run sqlite3 (apt-get install sqlite3)")?;
+    let sqlite_import = t.elapsed();
+    if !status.success() {
+        bail!("sqlite3 .import failed");
+    }
+    drop(std::fs::remove_file(&csv_path));
+
+    // (c) Write → visible in the area roll-up.
+    let area = store.org_unit("area-0").await?.context("area-0")?;
+    let leaf = store.org_unit("unit-0").await?.context("unit-0")?;
+    let ind = store.indicator("ind-0").await?.context("ind-0")?;
+    let year = Period::parse("2030").map_err(|p| anyhow::anyhow!("{p}"))?;
+    let mut visibility = Vec::new();
+    for k in 0..200 {
+        let p = Period::parse("203001").map_err(|p| anyhow::anyhow!("{p}"))?;
+        let before = store
+            .observe(&ind, area.id, year, &Breakdown::total())
+            .await?
+            .raw
+            .unwrap_or(0.0);
+        let t = Instant::now();
+        store
+            .write_values(
+                &actor,
+                &[ValueRow {
+                    row: 1,
+                    indicator_id: ind.id,
+                    unit_id: leaf.id,
+                    period: p,
+                    breakdown: Breakdown::total(),
+                    value: Some(100.0 + f64::from(k)),
+                    count: None,
+                }],
+                WriteOptions {
+                    source: "bench".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let seen = store
+            .observe(&ind, area.id, year, &Breakdown::total())
+            .await?
+            .raw
+            .unwrap_or(0.0);
+        visibility.push(t.elapsed());
+        if seen == before && k > 0 {
+            bail!("the write was not visible in the area roll-up");
+        }
+    }
+    visibility.sort();
+
+    // (b) Roll-up reads versus a GROUP BY over raw values, in-process.
+    let catalogue = store.indicators().await?;
+    let mut rollup_reads = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let s = store.unit_series(&catalogue, area.id).await?;
+        rollup_reads.push(t.elapsed());
+        if s.len() != INDICATORS {
+            bail!("dashboard series for {} indicators", s.len());
+        }
+    }
+    rollup_reads.sort();
+    let mut raw_reads = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let rows = store.raw_group_by_for_bench(area.id).await?;
+        raw_reads.push(t.elapsed());
+        if rows == 0 {
+            bail!("the raw GROUP BY found nothing");
+        }
+    }
+    raw_reads.sort();
+    store.close().await;
+
+    // (b, d) The real server under concurrent load.
+    let mut child = Command::new(&kasvu_bin)
+        .args(["serve", "--db", &db_url, "--addr", "127.0.0.1:0"])
+        .env("KASVU_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("start {kasvu_bin} (build it with cargo build --release)"))?;
+    let pid = child.id();
+    let stdout = child.stdout.take().context("stdout")?;
+    let base = {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        loop {
+            let line = lines.next().context("the server exited")??;
+            if let Some(url) = line.strip_prefix("listening on ") {
+                break url.to_owned();
+            }
+        }
+    };
+    let rss_idle = rss_kb(pid);
+    let url = format!("{base}/units/area-0/dashboard");
+    let client = reqwest::Client::new();
+    let r = client.get(&url).send().await?;
+    if !r.status().is_success() {
+        bail!("dashboard answered {}", r.status());
+    }
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let client = client.clone();
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = client
+                    .get(&url)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                if ok {
+                    lat.push(t.elapsed());
+                }
+            }
+            lat
+        }));
+    }
+    let mut page = Vec::new();
+    for t in tasks {
+        page.extend(t.await?);
+    }
+    page.sort();
+    let rss_loaded = rss_kb(pid);
+    let hwm = hwm_kb(pid);
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let _ = child.wait();
+
+    let db_mb = std::fs::metadata(&db_path)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
+    println!("| measure | result |");
+    println!("|---|---|");
+    println!("| values | {n_values} ({units} units, {INDICATORS} monthly indicators, {MONTHS} months; CSV {mb:.0} MB; database after import {db_mb:.0} MB) |");
+    println!(
+        "| (a) import through Kasvu (checks, audit entry, roll-ups to every level) | {:.1} s ({:.0} values/s) |",
+        kasvu_import.as_secs_f64(),
+        n_values as f64 / kasvu_import.as_secs_f64()
+    );
+    println!(
+        "| (a) `sqlite3 .import` into a plain table | {:.1} s |",
+        sqlite_import.as_secs_f64()
+    );
+    println!(
+        "| (a) ratio, sqlite3 time / Kasvu time (goal ≥ 0.5) | {:.2} |",
+        sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64()
+    );
+    println!(
+        "| (b) dashboard page over HTTP, {clients} concurrent clients, {seconds} s: p50 / p99 | {} / {} ({} requests) |",
+        ms(percentile(&page, 0.5)),
+        ms(percentile(&page, 0.99)),
+        page.len()
+    );
+    println!(
+        "| (b) the dashboard's figures from roll-ups, in-process: p50 / p99 | {} / {} |",
+        ms(percentile(&rollup_reads, 0.5)),
+        ms(percentile(&rollup_reads, 0.99))
+    );
+    println!(
+        "| (b) the same figures by GROUP BY over raw values: p50 | {} |",
+        ms(percentile(&raw_reads, 0.5))
+    );
+    println!(
+        "| (c) write → visible in the area's yearly roll-up: p50 / p99 | {} / {} |",
+        ms(percentile(&visibility, 0.5)),
+        ms(percentile(&visibility, 0.99))
+    );
+    println!(
+        "| (d) server RSS: idle / after the load / peak | {:.0} / {:.0} / {:.0} MB |",
+        rss_idle / 1024.0,
+        rss_loaded / 1024.0,
+        hwm / 1024.0
+    );
+    Ok(())
+}
+
+fn status_kb(pid: u32, key: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
+fn rss_kb(pid: u32) -> f64 {
+    status_kb(pid, "VmRSS:")
+}
+
+fn hwm_kb(pid: u32) -> f64 {
+    status_kb(pid, "VmHWM:")
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Shared-measurement benchmarks (see crates/kasvu-bench). Usage:
+#   scripts/bench.sh [--values 10000000] [--clients 8] [--seconds 10]
+# Builds Kasvu in release mode, installs the sqlite3 shell (the yardstick for
+# import speed) when missing, and prints a Markdown table for the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null
+fi
+cargo build --release --locked -p kasvu -p kasvu-bench
+KASVU_BIN=target/release/kasvu target/release/kasvu-bench "$@"
