@@ -174,8 +174,8 @@ pub async fn get_data(
     };
     // A breakdown figure is served as its margins allow (complementary
     // suppression), so read it through the unit's breakdown table.
-    let obs = if breakdown.is_total() {
-        st.store.observe(&ind, unit.id, period, &breakdown).await?
+    let from_table = if breakdown.is_total() {
+        None
     } else {
         st.store
             .breakdowns(&ind, unit.id, period)
@@ -183,7 +183,10 @@ pub async fn get_data(
             .into_iter()
             .find(|(b, _)| *b == breakdown)
             .map(|(_, o)| o)
-            .unwrap_or(st.store.observe(&ind, unit.id, period, &breakdown).await?)
+    };
+    let obs = match from_table {
+        Some(o) => o,
+        None => st.store.observe(&ind, unit.id, period, &breakdown).await?,
     };
     let has_children = st
         .store
