@@ -9,6 +9,7 @@ use crate::{now, Actor};
 use kasvu_core::{Period, Problem};
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
@@ -103,28 +104,38 @@ impl Store {
 
     /// The targets of an indicator at a unit, by period.
     pub async fn targets(&self, indicator_id: i64, unit_id: i64) -> Result<Vec<Target>> {
+        Ok(self
+            .unit_targets(unit_id)
+            .await?
+            .remove(&indicator_id)
+            .unwrap_or_default())
+    }
+
+    /// Every target set at a unit, by indicator id, each list by period
+    /// (one query for a whole dashboard).
+    pub async fn unit_targets(&self, unit_id: i64) -> Result<HashMap<i64, Vec<Target>>> {
         let rows = sqlx::query(
-            "SELECT period, value, baseline_period, note FROM targets \
-             WHERE unit_id = $1 AND indicator_id = $2 ORDER BY period",
+            "SELECT indicator_id, period, value, baseline_period, note FROM targets WHERE unit_id = $1",
         )
         .bind(unit_id)
-        .bind(indicator_id)
         .fetch_all(&self.pool)
         .await?;
-        let mut out = rows
-            .iter()
-            .map(|r| {
-                let p: String = r.try_get("period")?;
-                let b: Option<String> = r.try_get("baseline_period")?;
-                Ok(Target {
+        let mut out: HashMap<i64, Vec<Target>> = HashMap::new();
+        for r in &rows {
+            let p: String = r.try_get("period")?;
+            let b: Option<String> = r.try_get("baseline_period")?;
+            out.entry(r.try_get("indicator_id")?)
+                .or_default()
+                .push(Target {
                     period: period_of(&p)?,
                     value: r.try_get("value")?,
                     baseline_period: b.as_deref().map(period_of).transpose()?,
                     note: r.try_get("note")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        out.sort_by_key(|t| t.period);
+                });
+        }
+        for list in out.values_mut() {
+            list.sort_by_key(|t| t.period);
+        }
         Ok(out)
     }
 

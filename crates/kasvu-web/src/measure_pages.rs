@@ -619,6 +619,7 @@ pub async fn dashboard(
     let unit = st.store.org_unit(&code).await?.ok_or(AppError::NotFound)?;
     let catalogue = st.store.indicators().await?;
     let all = st.store.unit_series(&catalogue, unit.id).await?;
+    let all_targets = st.store.unit_targets(unit.id).await?;
     let lang = ctx.lang;
     let mut rows = Vec::new();
     for ind in &catalogue {
@@ -660,7 +661,7 @@ pub async fn dashboard(
             }
             _ => (String::new(), "", ""),
         };
-        let targets = st.store.targets(ind.id, unit.id).await?;
+        let targets = all_targets.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
         let target = targets
             .iter()
             .find(|t| t.period >= *lp)
