@@ -598,55 +598,51 @@ impl ValueWriter {
                 key_join_other("t2", alias),
             )
         };
-        // A staged value above its limit.
-        let sql = format!(
-            "SELECT s.row_no, s.value, lim.code AS limit_code, {lim} AS limit_value \
-             FROM staging_values s JOIN indicators i ON i.id = s.indicator_id \
-             JOIN indicators lim ON lim.id = i.not_above_id \
-             WHERE s.value IS NOT NULL AND s.value > {lim} ORDER BY s.row_no LIMIT 1",
-            lim = limit("s").replace("OTHER", "i.not_above_id")
-        );
-        if let Some(r) = sqlx::query(&sql).fetch_optional(&mut *self.tx).await? {
+        // A staged value above its limit; a staged limit below a value that
+        // must not exceed it. Both name the other indicator and its value.
+        let checks = [
+            (
+                "err-above-other",
+                format!(
+                    "SELECT s.row_no, s.value, o.code AS other_code, {lim} AS other_value \
+                     FROM staging_values s JOIN indicators i ON i.id = s.indicator_id \
+                     JOIN indicators o ON o.id = i.not_above_id \
+                     WHERE s.value IS NOT NULL AND s.value > {lim} ORDER BY s.row_no LIMIT 1",
+                    lim = limit("s").replace("OTHER", "i.not_above_id")
+                ),
+            ),
+            (
+                "err-below-other",
+                format!(
+                    "SELECT s.row_no, s.value, o.code AS other_code, {val} AS other_value \
+                     FROM staging_values s JOIN indicators o ON o.not_above_id = s.indicator_id \
+                     WHERE s.value IS NOT NULL AND {val} > s.value ORDER BY s.row_no LIMIT 1",
+                    val = limit("s").replace("OTHER", "o.id")
+                ),
+            ),
+        ];
+        for (code, sql) in checks {
+            let Some(r) = sqlx::query(&sql).fetch_optional(&mut *self.tx).await? else {
+                continue;
+            };
             let row: i64 = r.try_get("row_no")?;
             let v: f64 = r.try_get("value")?;
-            let code: String = r.try_get("limit_code")?;
-            let lv: f64 = r.try_get("limit_value")?;
+            let other: String = r.try_get("other_code")?;
+            let limit: f64 = r.try_get("other_value")?;
+            let english = if code == "err-above-other" {
+                format!("{v} is more than the value of '{other}' ({limit}) for the same unit and period")
+            } else {
+                format!(
+                    "{v} is less than the value of '{other}' ({limit}), which may not exceed it"
+                )
+            };
             return Err(row_err(
                 row as usize,
                 "value",
-                Problem::new(
-                    "err-above-other",
-                    format!("{v} is more than the value of '{code}' ({lv}) for the same unit and period"),
-                )
-                .arg("value", v.to_string())
-                .arg("other", code)
-                .arg("limit", lv.to_string()),
-            ));
-        }
-        // A staged limit below a value that must not exceed it.
-        let sql = format!(
-            "SELECT s.row_no, s.value, dep.code AS dep_code, {val} AS dep_value \
-             FROM staging_values s JOIN indicators dep ON dep.not_above_id = s.indicator_id \
-             WHERE s.value IS NOT NULL AND {val} > s.value ORDER BY s.row_no LIMIT 1",
-            val = limit("s").replace("OTHER", "dep.id")
-        );
-        if let Some(r) = sqlx::query(&sql).fetch_optional(&mut *self.tx).await? {
-            let row: i64 = r.try_get("row_no")?;
-            let v: f64 = r.try_get("value")?;
-            let code: String = r.try_get("dep_code")?;
-            let dv: f64 = r.try_get("dep_value")?;
-            return Err(row_err(
-                row as usize,
-                "value",
-                Problem::new(
-                    "err-below-other",
-                    format!(
-                        "{v} is less than the value of '{code}' ({dv}), which may not exceed it"
-                    ),
-                )
-                .arg("value", v.to_string())
-                .arg("other", code)
-                .arg("limit", dv.to_string()),
+                Problem::new(code, english)
+                    .arg("value", v.to_string())
+                    .arg("other", other)
+                    .arg("limit", limit.to_string()),
             ));
         }
         Ok(())

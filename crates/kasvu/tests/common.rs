@@ -165,6 +165,13 @@ pub fn cli(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     )
 }
 
+/// A bearer token for a user, made with `kasvu token create`.
+pub fn token_for(db: &str, email: &str) -> String {
+    let (ok, out, err) = cli(&["token", "create", "--db", db, "--email", email], None);
+    assert!(ok, "{err}");
+    out.trim().to_owned()
+}
+
 /// Runs an async end-to-end story (taking the database URL) on SQLite and PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {

@@ -5,14 +5,8 @@
 
 mod common;
 
-use common::{cli, client, Server};
+use common::{cli, client, token_for, Server};
 use serde_json::{json, Value};
-
-fn token_for(db: &str, email: &str) -> String {
-    let (ok, out, err) = cli(&["token", "create", "--db", db, "--email", email], None);
-    assert!(ok, "{err}");
-    out.trim().to_owned()
-}
 
 async fn get_json(c: &reqwest::Client, url: String) -> Value {
     let r = c.get(url).send().await.unwrap();

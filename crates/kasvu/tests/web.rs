@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, csrf, csrf_of, demo_password, login, Server};
+use common::{client, csrf, csrf_of, demo_password, login, token_for, Server};
 use serde_json::{json, Value};
 
 async fn public_pages_headers_and_health(db: &str) {
@@ -347,12 +347,6 @@ async fn post_form(
         .await
         .unwrap()
         .status()
-}
-
-fn token_for(db: &str, email: &str) -> String {
-    let (ok, out, err) = common::cli(&["token", "create", "--db", db, "--email", email], None);
-    assert!(ok, "{err}");
-    out.trim().to_owned()
 }
 
 async fn every_write_route_checks_roles(db: &str) {
