@@ -231,6 +231,18 @@ impl Period {
         self.offset(1)
     }
 
+    /// The `n` periods of type `t` up to the one containing `date`, newest
+    /// first (the choices of a data-entry form).
+    pub fn recent(t: PeriodType, date: Date, n: usize) -> Vec<Period> {
+        let current = Period::of_date(t, date);
+        (0..n as i64).filter_map(|k| current.offset(-k)).collect()
+    }
+
+    /// Whether data entry for this period is closed: it ended before `locked_before`.
+    pub fn is_locked(self, locked_before: Option<Date>) -> bool {
+        locked_before.is_some_and(|d| self.end() < d)
+    }
+
     /// The period of type `t` that contains `date`.
     pub fn of_date(t: PeriodType, date: Date) -> Period {
         let month = u8::from(date.month());
@@ -284,6 +296,22 @@ mod tests {
 
     fn p(s: &str) -> Period {
         Period::parse(s).expect(s)
+    }
+
+    #[test]
+    fn recent_periods_and_locks() {
+        let d = time::macros::date!(2026 - 02 - 10);
+        let months: Vec<String> = Period::recent(PeriodType::Monthly, d, 3)
+            .into_iter()
+            .map(Period::code)
+            .collect();
+        assert_eq!(months, ["202602", "202601", "202512"]);
+        let quarters = Period::recent(PeriodType::Quarterly, d, 2);
+        assert_eq!(quarters, [p("2026Q1"), p("2025Q4")]);
+        // 2025Q4 ended on 31 December: locked from 1 January on, not before.
+        assert!(p("2025Q4").is_locked(Some(time::macros::date!(2026 - 01 - 01))));
+        assert!(!p("2025Q4").is_locked(Some(time::macros::date!(2025 - 12 - 31))));
+        assert!(!p("2001").is_locked(None), "admins have no lock");
     }
 
     #[test]

@@ -102,6 +102,57 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a target; `Ok(false)` when there was none.
+    pub async fn remove_target(
+        &self,
+        actor: &Actor,
+        indicator_id: i64,
+        unit_id: i64,
+        period: Period,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT t.value, t.note, i.code || '/' || u.code AS k, u.org_id FROM targets t \
+             JOIN indicators i ON i.id = t.indicator_id JOIN org_units u ON u.id = t.unit_id \
+             WHERE t.unit_id = $1 AND t.indicator_id = $2 AND t.period = $3",
+        )
+        .bind(unit_id)
+        .bind(indicator_id)
+        .bind(period.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let (value, note, key, org_id): (f64, String, String, i64) = (
+            row.try_get("value")?,
+            row.try_get("note")?,
+            row.try_get("k")?,
+            row.try_get("org_id")?,
+        );
+        sqlx::query("DELETE FROM targets WHERE unit_id = $1 AND indicator_id = $2 AND period = $3")
+            .bind(unit_id)
+            .bind(indicator_id)
+            .bind(period.code())
+            .execute(&mut *tx)
+            .await?;
+        write_audit(
+            &mut tx,
+            actor,
+            AuditWrite {
+                org_id: Some(org_id),
+                entity: "target",
+                key: &format!("{key}/{period}"),
+                action: "delete",
+                old: Some(serde_json::json!({ "value": value, "note": note })),
+                new: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// The targets of an indicator at a unit, by period.
     pub async fn targets(&self, indicator_id: i64, unit_id: i64) -> Result<Vec<Target>> {
         Ok(self

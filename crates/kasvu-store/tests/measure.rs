@@ -795,7 +795,94 @@ async fn incremental_equals_recomputation(store: Store) {
     }
 }
 
+async fn targets_and_conclusions(store: Store) {
+    use kasvu_store::Target;
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "o").await;
+    let calls = &cat["calls"];
+    let org = store.org_unit("o").await.unwrap().unwrap();
+    let target = |v: f64| Target {
+        period: p("2025"),
+        value: v,
+        baseline_period: Some(p("2023")),
+        note: "kolmannes vähemmän".into(),
+    };
+    store
+        .set_target(&cli(), calls.id, u["north"], &target(100.0))
+        .await
+        .unwrap();
+    store
+        .set_target(&cli(), calls.id, u["north"], &target(90.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.targets(calls.id, u["north"]).await.unwrap(),
+        vec![target(90.0)],
+        "a second target for the same period replaces the first"
+    );
+    assert!(matches!(
+        store
+            .set_target(&cli(), calls.id, u["north"], &target(f64::NAN))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store
+        .remove_target(&cli(), calls.id, u["north"], p("2025"))
+        .await
+        .unwrap());
+    assert!(!store
+        .remove_target(&cli(), calls.id, u["north"], p("2025"))
+        .await
+        .unwrap());
+    assert!(store
+        .targets(calls.id, u["north"])
+        .await
+        .unwrap()
+        .is_empty());
+    let audit = store
+        .audit_entries(&AuditFilter {
+            org_id: org.org_id,
+            entity: Some("target".into()),
+            limit: 10,
+            before_id: Some(i64::MAX),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["delete", "update", "create"]);
+
+    store
+        .set_analysis(&cli(), u["north"], p("2025"), "  Parempaan päin.  ")
+        .await
+        .unwrap();
+    store
+        .set_analysis(&cli(), u["north"], p("2025"), "Parempaan päin.")
+        .await
+        .unwrap();
+    let a = store.analyses(u["north"]).await.unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].body, "Parempaan päin.");
+    let audit = store
+        .audit_entries(&AuditFilter {
+            org_id: org.org_id,
+            entity: Some("analysis".into()),
+            limit: 10,
+            before_id: Some(i64::MAX),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "saving the same text again changes nothing");
+    let long = "x".repeat(kasvu_store::MAX_ANALYSIS + 1);
+    assert!(store
+        .set_analysis(&cli(), u["north"], p("2024"), &long)
+        .await
+        .is_err());
+}
+
 both_databases!(
+    targets_and_conclusions,
     catalogue_rules,
     values_roll_up_on_write,
     bad_writes_change_nothing,

@@ -7,11 +7,13 @@ pub mod api;
 mod auth;
 mod charts;
 mod ctx;
+mod entry_pages;
 mod error;
 pub mod i18n;
 mod measure_api;
 mod measure_pages;
 mod pages;
+mod target_pages;
 mod views;
 
 use askama::Template;
@@ -151,6 +153,19 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/units/{code}", get(pages::unit))
         .route("/units/{code}/dashboard", get(measure_pages::dashboard))
+        .route(
+            "/units/{code}/entry",
+            get(entry_pages::entry_form).post(entry_pages::save_entry),
+        )
+        .route(
+            "/units/{code}/targets",
+            get(target_pages::targets_page).post(target_pages::set_target),
+        )
+        .route(
+            "/units/{code}/targets/remove",
+            post(target_pages::remove_target),
+        )
+        .route("/units/{code}/analysis", post(target_pages::set_analysis))
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))
         .route("/indicators/{code}/export", get(measure_pages::export))

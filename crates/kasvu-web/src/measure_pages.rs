@@ -13,7 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use kasvu_core::measure::{judge, movement, Movement, Trend, Verdict};
-use kasvu_core::{Cadence, Level, Period, PeriodType, ValueUnit};
+use kasvu_core::role::permits;
+use kasvu_core::{Action, Cadence, Level, Period, PeriodType, ValueUnit};
 use kasvu_io::export::{to_csv, to_jsonstat, to_xlsx, ExportFormat};
 use kasvu_store::{Breakdown, Indicator, Observation, OrgUnit};
 use serde::Deserialize;
@@ -606,6 +607,9 @@ pub struct DashboardPage<'a> {
     pub unit_name: String,
     pub rows: Vec<DashboardRow>,
     pub analyses: Vec<AnalysisView>,
+    /// The signed-in user may enter values / set targets here.
+    pub can_enter: bool,
+    pub can_set_targets: bool,
 }
 
 /// How many periods a sparkline shows.
@@ -707,12 +711,25 @@ pub async fn dashboard(
             by: a.updated_by,
         })
         .collect();
+    let (can_enter, can_set_targets) = match &ctx.user {
+        Some(user) if user.org_id == unit.org_id => {
+            let tree = st.store.org_tree(user.org_id).await?;
+            let a = user.assignments();
+            (
+                permits(&a, &tree, Action::EnterData, unit.id),
+                permits(&a, &tree, Action::SetTargets, unit.id),
+            )
+        }
+        _ => (false, false),
+    };
     let page = DashboardPage {
         ctx: &ctx,
         unit_code: unit.code.clone(),
         unit_name: ctx.name(&unit.names).to_owned(),
         rows,
         analyses,
+        can_enter,
+        can_set_targets,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -740,6 +757,11 @@ pub fn dynamic_message_ids() -> Vec<String> {
     ids.extend(ValueUnit::CODES.iter().map(|c| format!("unit-{c}")));
     ids.extend(Source::CODES.iter().map(|c| format!("source-{c}")));
     ids.extend(Sex::CODES.iter().map(|c| format!("sex-{c}")));
+    ids.extend(
+        kasvu_core::PeriodType::CODES
+            .iter()
+            .map(|c| format!("periodtype-{c}")),
+    );
     ids.extend((1..=12).map(|m| format!("month-{m}")));
     ids.extend(["better", "worse", "same", "neutral"].map(|v| format!("verdict-{v}")));
     ids.extend(["up", "down", "flat"].map(|v| format!("movement-{v}")));

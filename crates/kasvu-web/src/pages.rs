@@ -95,7 +95,7 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         Level::Organisation | Level::Area => central(&ctx, &units),
         _ => Vec::new(),
     };
-    let (people, can_edit) = match &ctx.user {
+    let (people, can_edit, can_enter) = match &ctx.user {
         Some(user) if user.org_id == unit.org_id => {
             let a = user.assignments();
             let people = if permits(&a, &tree, Action::ViewPeople, unit.id) {
@@ -113,9 +113,13 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
             } else {
                 None
             };
-            (people, permits(&a, &tree, Action::EditTree, unit.id))
+            (
+                people,
+                permits(&a, &tree, Action::EditTree, unit.id),
+                permits(&a, &tree, Action::EnterData, unit.id),
+            )
         }
-        _ => (None, false),
+        _ => (None, false, false),
     };
     let children_heading = ctx.t(match unit.level {
         Level::Organisation => "children-of-organisation",
@@ -131,6 +135,7 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         central,
         people,
         can_edit,
+        can_enter,
         children_heading,
     };
     Ok(Html(page.render()?).into_response())

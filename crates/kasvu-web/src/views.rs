@@ -107,6 +107,8 @@ pub struct UnitPage<'a> {
     pub central: Vec<UnitView>,
     pub people: Option<Vec<Person>>,
     pub can_edit: bool,
+    /// May enter indicator values for this unit.
+    pub can_enter: bool,
     pub children_heading: String,
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{cli, client, token_for, Server};
+use common::{cli, client, csrf_of, demo_password, login, token_for, Server};
 use serde_json::{json, Value};
 
 async fn get_json(c: &reqwest::Client, url: String) -> Value {
@@ -295,7 +295,282 @@ async fn cli_import_and_export(db: &str) {
     assert!(out.contains("1 created"), "{out}");
 }
 
+/// The first option of a labelled `<optgroup>` (the newest period of that length).
+fn newest_option(html: &str, group: &str) -> String {
+    let at = html
+        .find(&format!("<optgroup label=\"{group}\">"))
+        .unwrap_or_else(|| panic!("no {group} in the period menu"));
+    let rest = &html[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..v + rest[v..].find('"').unwrap()].to_owned()
+}
+
+async fn text(r: reqwest::Response) -> (u16, String) {
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn data_entry_form(db: &str) {
+    let s = Server::start(db);
+    let email = "tyontekija.kaakkuri@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let form = s.url("/units/kaakkurin-koulu/entry");
+    let (status, page) = text(c.get(&form).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    let half = newest_option(&page, "Vuosipuoliskot");
+    let (status, page) = text(c.get(format!("{form}?period={half}")).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    for id in ["v-staff-total", "v-lp_trained-total", "v-shl_clients-total"] {
+        assert!(page.contains(&format!("<label for=\"{id}\"")), "{id}");
+    }
+    assert!(
+        !page.contains("v-lp_trained_share"),
+        "a ratio is computed, not entered"
+    );
+    assert!(!page.contains("v-pilot_phone_calls"), "monthly, not here");
+    let token = csrf_of(&page);
+    let post = |fields: Vec<(&str, &str)>| {
+        let mut all = vec![("csrf", token.as_str()), ("period", half.as_str())];
+        all.extend(fields);
+        c.post(&form).form(&all).send()
+    };
+    let api = |ind: &str| {
+        s.url(&format!(
+            "/api/v1/data?indicator={ind}&orgunit=kaakkurin-koulu&period={half}"
+        ))
+    };
+    let anon = client();
+    let staff_before = get_json(&anon, api("staff")).await["value"].clone();
+
+    // More trained staff than staff: refused beside the field, nothing stored,
+    // what was typed is shown again.
+    let (status, page) = text(
+        post(vec![("v-staff-total", "10"), ("v-lp_trained-total", "12")])
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("class=\"error-summary\""), "{page}");
+    assert!(page.contains("href=\"#v-lp_trained-total\""), "{page}");
+    assert!(page.contains("value=\"12\""));
+    assert_eq!(get_json(&anon, api("staff")).await["value"], staff_before);
+    // Not a number: named, nothing stored.
+    let (status, page) = text(
+        post(vec![
+            ("v-staff-total", "10"),
+            ("v-shl_clients-total", "kymmenen"),
+        ])
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("href=\"#v-shl_clients-total\""), "{page}");
+    assert_eq!(get_json(&anon, api("staff")).await["value"], staff_before);
+
+    // Good figures (decimal comma is fine for a whole number too).
+    let r = post(vec![
+        ("v-staff-total", "20"),
+        ("v-lp_trained-total", "15"),
+        ("v-shl_clients-total", ""),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let back = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, page) = text(c.get(s.url(&back)).send().await.unwrap()).await;
+    assert!(page.contains("role=\"status\""), "the save is confirmed");
+    assert!(page.contains("value=\"20\"") && page.contains("value=\"15\""));
+    assert_eq!(get_json(&anon, api("staff")).await["value"], 20.0);
+    assert_eq!(
+        get_json(&anon, api("lp_trained_share")).await["value"],
+        75.0
+    );
+    // Emptying a field removes the figure.
+    let r = post(vec![("v-staff-total", "20"), ("v-lp_trained-total", "")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("removed=1"));
+    assert_eq!(
+        get_json(&anon, api("lp_trained")).await["value"],
+        Value::Null
+    );
+
+    // A locked period is shown read-only and refused on save.
+    let (_, page) = text(c.get(format!("{form}?period=2020S1")).send().await.unwrap()).await;
+    assert!(page.contains(" readonly"), "locked fields are read-only");
+    let r = c
+        .post(&form)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("period", "2020S1"),
+            ("v-staff-total", "99"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // Another school, a viewer, no CSRF token, nobody signed in: refused.
+    assert_eq!(
+        c.get(s.url("/units/tuiran-koulu/entry"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = c
+        .post(&form)
+        .form(&[
+            ("csrf", "x"),
+            ("period", half.as_str()),
+            ("v-staff-total", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let viewer = login(
+        &s,
+        "katselija@oulu.example",
+        demo_password("katselija@oulu.example"),
+    )
+    .await;
+    assert_eq!(viewer.get(&form).send().await.unwrap().status(), 403);
+    let r = anon.get(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "to the login page");
+    assert_eq!(get_json(&anon, api("staff")).await["value"], 20.0);
+    // Every change is in the audit log, by the person who made it.
+    let admin = login(
+        &s,
+        "admin@oulu.example",
+        demo_password("admin@oulu.example"),
+    )
+    .await;
+    let (_, audit) = text(admin.get(s.url("/admin/audit")).send().await.unwrap()).await;
+    assert!(audit.contains(email), "{audit}");
+}
+
+async fn targets_and_conclusions_pages(db: &str) {
+    let s = Server::start(db);
+    let email = "aluepaallikko.keskinen@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let page_url = s.url("/units/keskinen/targets");
+    let (status, page) = text(c.get(&page_url).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    let token = csrf_of(&page);
+    // A bad value and a period shorter than the indicator's cadence: both named.
+    let r = c
+        .post(&page_url)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("indicator", "child_protection_clients"),
+            ("period", "2027Q1"),
+            ("value", "paljon"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, page) = text(r).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("href=\"#t-period\"") && page.contains("href=\"#t-value\""));
+    let r = c
+        .post(&page_url)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("indicator", "child_protection_clients"),
+            ("period", "2027"),
+            ("value", "150"),
+            ("baseline", "2025"),
+            ("note", "Varhainen tuki vähentää asiakkuuksia"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, dash) = text(
+        c.get(s.url("/units/keskinen/dashboard"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        dash.contains("150 (2027)"),
+        "the dashboard shows the target"
+    );
+    assert!(dash.contains("/units/keskinen/targets"));
+    // Conclusions: saved, shown on the public dashboard.
+    let r = c
+        .post(s.url("/units/keskinen/analysis"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("period", "2026"),
+            (
+                "body",
+                "Yksinäisyys väheni kouluissa, joissa kerhoja lisättiin.",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, public) = text(
+        client()
+            .get(s.url("/units/keskinen/dashboard"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(public.contains("Yksinäisyys väheni kouluissa"));
+    assert!(
+        !public.contains("/units/keskinen/targets"),
+        "no edit link for the public"
+    );
+    // Remove the target.
+    let r = c
+        .post(s.url("/units/keskinen/targets/remove"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("indicator", "child_protection_clients"),
+            ("period", "2027"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, dash) = text(
+        c.get(s.url("/units/keskinen/dashboard"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!dash.contains("150 (2027)"));
+    // Another area's manager and staff may not.
+    let other = "aluepaallikko.etelainen@oulu.example";
+    let o = login(&s, other, demo_password(other)).await;
+    assert_eq!(o.get(&page_url).send().await.unwrap().status(), 403);
+    let staff = "tyontekija.kaakkuri@oulu.example";
+    let st = login(&s, staff, demo_password(staff)).await;
+    assert_eq!(
+        st.get(s.url("/units/kaakkurin-koulu/targets"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
+
 on_both_databases!(
+    data_entry_form,
+    targets_and_conclusions_pages,
     pages_figures_and_suppression,
     writes_through_the_api,
     cli_import_and_export
