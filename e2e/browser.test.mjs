@@ -184,3 +184,55 @@ test('pages work on a phone-sized screen', async () => {
   assert.equal(chartOverflow, false, 'the chart fits a phone');
   await context.close();
 });
+
+test('staff enter figures with the keyboard; errors are tied to fields; targets and comparison pages are accessible', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/units/kaakkurin-koulu/entry');
+  await page.getByLabel('Sähköposti').fill('tyontekija.kaakkuri@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-tyontekija-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(/\/units\/kaakkurin-koulu\/entry/);
+  // Choose the newest half-year with the plain GET form.
+  const half = await page.locator('optgroup[label="Vuosipuoliskot"] option').first().getAttribute('value');
+  await page.selectOption('#period-choice', half);
+  await page.getByRole('button', { name: 'Näytä' }).click();
+  await page.waitForURL(new RegExp(`period=${half}`));
+  await expectNoViolations(page, 'the data-entry form');
+  // Type with the keyboard only: more trained staff than staff is refused.
+  await page.locator('#v-lp_trained-total').focus();
+  await page.keyboard.type('30');
+  await page.locator('#v-staff-total').fill('');
+  await page.locator('#v-staff-total').focus();
+  await page.keyboard.type('25');
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState();
+  assert.match(await page.locator('.error-summary').innerText(), /Lomakkeessa on virheitä/);
+  assert.equal(await page.getAttribute('#v-lp_trained-total', 'aria-invalid'), 'true');
+  await expectNoViolations(page, 'the data-entry form with an error');
+  await page.screenshot({ path: SHOTS + 'entry-errors.png', fullPage: true });
+  await page.locator('#v-lp_trained-total').fill('20');
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  await page.waitForURL(/created=/);
+  assert.match(await page.locator('[role=status]').innerText(), /Tallennettu/);
+  await context.close();
+
+  const manager = await finnish();
+  const mp = await manager.newPage();
+  await mp.goto(BASE + '/login?next=/units/keskinen/targets');
+  await mp.getByLabel('Sähköposti').fill('aluepaallikko.keskinen@oulu.example');
+  await mp.getByLabel('Salasana').fill('demo-keskinen-2026');
+  await mp.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await mp.waitForURL(/\/units\/keskinen\/targets/);
+  await expectNoViolations(mp, 'the targets page');
+  await mp.getByLabel('Mittari').selectOption('shps_lonely');
+  await mp.locator('#t-period').fill('2027');
+  await mp.locator('#t-value').fill('9,5');
+  await mp.getByRole('button', { name: 'Tallenna' }).first().click();
+  await mp.waitForURL(/saved=target/);
+  await expectNoViolations(mp, 'the targets page with a target');
+  await visit(mp, '/compare?indicator=shps_lonely&unit=itainen&unit=keskinen&unit=tuira', 'the comparison page');
+  assert.equal(await mp.locator('svg.chart').getAttribute('role'), 'img');
+  await mp.screenshot({ path: SHOTS + 'compare.png', fullPage: true });
+  await manager.close();
+});

@@ -978,18 +978,71 @@ impl Store {
                 self.threshold,
             ));
         }
-        // Only sums add up to their parent; averages and ratios do not
-        // reveal a hidden child by subtraction.
-        if ind.spec.aggregation == Aggregation::Sum || ind.spec.aggregation == Aggregation::Last {
-            let mut cells: Vec<Cell> = children.iter().map(|o| o.cell).collect();
-            protect_parts(&parent.cell, &mut cells);
-            for (o, c) in children.iter_mut().zip(cells) {
-                o.cell = c;
-            }
-        } else {
-            protect_ratio_parts(&parent, &mut children);
-        }
+        protect_siblings(ind, &parent, &mut children);
         Ok((parent, children))
+    }
+
+    /// Several units' series side by side at the indicator's cadence (total
+    /// breakdown): the periods any of them has, oldest first, and for each
+    /// unit its observation per period. Each figure is protected as it is
+    /// among all its siblings, so a hidden unit cannot be recovered from its
+    /// parent's total and the siblings shown beside it.
+    pub async fn compare(
+        &self,
+        ind: &Indicator,
+        org_id: i64,
+        unit_ids: &[i64],
+    ) -> Result<(Vec<Period>, Vec<Vec<Observation>>)> {
+        let catalogue = self.catalogue_map().await?;
+        let units = self.org_units(org_id).await?;
+        let total = Breakdown::total();
+        let mut cache: HashMap<i64, IndicatorTables> = HashMap::new();
+        let mut periods: Vec<Period> = Vec::new();
+        for id in unit_ids {
+            let t = self.tables(&catalogue, ind, *id).await?;
+            periods.extend(
+                t.series(ind, &total, self.threshold)
+                    .into_iter()
+                    .map(|(p, _)| p),
+            );
+            cache.insert(*id, t);
+        }
+        periods.sort();
+        periods.dedup();
+        let mut out: Vec<Vec<Observation>> = Vec::with_capacity(unit_ids.len());
+        for id in unit_ids {
+            let parent = units.iter().find(|u| u.id == *id).and_then(|u| u.parent_id);
+            let siblings: Vec<i64> = match parent {
+                Some(p) => units
+                    .iter()
+                    .filter(|u| u.parent_id == Some(p))
+                    .map(|u| u.id)
+                    .collect(),
+                None => vec![*id],
+            };
+            for sid in siblings.iter().chain(parent.iter()) {
+                if !cache.contains_key(sid) {
+                    let t = self.tables(&catalogue, ind, *sid).await?;
+                    cache.insert(*sid, t);
+                }
+            }
+            let at = siblings.iter().position(|s| s == id).unwrap_or(0);
+            let mut row = Vec::with_capacity(periods.len());
+            for period in &periods {
+                let observe = |uid: &i64| {
+                    cache
+                        .get(uid)
+                        .map(|t| t.observe(ind, &total, *period, self.threshold))
+                };
+                let mut sib: Vec<Observation> = siblings.iter().filter_map(observe).collect();
+                if let Some(p) = parent.as_ref().and_then(observe) {
+                    protect_siblings(ind, &p, &mut sib);
+                }
+                row.push(sib.swap_remove(at));
+            }
+            out.push(row);
+        }
+        Ok((periods, out))
     }
 
     /// Every indicator's series at a unit (total breakdown), for dashboards:
@@ -1102,6 +1155,21 @@ impl Store {
 /// value does not reveal a child by subtraction, but its numerator and
 /// denominator counts would; hide the next smallest child when exactly one
 /// is hidden, as for sums.
+/// Complementary suppression among the children of one parent. Only sums
+/// (and last values) add up to their parent; averages and ratios do not
+/// reveal a hidden child by subtraction, but a ratio's parts do.
+fn protect_siblings(ind: &Indicator, parent: &Observation, children: &mut [Observation]) {
+    if ind.spec.aggregation == Aggregation::Sum || ind.spec.aggregation == Aggregation::Last {
+        let mut cells: Vec<Cell> = children.iter().map(|o| o.cell).collect();
+        protect_parts(&parent.cell, &mut cells);
+        for (o, c) in children.iter_mut().zip(cells) {
+            o.cell = c;
+        }
+    } else {
+        protect_ratio_parts(parent, children);
+    }
+}
+
 fn protect_ratio_parts(parent: &Observation, children: &mut [Observation]) {
     let mut cells: Vec<Cell> = children.iter().map(|o| o.cell).collect();
     protect_parts(&parent.cell, &mut cells);

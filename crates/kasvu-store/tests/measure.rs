@@ -609,6 +609,20 @@ async fn small_numbers_are_suppressed(store: Store) {
     assert!(kids.iter().all(|k| k.suppressed() && k.shown().is_none()));
     // The raw value is stored, only never served.
     assert_eq!(kids[1].raw, Some(2.0));
+    // Compared side by side, school-a alone is hidden too: its area's total
+    // is public, so showing it would reveal school-b by subtraction.
+    let org = store.org_unit("s").await.unwrap().unwrap();
+    let (periods, rows) = store
+        .compare(calls, org.org_id, &[u["school-a"], u["north"]])
+        .await
+        .unwrap();
+    let at = periods.iter().position(|x| *x == p("202401")).unwrap();
+    assert!(rows[0][at].suppressed(), "school-a among its siblings");
+    assert_eq!(
+        rows[1][at].shown(),
+        Some(22.0),
+        "the area itself is not small"
+    );
     // A ratio is hidden when its numerator count is small.
     store
         .write_values(

@@ -68,83 +68,122 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 44.0;
 
-pub fn line_chart(c: &LineChart) -> String {
-    let all: Vec<f64> = c
-        .values
-        .iter()
-        .flatten()
-        .copied()
-        .chain(c.targets.iter().map(|t| t.1))
-        .chain(c.forecast.iter().map(|t| t.1))
-        .collect();
-    let lo = all.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
-    let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let hi = if hi.is_finite() { hi } else { 1.0 };
-    let ticks = nice_ticks(lo, hi, 5);
-    let (y0, y1) = (
-        ticks.first().copied().unwrap_or(0.0),
-        ticks.last().copied().unwrap_or(1.0),
-    );
-    let n = c.labels.len().max(1);
-    let x = |i: usize| {
-        if n == 1 {
-            LEFT + (W - LEFT - RIGHT) / 2.0
-        } else {
-            LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64
-        }
-    };
-    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - y0) / (y1 - y0).max(f64::EPSILON));
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{t}</title><desc id="{id}-d">{d}</desc>"#,
-        id = c.id,
-        t = esc(c.title),
-        d = esc(c.desc)
-    );
-    for t in &ticks {
+/// The frame shared by the charts: the y scale from round ticks, the x
+/// positions of the categories, and the opening of the SVG with its title,
+/// description, grid and axis labels.
+struct Axes {
+    n: usize,
+    y0: f64,
+    y1: f64,
+}
+
+impl Axes {
+    fn open(
+        s: &mut String,
+        id: &str,
+        title: &str,
+        desc: &str,
+        labels: &[String],
+        values: impl Iterator<Item = f64>,
+        fmt: &dyn Fn(f64) -> String,
+    ) -> Axes {
+        let all: Vec<f64> = values.collect();
+        let lo = all.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
+        let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let hi = if hi.is_finite() { hi } else { 1.0 };
+        let ticks = nice_ticks(lo, hi, 5);
+        let a = Axes {
+            n: labels.len().max(1),
+            y0: ticks.first().copied().unwrap_or(0.0),
+            y1: ticks.last().copied().unwrap_or(1.0),
+        };
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{LEFT}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="tick" x="{tx}" y="{ty:.1}" text-anchor="end">{label}</text>"#,
-            x2 = W - RIGHT,
-            yy = y(*t),
-            tx = LEFT - 6.0,
-            ty = y(*t) + 4.0,
-            label = esc(&(c.fmt)(*t))
+            r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{t}</title><desc id="{id}-d">{d}</desc>"#,
+            t = esc(title),
+            d = esc(desc)
         );
-    }
-    let every = n.div_ceil(8).max(1);
-    for (i, l) in c.labels.iter().enumerate() {
-        if i % every == 0 || i + 1 == n {
+        for t in &ticks {
             let _ = write!(
                 s,
-                r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-                x(i),
-                H - BOTTOM + 18.0,
-                esc(l)
+                r#"<line class="grid" x1="{LEFT}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="tick" x="{tx}" y="{ty:.1}" text-anchor="end">{label}</text>"#,
+                x2 = W - RIGHT,
+                yy = a.y(*t),
+                tx = LEFT - 6.0,
+                ty = a.y(*t) + 4.0,
+                label = esc(&fmt(*t))
             );
         }
-    }
-    // The observed series: a path with gaps where values are missing.
-    let mut d = String::new();
-    let mut pen_down = false;
-    for (i, v) in c.values.iter().enumerate() {
-        match v {
-            Some(v) => {
+        let every = a.n.div_ceil(8).max(1);
+        for (i, l) in labels.iter().enumerate() {
+            if i % every == 0 || i + 1 == a.n {
                 let _ = write!(
-                    d,
-                    "{}{:.1},{:.1} ",
-                    if pen_down { "L" } else { "M" },
-                    x(i),
-                    y(*v)
+                    s,
+                    r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                    a.x(i),
+                    H - BOTTOM + 18.0,
+                    esc(l)
                 );
-                pen_down = true;
             }
-            None => pen_down = false,
+        }
+        a
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        if self.n == 1 {
+            LEFT + (W - LEFT - RIGHT) / 2.0
+        } else {
+            LEFT + (W - LEFT - RIGHT) * i as f64 / (self.n - 1) as f64
         }
     }
+
+    fn y(&self, v: f64) -> f64 {
+        TOP + (H - TOP - BOTTOM) * (1.0 - (v - self.y0) / (self.y1 - self.y0).max(f64::EPSILON))
+    }
+
+    /// A path through the present values, with gaps where they are missing.
+    fn path(&self, values: &[Option<f64>]) -> String {
+        let mut d = String::new();
+        let mut pen_down = false;
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        self.x(i),
+                        self.y(*v)
+                    );
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        d.trim().to_owned()
+    }
+}
+
+pub fn line_chart(c: &LineChart) -> String {
+    let mut s = String::new();
+    let a = Axes::open(
+        &mut s,
+        c.id,
+        c.title,
+        c.desc,
+        c.labels,
+        c.values
+            .iter()
+            .flatten()
+            .copied()
+            .chain(c.targets.iter().map(|t| t.1))
+            .chain(c.forecast.iter().map(|t| t.1)),
+        c.fmt,
+    );
+    let (x, y) = (|i| a.x(i), |v| a.y(v));
+    let d = a.path(c.values);
     if !d.is_empty() {
-        let _ = write!(s, r#"<path class="series" d="{}"/>"#, d.trim());
+        let _ = write!(s, r#"<path class="series" d="{d}"/>"#);
     }
     for (i, v) in c.values.iter().enumerate() {
         if let Some(v) = v {
@@ -208,6 +247,96 @@ pub fn line_chart(c: &LineChart) -> String {
     s
 }
 
+pub struct CompareChart<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub desc: &'a str,
+    pub labels: &'a [String],
+    /// One named series per compared unit (None: missing or suppressed).
+    pub series: &'a [(String, Vec<Option<f64>>)],
+    pub fmt: &'a dyn Fn(f64) -> String,
+}
+
+/// At most this many series in one comparison: beyond six, shapes and line
+/// styles no longer tell them apart.
+pub const MAX_SERIES: usize = 6;
+
+/// A marker of series `k` at (x, y): circle, square, triangle, diamond,
+/// triangle down, cross — so series differ by shape, not colour alone.
+fn marker(k: usize, x: f64, y: f64) -> String {
+    let class = format!("point s{k}");
+    match k % MAX_SERIES {
+        0 => format!(r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="4"/>"#),
+        1 => format!(
+            r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="7" height="7"/>"#,
+            x - 3.5,
+            y - 3.5
+        ),
+        2 => format!(
+            r#"<path class="{class}" d="M{x:.1},{:.1} l4.5,8 l-9,0 z"/>"#,
+            y - 5.0
+        ),
+        3 => format!(
+            r#"<path class="{class}" d="M{x:.1},{:.1} l5,5 l-5,5 l-5,-5 z"/>"#,
+            y - 5.0
+        ),
+        4 => format!(
+            r#"<path class="{class}" d="M{x:.1},{:.1} l4.5,-8 l-9,0 z"/>"#,
+            y + 5.0
+        ),
+        _ => format!(
+            r#"<path class="{class} cross" d="M{:.1},{:.1} l8,8 m0,-8 l-8,8"/>"#,
+            x - 4.0,
+            y - 4.0
+        ),
+    }
+}
+
+/// Several series on one frame, each with its own colour, line style and
+/// marker, and a legend above the plot.
+pub fn compare_chart(c: &CompareChart) -> String {
+    let mut s = String::new();
+    let a = Axes::open(
+        &mut s,
+        c.id,
+        c.title,
+        c.desc,
+        c.labels,
+        c.series
+            .iter()
+            .flat_map(|(_, v)| v.iter().flatten().copied()),
+        c.fmt,
+    );
+    for (k, (_, values)) in c.series.iter().enumerate().take(MAX_SERIES) {
+        let d = a.path(values);
+        if !d.is_empty() {
+            let _ = write!(s, r#"<path class="series s{k}" d="{d}"/>"#);
+        }
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                s.push_str(&marker(k, a.x(i), a.y(*v)));
+            }
+        }
+    }
+    s.push_str(r#"<g class="legend">"#);
+    for (k, (name, _)) in c.series.iter().enumerate().take(MAX_SERIES) {
+        let lx = LEFT + 4.0 + (k % 3) as f64 * 190.0;
+        let ly = 10.0 + (k / 3) as f64 * 14.0;
+        let _ = write!(
+            s,
+            r#"<line class="series s{k}" x1="{:.1}" x2="{:.1}" y1="{ly:.1}" y2="{ly:.1}"/>{}<text x="{:.1}" y="{:.1}">{}</text>"#,
+            lx - 4.0,
+            lx + 14.0,
+            marker(k, lx + 5.0, ly),
+            lx + 20.0,
+            ly + 4.0,
+            esc(name)
+        );
+    }
+    s.push_str("</g></svg>");
+    s
+}
+
 /// A small trend line for dashboards; `label` is its accessible name.
 pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
     let (w, h, pad) = (120.0, 32.0, 3.0);
@@ -261,6 +390,35 @@ mod tests {
         assert_eq!(nice_ticks(0.0, 0.7, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8]);
         assert_eq!(nice_ticks(5.0, 5.0, 5), vec![4.0, 4.5, 5.0, 5.5, 6.0]);
         assert_eq!(nice_ticks(0.0, 80.0, 4), vec![0.0, 20.0, 40.0, 60.0, 80.0]);
+    }
+
+    #[test]
+    fn compared_series_differ_by_shape_and_line() {
+        let labels: Vec<String> = ["2023", "2025"].iter().map(|s| s.to_string()).collect();
+        let series = vec![
+            ("Keskinen".to_string(), vec![Some(10.0), Some(12.0)]),
+            ("Itäinen & <b>".to_string(), vec![None, Some(8.0)]),
+        ];
+        let svg = compare_chart(&CompareChart {
+            id: "cmp",
+            title: "Lonely",
+            desc: "Two areas",
+            labels: &labels,
+            series: &series,
+            fmt: &|v| format!("{v}"),
+        });
+        assert!(svg.contains(r#"role="img""#) && !svg.contains("style="));
+        assert_eq!(
+            svg.matches("<circle class=\"point s0\"").count(),
+            3,
+            "2 points + legend"
+        );
+        assert_eq!(
+            svg.matches("<rect class=\"point s1\"").count(),
+            2,
+            "1 point + legend"
+        );
+        assert!(svg.contains("Itäinen &amp; &lt;b&gt;"));
     }
 
     #[test]

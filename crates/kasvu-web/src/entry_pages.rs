@@ -474,10 +474,20 @@ pub async fn save_entry(
                 .get(row.saturating_sub(1))
                 .cloned()
                 .unwrap_or_else(|| ("period".into(), lang.t("entry-period")));
+            // The store names the other indicator of a cross-check by its
+            // code; the form names it as the user sees it.
+            let mut problem = error.problem;
+            for (key, value) in problem.args.iter_mut() {
+                if *key == "other" {
+                    if let Some(i) = e.catalogue.iter().find(|i| i.spec.code == *value) {
+                        *value = format!("”{}”", i.spec.names.get(lang.code()));
+                    }
+                }
+            }
             refuse(vec![FieldMessage {
                 field: id,
                 label,
-                message: lang.problem(&error.problem),
+                message: lang.problem(&problem),
             }])
         }
         Err(other) => Err(other.into()),

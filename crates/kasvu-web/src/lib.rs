@@ -6,6 +6,7 @@ mod admin;
 pub mod api;
 mod auth;
 mod charts;
+mod compare_page;
 mod ctx;
 mod entry_pages;
 mod error;
@@ -166,6 +167,7 @@ pub fn app(state: AppState) -> Router {
             post(target_pages::remove_target),
         )
         .route("/units/{code}/analysis", post(target_pages::set_analysis))
+        .route("/compare", get(compare_page::compare))
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))
         .route("/indicators/{code}/export", get(measure_pages::export))

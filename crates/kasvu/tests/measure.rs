@@ -52,6 +52,27 @@ async fn pages_figures_and_suppression(db: &str) {
         dash.contains("Johtopäätös"),
         "the written conclusions are beside the figures"
     );
+    // Areas side by side: a chart, its table with a column per chosen area,
+    // and a summary.
+    let cmp = c
+        .get(s.url("/compare?indicator=shps_lonely&unit=itainen&unit=keskinen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(cmp.contains("role=\"img\"") && cmp.contains("class=\"summary\""));
+    assert!(cmp.contains("<th scope=\"col\">Itäinen alue</th>"));
+    assert!(!cmp.contains("<th scope=\"col\">Eteläinen alue</th>"));
+    assert_eq!(
+        c.get(s.url("/compare?indicator=nope"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert_eq!(
         c.get(s.url("/indicators/nope"))
             .send()
@@ -352,6 +373,10 @@ async fn data_entry_form(db: &str) {
     assert_eq!(status, 400);
     assert!(page.contains("class=\"error-summary\""), "{page}");
     assert!(page.contains("href=\"#v-lp_trained-total\""), "{page}");
+    assert!(
+        page.contains("”Henkilöstö”"),
+        "the other indicator by its name"
+    );
     assert!(page.contains("value=\"12\""));
     assert_eq!(get_json(&anon, api("staff")).await["value"], staff_before);
     // Not a number: named, nothing stored.
