@@ -215,6 +215,24 @@ test('staff enter figures with the keyboard; errors are tied to fields; targets 
   await page.getByRole('button', { name: 'Tallenna' }).click();
   await page.waitForURL(/created=/);
   assert.match(await page.locator('[role=status]').innerText(), /Tallennettu/);
+  // The same figures by file upload: the job page shows a progress bar and
+  // refreshes itself (no script) until the import is done.
+  await visit(page, '/imports', 'the import page');
+  const quarter = await (async () => {
+    await page.goto(BASE + '/units/kaakkurin-koulu/entry');
+    return page.locator('optgroup[label="Neljännekset"] option').first().getAttribute('value');
+  })();
+  await page.goto(BASE + '/imports');
+  await page.setInputFiles('#file', {
+    name: 'lp.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`indicator,orgunit,period,value\nlp_discussions,kaakkurin-koulu,${quarter},9\n`),
+  });
+  await page.getByRole('button', { name: 'Aloita tuonti' }).click();
+  await page.waitForURL(/\/imports\/[0-9a-f]+$/);
+  await page.locator('p.notice[role=status]').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('p.notice[role=status]').innerText(), /Valmis/);
+  await expectNoViolations(page, 'a finished import');
   await context.close();
 
   const manager = await finnish();

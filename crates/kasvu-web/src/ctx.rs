@@ -28,6 +28,8 @@ pub struct Ctx {
     pub demo: bool,
     /// Whether the user may edit some part of the tree / is an admin (navigation).
     pub can_edit_tree: bool,
+    /// Whether some role lets the user enter indicator values (navigation).
+    pub can_enter_data: bool,
     pub is_admin: bool,
     /// The client's address (for login throttling).
     pub client_ip: String,
@@ -173,6 +175,7 @@ pub async fn context(
         session_token: None,
         demo: false,
         can_edit_tree: false,
+        can_enter_data: false,
         is_admin: false,
         client_ip: req
             .extensions()
@@ -187,6 +190,7 @@ pub async fn context(
                 ctx.session_token = Some(c.value().to_owned());
                 ctx.is_admin = user.has_role(Role::Admin);
                 ctx.can_edit_tree = user.roles.iter().any(|r| r.role.allows(Action::EditTree));
+                ctx.can_enter_data = user.roles.iter().any(|r| r.role.allows(Action::EnterData));
                 ctx.user = Some(user);
             }
             Ok(None) => {}

@@ -11,6 +11,7 @@ mod ctx;
 mod entry_pages;
 mod error;
 pub mod i18n;
+pub mod import_pages;
 mod measure_api;
 mod measure_pages;
 mod pages;
@@ -65,6 +66,8 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+    /// Imports started in the web, for their progress pages.
+    pub jobs: import_pages::ImportJobs,
 }
 
 const CSS: &str = include_str!("../static/kasvu.css");
@@ -168,6 +171,15 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/units/{code}/analysis", post(target_pages::set_analysis))
         .route("/compare", get(compare_page::compare))
+        .route(
+            "/imports",
+            get(import_pages::imports_page)
+                .post(import_pages::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import_pages::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/imports/{id}", get(import_pages::job_page))
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))
         .route("/indicators/{code}/export", get(measure_pages::export))
@@ -197,8 +209,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(pages)
         .with_state(state)
+        // Forms and JSON stay under axum's own 2 MB default; only the
+        // import upload raises its limit, up to this one.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            8 * 1024 * 1024,
+            import_pages::MAX_UPLOAD_BYTES + 64 * 1024,
         ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

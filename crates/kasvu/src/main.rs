@@ -578,6 +578,7 @@ async fn serve(
             lock_after_days,
             ..Default::default()
         },
+        jobs: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -8,6 +8,11 @@ mod common;
 use common::{cli, client, csrf_of, demo_password, login, token_for, Server};
 use serde_json::{json, Value};
 
+/// The current period of a type: never locked, whatever day the tests run.
+fn current(t: kasvu_core::PeriodType) -> String {
+    kasvu_core::Period::of_date(t, time::OffsetDateTime::now_utc().date()).code()
+}
+
 async fn get_json(c: &reqwest::Client, url: String) -> Value {
     let r = c.get(url).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -168,11 +173,15 @@ async fn pages_figures_and_suppression(db: &str) {
 async fn writes_through_the_api(db: &str) {
     let s = Server::start(db);
     let c = client();
+    let q = current(kasvu_core::PeriodType::Quarterly);
+    let y = current(kasvu_core::PeriodType::Yearly);
     // Staff of Kaakkurin koulu may enter the school's values, nothing else.
     let staff = token_for(db, "tyontekija.kaakkuri@oulu.example");
     let before = get_json(
         &c,
-        s.url("/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period=2026"),
+        s.url(&format!(
+            "/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period={y}"
+        )),
     )
     .await["value"]
         .as_f64()
@@ -183,7 +192,7 @@ async fn writes_through_the_api(db: &str) {
             .json(&body)
             .send()
     };
-    let r = post(&staff, json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2026Q4", "value": 17}]}))
+    let r = post(&staff, json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 17}]}))
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
@@ -191,7 +200,9 @@ async fn writes_through_the_api(db: &str) {
     // Visible in the area's yearly roll-up at once.
     let after = get_json(
         &c,
-        s.url("/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period=2026"),
+        s.url(&format!(
+            "/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period={y}"
+        )),
     )
     .await;
     assert_eq!(after["value"].as_f64().unwrap(), before + 17.0);
@@ -200,11 +211,11 @@ async fn writes_through_the_api(db: &str) {
     // Another school, a bad value, a locked period: refused, nothing stored.
     for (body, field) in [
         (
-            json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2026Q4", "value": 18}, {"indicator": "lp_discussions", "orgunit": "tuiran-koulu", "period": "2026Q4", "value": 5}]}),
+            json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 18}, {"indicator": "lp_discussions", "orgunit": "tuiran-koulu", "period": q, "value": 5}]}),
             "orgunit",
         ),
         (
-            json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2026Q4", "value": 2.5}]}),
+            json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 2.5}]}),
             "value",
         ),
         (
@@ -223,13 +234,15 @@ async fn writes_through_the_api(db: &str) {
     }
     let still = get_json(
         &c,
-        s.url("/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period=2026Q4"),
+        s.url(&format!(
+            "/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}"
+        )),
     )
     .await;
     assert_eq!(still["value"], 17.0, "the refused batches changed nothing");
     // A viewer may not write; no token, no write.
     let viewer = token_for(db, "katselija@oulu.example");
-    let r = post(&viewer, json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2026Q4", "value": 1}]}))
+    let r = post(&viewer, json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 1}]}))
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
@@ -593,7 +606,113 @@ async fn targets_and_conclusions_pages(db: &str) {
     );
 }
 
+/// Uploads a file to the web import; returns the job page's path.
+async fn upload(
+    s: &Server,
+    c: &reqwest::Client,
+    token: &str,
+    name: &str,
+    body: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name.to_owned()),
+        );
+    c.post(s.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows a job page until it stops refreshing itself.
+async fn finished_job(s: &Server, c: &reqwest::Client, path: &str) -> (u16, String) {
+    for _ in 0..200 {
+        let (status, page) = text(c.get(s.url(path)).send().await.unwrap()).await;
+        if !page.contains("http-equiv=\"refresh\"") {
+            return (status, page);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import at {path} did not finish");
+}
+
+async fn web_import_with_progress(db: &str) {
+    let s = Server::start(db);
+    let email = "tyontekija.kaakkuri@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let (status, page) = text(c.get(s.url("/imports")).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let token = csrf_of(&page);
+    let anon = client();
+    let q = current(kasvu_core::PeriodType::Quarterly);
+    let m = current(kasvu_core::PeriodType::Monthly);
+    let api = s.url(&format!(
+        "/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}"
+    ));
+    let before = get_json(&anon, api.clone()).await["value"].clone();
+
+    // A bad row: the job page answers 400 and names the row and field; nothing stored.
+    let bad = format!("indicator,orgunit,period,value\nlp_discussions,kaakkurin-koulu,{q},41\nlp_discussions,tuiran-koulu,{q},5\n");
+    let r = upload(&s, &c, &token, "huono.csv", &bad).await;
+    assert_eq!(r.status(), 303);
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(job.starts_with("/imports/"));
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("huono.csv, rivi 3, kenttä ”orgunit”"),
+        "{page}"
+    );
+    assert_eq!(get_json(&anon, api.clone()).await["value"], before);
+
+    // A good file: a progress bar, then the summary.
+    let mut good = String::from("indicator,orgunit,period,value\n");
+    good.push_str(&format!("pilot_phone_calls,kaakkurin-koulu,{m},17\n"));
+    good.push_str(&format!("lp_discussions,kaakkurin-koulu,{q},41\n"));
+    let r = upload(&s, &c, &token, "hyva.csv", &good).await;
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<progress id=\"import-progress\" value=\"1\" max=\"1\">"));
+    assert!(page.contains("Valmis:"), "{page}");
+    assert_eq!(get_json(&anon, api.clone()).await["value"], 41.0);
+    // Listed on the import page; another user cannot see the job.
+    let (_, list) = text(c.get(s.url("/imports")).send().await.unwrap()).await;
+    assert!(list.contains(&job) && list.contains("hyva.csv"));
+    let admin = login(
+        &s,
+        "admin@oulu.example",
+        demo_password("admin@oulu.example"),
+    )
+    .await;
+    assert_eq!(admin.get(s.url(&job)).send().await.unwrap().status(), 404);
+    // No file, no CSRF token, a viewer: refused before anything starts.
+    let r = c
+        .post(s.url("/imports"))
+        .multipart(reqwest::multipart::Form::new().text("csrf", token.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(upload(&s, &c, "x", "hyva.csv", &good).await.status(), 403);
+    let viewer = login(
+        &s,
+        "katselija@oulu.example",
+        demo_password("katselija@oulu.example"),
+    )
+    .await;
+    assert_eq!(
+        viewer.get(s.url("/imports")).send().await.unwrap().status(),
+        403
+    );
+}
+
 on_both_databases!(
+    web_import_with_progress,
     data_entry_form,
     targets_and_conclusions_pages,
     pages_figures_and_suppression,

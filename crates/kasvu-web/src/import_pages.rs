@@ -1,0 +1,480 @@
+//! Importing a file of values in the web: the upload starts a job on the
+//! server and the browser is sent to the job's page, which shows a progress
+//! bar and refreshes itself with `<meta http-equiv="refresh">` until the job
+//! ends — a progress bar without JavaScript. The import is the CLI's (same
+//! formats, same all-or-nothing rule, same audit), limited to the units the
+//! user may enter data for; a refused file is answered with 400 and the
+//! message naming its row or cell and field.
+//!
+//! Jobs live in this process's memory: a job's page is served by the
+//! instance that runs it (a load balancer needs sticky sessions for this
+//! page), and finished jobs are forgotten after an hour or a restart — the
+//! audit log is the lasting record.
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, PageResult};
+use crate::i18n::Lang;
+use crate::measure_api::{entry_guard, locked_before};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect};
+use kasvu_core::role::permits;
+use kasvu_core::{Action, Problem};
+use kasvu_io::values::Format;
+use kasvu_io::ImportError;
+use kasvu_store::{Actor, WriteOptions, WriteSummary};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The largest file the upload takes.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Finished jobs are kept this long for their page.
+const KEEP_FINISHED: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Clone)]
+pub enum JobState {
+    /// Reading and checking rows: how many so far, of how many (when known).
+    Checking {
+        done: usize,
+        total: Option<usize>,
+    },
+    /// Every row is checked; the values and roll-ups are being written.
+    Writing {
+        rows: usize,
+    },
+    Done {
+        summary: WriteSummary,
+        secs: f64,
+    },
+    Failed {
+        error: Box<ImportError>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub user_id: i64,
+    pub file: String,
+    pub dry_run: bool,
+    pub started: Instant,
+    pub finished: Option<Instant>,
+    pub state: JobState,
+}
+
+/// The import jobs of this server process.
+#[derive(Clone, Default)]
+pub struct ImportJobs(Arc<Mutex<HashMap<String, Job>>>);
+
+impl ImportJobs {
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Job>) -> T) -> T {
+        // A panic while holding the lock leaves plain data behind; go on with it.
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut map)
+    }
+
+    fn set(&self, id: &str, state: JobState) {
+        self.with(|m| {
+            if let Some(j) = m.get_mut(id) {
+                if matches!(state, JobState::Done { .. } | JobState::Failed { .. }) {
+                    j.finished = Some(Instant::now());
+                }
+                j.state = state;
+            }
+        });
+    }
+
+    fn start(&self, job: Job) {
+        self.with(|m| {
+            m.retain(|_, j| j.finished.is_none_or(|f| f.elapsed() < KEEP_FINISHED));
+            m.insert(job.id.clone(), job);
+        });
+    }
+
+    fn get(&self, id: &str) -> Option<Job> {
+        self.with(|m| m.get(id).cloned())
+    }
+
+    fn of_user(&self, user_id: i64) -> Vec<Job> {
+        self.with(|m| {
+            let mut jobs: Vec<Job> = m
+                .values()
+                .filter(|j| j.user_id == user_id)
+                .cloned()
+                .collect();
+            jobs.sort_by_key(|j| std::cmp::Reverse(j.started));
+            jobs
+        })
+    }
+}
+
+/// The user, when they may enter data somewhere in their organisation.
+async fn importer(st: &AppState, ctx: &Ctx) -> Result<kasvu_store::User, AppError> {
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    let a = user.assignments();
+    if user
+        .roles
+        .iter()
+        .any(|r| permits(&a, &tree, Action::EnterData, r.scope_id))
+    {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub struct JobRow {
+    pub id: String,
+    pub file: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+pub struct ImportsPage<'a> {
+    pub ctx: &'a Ctx,
+    pub jobs: Vec<JobRow>,
+    pub error: Option<String>,
+    pub file_hint: String,
+}
+
+fn status_text(lang: Lang, j: &Job) -> String {
+    match &j.state {
+        JobState::Checking { done, .. } => {
+            lang.t_args("import-checking", &[("done", done.to_string())])
+        }
+        JobState::Writing { rows } => lang.t_args("import-writing", &[("rows", rows.to_string())]),
+        JobState::Done { summary, .. } => summary_text(lang, summary, j.dry_run),
+        JobState::Failed { .. } => lang.t("import-failed"),
+    }
+}
+
+fn summary_text(lang: Lang, s: &WriteSummary, dry_run: bool) -> String {
+    lang.t_args(
+        if dry_run {
+            "import-done-dry-run"
+        } else {
+            "import-done"
+        },
+        &[
+            ("created", s.created.to_string()),
+            ("replaced", s.replaced.to_string()),
+            ("unchanged", s.unchanged.to_string()),
+        ],
+    )
+}
+
+pub async fn imports_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let user = importer(&st, &ctx).await?;
+    render_list(&st, &ctx, user.id, None, StatusCode::OK)
+}
+
+fn render_list(
+    st: &AppState,
+    ctx: &Ctx,
+    user_id: i64,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let jobs = st
+        .jobs
+        .of_user(user_id)
+        .iter()
+        .map(|j| JobRow {
+            id: j.id.clone(),
+            file: j.file.clone(),
+            status: status_text(ctx.lang, j),
+        })
+        .collect();
+    let page = ImportsPage {
+        ctx,
+        jobs,
+        error,
+        file_hint: ctx.lang.t_args(
+            "import-file-hint",
+            &[("max", (MAX_UPLOAD_BYTES / (1024 * 1024)).to_string())],
+        ),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The upload's fields.
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    file_name: String,
+    bytes: Vec<u8>,
+    format: String,
+    scheme: String,
+    dry_run: bool,
+}
+
+async fn read_upload(mut m: Multipart) -> Result<Upload, AppError> {
+    let mut u = Upload::default();
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        match name.as_str() {
+            "file" => {
+                u.file_name = field
+                    .file_name()
+                    .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
+                    .unwrap_or_default();
+                u.bytes = field.bytes().await.map_err(bad)?.to_vec();
+            }
+            "csrf" => u.csrf = field.text().await.map_err(bad)?,
+            "format" => u.format = field.text().await.map_err(bad)?,
+            "scheme" => u.scheme = field.text().await.map_err(bad)?.trim().to_owned(),
+            "dry_run" => u.dry_run = !field.text().await.map_err(bad)?.is_empty(),
+            _ => {}
+        }
+    }
+    Ok(u)
+}
+
+pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) -> PageResult {
+    let upload = read_upload(multipart).await?;
+    ctx.check_csrf(&upload.csrf)?;
+    let user = importer(&st, &ctx).await?;
+    let lang = ctx.lang;
+    let refuse =
+        |message: String| render_list(&st, &ctx, user.id, Some(message), StatusCode::BAD_REQUEST);
+    if upload.bytes.is_empty() || upload.file_name.is_empty() {
+        return refuse(lang.t("import-no-file"));
+    }
+    let format = match upload.format.as_str() {
+        "" => match Format::detect(&upload.file_name, &upload.bytes) {
+            Some(f) => f,
+            None => {
+                return refuse(lang.t_args(
+                    "import-unknown-format",
+                    &[("file", upload.file_name.clone())],
+                ))
+            }
+        },
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        "sotkanet" => Format::Sotkanet,
+        "jsonstat" => Format::JsonStat,
+        other => {
+            return refuse(lang.problem(&Problem::not_one_of(
+                other,
+                &["csv", "xlsx", "sotkanet", "jsonstat"],
+            )))
+        }
+    };
+    // A CSV file is read as it is written, so its size is known only by
+    // its lines; the other formats report their total themselves.
+    let total = (format == Format::Csv)
+        .then(|| bytecount_lines(&upload.bytes).saturating_sub(1))
+        .filter(|n| *n > 0);
+    let opts =
+        WriteOptions {
+            locked_before: locked_before(&user, st.config.lock_after_days),
+            guard: Some(entry_guard(&st, &user).await.map_err(|_| {
+                AppError::Internal("could not read the organisation's tree".into())
+            })?),
+            source: upload.file_name.clone(),
+            dry_run: upload.dry_run,
+        };
+    let id = kasvu_store::random_token()[..24].to_owned();
+    st.jobs.start(Job {
+        id: id.clone(),
+        user_id: user.id,
+        file: upload.file_name.clone(),
+        dry_run: upload.dry_run,
+        started: Instant::now(),
+        finished: None,
+        state: JobState::Checking { done: 0, total },
+    });
+    let jobs = st.jobs.clone();
+    let store = st.store.clone();
+    let actor = Actor::user(user.id, &user.email);
+    let job_id = id.clone();
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let scheme = (!upload.scheme.is_empty()).then_some(upload.scheme.as_str());
+        let progress_jobs = jobs.clone();
+        let progress_id = job_id.clone();
+        let result = kasvu_io::values::import(
+            &store,
+            &actor,
+            &upload.bytes,
+            &upload.file_name,
+            format,
+            scheme,
+            opts,
+            &mut move |done, known| {
+                let total = known.or(total);
+                let state = match total {
+                    Some(t) if done >= t => JobState::Writing { rows: done },
+                    _ => JobState::Checking { done, total },
+                };
+                progress_jobs.set(&progress_id, state);
+            },
+        )
+        .await;
+        jobs.set(
+            &job_id,
+            match result {
+                Ok(summary) => JobState::Done {
+                    summary,
+                    secs: started.elapsed().as_secs_f64(),
+                },
+                Err(error) => JobState::Failed {
+                    error: Box::new(error),
+                },
+            },
+        );
+    });
+    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
+}
+
+/// Lines in a file (the last one may lack its newline).
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    let n = bytes.iter().filter(|b| **b == b'\n').count();
+    if bytes.last().is_some_and(|b| *b != b'\n') {
+        n + 1
+    } else {
+        n
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_job.html")]
+pub struct JobPage<'a> {
+    pub ctx: &'a Ctx,
+    pub file: String,
+    pub running: bool,
+    /// Progress bar value and maximum; no value = indeterminate.
+    pub value: Option<usize>,
+    pub max: usize,
+    pub status: String,
+    pub error: Option<String>,
+    pub finished: bool,
+}
+
+/// Whether a job still runs, and its progress bar's value (none while the
+/// amount of work is unknown: an indeterminate bar) and maximum.
+fn bar(state: &JobState) -> (bool, Option<usize>, usize) {
+    match state {
+        JobState::Checking {
+            done,
+            total: Some(t),
+        } => (true, Some((*done).min(*t)), *t),
+        JobState::Checking { .. } | JobState::Writing { .. } => (true, None, 1),
+        JobState::Done { .. } => (false, Some(1), 1),
+        JobState::Failed { .. } => (false, None, 1),
+    }
+}
+
+/// An import error in the page's language: where, then what.
+fn error_text(lang: Lang, e: &ImportError) -> String {
+    let mut at = vec![e.file.clone()];
+    if let Some(r) = e.row {
+        at.push(lang.t_args("import-at-row", &[("row", r.to_string())]));
+    }
+    if let Some(c) = e.cell {
+        at.push(lang.t_args("import-at-cell", &[("cell", c.to_string())]));
+    }
+    if let Some(f) = &e.field {
+        at.push(lang.t_args("import-at-field", &[("field", f.clone())]));
+    }
+    let what = match e.code {
+        Some(code) => lang.problem(&Problem {
+            code,
+            args: e.args.clone(),
+            english: e.message.clone(),
+        }),
+        None => e.message.clone(),
+    };
+    format!("{}: {what}", at.join(", "))
+}
+
+pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let user = ctx.require_user()?;
+    let job = st
+        .jobs
+        .get(&id)
+        .filter(|j| j.user_id == user.id)
+        .ok_or(AppError::NotFound)?;
+    let lang = ctx.lang;
+    let (running, value, max) = bar(&job.state);
+    let error = match &job.state {
+        JobState::Failed { error } => Some(error_text(lang, error)),
+        _ => None,
+    };
+    let mut status = status_text(lang, &job);
+    if let JobState::Done { secs, .. } = &job.state {
+        status.push(' ');
+        status.push_str(&lang.t_args(
+            "import-took",
+            &[("secs", crate::measure_pages::format_number(lang, *secs, 1))],
+        ));
+    }
+    let page = JobPage {
+        ctx: &ctx,
+        file: job.file.clone(),
+        running,
+        value,
+        max,
+        status,
+        finished: !running && error.is_none(),
+        error,
+    };
+    let code = if matches!(job.state, JobState::Failed { .. }) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, Html(page.render()?)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_follows_the_job() {
+        let checking = |done, total| JobState::Checking { done, total };
+        assert_eq!(bar(&checking(5000, Some(20000))), (true, Some(5000), 20000));
+        assert_eq!(
+            bar(&checking(25000, Some(20000))),
+            (true, Some(20000), 20000)
+        );
+        assert_eq!(bar(&checking(5000, None)), (true, None, 1), "unknown size");
+        assert_eq!(bar(&JobState::Writing { rows: 9 }), (true, None, 1));
+        let done = JobState::Done {
+            summary: WriteSummary::default(),
+            secs: 1.0,
+        };
+        assert_eq!(bar(&done), (false, Some(1), 1));
+    }
+
+    #[test]
+    fn an_error_names_where_then_what_in_the_language() {
+        let e = ImportError::field(
+            "a.csv",
+            3,
+            kasvu_core::FieldError::new(
+                "value",
+                Problem::new("err-number", "not a number").arg("value", "x"),
+            ),
+        );
+        let fi = error_text(Lang::Fi, &e);
+        assert!(fi.starts_with("a.csv, rivi 3, kenttä ”value”: "), "{fi}");
+        assert!(error_text(Lang::En, &e).starts_with("a.csv, row 3, field “value”: "));
+    }
+
+    #[test]
+    fn lines_with_and_without_a_final_newline() {
+        assert_eq!(bytecount_lines(b"a\nb\n"), 2);
+        assert_eq!(bytecount_lines(b"a\nb"), 2);
+        assert_eq!(bytecount_lines(b""), 0);
+    }
+}
