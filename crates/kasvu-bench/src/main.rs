@@ -226,11 +226,10 @@ async fn main() -> Result<()> {
     visibility.sort();
 
     // (b) Roll-up reads versus a GROUP BY over raw values, in-process.
-    let catalogue = store.indicators().await?;
     let mut rollup_reads = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        let s = store.unit_series(&catalogue, area.id).await?;
+        let s = store.read_unit_series(area.id).await?;
         rollup_reads.push(t.elapsed());
         if s.len() != INDICATORS {
             bail!("dashboard series for {} indicators", s.len());

@@ -16,6 +16,9 @@ pub struct Store {
     backend: Backend,
     /// Counts below this are not served (small-number suppression).
     pub(crate) threshold: f64,
+    /// What was read from roll-ups and the catalogue, under the
+    /// `measure_version` it was read at (see [`crate::cache`]).
+    pub(crate) cache: std::sync::Arc<crate::cache::MeasureCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -68,6 +71,7 @@ impl Store {
             pool,
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
+            cache: Default::default(),
         })
     }
 
@@ -101,6 +105,8 @@ impl Store {
     /// Sets the small-number threshold (default 5): counts below it are served as suppressed.
     pub fn with_threshold(mut self, threshold: f64) -> Store {
         self.threshold = threshold;
+        // Cached observations were suppressed at the old threshold.
+        self.cache = Default::default();
         self
     }
 

@@ -174,7 +174,14 @@ impl Store {
     /// The whole catalogue, ordered by code.
     pub async fn indicators(&self) -> Result<Vec<Indicator>> {
         let mut conn = self.pool.acquire().await?;
-        load_catalogue(&mut conn).await
+        let version = crate::cache::version(&mut conn).await?;
+        if let Some(c) = self.cache.catalogue(version) {
+            return Ok(c.as_ref().clone());
+        }
+        let c = load_catalogue(&mut conn).await?;
+        self.cache
+            .put_catalogue(version, std::sync::Arc::new(c.clone()));
+        Ok(c)
     }
 
     pub async fn indicator(&self, code: &str) -> Result<Option<Indicator>> {
@@ -420,6 +427,7 @@ impl Store {
         if dry_run {
             tx.rollback().await?;
         } else {
+            crate::cache::bump(&mut tx).await?;
             tx.commit().await?;
         }
         Ok(summary)

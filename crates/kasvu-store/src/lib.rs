@@ -6,6 +6,7 @@
 //! ISO-8601 text, and flags `BIGINT` 0/1. Every storage test runs on both.
 
 mod audit;
+mod cache;
 mod credentials;
 mod db;
 mod error;

@@ -348,12 +348,27 @@ async fn values_roll_up_on_write(store: Store) {
         .unwrap();
     assert_eq!(series.len(), 1);
     assert_eq!(series[0].1.shown(), Some(75.0));
-    let dash = store
-        .unit_series(&store.indicators().await.unwrap(), u["tuira"])
-        .await
-        .unwrap();
+    let dash = store.unit_series(u["tuira"]).await.unwrap();
     assert_eq!(dash[&cat["lp_share"].id][0].1.shown(), Some(70.0));
     assert_eq!(dash[&calls.id].len(), 1, "one month of calls in tuira");
+    // The dashboard is cached until the next write, in this process and in
+    // another one sharing the database (a store with its own cache).
+    let other = store.clone().with_threshold(store.threshold());
+    let seen = other.unit_series(u["tuira"]).await.unwrap();
+    assert_eq!(seen[&calls.id].len(), 1);
+    store
+        .write_values(
+            &cli(),
+            &[row(2, calls, u["school-b"], "202403", 4.0)],
+            opts(),
+        )
+        .await
+        .unwrap();
+    for s in [&store, &other] {
+        let dash = s.unit_series(u["tuira"]).await.unwrap();
+        assert_eq!(dash[&calls.id].len(), 2, "the new month shows at once");
+        assert_eq!(*dash, s.read_unit_series(u["tuira"]).await.unwrap());
+    }
 }
 
 async fn bad_writes_change_nothing(store: Store) {

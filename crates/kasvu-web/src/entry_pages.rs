@@ -396,7 +396,12 @@ pub async fn save_entry(
                 sex_field_label(lang, ind, sex)
             );
             let before = old.get(&id).copied();
-            let value = match typed.get(&id).map(String::as_str).unwrap_or("") {
+            // A field the form did not carry (the catalogue changed since it
+            // was rendered) leaves its value alone; an emptied one removes it.
+            let Some(text) = typed.get(&id) else {
+                continue;
+            };
+            let value = match text.as_str() {
                 "" if before.is_none() => continue,
                 "" => None,
                 text => match parse_number(text) {

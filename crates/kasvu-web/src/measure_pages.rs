@@ -622,7 +622,7 @@ pub async fn dashboard(
 ) -> PageResult {
     let unit = st.store.org_unit(&code).await?.ok_or(AppError::NotFound)?;
     let catalogue = st.store.indicators().await?;
-    let all = st.store.unit_series(&catalogue, unit.id).await?;
+    let all = st.store.unit_series(unit.id).await?;
     let all_targets = st.store.unit_targets(unit.id).await?;
     let lang = ctx.lang;
     let mut rows = Vec::new();

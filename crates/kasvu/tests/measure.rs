@@ -424,7 +424,11 @@ async fn data_entry_form(db: &str) {
         get_json(&anon, api("lp_trained_share")).await["value"],
         75.0
     );
-    // Emptying a field removes the figure.
+    // A field the form does not carry is left alone…
+    let r = post(vec![("v-staff-total", "20")]).await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(get_json(&anon, api("lp_trained")).await["value"], 15.0);
+    // …while emptying a field removes the figure.
     let r = post(vec![("v-staff-total", "20"), ("v-lp_trained-total", "")])
         .await
         .unwrap();
