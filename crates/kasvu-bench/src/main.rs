@@ -246,7 +246,6 @@ async fn main() -> Result<()> {
         }
     }
     raw_reads.sort();
-    store.close().await;
 
     // (b, d) The real server under concurrent load.
     let mut child = Command::new(&kasvu_bin)
@@ -275,33 +274,38 @@ async fn main() -> Result<()> {
     if !r.status().is_success() {
         bail!("dashboard answered {}", r.status());
     }
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let client = client.clone();
-        let url = url.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::new();
+    let page = load(&client, &url, clients, seconds).await?;
+    // The same load while a value is written every 100 ms (from this
+    // process, into the same database): each write invalidates the server's
+    // cached dashboard, so some requests read the roll-ups afresh.
+    let writer = {
+        let store = store.clone();
+        let (ind, leaf) = (ind.clone(), leaf.id);
+        tokio::spawn(async move {
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            let mut writes = 0u32;
             while Instant::now() < deadline {
-                let t = Instant::now();
-                let ok = client
-                    .get(&url)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false);
-                if ok {
-                    lat.push(t.elapsed());
-                }
+                let row = ValueRow {
+                    row: 1,
+                    indicator_id: ind.id,
+                    unit_id: leaf,
+                    period: Period::parse("203002").map_err(|p| anyhow::anyhow!("{p}"))?,
+                    breakdown: Breakdown::total(),
+                    value: Some(f64::from(writes)),
+                    count: None,
+                };
+                store
+                    .write_values(&Actor::system("bench"), &[row], WriteOptions::default())
+                    .await?;
+                writes += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            lat
-        }));
-    }
-    let mut page = Vec::new();
-    for t in tasks {
-        page.extend(t.await?);
-    }
-    page.sort();
+            anyhow::Ok(writes)
+        })
+    };
+    let page_writes = load(&client, &url, clients, seconds).await?;
+    let writes = writer.await??;
+    store.close().await;
     let rss_loaded = rss_kb(pid);
     let hwm = hwm_kb(pid);
     let _ = Command::new("kill").arg(pid.to_string()).status();
@@ -333,6 +337,12 @@ async fn main() -> Result<()> {
         page.len()
     );
     println!(
+        "| (b) the same, while a value is written every 100 ms ({writes} writes): p50 / p99 | {} / {} ({} requests) |",
+        ms(percentile(&page_writes, 0.5)),
+        ms(percentile(&page_writes, 0.99)),
+        page_writes.len()
+    );
+    println!(
         "| (b) the dashboard's figures from roll-ups, in-process: p50 / p99 | {} / {} |",
         ms(percentile(&rollup_reads, 0.5)),
         ms(percentile(&rollup_reads, 0.99))
@@ -353,6 +363,44 @@ async fn main() -> Result<()> {
         hwm / 1024.0
     );
     Ok(())
+}
+
+/// `clients` concurrent clients requesting `url` for `seconds`; the sorted
+/// latencies of the successful requests.
+async fn load(
+    client: &reqwest::Client,
+    url: &str,
+    clients: usize,
+    seconds: u64,
+) -> Result<Vec<Duration>> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let client = client.clone();
+        let url = url.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = client
+                    .get(&url)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                if ok {
+                    lat.push(t.elapsed());
+                }
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await?);
+    }
+    all.sort();
+    Ok(all)
 }
 
 fn status_kb(pid: u32, key: &str) -> f64 {

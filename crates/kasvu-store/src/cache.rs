@@ -27,6 +27,10 @@ const MAX_UNITS: usize = 4096;
 #[derive(Default)]
 pub struct MeasureCache {
     inner: Mutex<Entries>,
+    /// Held while a missing entry is computed, so that after a write the
+    /// concurrent requests for a dashboard compute it once, not once each
+    /// (on two cores, eight at once made every one of them slow).
+    pub(crate) filling: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -37,36 +41,42 @@ struct Entries {
 }
 
 impl MeasureCache {
-    fn entries(&self, version: i64) -> std::sync::MutexGuard<'_, Entries> {
+    /// The entries of `version`: a newer version starts the cache over; an
+    /// older one (a request that read the version just before a write) gets
+    /// `None` and leaves the newer entries alone.
+    fn entries(&self, version: i64) -> Option<std::sync::MutexGuard<'_, Entries>> {
         // A panic while holding the lock leaves plain data; go on with it.
         let mut e = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if e.version != version {
+        if version > e.version {
             *e = Entries {
                 version,
                 ..Default::default()
             };
         }
-        e
+        (version == e.version).then_some(e)
     }
 
     pub fn catalogue(&self, version: i64) -> Option<Arc<Vec<Indicator>>> {
-        self.entries(version).catalogue.clone()
+        self.entries(version)?.catalogue.clone()
     }
 
     pub fn put_catalogue(&self, version: i64, c: Arc<Vec<Indicator>>) {
-        self.entries(version).catalogue = Some(c);
+        if let Some(mut e) = self.entries(version) {
+            e.catalogue = Some(c);
+        }
     }
 
     pub fn series(&self, version: i64, unit_id: i64) -> Option<Arc<UnitSeries>> {
-        self.entries(version).series.get(&unit_id).cloned()
+        self.entries(version)?.series.get(&unit_id).cloned()
     }
 
     pub fn put_series(&self, version: i64, unit_id: i64, s: Arc<UnitSeries>) {
-        let mut e = self.entries(version);
-        if e.series.len() >= MAX_UNITS {
-            e.series.clear();
+        if let Some(mut e) = self.entries(version) {
+            if e.series.len() >= MAX_UNITS {
+                e.series.clear();
+            }
+            e.series.insert(unit_id, s);
         }
-        e.series.insert(unit_id, s);
     }
 }
 
@@ -86,4 +96,25 @@ pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<()> {
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_newest_version_is_kept() {
+        let c = MeasureCache::default();
+        c.put_series(2, 7, Arc::new(UnitSeries::new()));
+        assert!(c.series(2, 7).is_some());
+        // A request that saw version 1 before the write misses, and does
+        // not throw away version 2's entries.
+        assert!(c.series(1, 7).is_none());
+        c.put_series(1, 8, Arc::new(UnitSeries::new()));
+        assert!(c.series(2, 7).is_some());
+        assert!(c.series(2, 8).is_none());
+        // A newer version starts over.
+        assert!(c.series(3, 7).is_none());
+        assert!(c.series(2, 7).is_none());
+    }
 }
