@@ -74,6 +74,13 @@ test('measurement pages have no accessibility violations in any language', async
   await visit(page, '/indicators/lp_trained_share', 'a ratio with a target');
   await visit(page, '/indicators/pilot_phone_calls?unit=keskinen', 'a monthly indicator with sub-units');
   await visit(page, '/units/keskinen/dashboard', 'an area dashboard');
+  await visit(page, '/plans', 'the plans');
+  await visit(page, '/plans/1', 'the results chain');
+  await visit(page, '/plans/1?right=participation&status=ongoing', 'the results chain, filtered');
+  await page.emulateMedia({ media: 'print' });
+  await page.goto(BASE + '/plans/1');
+  await expectNoViolations(page, 'the results chain in print');
+  await page.emulateMedia({ media: 'screen' });
   // The chart is an image with a name, and its figures are in a table beside it.
   const chart = page.locator('svg.chart');
   await page.goto(BASE + '/indicators/shps_lonely?unit=oulu');

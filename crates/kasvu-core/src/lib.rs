@@ -11,6 +11,7 @@ pub mod indicator;
 pub mod measure;
 pub mod orgunit;
 pub mod period;
+pub mod plan;
 pub mod role;
 pub mod tree;
 pub mod user;
@@ -26,6 +27,7 @@ pub use orgunit::{
     ValidRange,
 };
 pub use period::{Period, PeriodType};
+pub use plan::{ChildRight, ImpactCondition, MeasureStatus, PlanPeriod, PlanStatus};
 pub use role::{Action, Assignment, Role};
 pub use tree::{OrgTree, TreeNode};
 pub use user::{Email, Password};

@@ -129,7 +129,70 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
             .map_err(DemoError::Store)?;
     }
     load_measurement(store, &actor).await?;
+    load_plan(store, &actor).await?;
     Ok(summary)
+}
+
+/// Oulu's children's and youth welfare plan 2022–2026 (seeds 000/001): the
+/// three goals with their focus areas, measures drawn from the seeds.
+pub const PLAN_JSON: &str = include_str!("../demo/oulu_plan.json");
+
+/// Loads the demo plan, approved (illustratively) and in force, with a few
+/// status log entries. Skipped when the plan is already there.
+async fn load_plan(store: &Store, actor: &Actor) -> Result<(), DemoError> {
+    let spec: kasvu_store::PlanSpec = serde_json::from_str(PLAN_JSON)
+        .map_err(|e| DemoError::Import(ImportError::file("demo/oulu_plan.json", e.to_string())))?;
+    let org = store
+        .org_unit("oulu")
+        .await
+        .map_err(DemoError::Store)?
+        .ok_or_else(|| DemoError::Store(StoreError::NotFound("org unit oulu".into())))?;
+    let plans = store.plans(org.org_id).await.map_err(DemoError::Store)?;
+    if plans.iter().any(|p| p.code == spec.code) {
+        return Ok(());
+    }
+    let id = store
+        .create_plan(actor, org.org_id, &spec)
+        .await
+        .map_err(DemoError::Store)?;
+    store
+        .set_plan_status(
+            actor,
+            id,
+            kasvu_core::PlanStatus::Approved,
+            Some(time::macros::date!(2022 - 06 - 13)),
+            "Esimerkki: kaupunginvaltuusto 13.6.2022",
+        )
+        .await
+        .map_err(DemoError::Store)?;
+    store
+        .set_plan_status(actor, id, kasvu_core::PlanStatus::InForce, None, "")
+        .await
+        .map_err(DemoError::Store)?;
+    let tree = store
+        .plan_tree(id)
+        .await
+        .map_err(DemoError::Store)?
+        .ok_or_else(|| DemoError::Store(StoreError::NotFound("demo plan".into())))?;
+    let notes = [
+        (
+            "Pilottipuhelin",
+            "Pilotti päättyi; puhelin jäi perhesosiaalityön pysyväksi palveluksi.",
+        ),
+        (
+            "Lapset puheeksi",
+            "Koulutukset jatkuvat; LP-keskustelut kirjataan neljännesvuosittain.",
+        ),
+    ];
+    for (_, _, m) in tree.measures() {
+        if let Some((_, note)) = notes.iter().find(|(k, _)| m.names.fi.starts_with(k)) {
+            store
+                .set_measure_status(actor, m.id, m.status, note)
+                .await
+                .map_err(DemoError::Store)?;
+        }
+    }
+    Ok(())
 }
 
 pub const INDICATORS_CSV: &str = include_str!("../demo/oulu_indicators.csv");

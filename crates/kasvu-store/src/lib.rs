@@ -13,6 +13,7 @@ mod error;
 mod indicators;
 mod measure;
 mod orgunits;
+mod plans;
 mod targets;
 pub mod testing;
 mod users;
@@ -27,6 +28,10 @@ pub use measure::{
     WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
+pub use plans::{
+    FocusArea, FocusAreaSpec, Goal, GoalSpec, Measure, MeasureSpec, Plan, PlanSpec, PlanTree,
+    StatusEntry,
+};
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use users::{parse_name, NewUser, User, UserRole};
 

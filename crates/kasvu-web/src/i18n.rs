@@ -168,6 +168,7 @@ mod tests {
         used.extend(kasvu_core_problem_codes());
         // Ids built from codes (cadence-monthly, month-9, …).
         used.extend(crate::measure_pages::dynamic_message_ids());
+        used.extend(crate::plan_pages::dynamic_message_ids());
         let missing: Vec<_> = used
             .iter()
             .filter(|k| !fi.contains(*k) && !k.is_empty())

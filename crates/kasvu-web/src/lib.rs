@@ -15,6 +15,7 @@ pub mod import_pages;
 mod measure_api;
 mod measure_pages;
 mod pages;
+mod plan_pages;
 mod target_pages;
 mod views;
 
@@ -171,6 +172,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/units/{code}/analysis", post(target_pages::set_analysis))
         .route("/compare", get(compare_page::compare))
+        .route("/plans", get(plan_pages::plans))
+        .route("/plans/{id}", get(plan_pages::plan))
         .route(
             "/imports",
             get(import_pages::imports_page)

@@ -1,0 +1,235 @@
+//! The welfare plan in storage, on SQLite and PostgreSQL: a plan written
+//! whole as a draft, refused when it points outside its organisation, the
+//! lifecycle with frozen versions and new versions, and the measure status log.
+
+use kasvu_core::{
+    Aggregation, Cadence, ChildRight, ImpactCondition, IndicatorSpec, Level, MeasureStatus, Names,
+    OrgCode, PlanPeriod, PlanStatus, UnitKind, ValidRange,
+};
+use kasvu_store::{
+    both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, MeasureSpec, OrgUnitSpec,
+    PlanSpec, Store, StoreError,
+};
+use time::macros::date;
+
+fn cli() -> Actor {
+    Actor::system("test")
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
+    OrgUnitSpec {
+        code: OrgCode::parse(code).unwrap(),
+        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
+        level,
+        kind: (level == Level::Unit).then_some(UnitKind::School),
+        sector: None,
+        names: Names::parse(code, "", "").unwrap(),
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    }
+}
+
+fn names(fi: &str) -> Names {
+    Names::parse(fi, "", "").unwrap()
+}
+
+fn spec(owner: &str, indicator: &str) -> PlanSpec {
+    PlanSpec {
+        code: "lanu".into(),
+        title: names("Lasten ja nuorten hyvinvointisuunnitelma"),
+        aim: names("Hyvinvoiva lapsi, nuori, perhe ja yhteisö"),
+        period: PlanPeriod::new(2022, 2026).unwrap(),
+        goals: vec![GoalSpec {
+            names: names("Välittävän toimintakulttuurin rakentaminen"),
+            focus_areas: vec![FocusAreaSpec {
+                names: names("Perhekeskustoiminta"),
+                measures: vec![MeasureSpec {
+                    names: names("Perhekeskuksen kohtaamispaikka joka alueelle"),
+                    owners: vec![owner.into()],
+                    responsible: "Aluepäällikkö".into(),
+                    schedule: "2023–2024".into(),
+                    budget: "oma budjetti".into(),
+                    status: MeasureStatus::Ongoing,
+                    rights: vec![ChildRight::Care, ChildRight::Participation],
+                    conditions: vec![ImpactCondition::MutuallyReinforcing],
+                    indicators: vec![indicator.into()],
+                }],
+            }],
+        }],
+    }
+}
+
+async fn setup(store: &Store) -> (i64, i64) {
+    let rows = vec![
+        (2, unit("p", None, Level::Organisation)),
+        (3, unit("p-north", Some("p"), Level::Area)),
+        (4, unit("p-school", Some("p-north"), Level::Unit)),
+        (5, unit("q", None, Level::Organisation)),
+        (6, unit("q-school", Some("q"), Level::Unit)),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    store
+        .import_indicators(
+            &cli(),
+            &[(
+                2,
+                IndicatorSpec::plain("visits", "Käynnit", Cadence::Monthly, Aggregation::Sum),
+            )],
+            false,
+        )
+        .await
+        .unwrap();
+    let p = store.org_unit("p").await.unwrap().unwrap();
+    let q = store.org_unit("q").await.unwrap().unwrap();
+    (p.org_id, q.org_id)
+}
+
+async fn a_plan_is_written_whole(store: Store) {
+    let (p, _) = setup(&store).await;
+    let good = spec("p-school", "visits");
+    let id = store.create_plan(&cli(), p, &good).await.unwrap();
+    let tree = store.plan_tree(id).await.unwrap().unwrap();
+    assert_eq!(tree.to_spec(), good, "what was written is what is read");
+    assert_eq!(tree.plan.status, PlanStatus::Draft);
+    assert_eq!(tree.plan.version, 1);
+    // Another organisation's unit, an unknown indicator, a taken code: refused, nothing stored.
+    for (bad, field) in [
+        (spec("q-school", "visits"), "owners"),
+        (spec("p-school", "nope"), "indicators"),
+    ] {
+        let mut bad = bad;
+        bad.code = "other".into();
+        match store.create_plan(&cli(), p, &bad).await {
+            Err(StoreError::Invalid(e)) => assert_eq!(e.field, field),
+            other => panic!("expected a refusal on {field}, got {other:?}"),
+        }
+    }
+    assert!(matches!(
+        store.create_plan(&cli(), p, &good).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.plans(p).await.unwrap().len(),
+        1,
+        "nothing else stored"
+    );
+}
+
+async fn lifecycle_and_versions(store: Store) {
+    let (p, _) = setup(&store).await;
+    let v1 = store
+        .create_plan(&cli(), p, &spec("p-school", "visits"))
+        .await
+        .unwrap();
+    // Draft → in force skips the council; approval needs a date and a decision.
+    let e = store
+        .set_plan_status(&cli(), v1, PlanStatus::InForce, None, "")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(ref f) if f.field == "status"),
+        "{e:?}"
+    );
+    let e = store
+        .set_plan_status(&cli(), v1, PlanStatus::Approved, None, "KV 12.6.2022 § 45")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(ref f) if f.field == "approved_on"),
+        "{e:?}"
+    );
+    store
+        .set_plan_status(
+            &cli(),
+            v1,
+            PlanStatus::Approved,
+            Some(date!(2022 - 06 - 13)),
+            "KV 13.6.2022 § 45",
+        )
+        .await
+        .unwrap();
+    store
+        .set_plan_status(&cli(), v1, PlanStatus::InForce, None, "")
+        .await
+        .unwrap();
+    let plan = store.plan_tree(v1).await.unwrap().unwrap().plan;
+    assert_eq!(plan.approved_on, Some(date!(2022 - 06 - 13)));
+    assert_eq!(plan.decision_ref, "KV 13.6.2022 § 45");
+    assert!(plan.status.is_frozen());
+
+    // Changing a frozen plan makes a new draft version with the same content.
+    let v2 = store.new_plan_version(&cli(), v1).await.unwrap();
+    let t2 = store.plan_tree(v2).await.unwrap().unwrap();
+    assert_eq!(
+        (t2.plan.version, t2.plan.previous_id, t2.plan.status),
+        (2, Some(v1), PlanStatus::Draft)
+    );
+    assert_eq!(t2.goals.len(), 1);
+    assert!(
+        store.new_plan_version(&cli(), v2).await.is_err(),
+        "a draft is changed, not versioned"
+    );
+    store
+        .set_plan_status(
+            &cli(),
+            v2,
+            PlanStatus::Approved,
+            Some(date!(2026 - 05 - 30)),
+            "KV § 7",
+        )
+        .await
+        .unwrap();
+    store
+        .set_plan_status(&cli(), v2, PlanStatus::InForce, None, "")
+        .await
+        .unwrap();
+    let statuses: Vec<(i64, PlanStatus)> = store
+        .plans(p)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| (p.version, p.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [(2, PlanStatus::InForce), (1, PlanStatus::Superseded)],
+        "the new version supersedes the old"
+    );
+
+    // A measure's status is follow-up: logged on a frozen version too.
+    let measure = t2.measures().next().unwrap().2.id;
+    store
+        .set_measure_status(&cli(), measure, MeasureStatus::Done, "Avattu syksyllä")
+        .await
+        .unwrap();
+    let log = store.measure_log(measure).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].status, log[0].note.as_str()),
+        (MeasureStatus::Done, "Avattu syksyllä")
+    );
+    let t2 = store.plan_tree(v2).await.unwrap().unwrap();
+    assert_eq!(t2.measures().next().unwrap().2.status, MeasureStatus::Done);
+    let audit = store
+        .audit_entries(&AuditFilter {
+            org_id: p,
+            before_id: Some(i64::MAX),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let plan_entries = audit
+        .iter()
+        .filter(|a| a.entity == "plan" || a.entity == "plan_measure")
+        .count();
+    assert_eq!(
+        plan_entries, 7,
+        "2 creations, 4 status moves, 1 measure status"
+    );
+}
+
+both_databases!(a_plan_is_written_whole, lifecycle_and_versions);

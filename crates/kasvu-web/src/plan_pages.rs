@@ -1,0 +1,475 @@
+//! The welfare plan's pages: the organisation's plan versions, and the
+//! results chain of one version — from the aim through goals and focus areas
+//! down to measures, each with its status and the latest figures of its
+//! indicators and their direction, so "are we moving the right way?" is
+//! answered at a glance. Approved plans are public (they are council
+//! documents); drafts are seen only by the organisation's signed-in users.
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, PageResult};
+use crate::i18n::Lang;
+use crate::measure_pages::{format_value, period_label};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse};
+use kasvu_core::measure::{judge, movement, Movement, Verdict};
+use kasvu_core::plan::{review_state, ReviewState};
+use kasvu_core::{ChildRight, MeasureStatus, PlanStatus};
+use kasvu_store::{Breakdown, Plan, PlanTree};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub struct PlanRow {
+    pub id: i64,
+    pub title: String,
+    pub version: i64,
+    pub period: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+pub struct PlansPage<'a> {
+    pub ctx: &'a Ctx,
+    pub plans: Vec<PlanRow>,
+}
+
+/// Whether the viewer may see this version: approved ones are public.
+fn visible(ctx: &Ctx, p: &Plan) -> bool {
+    p.status != PlanStatus::Draft || ctx.user.as_ref().is_some_and(|u| u.org_id == p.org_id)
+}
+
+fn period_text(p: &Plan) -> String {
+    format!("{}–{}", p.period.start_year, p.period.end_year)
+}
+
+pub async fn plans(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let orgs = st.store.organisations().await?;
+    let org = ctx
+        .user
+        .as_ref()
+        .and_then(|u| orgs.iter().find(|o| o.org_id == u.org_id))
+        .or(orgs.first())
+        .ok_or(AppError::NotFound)?;
+    let plans = st
+        .store
+        .plans(org.org_id)
+        .await?
+        .into_iter()
+        .filter(|p| visible(&ctx, p))
+        .map(|p| PlanRow {
+            id: p.id,
+            title: ctx.name(&p.title).to_owned(),
+            version: p.version,
+            period: period_text(&p),
+            status: ctx.t(&format!("plan-status-{}", p.status.code())),
+        })
+        .collect();
+    Ok(Html(PlansPage { ctx: &ctx, plans }.render()?).into_response())
+}
+
+pub struct Evidence {
+    pub code: String,
+    pub name: String,
+    pub latest: String,
+    pub arrow: &'static str,
+    pub change: String,
+    pub class: &'static str,
+}
+
+pub struct MeasureView {
+    pub name: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub owners: Vec<(String, String)>,
+    pub responsible: String,
+    pub schedule: String,
+    pub budget: String,
+    pub tags: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub last_note: String,
+}
+
+pub struct FocusView {
+    pub name: String,
+    pub measures: Vec<MeasureView>,
+}
+
+pub struct GoalView {
+    pub name: String,
+    pub focus_areas: Vec<FocusView>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage<'a> {
+    pub ctx: &'a Ctx,
+    pub id: i64,
+    pub title: String,
+    pub aim: String,
+    pub facts: Vec<(String, String)>,
+    pub review: Option<(String, bool)>,
+    pub summary: Vec<String>,
+    pub goals: Vec<GoalView>,
+    pub rights: Vec<(String, String, bool)>,
+    pub statuses: Vec<(String, String, bool)>,
+    pub owners: Vec<(String, String, bool)>,
+    pub filtered: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChainFilter {
+    pub right: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<String>,
+}
+
+fn status_class(s: MeasureStatus) -> &'static str {
+    match s {
+        MeasureStatus::NotStarted => "status-not-started",
+        MeasureStatus::Ongoing => "status-ongoing",
+        MeasureStatus::Done => "status-done",
+        MeasureStatus::Dropped => "status-dropped",
+    }
+}
+
+fn review_text(lang: Lang, tree: &PlanTree) -> Option<(String, bool)> {
+    let approved = tree.plan.approved_on?;
+    if !matches!(tree.plan.status, PlanStatus::Approved | PlanStatus::InForce) {
+        return None;
+    }
+    let today = crate::pages::today();
+    Some(match review_state(approved, today) {
+        ReviewState::OnTime(due) => (
+            lang.t_args("plan-review-due", &[("date", kasvu_core::format_date(due))]),
+            false,
+        ),
+        ReviewState::DueSoon { due, days } => (
+            lang.t_args(
+                "plan-review-soon",
+                &[
+                    ("date", kasvu_core::format_date(due)),
+                    ("days", days.to_string()),
+                ],
+            ),
+            true,
+        ),
+        ReviewState::Overdue { due, days } => (
+            lang.t_args(
+                "plan-review-overdue",
+                &[
+                    ("date", kasvu_core::format_date(due)),
+                    ("days", days.to_string()),
+                ],
+            ),
+            true,
+        ),
+    })
+}
+
+pub async fn plan(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(f): Query<ChainFilter>,
+) -> PageResult {
+    let tree = st.store.plan_tree(id).await?.ok_or(AppError::NotFound)?;
+    if !visible(&ctx, &tree.plan) {
+        return Err(AppError::NotFound);
+    }
+    let lang = ctx.lang;
+    let catalogue = st.store.indicators().await?;
+    let units = st.store.org_units(tree.plan.org_id).await?;
+    let root = units
+        .iter()
+        .find(|u| u.parent_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    let unit_name: HashMap<i64, String> = units
+        .iter()
+        .map(|u| (u.id, ctx.name(&u.names).to_owned()))
+        .collect();
+    let want_right = f.right.as_deref().and_then(|r| ChildRight::parse(r).ok());
+    let want_status = f
+        .status
+        .as_deref()
+        .and_then(|s| MeasureStatus::parse(s).ok());
+    let want_owner = f.owner.as_deref().filter(|o| !o.is_empty());
+    // The organisation's figure of each evidence indicator: latest and its
+    // direction since the previous period (suppressed like everywhere).
+    let mut evidence_cache: HashMap<String, Evidence> = HashMap::new();
+    let (mut moving_right, mut moving_total) = (0usize, 0usize);
+    let mut counts: HashMap<MeasureStatus, usize> = HashMap::new();
+    let mut goals = Vec::new();
+    for g in &tree.goals {
+        let mut focus_areas = Vec::new();
+        for fa in &g.focus_areas {
+            let mut measures = Vec::new();
+            for m in &fa.measures {
+                if want_right.is_some_and(|r| !m.rights.contains(&r))
+                    || want_status.is_some_and(|s| m.status != s)
+                    || want_owner.is_some_and(|o| !m.owners.iter().any(|(_, c)| c == o))
+                {
+                    continue;
+                }
+                *counts.entry(m.status).or_default() += 1;
+                let mut evidence = Vec::new();
+                for code in &m.indicators {
+                    if !evidence_cache.contains_key(code) {
+                        let Some(ind) = catalogue.iter().find(|i| &i.spec.code == code) else {
+                            continue;
+                        };
+                        let series = st.store.series(ind, root.id, &Breakdown::total()).await?;
+                        let shown: Vec<(kasvu_core::Period, f64)> = series
+                            .iter()
+                            .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
+                            .collect();
+                        let (latest, arrow, change, class) = match shown.as_slice() {
+                            [.., (pp, pv), (p, v)] => {
+                                let verdict = judge(ind.spec.direction, *v, *pv);
+                                (
+                                    format!(
+                                        "{} ({})",
+                                        format_value(lang, ind.spec.unit, *v),
+                                        period_label(lang, *p)
+                                    ),
+                                    match movement(*v, *pv) {
+                                        Movement::Up => "↑",
+                                        Movement::Down => "↓",
+                                        Movement::Flat => "→",
+                                    },
+                                    lang.t_args(
+                                        &format!("plan-evidence-{}", verdict.code()),
+                                        &[("period", period_label(lang, *pp))],
+                                    ),
+                                    match verdict {
+                                        Verdict::Better => "better",
+                                        Verdict::Worse => "worse",
+                                        _ => "neutral",
+                                    },
+                                )
+                            }
+                            [(p, v)] => (
+                                format!(
+                                    "{} ({})",
+                                    format_value(lang, ind.spec.unit, *v),
+                                    period_label(lang, *p)
+                                ),
+                                "",
+                                String::new(),
+                                "neutral",
+                            ),
+                            [] => (lang.t("value-missing"), "", String::new(), "neutral"),
+                        };
+                        evidence_cache.insert(
+                            code.clone(),
+                            Evidence {
+                                code: code.clone(),
+                                name: ctx.name(&ind.spec.names).to_owned(),
+                                latest,
+                                arrow,
+                                change,
+                                class,
+                            },
+                        );
+                    }
+                    if let Some(e) = evidence_cache.get(code) {
+                        evidence.push(Evidence {
+                            code: e.code.clone(),
+                            name: e.name.clone(),
+                            latest: e.latest.clone(),
+                            arrow: e.arrow,
+                            change: e.change.clone(),
+                            class: e.class,
+                        });
+                    }
+                }
+                let last_note = st
+                    .store
+                    .measure_log(m.id)
+                    .await?
+                    .into_iter()
+                    .rev()
+                    .find(|e| !e.note.is_empty())
+                    .map(|e| format!("{}: {}", kasvu_core::format_date(e.on), e.note))
+                    .unwrap_or_default();
+                measures.push(MeasureView {
+                    name: ctx.name(&m.names).to_owned(),
+                    status: ctx.t(&format!("measure-status-{}", m.status.code())),
+                    status_class: status_class(m.status),
+                    owners: m
+                        .owners
+                        .iter()
+                        .map(|(id, code)| {
+                            (code.clone(), unit_name.get(id).cloned().unwrap_or_default())
+                        })
+                        .collect(),
+                    responsible: m.responsible.clone(),
+                    schedule: m.schedule.clone(),
+                    budget: m.budget.clone(),
+                    tags: m
+                        .rights
+                        .iter()
+                        .map(|r| ctx.t(&format!("right-{}", r.code())))
+                        .chain(
+                            m.conditions
+                                .iter()
+                                .map(|c| ctx.t(&format!("condition-{}", c.code()))),
+                        )
+                        .collect(),
+                    evidence,
+                    last_note,
+                });
+            }
+            if !measures.is_empty()
+                || (want_right.is_none() && want_status.is_none() && want_owner.is_none())
+            {
+                focus_areas.push(FocusView {
+                    name: ctx.name(&fa.names).to_owned(),
+                    measures,
+                });
+            }
+        }
+        if !focus_areas.is_empty() {
+            goals.push(GoalView {
+                name: ctx.name(&g.names).to_owned(),
+                focus_areas,
+            });
+        }
+    }
+    // Each indicator once, however many measures it is evidence for.
+    for e in evidence_cache.values() {
+        if !e.change.is_empty() && e.class != "neutral" {
+            moving_total += 1;
+            if e.class == "better" {
+                moving_right += 1;
+            }
+        }
+    }
+    let total: usize = counts.values().sum();
+    let mut summary = vec![lang.t_args(
+        "plan-summary-measures",
+        &[
+            ("total", total.to_string()),
+            (
+                "done",
+                counts
+                    .get(&MeasureStatus::Done)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            ),
+            (
+                "ongoing",
+                counts
+                    .get(&MeasureStatus::Ongoing)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            ),
+            (
+                "not_started",
+                counts
+                    .get(&MeasureStatus::NotStarted)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            ),
+        ],
+    )];
+    if moving_total > 0 {
+        summary.push(lang.t_args(
+            "plan-summary-direction",
+            &[
+                ("right", moving_right.to_string()),
+                ("total", moving_total.to_string()),
+            ],
+        ));
+    }
+    let p = &tree.plan;
+    let mut facts = vec![
+        (ctx.t("plan-period"), period_text(p)),
+        (
+            ctx.t("plan-status"),
+            format!(
+                "{} ({} {})",
+                ctx.t(&format!("plan-status-{}", p.status.code())),
+                ctx.t("plan-version"),
+                p.version
+            ),
+        ),
+    ];
+    if let Some(d) = p.approved_on {
+        facts.push((
+            ctx.t("plan-approved"),
+            format!("{} – {}", kasvu_core::format_date(d), p.decision_ref),
+        ));
+    }
+    let mut owner_choices: Vec<(String, String)> = tree
+        .measures()
+        .flat_map(|(_, _, m)| m.owners.iter())
+        .map(|(id, code)| (code.clone(), unit_name.get(id).cloned().unwrap_or_default()))
+        .collect();
+    owner_choices.sort_by(|a, b| a.1.cmp(&b.1));
+    owner_choices.dedup();
+    let page = PlanPage {
+        ctx: &ctx,
+        id: p.id,
+        title: ctx.name(&p.title).to_owned(),
+        aim: ctx.name(&p.aim).to_owned(),
+        facts,
+        review: review_text(lang, &tree),
+        summary,
+        goals,
+        rights: ChildRight::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.code().to_owned(),
+                    ctx.t(&format!("right-{}", r.code())),
+                    want_right == Some(*r),
+                )
+            })
+            .collect(),
+        statuses: MeasureStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.code().to_owned(),
+                    ctx.t(&format!("measure-status-{}", s.code())),
+                    want_status == Some(*s),
+                )
+            })
+            .collect(),
+        owners: owner_choices
+            .into_iter()
+            .map(|(c, n)| {
+                let sel = want_owner == Some(c.as_str());
+                (c, n, sel)
+            })
+            .collect(),
+        filtered: want_right.is_some() || want_status.is_some() || want_owner.is_some(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Every code that becomes part of a message id, for the catalogue test.
+#[cfg(test)]
+pub fn dynamic_message_ids() -> Vec<String> {
+    use kasvu_core::ImpactCondition;
+    let mut ids = Vec::new();
+    ids.extend(PlanStatus::CODES.iter().map(|c| format!("plan-status-{c}")));
+    ids.extend(
+        MeasureStatus::CODES
+            .iter()
+            .map(|c| format!("measure-status-{c}")),
+    );
+    ids.extend(ChildRight::CODES.iter().map(|c| format!("right-{c}")));
+    ids.extend(
+        ImpactCondition::CODES
+            .iter()
+            .map(|c| format!("condition-{c}")),
+    );
+    ids.extend(["better", "worse", "same", "neutral"].map(|v| format!("plan-evidence-{v}")));
+    ids
+}
