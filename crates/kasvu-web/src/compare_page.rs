@@ -78,14 +78,7 @@ pub async fn compare(
             .ok_or(AppError::NotFound)?,
         None => catalogue.first().ok_or(AppError::NotFound)?,
     };
-    // The signed-in user's organisation, else the first one.
-    let orgs = st.store.organisations().await?;
-    let org = ctx
-        .user
-        .as_ref()
-        .and_then(|u| orgs.iter().find(|o| o.org_id == u.org_id))
-        .or(orgs.first())
-        .ok_or(AppError::NotFound)?;
+    let org = &crate::pages::viewer_org(&st, &ctx).await?;
     let units = st.store.org_units(org.org_id).await?;
     let choices = comparable(&units);
     let wanted: Vec<&str> = q

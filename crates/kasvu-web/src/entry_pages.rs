@@ -38,6 +38,14 @@ pub(crate) async fn unit_for(
     Ok((user, unit))
 }
 
+/// The period types, shortest first (the menu's order).
+const SHORTEST_FIRST: [PeriodType; 4] = [
+    PeriodType::Monthly,
+    PeriodType::Quarterly,
+    PeriodType::SixMonthly,
+    PeriodType::Yearly,
+];
+
 /// How many periods of each type the period menu offers.
 fn menu_length(t: PeriodType) -> usize {
     match t {
@@ -132,51 +140,41 @@ fn period_groups(
     locked_before: Option<time::Date>,
 ) -> Vec<PeriodGroup> {
     let today = crate::pages::today();
-    [
-        PeriodType::Monthly,
-        PeriodType::Quarterly,
-        PeriodType::SixMonthly,
-        PeriodType::Yearly,
-    ]
-    .into_iter()
-    .filter(|t| enterable(catalogue, *t).next().is_some() || *t == chosen.ptype())
-    .map(|t| {
-        let mut periods = Period::recent(t, today, menu_length(t));
-        if t == chosen.ptype() && !periods.contains(&chosen) {
-            periods.push(chosen);
-        }
-        PeriodGroup {
-            label: lang.t(&format!("periodtype-{}", t.code())),
-            periods: periods
-                .into_iter()
-                .map(|p| PeriodChoice {
-                    code: p.code(),
-                    label: if p.is_locked(locked_before) {
-                        lang.t_args("entry-period-locked", &[("period", period_label(lang, p))])
-                    } else {
-                        period_label(lang, p)
-                    },
-                })
-                .collect(),
-        }
-    })
-    .collect()
+    SHORTEST_FIRST
+        .into_iter()
+        .filter(|t| enterable(catalogue, *t).next().is_some() || *t == chosen.ptype())
+        .map(|t| {
+            let mut periods = Period::recent(t, today, menu_length(t));
+            if t == chosen.ptype() && !periods.contains(&chosen) {
+                periods.push(chosen);
+            }
+            PeriodGroup {
+                label: lang.t(&format!("periodtype-{}", t.code())),
+                periods: periods
+                    .into_iter()
+                    .map(|p| PeriodChoice {
+                        code: p.code(),
+                        label: if p.is_locked(locked_before) {
+                            lang.t_args("entry-period-locked", &[("period", period_label(lang, p))])
+                        } else {
+                            period_label(lang, p)
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// The default period: the previous one of the shortest cadence entered by hand.
 fn default_period(catalogue: &[Indicator]) -> Period {
     let today = crate::pages::today();
-    [
-        PeriodType::Monthly,
-        PeriodType::Quarterly,
-        PeriodType::SixMonthly,
-        PeriodType::Yearly,
-    ]
-    .into_iter()
-    .find(|t| enterable(catalogue, *t).next().is_some())
-    .map(|t| Period::of_date(t, today))
-    .and_then(Period::previous)
-    .unwrap_or_else(|| Period::of_date(PeriodType::Yearly, today))
+    SHORTEST_FIRST
+        .into_iter()
+        .find(|t| enterable(catalogue, *t).next().is_some())
+        .map(|t| Period::of_date(t, today))
+        .and_then(Period::previous)
+        .unwrap_or_else(|| Period::of_date(PeriodType::Yearly, today))
 }
 
 fn hint(lang: Lang, ind: &Indicator, catalogue: &[Indicator]) -> String {

@@ -11,6 +11,18 @@ use kasvu_core::role::permits;
 use kasvu_core::{Action, Level, Sector};
 use kasvu_store::OrgUnit;
 
+/// The organisation a page is about: the signed-in user's, else the first
+/// (public pages of a one-city installation).
+pub(crate) async fn viewer_org(st: &AppState, ctx: &Ctx) -> Result<OrgUnit, AppError> {
+    let orgs = st.store.organisations().await?;
+    let at = ctx
+        .user
+        .as_ref()
+        .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
+        .unwrap_or(0);
+    orgs.into_iter().nth(at).ok_or(AppError::NotFound)
+}
+
 pub(crate) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }

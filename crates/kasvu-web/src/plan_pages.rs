@@ -45,13 +45,7 @@ fn period_text(p: &Plan) -> String {
 }
 
 pub async fn plans(State(st): State<AppState>, ctx: Ctx) -> PageResult {
-    let orgs = st.store.organisations().await?;
-    let org = ctx
-        .user
-        .as_ref()
-        .and_then(|u| orgs.iter().find(|o| o.org_id == u.org_id))
-        .or(orgs.first())
-        .ok_or(AppError::NotFound)?;
+    let org = crate::pages::viewer_org(&st, &ctx).await?;
     let plans = st
         .store
         .plans(org.org_id)
