@@ -170,6 +170,9 @@ test('an admin signs in, and every page they reach has no violations', async () 
   await page.waitForURL(/\/admin\/units\?saved=tuiran-nuorisotalo/);
   assert.match(await page.locator('.notice').innerText(), /tuiran-nuorisotalo/);
   await visit(page, '/admin/users');
+  await visit(page, '/plans/1', 'the results chain with the lifecycle and follow-up forms');
+  await page.locator('details.follow-up summary').first().click();
+  await expectNoViolations(page, 'an open follow-up form');
   await visit(page, '/admin/audit');
   assert.match(await page.locator('table.audit').innerText(), /tuiran-nuorisotalo/);
 

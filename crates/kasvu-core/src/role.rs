@@ -72,10 +72,14 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::AreaManager | Role::RegionalPlanner => {
-                matches!(action, EditTree | ViewPeople | EnterData | SetTargets)
+            Role::AreaManager | Role::RegionalPlanner => matches!(
+                action,
+                EditTree | ViewPeople | EnterData | SetTargets | ManagePlans | FollowUpMeasures
+            ),
+            Role::LeadershipMember => {
+                matches!(action, ViewPeople | EnterData | FollowUpMeasures)
             }
-            Role::LeadershipMember | Role::Staff => matches!(action, ViewPeople | EnterData),
+            Role::Staff => matches!(action, ViewPeople | EnterData),
             Role::Viewer => matches!(action, ViewPeople),
         }
     }
@@ -104,6 +108,12 @@ pub enum Action {
     SetTargets,
     /// Edit the indicator catalogue (shared by the installation).
     ManageIndicators,
+    /// Move a plan through its lifecycle and start new versions; checked at
+    /// the plan's organisation, so only organisation-wide roles have it.
+    ManagePlans,
+    /// Record a measure's status and evaluations; checked at the measure's
+    /// owner units.
+    FollowUpMeasures,
 }
 
 /// One role of a user at one org unit (the root of the subtree it covers).
@@ -159,6 +169,39 @@ mod tests {
         );
         assert!(!permits(&mgr, &t, Action::ManageUsers, 6));
         assert!(!permits(&mgr, &t, Action::ReadAudit, 2));
+    }
+
+    #[test]
+    fn plans_are_managed_organisation_wide_and_followed_up_in_scope() {
+        let t = sample();
+        let planner = [Assignment {
+            role: Role::RegionalPlanner,
+            scope: 2,
+        }];
+        assert!(
+            !permits(&planner, &t, Action::ManagePlans, 1),
+            "the plan is the organisation's"
+        );
+        assert!(permits(&planner, &t, Action::FollowUpMeasures, 6));
+        assert!(
+            !permits(&planner, &t, Action::FollowUpMeasures, 7),
+            "other area"
+        );
+        let member = [Assignment {
+            role: Role::LeadershipMember,
+            scope: 2,
+        }];
+        assert!(permits(&member, &t, Action::FollowUpMeasures, 2));
+        let staff = [Assignment {
+            role: Role::Staff,
+            scope: 2,
+        }];
+        assert!(!permits(&staff, &t, Action::FollowUpMeasures, 2));
+        let admin = [Assignment {
+            role: Role::Admin,
+            scope: 1,
+        }];
+        assert!(permits(&admin, &t, Action::ManagePlans, 1));
     }
 
     #[test]

@@ -174,6 +174,12 @@ pub fn app(state: AppState) -> Router {
         .route("/compare", get(compare_page::compare))
         .route("/plans", get(plan_pages::plans))
         .route("/plans/{id}", get(plan_pages::plan))
+        .route("/plans/{id}/status", post(plan_pages::set_status))
+        .route("/plans/{id}/versions", post(plan_pages::new_version))
+        .route(
+            "/plans/{id}/measures/{measure_id}/status",
+            post(plan_pages::set_measure_status),
+        )
         .route(
             "/imports",
             get(import_pages::imports_page)

@@ -15,7 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::measure::{judge, movement, Movement, Verdict};
 use kasvu_core::plan::{review_state, ReviewState};
-use kasvu_core::{ChildRight, MeasureStatus, PlanStatus};
+use kasvu_core::role::permits;
+use kasvu_core::{Action, ChildRight, MeasureStatus, PlanStatus};
 use kasvu_store::{Breakdown, Plan, PlanTree};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -73,6 +74,10 @@ pub struct Evidence {
 }
 
 pub struct MeasureView {
+    pub id: i64,
+    /// The viewer may record this measure's status.
+    pub can_follow: bool,
+    pub status_code: &'static str,
     pub name: String,
     pub status: String,
     pub status_class: &'static str,
@@ -110,6 +115,12 @@ pub struct PlanPage<'a> {
     pub statuses: Vec<(String, String, bool)>,
     pub owners: Vec<(String, String, bool)>,
     pub filtered: bool,
+    /// The viewer may move the plan along its lifecycle: the moves allowed now.
+    pub can_manage: bool,
+    pub next_statuses: Vec<(String, String)>,
+    pub frozen: bool,
+    pub saved: Option<String>,
+    pub measure_statuses: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -117,6 +128,44 @@ pub struct ChainFilter {
     pub right: Option<String>,
     pub status: Option<String>,
     pub owner: Option<String>,
+    /// After a change: what was saved.
+    pub saved: Option<String>,
+}
+
+/// What the viewer may do with a plan: manage it, and follow up which measures.
+struct Rights {
+    manage: bool,
+    follow: Box<dyn Fn(&kasvu_store::Measure) -> bool + Send + Sync>,
+}
+
+async fn rights_of(
+    st: &AppState,
+    ctx: &Ctx,
+    plan: &Plan,
+    root_id: i64,
+) -> Result<Rights, AppError> {
+    let Some(user) = ctx.user.as_ref().filter(|u| u.org_id == plan.org_id) else {
+        return Ok(Rights {
+            manage: false,
+            follow: Box::new(|_| false),
+        });
+    };
+    let tree = st.store.org_tree(user.org_id).await?;
+    let a = user.assignments();
+    let manage = permits(&a, &tree, Action::ManagePlans, root_id);
+    Ok(Rights {
+        manage,
+        follow: Box::new(move |m| {
+            let targets: Vec<i64> = if m.owners.is_empty() {
+                vec![root_id]
+            } else {
+                m.owners.iter().map(|(id, _)| *id).collect()
+            };
+            targets
+                .iter()
+                .any(|t| permits(&a, &tree, Action::FollowUpMeasures, *t))
+        }),
+    })
 }
 
 fn status_class(s: MeasureStatus) -> &'static str {
@@ -179,6 +228,7 @@ pub async fn plan(
         .iter()
         .find(|u| u.parent_id.is_none())
         .ok_or(AppError::NotFound)?;
+    let rights = rights_of(&st, &ctx, &tree.plan, root.id).await?;
     let unit_name: HashMap<i64, String> = units
         .iter()
         .map(|u| (u.id, ctx.name(&u.names).to_owned()))
@@ -288,6 +338,9 @@ pub async fn plan(
                     .map(|e| format!("{}: {}", kasvu_core::format_date(e.on), e.note))
                     .unwrap_or_default();
                 measures.push(MeasureView {
+                    id: m.id,
+                    can_follow: (rights.follow)(m),
+                    status_code: m.status.code(),
                     name: ctx.name(&m.names).to_owned(),
                     status: ctx.t(&format!("measure-status-{}", m.status.code())),
                     status_class: status_class(m.status),
@@ -443,8 +496,182 @@ pub async fn plan(
             })
             .collect(),
         filtered: want_right.is_some() || want_status.is_some() || want_owner.is_some(),
+        can_manage: rights.manage,
+        next_statuses: PlanStatus::ALL
+            .iter()
+            .filter(|s| p.status.can_become(**s))
+            .map(|s| {
+                (
+                    s.code().to_owned(),
+                    ctx.t(&format!("plan-status-{}", s.code())),
+                )
+            })
+            .collect(),
+        frozen: p.status.is_frozen(),
+        saved: match f.saved.as_deref() {
+            Some("status") => Some(ctx.t("plan-saved-status")),
+            Some("version") => Some(ctx.t("plan-saved-version")),
+            Some("measure") => Some(ctx.t("plan-saved-measure")),
+            _ => None,
+        },
+        measure_statuses: MeasureStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.code().to_owned(),
+                    ctx.t(&format!("measure-status-{}", s.code())),
+                )
+            })
+            .collect(),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    pub csrf: String,
+    pub status: String,
+    pub approved_on: String,
+    pub decision_ref: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MeasureForm {
+    pub csrf: String,
+    pub status: String,
+    pub note: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// The plan, its organisation's root unit and the viewer's rights, for a change.
+async fn for_change(
+    st: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(PlanTree, Rights, kasvu_store::User), AppError> {
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.plan_tree(id).await?.ok_or(AppError::NotFound)?;
+    if tree.plan.org_id != user.org_id {
+        return Err(AppError::NotFound);
+    }
+    let root = st
+        .store
+        .org_units(user.org_id)
+        .await?
+        .into_iter()
+        .find(|u| u.parent_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    let rights = rights_of(st, ctx, &tree.plan, root.id).await?;
+    Ok((tree, rights, user))
+}
+
+fn refused(ctx: &Ctx, e: kasvu_store::StoreError) -> AppError {
+    match e {
+        kasvu_store::StoreError::Invalid(f) => AppError::BadRequest(format!(
+            "{}: {}",
+            ctx.t(&format!("plan-field-{}", f.field.replace('_', "-"))),
+            ctx.lang.problem(&f.problem)
+        )),
+        other => other.into(),
+    }
+}
+
+/// Moves a plan along its lifecycle (approval needs the date and decision).
+pub async fn set_status(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<StatusForm>,
+) -> PageResult {
+    ctx.check_csrf(&f.csrf)?;
+    let (tree, rights, user) = for_change(&st, &ctx, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    let next =
+        PlanStatus::parse(&f.status).map_err(|p| AppError::BadRequest(ctx.lang.problem(&p)))?;
+    let approved_on = kasvu_core::parse_date(&f.approved_on).map_err(|p| {
+        AppError::BadRequest(format!(
+            "{}: {}",
+            ctx.t("plan-field-approved-on"),
+            ctx.lang.problem(&p)
+        ))
+    })?;
+    st.store
+        .set_plan_status(
+            &kasvu_store::Actor::user(user.id, &user.email),
+            tree.plan.id,
+            next,
+            approved_on,
+            &f.decision_ref,
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    Ok(axum::response::Redirect::to(&format!("/plans/{id}?saved=status")).into_response())
+}
+
+/// Starts a new draft version from a frozen one.
+pub async fn new_version(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<CsrfForm>,
+) -> PageResult {
+    ctx.check_csrf(&f.csrf)?;
+    let (tree, rights, user) = for_change(&st, &ctx, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    let new_id = st
+        .store
+        .new_plan_version(
+            &kasvu_store::Actor::user(user.id, &user.email),
+            tree.plan.id,
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    Ok(axum::response::Redirect::to(&format!("/plans/{new_id}?saved=version")).into_response())
+}
+
+/// Records a measure's status with a note (its owners' follow-up).
+pub async fn set_measure_status(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, measure_id)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<MeasureForm>,
+) -> PageResult {
+    ctx.check_csrf(&f.csrf)?;
+    let (tree, rights, user) = for_change(&st, &ctx, id).await?;
+    let measure = tree
+        .measures()
+        .map(|(_, _, m)| m)
+        .find(|m| m.id == measure_id)
+        .ok_or(AppError::NotFound)?;
+    if !(rights.follow)(measure) {
+        return Err(AppError::Forbidden);
+    }
+    let status =
+        MeasureStatus::parse(&f.status).map_err(|p| AppError::BadRequest(ctx.lang.problem(&p)))?;
+    st.store
+        .set_measure_status(
+            &kasvu_store::Actor::user(user.id, &user.email),
+            measure.id,
+            status,
+            &f.note,
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    Ok(
+        axum::response::Redirect::to(&format!("/plans/{id}?saved=measure#measure-{measure_id}"))
+            .into_response(),
+    )
 }
 
 /// Every code that becomes part of a message id, for the catalogue test.
@@ -465,5 +692,17 @@ pub fn dynamic_message_ids() -> Vec<String> {
             .map(|c| format!("condition-{c}")),
     );
     ids.extend(["better", "worse", "same", "neutral"].map(|v| format!("plan-evidence-{v}")));
+    ids.extend(
+        [
+            "status",
+            "approved-on",
+            "decision-ref",
+            "note",
+            "period",
+            "title",
+            "code",
+        ]
+        .map(|v| format!("plan-field-{v}")),
+    );
     ids
 }

@@ -132,6 +132,7 @@ fn kasvu_io_demo_password(email: &str) -> &'static str {
         "suunnittelija.pohjoinen@oulu.example" => "demo-pohjoinen-2026",
         "katselija@oulu.example" => "demo-katselija-2026",
         "tyontekija.kaakkuri@oulu.example" => "demo-tyontekija-2026",
+        "johtotiimi.tuira@oulu.example" => "demo-johtotiimi-2026",
         _ => panic!("not a demo user: {email}"),
     }
 }

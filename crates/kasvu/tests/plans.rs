@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{client, Server};
+use common::{client, csrf_of, demo_password, login, Server};
 
 async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
@@ -61,4 +61,138 @@ async fn results_chain(db: &str) {
     assert_eq!(text(&c, s.url("/plans/999999")).await.0, 404);
 }
 
-on_both_databases!(results_chain);
+/// The id of the measure whose name is `name` on a results-chain page.
+fn measure_id(page: &str, name: &str) -> String {
+    let at = page
+        .find(name)
+        .unwrap_or_else(|| panic!("{name} on the page"));
+    let marker = "id=\"measure-";
+    let start = page[..at].rfind(marker).expect("the measure's id") + marker.len();
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+async fn lifecycle_and_follow_up(db: &str) {
+    let s = Server::start(db);
+    let admin_email = "admin@oulu.example";
+    let admin = login(&s, admin_email, demo_password(admin_email)).await;
+    let (_, list) = text(&admin, s.url("/plans")).await;
+    let at = list.find("href=\"/plans/").unwrap() + 6;
+    let v1 = list[at..at + list[at..].find('"').unwrap()].to_owned();
+    let (_, page) = text(&admin, s.url(&v1)).await;
+    assert!(page.contains(&format!("action=\"{v1}/versions\"")));
+    let token = csrf_of(&page);
+
+    // A frozen version is changed through a new draft version.
+    let r = admin
+        .post(s.url(&format!("{v1}/versions")))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let v2 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(v2, v1);
+    let (status, draft) = text(&admin, s.url(&v2)).await;
+    assert_eq!(status, 200);
+    assert!(draft.contains("Luonnos") && draft.contains("Perhekeskustoiminta"));
+    assert_eq!(
+        text(&client(), s.url(&v2)).await.0,
+        404,
+        "drafts are not public"
+    );
+    // Approval needs the council's date and decision; then in force.
+    let status_url = s.url(&format!("{v2}/status"));
+    let r = admin
+        .post(&status_url)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("status", "approved"),
+            ("approved_on", ""),
+            ("decision_ref", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = admin
+        .post(&status_url)
+        .form(&[("csrf", token.as_str()), ("status", "in_force")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a draft is approved before it is in force");
+    for form in [
+        vec![
+            ("status", "approved"),
+            ("approved_on", "2026-11-02"),
+            ("decision_ref", "KV 2.11.2026 § 99"),
+        ],
+        vec![("status", "in_force")],
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(form);
+        let r = admin.post(&status_url).form(&all).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+    }
+    let (_, list) = text(&client(), s.url("/plans")).await;
+    assert!(
+        list.contains("Korvattu uudella") && list.contains("Voimassa"),
+        "{list}"
+    );
+
+    // Follow-up: a Tuira leadership-team member records the measures owned
+    // in Tuira, not Kaakkuri's; staff and viewers record nothing.
+    let (_, page) = text(&client(), s.url(&v2)).await;
+    let school = measure_id(&page, "Hyvinvointikoulun toimintamalli");
+    let phone = measure_id(&page, "Pilottipuhelin perheiden");
+    let member_email = "johtotiimi.tuira@oulu.example";
+    let member = login(&s, member_email, demo_password(member_email)).await;
+    let (_, mine) = text(&member, s.url(&v2)).await;
+    let mtoken = csrf_of(&mine);
+    let post = |c: &reqwest::Client, measure: &str, token: &str| {
+        c.post(s.url(&format!("{v2}/measures/{measure}/status")))
+            .form(&[
+                ("csrf", token),
+                ("status", "done"),
+                ("note", "Käytössä kaikilla luokilla"),
+            ])
+            .send()
+    };
+    assert_eq!(post(&member, &school, &mtoken).await.unwrap().status(), 303);
+    assert_eq!(post(&member, &phone, &mtoken).await.unwrap().status(), 403);
+    let (_, after) = text(&client(), s.url(&v2)).await;
+    assert!(
+        after.contains("Käytössä kaikilla luokilla"),
+        "the note is shown"
+    );
+    assert_eq!(
+        member
+            .post(&status_url)
+            .form(&[("csrf", mtoken.as_str()), ("status", "superseded")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "only organisation-wide roles manage the plan"
+    );
+    let staff_email = "tyontekija.kaakkuri@oulu.example";
+    let staff = login(&s, staff_email, demo_password(staff_email)).await;
+    let (_, spage) = text(&staff, s.url(&v2)).await;
+    assert!(!spage.contains("/status\""), "no forms for staff");
+    assert_eq!(
+        post(&staff, &phone, &csrf_of(&spage))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
+
+on_both_databases!(results_chain, lifecycle_and_follow_up);
