@@ -120,6 +120,32 @@ impl PlanPeriod {
     pub fn contains(self, d: Date) -> bool {
         (self.start_year..=self.end_year).contains(&d.year())
     }
+
+    /// Checks that an evaluation's period lies within the plan period.
+    pub fn check_within(self, p: crate::Period) -> Result<(), Problem> {
+        if self.contains(p.start()) && self.contains(p.end()) {
+            Ok(())
+        } else {
+            Err(Problem::new(
+                "err-outside-plan",
+                format!(
+                    "{p} is outside the plan period {}–{}",
+                    self.start_year, self.end_year
+                ),
+            )
+            .arg("value", p.code())
+            .arg("start", self.start_year.to_string())
+            .arg("end", self.end_year.to_string()))
+        }
+    }
+}
+
+/// An evaluation's rating: 1 (not at all) to 5 (fully achieved).
+pub fn check_rating(r: i64) -> Result<u8, Problem> {
+    match u8::try_from(r) {
+        Ok(v @ 1..=5) => Ok(v),
+        _ => Err(Problem::new("err-rating", "a rating is 1–5").arg("value", r.to_string())),
+    }
 }
 
 /// The law's rule: the plan is reviewed at least once every four years.
@@ -232,6 +258,15 @@ mod tests {
         let p = PlanPeriod::new(2022, 2026).unwrap();
         assert!(p.contains(date!(2026 - 12 - 31)));
         assert!(!p.contains(date!(2027 - 01 - 01)));
+        let q = |s: &str| crate::Period::parse(s).unwrap();
+        assert!(p.check_within(q("2026Q4")).is_ok());
+        assert!(p.check_within(q("2022")).is_ok());
+        assert_eq!(
+            p.check_within(q("2027")).unwrap_err().code,
+            "err-outside-plan"
+        );
+        assert_eq!(check_rating(5), Ok(5));
+        assert!(check_rating(0).is_err() && check_rating(6).is_err());
     }
 
     #[test]

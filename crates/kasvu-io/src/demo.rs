@@ -184,10 +184,33 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), DemoError> {
             "Koulutukset jatkuvat; LP-keskustelut kirjataan neljännesvuosittain.",
         ),
     ];
+    let evaluations = [
+        (
+            "Kouluterveyskyselyn aluetulokset",
+            4,
+            "Vuoden 2025 tulokset käsiteltiin kaikissa johtotiimeissä; jokainen palvelukeskittymä valitsi yhden teeman seurattavaksi.",
+        ),
+        (
+            "Lapset puheeksi",
+            3,
+            "Keskusteluja käydään aiempaa enemmän, mutta koulutetun henkilöstön osuus vaihtelee yksiköittäin.",
+        ),
+    ];
     for (_, _, m) in tree.measures() {
         if let Some((_, note)) = notes.iter().find(|(k, _)| m.names.fi.starts_with(k)) {
             store
                 .set_measure_status(actor, m.id, m.status, note)
+                .await
+                .map_err(DemoError::Store)?;
+        }
+        if let Some((_, rating, body)) = evaluations
+            .iter()
+            .find(|(k, _, _)| m.names.fi.starts_with(k))
+        {
+            let year = Period::year(2025)
+                .map_err(|p| DemoError::Store(StoreError::Corrupt(p.to_string())))?;
+            store
+                .set_evaluation(actor, m.id, year, *rating, body, &m.indicators)
                 .await
                 .map_err(DemoError::Store)?;
         }

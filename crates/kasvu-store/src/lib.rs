@@ -29,8 +29,8 @@ pub use measure::{
 };
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
 pub use plans::{
-    FocusArea, FocusAreaSpec, Goal, GoalSpec, Measure, MeasureSpec, Plan, PlanSpec, PlanTree,
-    StatusEntry,
+    Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec, Plan,
+    PlanSpec, PlanTree, StatusEntry,
 };
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use users::{parse_name, NewUser, User, UserRole};

@@ -13,7 +13,8 @@ use crate::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::plan::parse_tags;
 use kasvu_core::{
-    ChildRight, FieldError, ImpactCondition, MeasureStatus, Names, PlanPeriod, PlanStatus, Problem,
+    ChildRight, Direction, FieldError, ImpactCondition, MeasureStatus, Names, Period, PlanPeriod,
+    PlanStatus, Problem,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -49,6 +50,15 @@ pub struct GoalSpec {
     pub focus_areas: Vec<FocusAreaSpec>,
 }
 
+/// An impact statement: what should change, shown by an indicator moving
+/// in the expected direction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImpactSpec {
+    pub statement: Names,
+    pub indicator: String,
+    pub direction: Direction,
+}
+
 /// A whole plan, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanSpec {
@@ -58,6 +68,20 @@ pub struct PlanSpec {
     pub aim: Names,
     pub period: PlanPeriod,
     pub goals: Vec<GoalSpec>,
+    #[serde(default)]
+    pub impacts: Vec<ImpactSpec>,
+}
+
+/// An evaluation of a measure for a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub period: Period,
+    /// 1 (not at all) to 5 (fully achieved).
+    pub rating: u8,
+    pub body: String,
+    /// Codes of indicators cited as evidence.
+    pub indicators: Vec<String>,
+    pub updated_by: String,
 }
 
 /// One version of a plan.
@@ -76,7 +100,7 @@ pub struct Plan {
     pub decision_ref: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
     pub id: i64,
     pub names: Names,
@@ -89,16 +113,18 @@ pub struct Measure {
     pub rights: Vec<ChildRight>,
     pub conditions: Vec<ImpactCondition>,
     pub indicators: Vec<String>,
+    /// Evaluations, newest period first.
+    pub evaluations: Vec<Evaluation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FocusArea {
     pub id: i64,
     pub names: Names,
     pub measures: Vec<Measure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
     pub id: i64,
     pub names: Names,
@@ -110,6 +136,7 @@ pub struct Goal {
 pub struct PlanTree {
     pub plan: Plan,
     pub goals: Vec<Goal>,
+    pub impacts: Vec<ImpactSpec>,
 }
 
 /// One entry of a measure's status log.
@@ -283,6 +310,57 @@ impl Store {
                 .or_default()
                 .push(r.try_get("code")?);
         }
+        let mut evaluations: HashMap<i64, Vec<Evaluation>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT e.measure_id, e.period, e.rating, e.body, e.indicators, e.updated_by FROM plan_evaluations e \
+             JOIN plan_measures m ON m.id = e.measure_id JOIN plan_focus_areas f ON f.id = m.focus_area_id \
+             JOIN plan_goals g ON g.id = f.goal_id WHERE g.plan_id = $1",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let period: String = r.try_get("period")?;
+            let indicators: String = r.try_get("indicators")?;
+            evaluations
+                .entry(r.try_get("measure_id")?)
+                .or_default()
+                .push(Evaluation {
+                    period: Period::parse(&period).map_err(|p| corrupt("evaluation period", p))?,
+                    rating: u8::try_from(r.try_get::<i64, _>("rating")?).unwrap_or(0),
+                    body: r.try_get("body")?,
+                    indicators: indicators
+                        .split(';')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    updated_by: r.try_get("updated_by")?,
+                });
+        }
+        for list in evaluations.values_mut() {
+            list.sort_by_key(|e| std::cmp::Reverse(e.period));
+        }
+        let impacts = sqlx::query(
+            "SELECT x.statement_fi, x.statement_sv, x.statement_en, i.code, x.direction FROM plan_impacts x \
+             JOIN indicators i ON i.id = x.indicator_id WHERE x.plan_id = $1 ORDER BY x.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let d: String = r.try_get("direction")?;
+            Ok(ImpactSpec {
+                statement: Names {
+                    fi: r.try_get("statement_fi")?,
+                    sv: r.try_get("statement_sv")?,
+                    en: r.try_get("statement_en")?,
+                },
+                indicator: r.try_get("code")?,
+                direction: Direction::parse(&d).map_err(|p| corrupt("impact direction", p))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
         let names = |r: &sqlx::any::AnyRow| -> Result<Names> {
             Ok(Names {
                 fi: r.try_get("name_fi")?,
@@ -313,6 +391,7 @@ impl Store {
                     conditions: parse_tags(&conditions, ImpactCondition::parse)
                         .map_err(|p| corrupt("conditions", p))?,
                     indicators: evidence.remove(&id).unwrap_or_default(),
+                    evaluations: evaluations.remove(&id).unwrap_or_default(),
                 });
         }
         let mut by_goal: HashMap<i64, Vec<FocusArea>> = HashMap::new();
@@ -338,7 +417,11 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Some(PlanTree { plan, goals }))
+        Ok(Some(PlanTree {
+            plan,
+            goals,
+            impacts,
+        }))
     }
 
     /// Moves a plan along its lifecycle. Approval needs the council's date
@@ -484,6 +567,95 @@ impl Store {
         Ok(())
     }
 
+    /// Writes (or replaces) a measure's evaluation for a period within the
+    /// plan period; audited. Like the status, an evaluation is follow-up and
+    /// allowed on any version.
+    pub async fn set_evaluation(
+        &self,
+        actor: &Actor,
+        measure_id: i64,
+        period: Period,
+        rating: i64,
+        body: &str,
+        indicators: &[String],
+    ) -> Result<()> {
+        let rating = kasvu_core::plan::check_rating(rating).map_err(|p| invalid("rating", p))?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(invalid("body", Problem::required()));
+        }
+        if body.chars().count() > 5000 {
+            return Err(invalid("body", Problem::too_long(5000)));
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT p.id AS plan_id, p.org_id, p.code, p.version FROM plan_measures m \
+             JOIN plan_focus_areas f ON f.id = m.focus_area_id JOIN plan_goals g ON g.id = f.goal_id \
+             JOIN plans p ON p.id = g.plan_id WHERE m.id = $1",
+        )
+        .bind(measure_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("measure {measure_id}")))?;
+        let plan = plan_in(&mut tx, row.try_get("plan_id")?).await?;
+        plan.period
+            .check_within(period)
+            .map_err(|p| invalid("period", p))?;
+        let known: Vec<String> = sqlx::query_scalar("SELECT code FROM indicators")
+            .fetch_all(&mut *tx)
+            .await?;
+        if let Some(bad) = indicators.iter().find(|c| !known.contains(c)) {
+            return Err(invalid(
+                "indicators",
+                Problem::new(
+                    "err-indicator-missing",
+                    format!("there is no indicator '{bad}'"),
+                )
+                .arg("value", bad.as_str()),
+            ));
+        }
+        let old: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM plan_evaluations WHERE measure_id = $1 AND period = $2",
+        )
+        .bind(measure_id)
+        .bind(period.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO plan_evaluations (measure_id, period, rating, body, indicators, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (measure_id, period) DO UPDATE SET \
+             rating = excluded.rating, body = excluded.body, indicators = excluded.indicators, \
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        )
+        .bind(measure_id)
+        .bind(period.code())
+        .bind(i64::from(rating))
+        .bind(body)
+        .bind(indicators.join(";"))
+        .bind(now())
+        .bind(&actor.label)
+        .execute(&mut *tx)
+        .await?;
+        write_audit(
+            &mut tx,
+            actor,
+            AuditWrite {
+                org_id: Some(plan.org_id),
+                entity: "plan_evaluation",
+                key: &format!(
+                    "{}/v{}/measure-{measure_id}/{period}",
+                    plan.code, plan.version
+                ),
+                action: if old.is_some() { "update" } else { "create" },
+                old: old.map(|b| serde_json::json!({ "body": b })),
+                new: Some(serde_json::json!({ "rating": rating, "body": body })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A measure's status log, oldest first.
     pub async fn measure_log(&self, measure_id: i64) -> Result<Vec<StatusEntry>> {
         let rows = sqlx::query(
@@ -525,6 +697,9 @@ impl PlanSpec {
         if !self.aim.fi.trim().is_empty() {
             names("aim".into(), &self.aim)?;
         }
+        for (k, x) in self.impacts.iter().enumerate() {
+            names(format!("impacts.{}.statement", k + 1), &x.statement)?;
+        }
         for (gi, g) in self.goals.iter().enumerate() {
             let at = format!("goals.{}", gi + 1);
             names(format!("{at}.names"), &g.names)?;
@@ -558,6 +733,7 @@ impl PlanTree {
             title: self.plan.title.clone(),
             aim: self.plan.aim.clone(),
             period: self.plan.period,
+            impacts: self.impacts.clone(),
             goals: self
                 .goals
                 .iter()
@@ -752,6 +928,31 @@ async fn insert_plan(
                 }
             }
         }
+    }
+    for (k, x) in spec.impacts.iter().enumerate() {
+        let ind = indicators.get(&x.indicator).ok_or_else(|| {
+            invalid(
+                &format!("impacts.{}.indicator", k + 1),
+                Problem::new(
+                    "err-indicator-missing",
+                    format!("there is no indicator '{}'", x.indicator),
+                )
+                .arg("value", x.indicator.as_str()),
+            )
+        })?;
+        sqlx::query(
+            "INSERT INTO plan_impacts (plan_id, position, statement_fi, statement_sv, statement_en, indicator_id, direction) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(k as i64)
+        .bind(&x.statement.fi)
+        .bind(&x.statement.sv)
+        .bind(&x.statement.en)
+        .bind(*ind)
+        .bind(x.direction.code())
+        .execute(&mut *conn)
+        .await?;
     }
     write_audit(
         conn,

@@ -3,12 +3,12 @@
 //! lifecycle with frozen versions and new versions, and the measure status log.
 
 use kasvu_core::{
-    Aggregation, Cadence, ChildRight, ImpactCondition, IndicatorSpec, Level, MeasureStatus, Names,
-    OrgCode, PlanPeriod, PlanStatus, UnitKind, ValidRange,
+    Aggregation, Cadence, ChildRight, Direction, ImpactCondition, IndicatorSpec, Level,
+    MeasureStatus, Names, OrgCode, Period, PlanPeriod, PlanStatus, UnitKind, ValidRange,
 };
 use kasvu_store::{
-    both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, MeasureSpec, OrgUnitSpec,
-    PlanSpec, Store, StoreError,
+    both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, ImpactSpec, MeasureSpec,
+    OrgUnitSpec, PlanSpec, Store, StoreError,
 };
 use time::macros::date;
 
@@ -39,6 +39,11 @@ fn spec(owner: &str, indicator: &str) -> PlanSpec {
         title: names("Lasten ja nuorten hyvinvointisuunnitelma"),
         aim: names("Hyvinvoiva lapsi, nuori, perhe ja yhteisö"),
         period: PlanPeriod::new(2022, 2026).unwrap(),
+        impacts: vec![ImpactSpec {
+            statement: names("Perheet löytävät tuen arjessa"),
+            indicator: indicator.into(),
+            direction: Direction::Up,
+        }],
         goals: vec![GoalSpec {
             names: names("Välittävän toimintakulttuurin rakentaminen"),
             focus_areas: vec![FocusAreaSpec {
@@ -213,6 +218,30 @@ async fn lifecycle_and_versions(store: Store) {
     );
     let t2 = store.plan_tree(v2).await.unwrap().unwrap();
     assert_eq!(t2.measures().next().unwrap().2.status, MeasureStatus::Done);
+    // Evaluations: within the plan period, rated 1–5, one per period.
+    let period = |s: &str| Period::parse(s).unwrap();
+    for (p, rating, field) in [("2027", 3, "period"), ("2025", 6, "rating")] {
+        match store
+            .set_evaluation(&cli(), measure, period(p), rating, "Arvio", &[])
+            .await
+        {
+            Err(StoreError::Invalid(e)) => assert_eq!(e.field, field),
+            other => panic!("expected a refusal on {field}, got {other:?}"),
+        }
+    }
+    for body in ["Ensimmäinen arvio", "Korjattu arvio"] {
+        store
+            .set_evaluation(&cli(), measure, period("2025"), 4, body, &["visits".into()])
+            .await
+            .unwrap();
+    }
+    let m = t2.measures().next().unwrap().2.id;
+    let t2 = store.plan_tree(v2).await.unwrap().unwrap();
+    let (_, _, evaluated) = t2.measures().find(|(_, _, x)| x.id == m).unwrap();
+    assert_eq!(evaluated.evaluations.len(), 1, "one evaluation per period");
+    assert_eq!(evaluated.evaluations[0].body, "Korjattu arvio");
+    assert_eq!(evaluated.evaluations[0].indicators, ["visits"]);
+    assert_eq!(t2.impacts.len(), 1, "impacts carried into the new version");
     let audit = store
         .audit_entries(&AuditFilter {
             org_id: p,
@@ -229,6 +258,14 @@ async fn lifecycle_and_versions(store: Store) {
     assert_eq!(
         plan_entries, 7,
         "2 creations, 4 status moves, 1 measure status"
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.entity == "plan_evaluation")
+            .count(),
+        2,
+        "an evaluation and its correction"
     );
 }
 

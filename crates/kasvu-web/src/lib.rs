@@ -181,6 +181,10 @@ pub fn app(state: AppState) -> Router {
             post(plan_pages::set_measure_status),
         )
         .route(
+            "/plans/{id}/measures/{measure_id}/evaluation",
+            post(plan_pages::set_evaluation),
+        )
+        .route(
             "/imports",
             get(import_pages::imports_page)
                 .post(import_pages::upload)

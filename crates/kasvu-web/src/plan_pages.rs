@@ -88,6 +88,19 @@ pub struct MeasureView {
     pub tags: Vec<String>,
     pub evidence: Vec<Evidence>,
     pub last_note: String,
+    /// The latest evaluation: period, rating, text.
+    pub evaluation: Option<(String, String, String)>,
+}
+
+pub struct ImpactView {
+    pub statement: String,
+    pub code: String,
+    pub indicator: String,
+    pub expected: String,
+    pub baseline: String,
+    pub latest: String,
+    pub verdict: String,
+    pub class: &'static str,
 }
 
 pub struct FocusView {
@@ -121,6 +134,9 @@ pub struct PlanPage<'a> {
     pub frozen: bool,
     pub saved: Option<String>,
     pub measure_statuses: Vec<(String, String)>,
+    pub impacts: Vec<ImpactView>,
+    /// The evaluation form's default period: this year, within the plan.
+    pub this_year: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -366,6 +382,13 @@ pub async fn plan(
                         .collect(),
                     evidence,
                     last_note,
+                    evaluation: m.evaluations.first().map(|e| {
+                        (
+                            period_label(lang, e.period),
+                            format!("{}/5", e.rating),
+                            e.body.clone(),
+                        )
+                    }),
                 });
             }
             if !measures.is_empty()
@@ -392,6 +415,56 @@ pub async fn plan(
                 moving_right += 1;
             }
         }
+    }
+    // Impact: each statement's indicator from the plan's start to now,
+    // judged in the direction the plan expects.
+    let mut impacts = Vec::new();
+    for x in &tree.impacts {
+        let Some(ind) = catalogue.iter().find(|i| i.spec.code == x.indicator) else {
+            continue;
+        };
+        let series = st.store.series(ind, root.id, &Breakdown::total()).await?;
+        let shown: Vec<(kasvu_core::Period, f64)> = series
+            .iter()
+            .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
+            .collect();
+        // The baseline: the last figure before the plan started, else its first.
+        let start = tree.plan.period.start_year;
+        let baseline = shown
+            .iter()
+            .rev()
+            .find(|(p, _)| p.year_number() < start)
+            .or_else(|| shown.first())
+            .copied();
+        let latest = shown.last().copied();
+        let fmt = |o: Option<(kasvu_core::Period, f64)>| {
+            o.map(|(p, v)| {
+                format!(
+                    "{} ({})",
+                    format_value(lang, ind.spec.unit, v),
+                    period_label(lang, p)
+                )
+            })
+            .unwrap_or_else(|| lang.t("value-missing"))
+        };
+        let (verdict, class) = match (baseline, latest) {
+            (Some((bp, bv)), Some((lp, lv))) if lp > bp => match judge(x.direction, lv, bv) {
+                Verdict::Better => (lang.t("impact-yes"), "better"),
+                Verdict::Worse => (lang.t("impact-no"), "worse"),
+                _ => (lang.t("impact-flat"), "neutral"),
+            },
+            _ => (lang.t("impact-unknown"), "neutral"),
+        };
+        impacts.push(ImpactView {
+            statement: ctx.name(&x.statement).to_owned(),
+            code: ind.spec.code.clone(),
+            indicator: ctx.name(&ind.spec.names).to_owned(),
+            expected: lang.t(&format!("impact-expected-{}", x.direction.code())),
+            baseline: fmt(baseline),
+            latest: fmt(latest),
+            verdict,
+            class,
+        });
     }
     let total: usize = counts.values().sum();
     let mut summary = vec![lang.t_args(
@@ -512,8 +585,14 @@ pub async fn plan(
             Some("status") => Some(ctx.t("plan-saved-status")),
             Some("version") => Some(ctx.t("plan-saved-version")),
             Some("measure") => Some(ctx.t("plan-saved-measure")),
+            Some("evaluation") => Some(ctx.t("plan-saved-evaluation")),
             _ => None,
         },
+        impacts,
+        this_year: crate::pages::today()
+            .year()
+            .clamp(p.period.start_year, p.period.end_year)
+            .to_string(),
         measure_statuses: MeasureStatus::ALL
             .iter()
             .map(|s| {
@@ -674,6 +753,58 @@ pub async fn set_measure_status(
     )
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EvaluationForm {
+    pub csrf: String,
+    pub period: String,
+    pub rating: String,
+    pub body: String,
+}
+
+/// Writes a measure's evaluation for a period (its owners' follow-up).
+pub async fn set_evaluation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, measure_id)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<EvaluationForm>,
+) -> PageResult {
+    ctx.check_csrf(&f.csrf)?;
+    let (tree, rights, user) = for_change(&st, &ctx, id).await?;
+    let measure = tree
+        .measures()
+        .map(|(_, _, m)| m)
+        .find(|m| m.id == measure_id)
+        .ok_or(AppError::NotFound)?;
+    if !(rights.follow)(measure) {
+        return Err(AppError::Forbidden);
+    }
+    let bad = |field: &str, p: kasvu_core::Problem| {
+        AppError::BadRequest(format!(
+            "{}: {}",
+            ctx.t(&format!("plan-field-{field}")),
+            ctx.lang.problem(&p)
+        ))
+    };
+    let period = kasvu_core::Period::parse(&f.period).map_err(|p| bad("period", p))?;
+    let rating = f.rating.trim().parse::<i64>().unwrap_or(0);
+    st.store
+        .set_evaluation(
+            &kasvu_store::Actor::user(user.id, &user.email),
+            measure.id,
+            period,
+            rating,
+            &f.body,
+            &measure.indicators,
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/plans/{id}?saved=evaluation#measure-{measure_id}"
+    ))
+    .into_response())
+}
+
 /// Every code that becomes part of a message id, for the catalogue test.
 #[cfg(test)]
 pub fn dynamic_message_ids() -> Vec<String> {
@@ -693,6 +824,11 @@ pub fn dynamic_message_ids() -> Vec<String> {
     );
     ids.extend(["better", "worse", "same", "neutral"].map(|v| format!("plan-evidence-{v}")));
     ids.extend(
+        kasvu_core::Direction::CODES
+            .iter()
+            .map(|c| format!("impact-expected-{c}")),
+    );
+    ids.extend(
         [
             "status",
             "approved-on",
@@ -701,6 +837,9 @@ pub fn dynamic_message_ids() -> Vec<String> {
             "period",
             "title",
             "code",
+            "rating",
+            "body",
+            "indicators",
         ]
         .map(|v| format!("plan-field-{v}")),
     );

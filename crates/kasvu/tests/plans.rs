@@ -46,6 +46,11 @@ async fn results_chain(db: &str) {
         page.contains("Pilotti päättyi"),
         "the status log's latest note is shown"
     );
+    assert!(page.contains("Arvio 2025"), "evaluations are shown");
+    assert!(
+        page.contains("Vaikuttavuus") && page.contains("Yhä harvempi lapsi"),
+        "the impact statements"
+    );
     // Filters: by the right of the child, by status, by owner unit.
     let (_, hobbies) = text(&c, s.url(&format!("{path}?right=sports_and_hobbies"))).await;
     assert!(hobbies.contains("Maksuttomat kerhot koulupäivän yhteydessä"));
@@ -166,7 +171,28 @@ async fn lifecycle_and_follow_up(db: &str) {
     };
     assert_eq!(post(&member, &school, &mtoken).await.unwrap().status(), 303);
     assert_eq!(post(&member, &phone, &mtoken).await.unwrap().status(), 403);
+    let evaluate = |period: &str| {
+        member
+            .post(s.url(&format!("{v2}/measures/{school}/evaluation")))
+            .form(&[
+                ("csrf", mtoken.as_str()),
+                ("period", period),
+                ("rating", "4"),
+                ("body", "Oppilaat kertovat viihtyvänsä paremmin"),
+            ])
+            .send()
+    };
+    assert_eq!(
+        evaluate("2031").await.unwrap().status(),
+        400,
+        "outside the plan period"
+    );
+    assert_eq!(evaluate("2026").await.unwrap().status(), 303);
     let (_, after) = text(&client(), s.url(&v2)).await;
+    assert!(
+        after.contains("Oppilaat kertovat viihtyvänsä paremmin"),
+        "the evaluation is shown"
+    );
     assert!(
         after.contains("Käytössä kaikilla luokilla"),
         "the note is shown"
