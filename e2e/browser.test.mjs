@@ -76,6 +76,7 @@ test('measurement pages have no accessibility violations in any language', async
   await visit(page, '/units/keskinen/dashboard', 'an area dashboard');
   await visit(page, '/plans', 'the plans');
   await visit(page, '/plans/1', 'the results chain');
+  await visit(page, '/plans/2', 'a regional development plan');
   await visit(page, '/plans/1?right=participation&status=ongoing', 'the results chain, filtered');
   await page.emulateMedia({ media: 'print' });
   await page.goto(BASE + '/plans/1');

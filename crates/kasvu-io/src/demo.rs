@@ -137,6 +137,40 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
 /// three goals with their focus areas, measures drawn from the seeds.
 pub const PLAN_JSON: &str = include_str!("../demo/oulu_plan.json");
 
+/// Each area's regional development plan 2024–2026, drawn from the plan.
+pub const REGIONAL_PLANS_JSON: &str = include_str!("../demo/oulu_regional_plans.json");
+
+async fn load_regional_plans(store: &Store, actor: &Actor, org_id: i64) -> Result<(), DemoError> {
+    let specs: Vec<kasvu_store::PlanSpec> =
+        serde_json::from_str(REGIONAL_PLANS_JSON).map_err(|e| {
+            DemoError::Import(ImportError::file(
+                "demo/oulu_regional_plans.json",
+                e.to_string(),
+            ))
+        })?;
+    for spec in specs {
+        let id = store
+            .create_plan(actor, org_id, &spec)
+            .await
+            .map_err(DemoError::Store)?;
+        store
+            .set_plan_status(
+                actor,
+                id,
+                kasvu_core::PlanStatus::Approved,
+                Some(time::macros::date!(2024 - 02 - 05)),
+                "Esimerkki: alueen johtotiimi 5.2.2024",
+            )
+            .await
+            .map_err(DemoError::Store)?;
+        store
+            .set_plan_status(actor, id, kasvu_core::PlanStatus::InForce, None, "")
+            .await
+            .map_err(DemoError::Store)?;
+    }
+    Ok(())
+}
+
 /// Loads the demo plan, approved (illustratively) and in force, with a few
 /// status log entries. Skipped when the plan is already there.
 async fn load_plan(store: &Store, actor: &Actor) -> Result<(), DemoError> {
@@ -215,7 +249,7 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), DemoError> {
                 .map_err(DemoError::Store)?;
         }
     }
-    Ok(())
+    load_regional_plans(store, actor, org.org_id).await
 }
 
 pub const INDICATORS_CSV: &str = include_str!("../demo/oulu_indicators.csv");

@@ -70,6 +70,13 @@ pub struct PlanSpec {
     pub goals: Vec<GoalSpec>,
     #[serde(default)]
     pub impacts: Vec<ImpactSpec>,
+    /// For a regional development plan: the area or cluster (a unit code)…
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// …and the code of the organisation's plan it is drawn from: its goals
+    /// and focus areas must be among that plan's.
+    #[serde(default)]
+    pub parent: Option<String>,
 }
 
 /// An evaluation of a measure for a period.
@@ -98,6 +105,10 @@ pub struct Plan {
     pub status: PlanStatus,
     pub approved_on: Option<Date>,
     pub decision_ref: String,
+    /// A regional development plan's area or cluster: (id, code).
+    pub scope: Option<(i64, String)>,
+    /// A regional plan's organisation plan (its code).
+    pub parent_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +173,8 @@ fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String 
 
 const SELECT_PLANS: &str =
     "SELECT id, org_id, code, version, previous_id, title_fi, title_sv, title_en, \
-     aim_fi, aim_sv, aim_en, start_year, end_year, status, approved_on, decision_ref FROM plans";
+     aim_fi, aim_sv, aim_en, start_year, end_year, status, approved_on, decision_ref, scope_unit_id, \
+     (SELECT u.code FROM org_units u WHERE u.id = plans.scope_unit_id) AS scope_code, parent_code FROM plans";
 
 fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
     let status: String = r.try_get("status")?;
@@ -194,6 +206,14 @@ fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
             None => None,
         },
         decision_ref: r.try_get("decision_ref")?,
+        scope: match (
+            r.try_get::<Option<i64>, _>("scope_unit_id")?,
+            r.try_get::<Option<String>, _>("scope_code")?,
+        ) {
+            (Some(id), Some(code)) => Some((id, code)),
+            _ => None,
+        },
+        parent_code: r.try_get("parent_code")?,
     })
 }
 
@@ -734,6 +754,8 @@ impl PlanTree {
             aim: self.plan.aim.clone(),
             period: self.plan.period,
             impacts: self.impacts.clone(),
+            scope: self.plan.scope.as_ref().map(|(_, c)| c.clone()),
+            parent: self.plan.parent_code.clone(),
             goals: self
                 .goals
                 .iter()
@@ -776,6 +798,75 @@ impl PlanTree {
     }
 }
 
+/// Checks that a regional plan's goals and focus areas are the
+/// organisation plan's (its version in force, else its newest), by name.
+async fn check_drawn_from(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    parent: &str,
+    spec: &PlanSpec,
+) -> Result<()> {
+    let parent_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM plans WHERE org_id = $1 AND code = $2 AND scope_unit_id IS NULL \
+         ORDER BY CASE WHEN status = 'in_force' THEN 0 ELSE 1 END, version DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(parent)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(parent_id) = parent_id else {
+        return Err(invalid(
+            "parent",
+            Problem::new(
+                "err-plan-parent-missing",
+                format!("there is no plan '{parent}'"),
+            )
+            .arg("value", parent),
+        ));
+    };
+    let rows = sqlx::query(
+        "SELECT g.name_fi AS goal, f.name_fi AS focus FROM plan_goals g \
+         LEFT JOIN plan_focus_areas f ON f.goal_id = g.id WHERE g.plan_id = $1",
+    )
+    .bind(parent_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pairs: Vec<(String, Option<String>)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("goal")?, r.try_get("focus")?)))
+        .collect::<Result<_>>()?;
+    for (gi, g) in spec.goals.iter().enumerate() {
+        if !pairs.iter().any(|(goal, _)| *goal == g.names.fi) {
+            return Err(invalid(
+                &format!("goals.{}.names", gi + 1),
+                Problem::new(
+                    "err-not-in-parent",
+                    format!("'{}' is not a goal of the plan '{parent}'", g.names.fi),
+                )
+                .arg("value", g.names.fi.as_str()),
+            ));
+        }
+        for (fi, f) in g.focus_areas.iter().enumerate() {
+            if !pairs.iter().any(|(goal, focus)| {
+                *goal == g.names.fi && focus.as_deref() == Some(f.names.fi.as_str())
+            }) {
+                return Err(invalid(
+                    &format!("goals.{}.focus_areas.{}.names", gi + 1, fi + 1),
+                    Problem::new(
+                        "err-not-in-parent",
+                        format!(
+                            "'{}' is not a focus area of that goal in the plan '{parent}'",
+                            f.names.fi
+                        ),
+                    )
+                    .arg("value", f.names.fi.as_str()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the plan rows; `previous` makes it the next version of that one.
 async fn insert_plan(
     conn: &mut AnyConnection,
@@ -809,14 +900,54 @@ async fn insert_plan(
             1
         }
     };
-    let units: HashMap<String, i64> =
-        sqlx::query("SELECT id, code FROM org_units WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
-            .collect::<Result<_>>()?;
+    let unit_rows = sqlx::query("SELECT id, code, level FROM org_units WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let units: HashMap<String, i64> = unit_rows
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
+        .collect::<Result<_>>()?;
+    let scope_id = match (&spec.scope, &spec.parent) {
+        (None, None) => None,
+        (Some(scope), Some(parent)) => {
+            let unit = unit_rows
+                .iter()
+                .find(|r| r.try_get::<String, _>("code").ok().as_deref() == Some(scope.as_str()))
+                .ok_or_else(|| {
+                    invalid(
+                        "scope",
+                        Problem::new(
+                            "err-unit-missing",
+                            format!("there is no org unit '{scope}'"),
+                        )
+                        .arg("value", scope.as_str()),
+                    )
+                })?;
+            let level: String = unit.try_get("level")?;
+            if level != "area" && level != "cluster" {
+                return Err(invalid(
+                    "scope",
+                    Problem::new(
+                        "err-plan-scope",
+                        "a regional plan is for an area or a service cluster",
+                    )
+                    .arg("value", scope.as_str()),
+                ));
+            }
+            check_drawn_from(conn, org_id, parent, spec).await?;
+            Some(unit.try_get::<i64, _>("id")?)
+        }
+        _ => {
+            return Err(invalid(
+                "parent",
+                Problem::new(
+                    "err-plan-parent",
+                    "a regional plan names both its area and the organisation's plan",
+                ),
+            ))
+        }
+    };
     let indicators: HashMap<String, i64> = sqlx::query("SELECT id, code FROM indicators")
         .fetch_all(&mut *conn)
         .await?
@@ -826,8 +957,8 @@ async fn insert_plan(
     let t = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (org_id, code, version, previous_id, title_fi, title_sv, title_en, aim_fi, aim_sv, aim_en, \
-         start_year, end_year, status, approved_on, decision_ref, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', NULL, '', $13) RETURNING id",
+         start_year, end_year, status, approved_on, decision_ref, updated_at, scope_unit_id, parent_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', NULL, '', $13, $14, $15) RETURNING id",
     )
     .bind(org_id)
     .bind(code.as_str())
@@ -842,6 +973,8 @@ async fn insert_plan(
     .bind(i64::from(spec.period.start_year))
     .bind(i64::from(spec.period.end_year))
     .bind(t)
+    .bind(scope_id)
+    .bind(spec.parent.as_deref())
     .fetch_one(&mut *conn)
     .await?;
     for (gi, g) in spec.goals.iter().enumerate() {

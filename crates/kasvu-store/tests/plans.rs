@@ -44,6 +44,8 @@ fn spec(owner: &str, indicator: &str) -> PlanSpec {
             indicator: indicator.into(),
             direction: Direction::Up,
         }],
+        scope: None,
+        parent: None,
         goals: vec![GoalSpec {
             names: names("Välittävän toimintakulttuurin rakentaminen"),
             focus_areas: vec![FocusAreaSpec {
@@ -121,6 +123,56 @@ async fn a_plan_is_written_whole(store: Store) {
         1,
         "nothing else stored"
     );
+
+    // A regional development plan takes up goals and focus areas of the
+    // organisation's plan, for an area, with its own measures.
+    let mut regional = spec("p-school", "visits");
+    regional.code = "north-2024".into();
+    regional.scope = Some("p-north".into());
+    regional.parent = Some("lanu".into());
+    let rid = store.create_plan(&cli(), p, &regional).await.unwrap();
+    let rt = store.plan_tree(rid).await.unwrap().unwrap();
+    assert_eq!(
+        rt.plan.scope.as_ref().map(|(_, c)| c.as_str()),
+        Some("p-north")
+    );
+    assert_eq!(rt.plan.parent_code.as_deref(), Some("lanu"));
+    assert_eq!(rt.to_spec(), regional);
+    let refusals: Vec<(PlanSpec, &str)> = vec![
+        {
+            let mut s = regional.clone();
+            s.goals[0].names = names("Oma tavoite");
+            (s, "goals.1.names")
+        },
+        {
+            let mut s = regional.clone();
+            s.goals[0].focus_areas[0].names = names("Oma painopiste");
+            (s, "goals.1.focus_areas.1.names")
+        },
+        {
+            let mut s = regional.clone();
+            s.scope = Some("p-school".into());
+            (s, "scope")
+        },
+        {
+            let mut s = regional.clone();
+            s.parent = None;
+            (s, "parent")
+        },
+        {
+            let mut s = regional.clone();
+            s.parent = Some("nope".into());
+            (s, "parent")
+        },
+    ];
+    for (mut bad, field) in refusals {
+        bad.code = "north-bad".into();
+        match store.create_plan(&cli(), p, &bad).await {
+            Err(StoreError::Invalid(e)) => assert_eq!(e.field, field),
+            other => panic!("expected a refusal on {field}, got {other:?}"),
+        }
+    }
+    assert_eq!(store.plans(p).await.unwrap().len(), 2);
 }
 
 async fn lifecycle_and_versions(store: Store) {

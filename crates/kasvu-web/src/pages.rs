@@ -138,8 +138,21 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         Level::Area => "children-of-area",
         _ => "children-of-cluster",
     });
+    let plans = st
+        .store
+        .plans(unit.org_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.scope.as_ref().is_some_and(|(id, _)| *id == unit.id))
+        .filter(|p| {
+            p.status == kasvu_core::PlanStatus::InForce
+                || ctx.user.as_ref().is_some_and(|u| u.org_id == p.org_id)
+        })
+        .map(|p| (p.id, ctx.name(&p.title).to_owned()))
+        .collect();
     let page = UnitPage {
         ctx: &ctx,
+        plans,
         unit: UnitView::new(&unit, ctx.lang, t),
         crumbs,
         branches: branches(&ctx, &units, &unit, unit.level == Level::Organisation, None),

@@ -23,6 +23,8 @@ use std::collections::HashMap;
 
 pub struct PlanRow {
     pub id: i64,
+    /// The area or cluster of a regional plan; empty for the organisation's.
+    pub scope: String,
     pub title: String,
     pub version: i64,
     pub period: String,
@@ -47,14 +49,21 @@ fn period_text(p: &Plan) -> String {
 
 pub async fn plans(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let org = crate::pages::viewer_org(&st, &ctx).await?;
-    let plans = st
-        .store
-        .plans(org.org_id)
-        .await?
+    let units = st.store.org_units(org.org_id).await?;
+    let mut all = st.store.plans(org.org_id).await?;
+    // The organisation's own plan first, then the regional plans.
+    all.sort_by_key(|p| p.scope.is_some());
+    let plans = all
         .into_iter()
         .filter(|p| visible(&ctx, p))
         .map(|p| PlanRow {
             id: p.id,
+            scope: p
+                .scope
+                .as_ref()
+                .and_then(|(id, _)| units.iter().find(|u| u.id == *id))
+                .map(|u| ctx.name(&u.names).to_owned())
+                .unwrap_or_else(|| ctx.name(&org.names).to_owned()),
             title: ctx.name(&p.title).to_owned(),
             version: p.version,
             period: period_text(&p),
@@ -135,6 +144,8 @@ pub struct PlanPage<'a> {
     pub saved: Option<String>,
     pub measure_statuses: Vec<(String, String)>,
     pub impacts: Vec<ImpactView>,
+    /// A regional plan's organisation plan: (id, title).
+    pub parent: Option<(i64, String)>,
     /// The evaluation form's default period: this year, within the plan.
     pub this_year: String,
 }
@@ -519,6 +530,12 @@ pub async fn plan(
             ),
         ),
     ];
+    if let Some((id, _)) = &p.scope {
+        facts.push((
+            ctx.t("plan-scope"),
+            unit_name.get(id).cloned().unwrap_or_default(),
+        ));
+    }
     if let Some(d) = p.approved_on {
         facts.push((
             ctx.t("plan-approved"),
@@ -589,6 +606,16 @@ pub async fn plan(
             _ => None,
         },
         impacts,
+        parent: match &p.parent_code {
+            Some(code) => {
+                let all = st.store.plans(p.org_id).await?;
+                all.iter()
+                    .filter(|x| &x.code == code && x.scope.is_none())
+                    .max_by_key(|x| (x.status == PlanStatus::InForce, x.version))
+                    .map(|x| (x.id, ctx.name(&x.title).to_owned()))
+            }
+            None => None,
+        },
         this_year: crate::pages::today()
             .year()
             .clamp(p.period.start_year, p.period.end_year)

@@ -109,6 +109,8 @@ pub struct UnitPage<'a> {
     pub can_edit: bool,
     /// May enter indicator values for this unit.
     pub can_enter: bool,
+    /// The unit's regional development plans: (id, title).
+    pub plans: Vec<(i64, String)>,
     pub children_heading: String,
 }
 

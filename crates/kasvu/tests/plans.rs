@@ -64,6 +64,34 @@ async fn results_chain(db: &str) {
     let (_, none) = text(&c, s.url(&format!("{path}?status=dropped"))).await;
     assert!(none.contains("Valinnoilla ei löytynyt toimenpiteitä"));
     assert_eq!(text(&c, s.url("/plans/999999")).await.0, 404);
+
+    // Each area's regional development plan is on the area's page, drawn
+    // from the organisation's plan and linked back to it.
+    let (_, area) = text(&c, s.url("/units/keskinen")).await;
+    let at = area
+        .find("Alueellinen kehittämissuunnitelma")
+        .expect("the area page links its regional plan");
+    let href = area[at..].find("href=\"").unwrap() + at + 6;
+    let regional = area[href..href + area[href..].find('"').unwrap()].to_owned();
+    let (status, rp) = text(&c, s.url(&regional)).await;
+    assert_eq!(status, 200);
+    assert!(rp.contains("Keskisen alueen kehittämissuunnitelma"));
+    assert!(
+        rp.contains(&format!("href=\"{path}\"")),
+        "linked to the organisation's plan"
+    );
+    assert!(
+        rp.contains("Tuiran perhekeskuksen perhekahvila"),
+        "its own measure"
+    );
+    assert!(
+        rp.contains("Perhekeskustoiminta"),
+        "a focus area it takes up"
+    );
+    assert!(
+        !rp.contains("Pilottipuhelin"),
+        "not the organisation's measures"
+    );
 }
 
 /// The id of the measure whose name is `name` on a results-chain page.
