@@ -77,10 +77,14 @@ test('measurement pages have no accessibility violations in any language', async
   await visit(page, '/plans', 'the plans');
   await visit(page, '/plans/1', 'the results chain');
   await visit(page, '/plans/2', 'a regional development plan');
+  await visit(page, '/plans/1/report?year=2025', 'the yearly welfare report');
   await visit(page, '/plans/1?right=participation&status=ongoing', 'the results chain, filtered');
   await page.emulateMedia({ media: 'print' });
   await page.goto(BASE + '/plans/1');
   await expectNoViolations(page, 'the results chain in print');
+  await page.goto(BASE + '/plans/1/report?year=2025');
+  await expectNoViolations(page, 'the welfare report in print');
+  await page.screenshot({ path: SHOTS + 'report-print.png', fullPage: true });
   await page.emulateMedia({ media: 'screen' });
   // The chart is an image with a name, and its figures are in a table beside it.
   const chart = page.locator('svg.chart');

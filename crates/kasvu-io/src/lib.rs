@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod indicators_csv;
 pub mod orgunits_csv;
+pub mod report;
 pub mod table;
 pub mod values;
 

@@ -174,6 +174,9 @@ pub fn app(state: AppState) -> Router {
         .route("/compare", get(compare_page::compare))
         .route("/plans", get(plan_pages::plans))
         .route("/plans/{id}", get(plan_pages::plan))
+        .route("/plans/{id}/report", get(plan_pages::report))
+        .route("/plans/{id}/report.xlsx", get(plan_pages::report_xlsx))
+        .route("/plans/{id}/report.pdf", get(plan_pages::report_pdf))
         .route("/plans/{id}/status", post(plan_pages::set_status))
         .route("/plans/{id}/versions", post(plan_pages::new_version))
         .route(

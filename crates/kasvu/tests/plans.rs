@@ -65,6 +65,37 @@ async fn results_chain(db: &str) {
     assert!(none.contains("Valinnoilla ei löytynyt toimenpiteitä"));
     assert_eq!(text(&c, s.url("/plans/999999")).await.0, 404);
 
+    // The yearly welfare report: a printable page with charts and tables,
+    // a PDF with pages and the title, and an XLSX of the figures.
+    let (status, report) = text(&c, s.url(&format!("{path}/report?year=2025"))).await;
+    assert_eq!(status, 200);
+    assert!(report.contains("<h1>Hyvinvointikertomus 2025: Oulun kaupunki</h1>"));
+    assert!(report.contains("role=\"img\"") && report.contains("class=\"data-table\""));
+    assert!(
+        report.contains("Vuoden 2025 tulokset käsiteltiin"),
+        "the year's evaluations"
+    );
+    let pdf = c
+        .get(s.url(&format!("{path}/report.pdf?year=2025")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(raw.contains("/Type /Page"), "the PDF has pages");
+    assert!(raw.contains("/Title"), "and a title");
+    let xlsx = c
+        .get(s.url(&format!("{path}/report.xlsx?year=2025")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+
     // Each area's regional development plan is on the area's page, drawn
     // from the organisation's plan and linked back to it.
     let (_, area) = text(&c, s.url("/units/keskinen")).await;
