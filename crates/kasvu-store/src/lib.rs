@@ -30,7 +30,7 @@ pub use measure::{
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
 pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec, Plan,
-    PlanSpec, PlanTree, StatusEntry,
+    PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use users::{parse_name, NewUser, User, UserRole};

@@ -59,6 +59,14 @@ pub struct ImpactSpec {
     pub direction: Direction,
 }
 
+/// A coordinating structure (the steering group, area development groups)
+/// and its tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StructureSpec {
+    pub name: Names,
+    pub tasks: Names,
+}
+
 /// A whole plan, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanSpec {
@@ -77,6 +85,12 @@ pub struct PlanSpec {
     /// and focus areas must be among that plan's.
     #[serde(default)]
     pub parent: Option<String>,
+    #[serde(default)]
+    pub strengths: Vec<Names>,
+    #[serde(default)]
+    pub challenges: Vec<Names>,
+    #[serde(default)]
+    pub structures: Vec<StructureSpec>,
 }
 
 /// An evaluation of a measure for a period.
@@ -148,6 +162,9 @@ pub struct PlanTree {
     pub plan: Plan,
     pub goals: Vec<Goal>,
     pub impacts: Vec<ImpactSpec>,
+    pub strengths: Vec<Names>,
+    pub challenges: Vec<Names>,
+    pub structures: Vec<StructureSpec>,
 }
 
 /// One entry of a measure's status log.
@@ -437,10 +454,41 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let (mut strengths, mut challenges, mut structures) = (Vec::new(), Vec::new(), Vec::new());
+        for r in sqlx::query(
+            "SELECT kind, text_fi, text_sv, text_en, tasks_fi, tasks_sv, tasks_en FROM plan_notes \
+             WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let text = Names {
+                fi: r.try_get("text_fi")?,
+                sv: r.try_get("text_sv")?,
+                en: r.try_get("text_en")?,
+            };
+            let kind: String = r.try_get("kind")?;
+            match kind.as_str() {
+                "strength" => strengths.push(text),
+                "challenge" => challenges.push(text),
+                _ => structures.push(StructureSpec {
+                    name: text,
+                    tasks: Names {
+                        fi: r.try_get("tasks_fi")?,
+                        sv: r.try_get("tasks_sv")?,
+                        en: r.try_get("tasks_en")?,
+                    },
+                }),
+            }
+        }
         Ok(Some(PlanTree {
             plan,
             goals,
             impacts,
+            strengths,
+            challenges,
+            structures,
         }))
     }
 
@@ -720,6 +768,31 @@ impl PlanSpec {
         for (k, x) in self.impacts.iter().enumerate() {
             names(format!("impacts.{}.statement", k + 1), &x.statement)?;
         }
+        // Notes are sentences, longer than names.
+        let note = |field: String, n: &Names| -> Result<()> {
+            if n.fi.trim().is_empty() {
+                return Err(invalid(&field, Problem::required()));
+            }
+            if [&n.fi, &n.sv, &n.en]
+                .iter()
+                .any(|t| t.chars().count() > 2000)
+            {
+                return Err(invalid(&field, Problem::too_long(2000)));
+            }
+            Ok(())
+        };
+        for (k, t) in self.strengths.iter().enumerate() {
+            note(format!("strengths.{}", k + 1), t)?;
+        }
+        for (k, t) in self.challenges.iter().enumerate() {
+            note(format!("challenges.{}", k + 1), t)?;
+        }
+        for (k, s) in self.structures.iter().enumerate() {
+            names(format!("structures.{}.name", k + 1), &s.name)?;
+            if !s.tasks.fi.trim().is_empty() {
+                note(format!("structures.{}.tasks", k + 1), &s.tasks)?;
+            }
+        }
         for (gi, g) in self.goals.iter().enumerate() {
             let at = format!("goals.{}", gi + 1);
             names(format!("{at}.names"), &g.names)?;
@@ -756,6 +829,9 @@ impl PlanTree {
             impacts: self.impacts.clone(),
             scope: self.plan.scope.as_ref().map(|(_, c)| c.clone()),
             parent: self.plan.parent_code.clone(),
+            strengths: self.strengths.clone(),
+            challenges: self.challenges.clone(),
+            structures: self.structures.clone(),
             goals: self
                 .goals
                 .iter()
@@ -1061,6 +1137,35 @@ async fn insert_plan(
                 }
             }
         }
+    }
+    let notes = spec
+        .strengths
+        .iter()
+        .map(|t| ("strength", t, None))
+        .chain(spec.challenges.iter().map(|t| ("challenge", t, None)))
+        .chain(
+            spec.structures
+                .iter()
+                .map(|s| ("structure", &s.name, Some(&s.tasks))),
+        );
+    for (k, (kind, text, tasks)) in notes.enumerate() {
+        let empty = Names::default();
+        let tasks = tasks.unwrap_or(&empty);
+        sqlx::query(
+            "INSERT INTO plan_notes (plan_id, kind, position, text_fi, text_sv, text_en, tasks_fi, tasks_sv, tasks_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(k as i64)
+        .bind(&text.fi)
+        .bind(&text.sv)
+        .bind(&text.en)
+        .bind(&tasks.fi)
+        .bind(&tasks.sv)
+        .bind(&tasks.en)
+        .execute(&mut *conn)
+        .await?;
     }
     for (k, x) in spec.impacts.iter().enumerate() {
         let ind = indicators.get(&x.indicator).ok_or_else(|| {

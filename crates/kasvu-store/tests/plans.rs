@@ -8,7 +8,7 @@ use kasvu_core::{
 };
 use kasvu_store::{
     both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, ImpactSpec, MeasureSpec,
-    OrgUnitSpec, PlanSpec, Store, StoreError,
+    OrgUnitSpec, PlanSpec, Store, StoreError, StructureSpec,
 };
 use time::macros::date;
 
@@ -46,6 +46,12 @@ fn spec(owner: &str, indicator: &str) -> PlanSpec {
         }],
         scope: None,
         parent: None,
+        strengths: vec![names("Monialainen verkostotyö toteutuu koko kaupungissa")],
+        challenges: vec![names("Yhteistyö kolmannen sektorin kanssa on satunnaista")],
+        structures: vec![StructureSpec {
+            name: names("Monialainen ohjausryhmä"),
+            tasks: names("Koordinoi suunnitelmaa ja vastaa sen laadinnasta"),
+        }],
         goals: vec![GoalSpec {
             names: names("Välittävän toimintakulttuurin rakentaminen"),
             focus_areas: vec![FocusAreaSpec {

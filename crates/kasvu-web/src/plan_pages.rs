@@ -146,6 +146,10 @@ pub struct PlanPage<'a> {
     pub impacts: Vec<ImpactView>,
     /// A regional plan's organisation plan: (id, title).
     pub parent: Option<(i64, String)>,
+    pub strengths: Vec<String>,
+    pub challenges: Vec<String>,
+    /// Coordinating structures: (name, tasks).
+    pub structures: Vec<(String, String)>,
     /// The evaluation form's default period: this year, within the plan.
     pub this_year: String,
 }
@@ -606,6 +610,21 @@ pub async fn plan(
             _ => None,
         },
         impacts,
+        strengths: tree
+            .strengths
+            .iter()
+            .map(|t| ctx.name(t).to_owned())
+            .collect(),
+        challenges: tree
+            .challenges
+            .iter()
+            .map(|t| ctx.name(t).to_owned())
+            .collect(),
+        structures: tree
+            .structures
+            .iter()
+            .map(|s| (ctx.name(&s.name).to_owned(), ctx.name(&s.tasks).to_owned()))
+            .collect(),
         parent: match &p.parent_code {
             Some(code) => {
                 let all = st.store.plans(p.org_id).await?;

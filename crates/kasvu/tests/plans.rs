@@ -48,6 +48,11 @@ async fn results_chain(db: &str) {
     );
     assert!(page.contains("Arvio 2025"), "evaluations are shown");
     assert!(
+        page.contains("Vahvuudet ja haasteet")
+            && page.contains("Hyvinvointialueiden monialainen ohjausryhmä"),
+        "strengths, challenges and the coordinating structures"
+    );
+    assert!(
         page.contains("Vaikuttavuus") && page.contains("Yhä harvempi lapsi"),
         "the impact statements"
     );

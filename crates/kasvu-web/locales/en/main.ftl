@@ -476,3 +476,7 @@ report-focus-area = Focus area
 report-measure = Measure
 report-verdict = Direction
 report-chart-desc = { $indicator }, { $unit }: year by year. The figures are in the table.
+plan-strengths-challenges = Strengths and challenges
+plan-strengths = Strengths
+plan-challenges = Challenges
+plan-structures = Coordinating structures and their tasks

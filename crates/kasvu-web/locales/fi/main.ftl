@@ -476,3 +476,7 @@ report-focus-area = Painopiste
 report-measure = Toimenpide
 report-verdict = Suunta
 report-chart-desc = { $indicator }, { $unit }: kehitys vuosittain. Luvut ovat taulukossa.
+plan-strengths-challenges = Vahvuudet ja haasteet
+plan-strengths = Vahvuudet
+plan-challenges = Haasteet
+plan-structures = Yhteen sovittavat rakenteet ja niiden tehtävät

@@ -476,3 +476,7 @@ report-focus-area = Prioritering
 report-measure = Åtgärd
 report-verdict = Riktning
 report-chart-desc = { $indicator }, { $unit }: utvecklingen år för år. Siffrorna finns i tabellen.
+plan-strengths-challenges = Styrkor och utmaningar
+plan-strengths = Styrkor
+plan-challenges = Utmaningar
+plan-structures = Samordnande strukturer och deras uppgifter
