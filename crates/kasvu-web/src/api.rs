@@ -565,9 +565,11 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log and shared measurement of Kasvu. Figures are served with small numbers suppressed."),
+    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement and the welfare plan of Kasvu. Figures are served with small numbers suppressed."),
     paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
-        crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data),
+        crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data,
+        crate::plan_api::list_plans, crate::plan_api::get_plan, crate::plan_api::create_plan,
+        crate::plan_api::set_measure_status, crate::plan_api::set_evaluation),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -592,6 +594,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/data",
             get(crate::measure_api::get_data).post(crate::measure_api::post_data),
+        )
+        .route(
+            "/plans",
+            get(crate::plan_api::list_plans).post(crate::plan_api::create_plan),
+        )
+        .route("/plans/{id}", get(crate::plan_api::get_plan))
+        .route(
+            "/plans/{id}/measures/{measure_id}/status",
+            axum::routing::post(crate::plan_api::set_measure_status),
+        )
+        .route(
+            "/plans/{id}/measures/{measure_id}/evaluations",
+            axum::routing::post(crate::plan_api::set_evaluation),
         )
         .fallback(api_not_found)
 }

@@ -15,6 +15,7 @@ pub mod import_pages;
 mod measure_api;
 mod measure_pages;
 mod pages;
+mod plan_api;
 mod plan_pages;
 mod target_pages;
 mod views;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{client, csrf_of, demo_password, login, Server};
+use common::{client, csrf_of, demo_password, login, token_for, Server};
 
 async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
@@ -285,4 +285,132 @@ async fn lifecycle_and_follow_up(db: &str) {
     );
 }
 
-on_both_databases!(results_chain, lifecycle_and_follow_up);
+async fn plan_api(db: &str) {
+    use serde_json::{json, Value};
+    let s = Server::start(db);
+    let c = client();
+    let plans: Value = c
+        .get(s.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = plans.as_array().unwrap();
+    assert_eq!(
+        list.len(),
+        5,
+        "the organisation's plan and four regional plans"
+    );
+    let main = list.iter().find(|p| p["code"] == "lanu-2022").unwrap();
+    assert_eq!(main["status"], "in_force");
+    let id = main["id"].as_i64().unwrap();
+    let tree: Value = c
+        .get(s.url(&format!("/api/v1/plans/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tree["goals"].as_array().unwrap().len(), 3);
+    let measure = |name: &str| {
+        tree["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["focus_areas"].as_array().unwrap())
+            .flat_map(|f| f["measures"].as_array().unwrap())
+            .find(|m| m["name_fi"].as_str().unwrap().starts_with(name))
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let school = measure("Hyvinvointikoulun toimintamalli");
+    let phone = measure("Pilottipuhelin");
+
+    // A new plan as a draft: only organisation-wide roles; drafts are not public.
+    let mut doc: Value = serde_json::from_str(kasvu_io::demo::PLAN_JSON).unwrap();
+    doc["code"] = json!("lanu-2027");
+    doc["period"] = json!({"start_year": 2027, "end_year": 2030});
+    let post = |token: &str, body: &Value| {
+        c.post(s.url("/api/v1/plans"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+    };
+    let admin = token_for(db, "admin@oulu.example");
+    let staff = token_for(db, "tyontekija.kaakkuri@oulu.example");
+    assert_eq!(post(&staff, &doc).await.unwrap().status(), 403);
+    let mut bad = doc.clone();
+    bad["period"] = json!({"start_year": 2030, "end_year": 2027});
+    let r = post(&admin, &bad).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "period");
+    let r = post(&admin, &doc).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let new_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert_eq!(
+        c.get(s.url(&format!("/api/v1/plans/{new_id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        post(&admin, &doc).await.unwrap().status(),
+        409,
+        "the code is taken"
+    );
+
+    // Follow-up through the API, within the member's scope only.
+    let member = token_for(db, "johtotiimi.tuira@oulu.example");
+    let follow = |measure: i64, what: &str, body: Value| {
+        c.post(s.url(&format!("/api/v1/plans/{id}/measures/{measure}/{what}")))
+            .bearer_auth(&member)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        follow(
+            school,
+            "status",
+            json!({"status": "done", "note": "Valmis"})
+        )
+        .await
+        .unwrap()
+        .status(),
+        204
+    );
+    assert_eq!(
+        follow(phone, "status", json!({"status": "dropped"}))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = follow(
+        school,
+        "evaluations",
+        json!({"period": "2031", "rating": 3, "body": "x"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "period");
+    assert_eq!(
+        follow(
+            school,
+            "evaluations",
+            json!({"period": "2026", "rating": 5, "body": "Hyvä"})
+        )
+        .await
+        .unwrap()
+        .status(),
+        204
+    );
+}
+
+on_both_databases!(results_chain, lifecycle_and_follow_up, plan_api);
