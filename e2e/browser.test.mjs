@@ -178,6 +178,12 @@ test('an admin signs in, and every page they reach has no violations', async () 
   await visit(page, '/plans/1', 'the results chain with the lifecycle and follow-up forms');
   await page.locator('details.follow-up summary').first().click();
   await expectNoViolations(page, 'an open follow-up form');
+  // A new version, and the two side by side.
+  await page.getByRole('button', { name: 'Aloita uusi versio' }).click();
+  await page.waitForURL(/saved=version/);
+  await page.getByRole('link', { name: 'Vertaa edelliseen versioon' }).click();
+  await page.waitForURL(/versions\/compare/);
+  await expectNoViolations(page, 'two versions side by side');
   await visit(page, '/admin/audit');
   assert.match(await page.locator('table.audit').innerText(), /tuiran-nuorisotalo/);
 

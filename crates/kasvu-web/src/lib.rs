@@ -176,6 +176,10 @@ pub fn app(state: AppState) -> Router {
         .route("/plans", get(plan_pages::plans))
         .route("/plans/{id}", get(plan_pages::plan))
         .route("/plans/{id}/report", get(plan_pages::report))
+        .route(
+            "/plans/{id}/versions/compare",
+            get(plan_pages::compare_versions),
+        )
         .route("/plans/{id}/report.xlsx", get(plan_pages::report_xlsx))
         .route("/plans/{id}/report.pdf", get(plan_pages::report_pdf))
         .route("/plans/{id}/status", post(plan_pages::set_status))

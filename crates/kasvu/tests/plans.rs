@@ -272,6 +272,11 @@ async fn lifecycle_and_follow_up(db: &str) {
         403,
         "only organisation-wide roles manage the plan"
     );
+    // The two versions side by side: the follow-up changed one measure.
+    let (status, cmp) = text(&client(), s.url(&format!("{v2}/versions/compare"))).await;
+    assert_eq!(status, 200);
+    assert!(cmp.contains("class=\"compare-versions\""));
+    assert!(cmp.contains("Muuttuneita kohtia: 1."), "{cmp}");
     let staff_email = "tyontekija.kaakkuri@oulu.example";
     let staff = login(&s, staff_email, demo_password(staff_email)).await;
     let (_, spage) = text(&staff, s.url(&v2)).await;
