@@ -181,6 +181,8 @@ test('an admin signs in, and every page they reach has no violations', async () 
   // A new version, and the two side by side.
   await page.getByRole('button', { name: 'Aloita uusi versio' }).click();
   await page.waitForURL(/saved=version/);
+  await page.locator('details.draft-content summary').click();
+  await expectNoViolations(page, 'a draft with its content form open');
   await page.getByRole('link', { name: 'Vertaa edelliseen versioon' }).click();
   await page.waitForURL(/versions\/compare/);
   await expectNoViolations(page, 'two versions side by side');

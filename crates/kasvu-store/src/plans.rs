@@ -249,7 +249,7 @@ impl Store {
     /// the organisation, indicators must exist; all or nothing, audited.
     pub async fn create_plan(&self, actor: &Actor, org_id: i64, spec: &PlanSpec) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let id = insert_plan(&mut tx, actor, org_id, spec, None).await?;
+        let id = insert_plan(&mut tx, actor, org_id, spec, None, None).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -271,9 +271,37 @@ impl Store {
         }
         let spec = tree.to_spec();
         let mut tx = self.begin_write().await?;
-        let id = insert_plan(&mut tx, actor, tree.plan.org_id, &spec, Some(&tree.plan)).await?;
+        let id = insert_plan(
+            &mut tx,
+            actor,
+            tree.plan.org_id,
+            &spec,
+            Some(&tree.plan),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Writes a draft's whole content anew (its evaluations and status log
+    /// go with the old measures). A frozen version is refused: changing it
+    /// means a new version.
+    pub async fn replace_draft(&self, actor: &Actor, plan_id: i64, spec: &PlanSpec) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let plan = plan_in(&mut tx, plan_id).await?;
+        if plan.status.is_frozen() {
+            return Err(StoreError::Conflict(FieldError::new(
+                "status",
+                Problem::new(
+                    "err-plan-frozen",
+                    "an approved version is frozen: make a new version to change it",
+                ),
+            )));
+        }
+        insert_plan(&mut tx, actor, plan.org_id, spec, None, Some(&plan)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The plan versions of an organisation, newest first per code.
@@ -950,12 +978,23 @@ async fn insert_plan(
     org_id: i64,
     spec: &PlanSpec,
     previous: Option<&Plan>,
+    replacing: Option<&Plan>,
 ) -> Result<i64> {
     spec.check()?;
     let code = kasvu_core::OrgCode::parse(&spec.code).map_err(|p| invalid("code", p))?;
-    let version: i64 = match previous {
-        Some(p) => p.version + 1,
-        None => {
+    let version: i64 = match (previous, replacing) {
+        (_, Some(r)) => {
+            if r.code != code.as_str() {
+                return Err(invalid(
+                    "code",
+                    Problem::new("err-plan-code-fixed", "a plan's code cannot change")
+                        .arg("value", r.code.as_str()),
+                ));
+            }
+            r.version
+        }
+        (Some(p), None) => p.version + 1,
+        (None, None) => {
             let exists: Option<i64> = sqlx::query_scalar(
                 "SELECT MAX(version) FROM plans WHERE org_id = $1 AND code = $2",
             )
@@ -1031,7 +1070,48 @@ async fn insert_plan(
         .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
         .collect::<Result<_>>()?;
     let t = now();
-    let id: i64 = sqlx::query_scalar(
+    if let Some(r) = replacing {
+        // The draft's content is written anew: its old chain goes first.
+        let in_plan =
+            "SELECT m.id FROM plan_measures m JOIN plan_focus_areas f ON f.id = m.focus_area_id \
+                       JOIN plan_goals g ON g.id = f.goal_id WHERE g.plan_id = $1";
+        for sql in [
+            format!("DELETE FROM plan_measure_log WHERE measure_id IN ({in_plan})"),
+            format!("DELETE FROM plan_evaluations WHERE measure_id IN ({in_plan})"),
+            format!("DELETE FROM plan_measure_owners WHERE measure_id IN ({in_plan})"),
+            format!("DELETE FROM plan_measure_indicators WHERE measure_id IN ({in_plan})"),
+            format!("DELETE FROM plan_measures WHERE id IN ({in_plan})"),
+            "DELETE FROM plan_focus_areas WHERE goal_id IN (SELECT id FROM plan_goals WHERE plan_id = $1)"
+                .to_owned(),
+            "DELETE FROM plan_goals WHERE plan_id = $1".to_owned(),
+            "DELETE FROM plan_impacts WHERE plan_id = $1".to_owned(),
+            "DELETE FROM plan_notes WHERE plan_id = $1".to_owned(),
+        ] {
+            sqlx::query(&sql).bind(r.id).execute(&mut *conn).await?;
+        }
+        sqlx::query(
+            "UPDATE plans SET title_fi = $1, title_sv = $2, title_en = $3, aim_fi = $4, aim_sv = $5, aim_en = $6, \
+             start_year = $7, end_year = $8, updated_at = $9, scope_unit_id = $10, parent_code = $11 WHERE id = $12",
+        )
+        .bind(&spec.title.fi)
+        .bind(&spec.title.sv)
+        .bind(&spec.title.en)
+        .bind(&spec.aim.fi)
+        .bind(&spec.aim.sv)
+        .bind(&spec.aim.en)
+        .bind(i64::from(spec.period.start_year))
+        .bind(i64::from(spec.period.end_year))
+        .bind(t)
+        .bind(scope_id)
+        .bind(spec.parent.as_deref())
+        .bind(r.id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let id: i64 = if let Some(r) = replacing {
+        r.id
+    } else {
+        sqlx::query_scalar(
         "INSERT INTO plans (org_id, code, version, previous_id, title_fi, title_sv, title_en, aim_fi, aim_sv, aim_en, \
          start_year, end_year, status, approved_on, decision_ref, updated_at, scope_unit_id, parent_code) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', NULL, '', $13, $14, $15) RETURNING id",
@@ -1052,7 +1132,8 @@ async fn insert_plan(
     .bind(scope_id)
     .bind(spec.parent.as_deref())
     .fetch_one(&mut *conn)
-    .await?;
+    .await?
+    };
     for (gi, g) in spec.goals.iter().enumerate() {
         let goal_id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_goals (plan_id, position, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -1199,7 +1280,7 @@ async fn insert_plan(
             org_id: Some(org_id),
             entity: "plan",
             key: &format!("{code}/v{version}"),
-            action: "create",
+            action: if replacing.is_some() { "replace" } else { "create" },
             old: None,
             new: Some(serde_json::json!({
                 "title": spec.title.fi,

@@ -235,6 +235,23 @@ async fn lifecycle_and_versions(store: Store) {
         store.new_plan_version(&cli(), v2).await.is_err(),
         "a draft is changed, not versioned"
     );
+    // A draft's content is replaced whole; a frozen version's never.
+    let mut changed = t2.to_spec();
+    changed.goals[0].focus_areas[0].names = names("Perhekeskus ja kohtaamispaikat");
+    assert!(matches!(
+        store.replace_draft(&cli(), v1, &changed).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store.replace_draft(&cli(), v2, &changed).await.unwrap();
+    let t2 = store.plan_tree(v2).await.unwrap().unwrap();
+    assert_eq!(t2.to_spec(), changed);
+    assert_eq!(
+        store.plan_tree(v1).await.unwrap().unwrap().goals[0].focus_areas[0]
+            .names
+            .fi,
+        "Perhekeskustoiminta",
+        "the frozen version is untouched"
+    );
     store
         .set_plan_status(
             &cli(),
@@ -314,8 +331,8 @@ async fn lifecycle_and_versions(store: Store) {
         .filter(|a| a.entity == "plan" || a.entity == "plan_measure")
         .count();
     assert_eq!(
-        plan_entries, 7,
-        "2 creations, 4 status moves, 1 measure status"
+        plan_entries, 8,
+        "2 creations, 1 replacement, 4 status moves, 1 measure status"
     );
     assert_eq!(
         audit

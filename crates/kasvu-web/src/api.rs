@@ -569,7 +569,7 @@ impl utoipa::Modify for BearerAuth {
     paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
         crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data,
         crate::plan_api::list_plans, crate::plan_api::get_plan, crate::plan_api::create_plan,
-        crate::plan_api::set_measure_status, crate::plan_api::set_evaluation),
+        crate::plan_api::set_measure_status, crate::plan_api::set_evaluation, crate::plan_api::replace_plan),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -599,7 +599,10 @@ pub fn router() -> Router<AppState> {
             "/plans",
             get(crate::plan_api::list_plans).post(crate::plan_api::create_plan),
         )
-        .route("/plans/{id}", get(crate::plan_api::get_plan))
+        .route(
+            "/plans/{id}",
+            get(crate::plan_api::get_plan).put(crate::plan_api::replace_plan),
+        )
         .route(
             "/plans/{id}/measures/{measure_id}/status",
             axum::routing::post(crate::plan_api::set_measure_status),

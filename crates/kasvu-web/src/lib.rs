@@ -184,6 +184,7 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}/report.pdf", get(plan_pages::report_pdf))
         .route("/plans/{id}/status", post(plan_pages::set_status))
         .route("/plans/{id}/versions", post(plan_pages::new_version))
+        .route("/plans/{id}/content", post(plan_pages::replace_content))
         .route(
             "/plans/{id}/measures/{measure_id}/status",
             post(plan_pages::set_measure_status),

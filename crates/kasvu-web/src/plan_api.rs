@@ -375,3 +375,29 @@ pub async fn set_evaluation(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "A draft version's id")),
+    request_body(content = Object, description = "The draft's whole content, in the same shape as for POST /api/v1/plans (the code cannot change)."),
+    responses((status = 204), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 409, description = "The version is approved and frozen: make a new version", body = ApiErrorBody)))]
+pub async fn replace_plan(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<serde_json::Value>,
+) -> ApiResult<StatusCode> {
+    allowed_at_root(&st, &user, Action::ManagePlans).await?;
+    let tree = st
+        .store
+        .plan_tree(id)
+        .await?
+        .filter(|t| t.plan.org_id == user.org_id)
+        .ok_or_else(|| ApiError::not_found("plan"))?;
+    let spec: PlanSpec = serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the plan document: {e}")))?;
+    st.store
+        .replace_draft(&Actor::user(user.id, &user.email), tree.plan.id, &spec)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

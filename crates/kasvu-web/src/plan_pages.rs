@@ -148,6 +148,8 @@ pub struct PlanPage<'a> {
     pub parent: Option<(i64, String)>,
     /// The version this one was made from.
     pub previous_id: Option<i64>,
+    /// A draft's content as JSON, for those who may change it.
+    pub draft_json: Option<String>,
     pub strengths: Vec<String>,
     pub challenges: Vec<String>,
     /// Coordinating structures: (name, tasks).
@@ -609,10 +611,13 @@ pub async fn plan(
             Some("version") => Some(ctx.t("plan-saved-version")),
             Some("measure") => Some(ctx.t("plan-saved-measure")),
             Some("evaluation") => Some(ctx.t("plan-saved-evaluation")),
+            Some("content") => Some(ctx.t("plan-saved-content")),
             _ => None,
         },
         impacts,
         previous_id: p.previous_id,
+        draft_json: (rights.manage && !p.status.is_frozen())
+            .then(|| serde_json::to_string_pretty(&tree.to_spec()).unwrap_or_default()),
         strengths: tree
             .strengths
             .iter()
@@ -809,6 +814,47 @@ pub struct EvaluationForm {
     pub period: String,
     pub rating: String,
     pub body: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContentForm {
+    pub csrf: String,
+    pub content: String,
+}
+
+/// Writes a draft's whole content anew from its JSON document.
+pub async fn replace_content(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<ContentForm>,
+) -> PageResult {
+    ctx.check_csrf(&f.csrf)?;
+    let (tree, rights, user) = for_change(&st, &ctx, id).await?;
+    if !rights.manage {
+        return Err(AppError::Forbidden);
+    }
+    let spec: kasvu_store::PlanSpec = serde_json::from_str(&f.content).map_err(|e| {
+        AppError::BadRequest(
+            ctx.lang
+                .t_args("plan-content-invalid", &[("error", e.to_string())]),
+        )
+    })?;
+    st.store
+        .replace_draft(
+            &kasvu_store::Actor::user(user.id, &user.email),
+            tree.plan.id,
+            &spec,
+        )
+        .await
+        .map_err(|e| match e {
+            kasvu_store::StoreError::Conflict(f) | kasvu_store::StoreError::Invalid(f) => {
+                AppError::BadRequest(format!("{}: {}", f.field, ctx.lang.problem(&f.problem)))
+            }
+            other => other.into(),
+        })?;
+    Ok(axum::response::Redirect::to(&format!("/plans/{id}?saved=content")).into_response())
 }
 
 /// Writes a measure's evaluation for a period (its owners' follow-up).

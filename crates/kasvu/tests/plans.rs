@@ -175,6 +175,39 @@ async fn lifecycle_and_follow_up(db: &str) {
         404,
         "drafts are not public"
     );
+    // The draft's content can be changed in the page; the frozen one's not.
+    let draft_json = {
+        let at = draft
+            .find("id=\"plan-content\"")
+            .expect("the draft's content form");
+        let start = draft[at..].find('>').unwrap() + at + 1;
+        let end = draft[start..].find("</textarea>").unwrap() + start;
+        draft[start..end]
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let edited = draft_json.replace("Perhekeskustoiminta", "Perhekeskustoiminta ja kotipalvelu");
+    let r = admin
+        .post(s.url(&format!("{v2}/content")))
+        .form(&[("csrf", token.as_str()), ("content", edited.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, draft) = text(&admin, s.url(&v2)).await;
+    assert!(draft.contains("Perhekeskustoiminta ja kotipalvelu"));
+    let r = admin
+        .post(s.url(&format!("{v1}/content")))
+        .form(&[("csrf", token.as_str()), ("content", edited.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a frozen version is not edited");
     // Approval needs the council's date and decision; then in force.
     let status_url = s.url(&format!("{v2}/status"));
     let r = admin
@@ -276,7 +309,15 @@ async fn lifecycle_and_follow_up(db: &str) {
     let (status, cmp) = text(&client(), s.url(&format!("{v2}/versions/compare"))).await;
     assert_eq!(status, 200);
     assert!(cmp.contains("class=\"compare-versions\""));
-    assert!(cmp.contains("Muuttuneita kohtia: 1."), "{cmp}");
+    assert!(cmp.contains("Muuttuneita kohtia:"), "{cmp}");
+    assert!(
+        cmp.contains("Perhekeskustoiminta ja kotipalvelu") && cmp.contains("ei mukana"),
+        "the renamed focus area is new in one version and absent in the other"
+    );
+    assert!(
+        cmp.contains("class=\"level-measure changed\""),
+        "the followed-up measure changed"
+    );
     let staff_email = "tyontekija.kaakkuri@oulu.example";
     let staff = login(&s, staff_email, demo_password(staff_email)).await;
     let (_, spage) = text(&staff, s.url(&v2)).await;
@@ -369,6 +410,23 @@ async fn plan_api(db: &str) {
         409,
         "the code is taken"
     );
+    // A draft's content is replaced whole; a frozen version refuses.
+    let put = |id: i64, body: &Value| {
+        c.put(s.url(&format!("/api/v1/plans/{id}")))
+            .bearer_auth(&admin)
+            .json(body)
+            .send()
+    };
+    let mut changed = doc.clone();
+    changed["title"]["fi"] = json!("Lasten ja nuorten hyvinvointisuunnitelma 2027–2030");
+    assert_eq!(put(new_id, &changed).await.unwrap().status(), 204);
+    let mut recoded = changed.clone();
+    recoded["code"] = json!("toinen");
+    let r = put(new_id, &recoded).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "code");
+    let r = put(id, &changed).await.unwrap();
+    assert_eq!(r.status(), 409, "the plan in force is frozen");
 
     // Follow-up through the API, within the member's scope only.
     let member = token_for(db, "johtotiimi.tuira@oulu.example");
