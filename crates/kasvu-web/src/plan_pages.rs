@@ -136,6 +136,7 @@ pub struct PlanPage<'a> {
     pub rights: Vec<(String, String, bool)>,
     pub statuses: Vec<(String, String, bool)>,
     pub owners: Vec<(String, String, bool)>,
+    pub areas: Vec<(String, String, bool)>,
     pub filtered: bool,
     /// The viewer may move the plan along its lifecycle: the moves allowed now.
     pub can_manage: bool,
@@ -163,6 +164,8 @@ pub struct ChainFilter {
     pub right: Option<String>,
     pub status: Option<String>,
     pub owner: Option<String>,
+    /// An area: measures owned within it.
+    pub area: Option<String>,
     /// After a change: what was saved.
     pub saved: Option<String>,
 }
@@ -274,6 +277,16 @@ pub async fn plan(
         .as_deref()
         .and_then(|s| MeasureStatus::parse(s).ok());
     let want_owner = f.owner.as_deref().filter(|o| !o.is_empty());
+    let org_tree = st.store.org_tree(tree.plan.org_id).await?;
+    let want_area = f.area.as_deref().and_then(|a| {
+        units
+            .iter()
+            .find(|u| u.code == a && u.level == kasvu_core::Level::Area)
+    });
+    let any_filter = want_right.is_some()
+        || want_status.is_some()
+        || want_owner.is_some()
+        || want_area.is_some();
     // The organisation's figure of each evidence indicator: latest and its
     // direction since the previous period (suppressed like everywhere).
     let mut evidence_cache: HashMap<String, Evidence> = HashMap::new();
@@ -288,6 +301,9 @@ pub async fn plan(
                 if want_right.is_some_and(|r| !m.rights.contains(&r))
                     || want_status.is_some_and(|s| m.status != s)
                     || want_owner.is_some_and(|o| !m.owners.iter().any(|(_, c)| c == o))
+                    || want_area.is_some_and(|a| {
+                        !m.owners.iter().any(|(id, _)| org_tree.is_within(*id, a.id))
+                    })
                 {
                     continue;
                 }
@@ -410,9 +426,7 @@ pub async fn plan(
                     }),
                 });
             }
-            if !measures.is_empty()
-                || (want_right.is_none() && want_status.is_none() && want_owner.is_none())
-            {
+            if !measures.is_empty() || !any_filter {
                 focus_areas.push(FocusView {
                     name: ctx.name(&fa.names).to_owned(),
                     measures,
@@ -593,7 +607,18 @@ pub async fn plan(
                 (c, n, sel)
             })
             .collect(),
-        filtered: want_right.is_some() || want_status.is_some() || want_owner.is_some(),
+        filtered: any_filter,
+        areas: units
+            .iter()
+            .filter(|u| u.level == kasvu_core::Level::Area)
+            .map(|u| {
+                (
+                    u.code.clone(),
+                    ctx.name(&u.names).to_owned(),
+                    want_area.is_some_and(|a| a.id == u.id),
+                )
+            })
+            .collect(),
         can_manage: rights.manage,
         next_statuses: PlanStatus::ALL
             .iter()
@@ -944,6 +969,9 @@ pub fn dynamic_message_ids() -> Vec<String> {
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     pub year: Option<i32>,
+    /// For the organisation's plan: an area to report on instead of the
+    /// whole organisation.
+    pub unit: Option<String>,
 }
 
 /// The yearly welfare report of a plan: its scope's figures for the year
@@ -954,6 +982,7 @@ async fn report_doc(
     ctx: &Ctx,
     id: i64,
     year: Option<i32>,
+    unit: Option<&str>,
 ) -> Result<
     (
         PlanTree,
@@ -974,9 +1003,16 @@ async fn report_doc(
         .unwrap_or_else(|| crate::pages::today().year() - 1)
         .clamp(p.period.start_year, p.period.end_year);
     let units = st.store.org_units(p.org_id).await?;
-    let scope = match &p.scope {
-        Some((sid, _)) => units.iter().find(|u| u.id == *sid),
-        None => units.iter().find(|u| u.parent_id.is_none()),
+    let chosen = unit.filter(|c| !c.is_empty()).map(|c| {
+        units
+            .iter()
+            .find(|u| u.code == c && u.level == kasvu_core::Level::Area)
+            .ok_or(AppError::NotFound)
+    });
+    let scope = match (&p.scope, chosen) {
+        (Some((sid, _)), _) => units.iter().find(|u| u.id == *sid),
+        (None, Some(area)) => Some(area?),
+        (None, None) => units.iter().find(|u| u.parent_id.is_none()),
     }
     .ok_or(AppError::NotFound)?;
     let catalogue = st.store.indicators().await?;
@@ -1152,6 +1188,9 @@ pub struct ReportPage<'a> {
     pub year: i32,
     pub years: Vec<i32>,
     pub doc: kasvu_io::report::ReportDoc,
+    /// For the organisation's plan: the areas one may report on, and the chosen one.
+    pub areas: Vec<(String, String)>,
+    pub unit: String,
     /// (indicator name, SVG) of each impact indicator.
     pub charts: Vec<(String, String)>,
 }
@@ -1162,8 +1201,19 @@ pub async fn report(
     Path(id): Path<i64>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let (tree, year, doc, charts) = report_doc(&st, &ctx, id, q.year).await?;
+    let (tree, year, doc, charts) = report_doc(&st, &ctx, id, q.year, q.unit.as_deref()).await?;
     let p = &tree.plan;
+    let areas = if p.scope.is_none() {
+        st.store
+            .org_units(p.org_id)
+            .await?
+            .iter()
+            .filter(|u| u.level == kasvu_core::Level::Area)
+            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = ReportPage {
         ctx: &ctx,
         id,
@@ -1171,6 +1221,8 @@ pub async fn report(
         year,
         years: (p.period.start_year..=p.period.end_year).rev().collect(),
         doc,
+        areas,
+        unit: q.unit.clone().unwrap_or_default(),
         charts,
     };
     Ok(Html(page.render()?).into_response())
@@ -1196,7 +1248,7 @@ pub async fn report_xlsx(
     Path(id): Path<i64>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let (tree, year, doc, _) = report_doc(&st, &ctx, id, q.year).await?;
+    let (tree, year, doc, _) = report_doc(&st, &ctx, id, q.year, q.unit.as_deref()).await?;
     let bytes = kasvu_io::report::to_xlsx(&doc).map_err(AppError::Internal)?;
     Ok(download(
         bytes,
@@ -1211,7 +1263,7 @@ pub async fn report_pdf(
     Path(id): Path<i64>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let (tree, year, doc, _) = report_doc(&st, &ctx, id, q.year).await?;
+    let (tree, year, doc, _) = report_doc(&st, &ctx, id, q.year, q.unit.as_deref()).await?;
     Ok(download(
         kasvu_io::report::to_pdf(&doc),
         "application/pdf",

@@ -66,6 +66,15 @@ async fn results_chain(db: &str) {
     let (_, owned) = text(&c, s.url(&format!("{path}?owner=kulttuuripalvelut"))).await;
     assert!(owned.contains("Taideneuvola"));
     assert!(!owned.contains("Pilottipuhelin perheiden"));
+    let (_, south) = text(&c, s.url(&format!("{path}?area=etelainen"))).await;
+    assert!(
+        south.contains("Pilottipuhelin perheiden"),
+        "owned in Kaakkuri, in the south"
+    );
+    assert!(
+        !south.contains("Taideneuvola"),
+        "owned by the city's culture services"
+    );
     let (_, none) = text(&c, s.url(&format!("{path}?status=dropped"))).await;
     assert!(none.contains("Valinnoilla ei löytynyt toimenpiteitä"));
     assert_eq!(text(&c, s.url("/plans/999999")).await.0, 404);
@@ -100,6 +109,11 @@ async fn results_chain(db: &str) {
         .await
         .unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    // The organisation's plan reported for one area.
+    let (status, area_report) =
+        text(&c, s.url(&format!("{path}/report?year=2025&unit=itainen"))).await;
+    assert_eq!(status, 200);
+    assert!(area_report.contains("<h1>Hyvinvointikertomus 2025: Itäinen alue</h1>"));
 
     // Each area's regional development plan is on the area's page, drawn
     // from the organisation's plan and linked back to it.

@@ -494,3 +494,5 @@ plan-content-invalid = The content is not a valid plan: { $error }
 plan-saved-content = The draft's content was saved.
 err-plan-frozen = An approved version is frozen: make the changes in a new version.
 err-plan-code-fixed = A plan's code cannot change.
+plan-filter-area = Area
+report-whole-org = The whole organisation

@@ -494,3 +494,5 @@ plan-content-invalid = Sisältö ei ole kelvollinen suunnitelma: { $error }
 plan-saved-content = Luonnoksen sisältö tallennettu.
 err-plan-frozen = Hyväksytty versio on lukittu: tee muutokset uuteen versioon.
 err-plan-code-fixed = Suunnitelman tunnus ei voi muuttua.
+plan-filter-area = Alue
+report-whole-org = Koko organisaatio

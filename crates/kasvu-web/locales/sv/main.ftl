@@ -494,3 +494,5 @@ plan-content-invalid = Innehållet är inte en giltig plan: { $error }
 plan-saved-content = Utkastets innehåll har sparats.
 err-plan-frozen = En godkänd version är låst: gör ändringarna i en ny version.
 err-plan-code-fixed = Planens kod kan inte ändras.
+plan-filter-area = Område
+report-whole-org = Hela organisationen
