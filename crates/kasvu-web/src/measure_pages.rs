@@ -610,6 +610,8 @@ pub struct DashboardPage<'a> {
     /// The signed-in user may enter values / set targets here.
     pub can_enter: bool,
     pub can_set_targets: bool,
+    /// Plans of this unit whose review is near or past: (plan id, warning).
+    pub reviews: Vec<(i64, String)>,
 }
 
 /// How many periods a sparkline shows.
@@ -722,8 +724,46 @@ pub async fn dashboard(
         }
         _ => (false, false),
     };
+    // The law's four-year review of the unit's plans, when it nears.
+    let mut reviews = Vec::new();
+    for p in st.store.plans(unit.org_id).await? {
+        let mine = match &p.scope {
+            Some((id, _)) => *id == unit.id,
+            None => unit.parent_id.is_none(),
+        };
+        let Some(approved) = p
+            .approved_on
+            .filter(|_| mine && p.status == kasvu_core::PlanStatus::InForce)
+        else {
+            continue;
+        };
+        use kasvu_core::plan::{review_state, ReviewState};
+        let title = ctx.name(&p.title).to_owned();
+        match review_state(approved, crate::pages::today()) {
+            ReviewState::DueSoon { due, days } => reviews.push((
+                p.id,
+                lang.t_args(
+                    "dashboard-review-soon",
+                    &[
+                        ("plan", title),
+                        ("date", kasvu_core::format_date(due)),
+                        ("days", days.to_string()),
+                    ],
+                ),
+            )),
+            ReviewState::Overdue { due, .. } => reviews.push((
+                p.id,
+                lang.t_args(
+                    "dashboard-review-overdue",
+                    &[("plan", title), ("date", kasvu_core::format_date(due))],
+                ),
+            )),
+            ReviewState::OnTime(_) => {}
+        }
+    }
     let page = DashboardPage {
         ctx: &ctx,
+        reviews,
         unit_code: unit.code.clone(),
         unit_name: ctx.name(&unit.names).to_owned(),
         rows,

@@ -66,6 +66,13 @@ async fn results_chain(db: &str) {
     let (_, owned) = text(&c, s.url(&format!("{path}?owner=kulttuuripalvelut"))).await;
     assert!(owned.contains("Taideneuvola"));
     assert!(!owned.contains("Pilottipuhelin perheiden"));
+    // The organisation's dashboard warns of the plan's review (the demo plan
+    // was approved on 13 June 2022, so its review was due on 13 June 2026).
+    let (_, dash) = text(&c, s.url("/units/oulu/dashboard")).await;
+    assert!(
+        dash.contains("arvioinnin määräaika 2026-06-13 on ylittynyt"),
+        "{dash}"
+    );
     let (_, south) = text(&c, s.url(&format!("{path}?area=etelainen"))).await;
     assert!(
         south.contains("Pilottipuhelin perheiden"),
