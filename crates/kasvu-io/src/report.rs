@@ -56,6 +56,8 @@ pub struct ReportLabels {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportDoc {
     pub title: String,
+    /// The plan's title (the PDF's subject).
+    pub plan_title: String,
     /// Plan, period, scope, status: one line each.
     pub facts: Vec<String>,
     pub measures: Vec<MeasureRow>,
@@ -320,6 +322,7 @@ pub fn to_pdf(doc: &ReportDoc) -> Vec<u8> {
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     pdf.document_info(info)
         .title(TextStr(&doc.title))
+        .subject(TextStr(&doc.plan_title))
         .creator(TextStr("Kasvu"));
     pdf.finish()
 }
@@ -331,6 +334,7 @@ mod tests {
     fn doc(measures: usize) -> ReportDoc {
         ReportDoc {
             title: "Hyvinvointikertomus 2025: Itäinen alue".into(),
+            plan_title: "Itäisen alueen kehittämissuunnitelma 2024–2026".into(),
             facts: vec!["Lasten ja nuorten hyvinvointisuunnitelma 2022–2026".into()],
             measures: (0..measures)
                 .map(|k| MeasureRow {

@@ -1147,6 +1147,7 @@ async fn report_doc(
     );
     let doc = ReportDoc {
         title,
+        plan_title: ctx.name(&p.title).to_owned(),
         facts: vec![
             format!("{}: {}", ctx.t("plan-title"), ctx.name(&p.title)),
             format!("{}: {}", ctx.t("plan-period"), period_text(p)),

@@ -497,4 +497,106 @@ async fn plan_api(db: &str) {
     );
 }
 
-on_both_databases!(results_chain, lifecycle_and_follow_up, plan_api);
+/// A text as the PDF writes a text string: UTF-16BE with a byte order mark, in hex.
+fn pdf_text_hex(s: &str) -> String {
+    std::iter::once(0xFEFF)
+        .chain(s.encode_utf16())
+        .map(|u| format!("{u:04X}"))
+        .collect()
+}
+
+/// WinAnsi (Latin-1 for these letters) bytes of a text, in hex: how the
+/// report's body text stands in the PDF.
+fn pdf_body_hex(s: &str) -> String {
+    s.chars().map(|c| format!("{:02X}", c as u32)).collect()
+}
+
+async fn report_keeps_small_numbers_hidden(db: &str) {
+    use serde_json::{json, Value};
+    let s = Server::start(db);
+    let c = client();
+    // A survey year the demo has no figures for: one school in Itäinen
+    // answers, and only three of its 40 respondents often feel lonely.
+    let admin = token_for(db, "admin@oulu.example");
+    let r = c
+        .post(s.url("/api/v1/data"))
+        .bearer_auth(&admin)
+        .json(&json!({"values": [
+            {"indicator": "shps_respondents", "orgunit": "hiukkavaaran-koulu", "period": "2026", "value": 40},
+            {"indicator": "shps_lonely_n", "orgunit": "hiukkavaaran-koulu", "period": "2026", "value": 3}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let plans: Value = c
+        .get(s.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let east = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["scope"] == "itainen")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let base = format!("/plans/{east}/report");
+    let (status, page) = text(&c, s.url(&format!("{base}?year=2026"))).await;
+    assert_eq!(status, 200);
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains("Kokee itsensä usein yksinäiseksi (%)"))
+        .expect("the loneliness row");
+    assert!(row.contains("piilotettu"), "{row}");
+    assert!(!row.contains("7,5"), "3 of 40 is never shown: {row}");
+    let pdf = c
+        .get(s.url(&format!("{base}.pdf?year=2026")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let raw = String::from_utf8_lossy(&pdf).to_uppercase();
+    assert!(raw.contains("/TYPE /PAGE"), "the PDF has pages");
+    assert!(
+        raw.contains(&pdf_text_hex(
+            "Itäisen alueen kehittämissuunnitelma 2024–2026"
+        )),
+        "the PDF carries the plan's title"
+    );
+    assert!(
+        raw.contains(&pdf_body_hex("piilotettu")),
+        "the hidden figure says so"
+    );
+    assert!(!raw.contains(&pdf_body_hex("7,5 %")));
+    let xlsx = c
+        .get(s.url(&format!("{base}.xlsx?year=2026")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Mittarit").unwrap();
+    let hidden = sheet
+        .rows()
+        .find(|r| r[0] == "Kokee itsensä usein yksinäiseksi (%)")
+        .expect("the loneliness row");
+    assert_eq!(hidden[1].to_string(), "piilotettu");
+}
+
+on_both_databases!(
+    results_chain,
+    lifecycle_and_follow_up,
+    plan_api,
+    report_keeps_small_numbers_hidden
+);
