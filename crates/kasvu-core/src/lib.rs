@@ -27,7 +27,9 @@ pub use orgunit::{
     ValidRange,
 };
 pub use period::{Period, PeriodType};
-pub use plan::{ChildRight, ImpactCondition, MeasureStatus, PlanPeriod, PlanStatus};
+pub use plan::{
+    ChildRight, ImpactCondition, MeasureStatus, PlanPeriod, PlanStatus, PlanVisibility,
+};
 pub use role::{Action, Assignment, Role};
 pub use tree::{OrgTree, TreeNode};
 pub use user::{Email, Password};

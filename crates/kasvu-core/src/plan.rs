@@ -56,6 +56,18 @@ impl PlanStatus {
 }
 
 code_enum! {
+    /// Who may read a plan version (drafts are never public).
+    #[derive(Default)]
+    PlanVisibility {
+        /// Everyone, without signing in: the default for council documents.
+        #[default]
+        Public = "public",
+        /// Only the organisation's signed-in users.
+        Internal = "internal",
+    }
+}
+
+code_enum! {
     /// How far a measure has got.
     MeasureStatus {
         NotStarted = "not_started",

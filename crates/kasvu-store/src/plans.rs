@@ -14,7 +14,7 @@ use crate::{now, Actor};
 use kasvu_core::plan::parse_tags;
 use kasvu_core::{
     ChildRight, Direction, FieldError, ImpactCondition, MeasureStatus, Names, Period, PlanPeriod,
-    PlanStatus, Problem,
+    PlanStatus, PlanVisibility, Problem,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -85,6 +85,9 @@ pub struct PlanSpec {
     /// and focus areas must be among that plan's.
     #[serde(default)]
     pub parent: Option<String>,
+    /// Who may read it: public (default) or internal.
+    #[serde(default)]
+    pub visibility: PlanVisibility,
     #[serde(default)]
     pub strengths: Vec<Names>,
     #[serde(default)]
@@ -123,6 +126,14 @@ pub struct Plan {
     pub scope: Option<(i64, String)>,
     /// A regional plan's organisation plan (its code).
     pub parent_code: Option<String>,
+    pub visibility: PlanVisibility,
+}
+
+impl Plan {
+    /// Whether everyone may read this version (not a draft, not internal).
+    pub fn is_public(&self) -> bool {
+        self.status != PlanStatus::Draft && self.visibility == PlanVisibility::Public
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,7 +202,7 @@ fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String 
 const SELECT_PLANS: &str =
     "SELECT id, org_id, code, version, previous_id, title_fi, title_sv, title_en, \
      aim_fi, aim_sv, aim_en, start_year, end_year, status, approved_on, decision_ref, scope_unit_id, \
-     (SELECT u.code FROM org_units u WHERE u.id = plans.scope_unit_id) AS scope_code, parent_code FROM plans";
+     (SELECT u.code FROM org_units u WHERE u.id = plans.scope_unit_id) AS scope_code, parent_code, visibility FROM plans";
 
 fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
     let status: String = r.try_get("status")?;
@@ -231,6 +242,8 @@ fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
             _ => None,
         },
         parent_code: r.try_get("parent_code")?,
+        visibility: PlanVisibility::parse(&r.try_get::<String, _>("visibility")?)
+            .map_err(|p| corrupt("plan visibility", p))?,
     })
 }
 
@@ -857,6 +870,7 @@ impl PlanTree {
             impacts: self.impacts.clone(),
             scope: self.plan.scope.as_ref().map(|(_, c)| c.clone()),
             parent: self.plan.parent_code.clone(),
+            visibility: self.plan.visibility,
             strengths: self.strengths.clone(),
             challenges: self.challenges.clone(),
             structures: self.structures.clone(),
@@ -1091,7 +1105,7 @@ async fn insert_plan(
         }
         sqlx::query(
             "UPDATE plans SET title_fi = $1, title_sv = $2, title_en = $3, aim_fi = $4, aim_sv = $5, aim_en = $6, \
-             start_year = $7, end_year = $8, updated_at = $9, scope_unit_id = $10, parent_code = $11 WHERE id = $12",
+             start_year = $7, end_year = $8, updated_at = $9, scope_unit_id = $10, parent_code = $11, visibility = $13 WHERE id = $12",
         )
         .bind(&spec.title.fi)
         .bind(&spec.title.sv)
@@ -1105,6 +1119,7 @@ async fn insert_plan(
         .bind(scope_id)
         .bind(spec.parent.as_deref())
         .bind(r.id)
+        .bind(spec.visibility.code())
         .execute(&mut *conn)
         .await?;
     }
@@ -1113,8 +1128,8 @@ async fn insert_plan(
     } else {
         sqlx::query_scalar(
         "INSERT INTO plans (org_id, code, version, previous_id, title_fi, title_sv, title_en, aim_fi, aim_sv, aim_en, \
-         start_year, end_year, status, approved_on, decision_ref, updated_at, scope_unit_id, parent_code) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', NULL, '', $13, $14, $15) RETURNING id",
+         start_year, end_year, status, approved_on, decision_ref, updated_at, scope_unit_id, parent_code, visibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', NULL, '', $13, $14, $15, $16) RETURNING id",
     )
     .bind(org_id)
     .bind(code.as_str())
@@ -1131,6 +1146,7 @@ async fn insert_plan(
     .bind(t)
     .bind(scope_id)
     .bind(spec.parent.as_deref())
+    .bind(spec.visibility.code())
     .fetch_one(&mut *conn)
     .await?
     };

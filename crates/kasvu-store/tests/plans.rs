@@ -4,7 +4,8 @@
 
 use kasvu_core::{
     Aggregation, Cadence, ChildRight, Direction, ImpactCondition, IndicatorSpec, Level,
-    MeasureStatus, Names, OrgCode, Period, PlanPeriod, PlanStatus, UnitKind, ValidRange,
+    MeasureStatus, Names, OrgCode, Period, PlanPeriod, PlanStatus, PlanVisibility, UnitKind,
+    ValidRange,
 };
 use kasvu_store::{
     both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, ImpactSpec, MeasureSpec,
@@ -46,6 +47,7 @@ fn spec(owner: &str, indicator: &str) -> PlanSpec {
         }],
         scope: None,
         parent: None,
+        visibility: PlanVisibility::Public,
         strengths: vec![names("Monialainen verkostotyö toteutuu koko kaupungissa")],
         challenges: vec![names("Yhteistyö kolmannen sektorin kanssa on satunnaista")],
         structures: vec![StructureSpec {
@@ -136,6 +138,7 @@ async fn a_plan_is_written_whole(store: Store) {
     regional.code = "north-2024".into();
     regional.scope = Some("p-north".into());
     regional.parent = Some("lanu".into());
+    regional.visibility = PlanVisibility::Internal;
     let rid = store.create_plan(&cli(), p, &regional).await.unwrap();
     let rt = store.plan_tree(rid).await.unwrap().unwrap();
     assert_eq!(
@@ -144,6 +147,7 @@ async fn a_plan_is_written_whole(store: Store) {
     );
     assert_eq!(rt.plan.parent_code.as_deref(), Some("lanu"));
     assert_eq!(rt.to_spec(), regional);
+    assert!(!rt.plan.is_public(), "internal plans are not public");
     let refusals: Vec<(PlanSpec, &str)> = vec![
         {
             let mut s = regional.clone();

@@ -727,6 +727,9 @@ pub async fn dashboard(
     // The law's four-year review of the unit's plans, when it nears.
     let mut reviews = Vec::new();
     for p in st.store.plans(unit.org_id).await? {
+        if !crate::plan_pages::visible(&ctx, &p) {
+            continue;
+        }
         let mine = match &p.scope {
             Some((id, _)) => *id == unit.id,
             None => unit.parent_id.is_none(),

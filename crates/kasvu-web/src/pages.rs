@@ -145,7 +145,7 @@ pub async fn unit(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         .into_iter()
         .filter(|p| p.scope.as_ref().is_some_and(|(id, _)| *id == unit.id))
         .filter(|p| {
-            p.status == kasvu_core::PlanStatus::InForce
+            (p.status == kasvu_core::PlanStatus::InForce && p.is_public())
                 || ctx.user.as_ref().is_some_and(|u| u.org_id == p.org_id)
         })
         .map(|p| (p.id, ctx.name(&p.title).to_owned()))

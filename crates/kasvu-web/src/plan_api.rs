@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kasvu_core::role::permits;
-use kasvu_core::{Action, MeasureStatus, Period, PlanStatus};
+use kasvu_core::{Action, MeasureStatus, Period};
 use kasvu_store::{Actor, Plan, PlanSpec, PlanTree, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -34,6 +34,8 @@ pub struct PlanDto {
     pub scope: Option<String>,
     /// A regional plan's organisation plan (its code).
     pub parent: Option<String>,
+    /// public or internal.
+    pub visibility: String,
 }
 
 impl From<&Plan> for PlanDto {
@@ -52,6 +54,7 @@ impl From<&Plan> for PlanDto {
             decision_ref: p.decision_ref.clone(),
             scope: p.scope.as_ref().map(|(_, c)| c.clone()),
             parent: p.parent_code.clone(),
+            visibility: p.visibility.code().into(),
         }
     }
 }
@@ -182,7 +185,7 @@ impl From<&PlanTree> for PlanTreeDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
-    responses((status = 200, description = "Every plan version that is not a draft", body = [PlanDto])))]
+    responses((status = 200, description = "Every public plan version (drafts and internal plans are not listed)", body = [PlanDto])))]
 pub async fn list_plans(State(st): State<AppState>) -> ApiResult<Json<Vec<PlanDto>>> {
     let mut out = Vec::new();
     for org in st.store.organisations().await? {
@@ -191,7 +194,7 @@ pub async fn list_plans(State(st): State<AppState>) -> ApiResult<Json<Vec<PlanDt
                 .plans(org.org_id)
                 .await?
                 .iter()
-                .filter(|p| p.status != PlanStatus::Draft)
+                .filter(|p| p.is_public())
                 .map(PlanDto::from),
         );
     }
@@ -206,7 +209,7 @@ pub async fn get_plan(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<PlanTreeDto>> {
     match st.store.plan_tree(id).await? {
-        Some(t) if t.plan.status != PlanStatus::Draft => Ok(Json(PlanTreeDto::from(&t))),
+        Some(t) if t.plan.is_public() => Ok(Json(PlanTreeDto::from(&t))),
         _ => Err(ApiError::not_found("plan")),
     }
 }

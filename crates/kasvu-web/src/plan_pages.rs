@@ -38,9 +38,10 @@ pub struct PlansPage<'a> {
     pub plans: Vec<PlanRow>,
 }
 
-/// Whether the viewer may see this version: approved ones are public.
-fn visible(ctx: &Ctx, p: &Plan) -> bool {
-    p.status != PlanStatus::Draft || ctx.user.as_ref().is_some_and(|u| u.org_id == p.org_id)
+/// Whether the viewer may see this version: public ones everyone, drafts
+/// and internal ones the organisation's signed-in users.
+pub(crate) fn visible(ctx: &Ctx, p: &Plan) -> bool {
+    p.is_public() || ctx.user.as_ref().is_some_and(|u| u.org_id == p.org_id)
 }
 
 fn period_text(p: &Plan) -> String {

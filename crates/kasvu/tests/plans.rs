@@ -448,6 +448,49 @@ async fn plan_api(db: &str) {
     assert_eq!(r.json::<Value>().await.unwrap()["field"], "code");
     let r = put(id, &changed).await.unwrap();
     assert_eq!(r.status(), 409, "the plan in force is frozen");
+    // An internal plan stays out of public reads even when in force.
+    changed["visibility"] = json!("internal");
+    assert_eq!(put(new_id, &changed).await.unwrap().status(), 204);
+    let web = login(
+        &s,
+        "admin@oulu.example",
+        demo_password("admin@oulu.example"),
+    )
+    .await;
+    let token = csrf_of(&text(&web, s.url("/plans")).await.1);
+    for form in [
+        vec![
+            ("status", "approved"),
+            ("approved_on", "2026-11-02"),
+            ("decision_ref", "KV § 1"),
+        ],
+        vec![("status", "in_force")],
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(form);
+        let r = web
+            .post(s.url(&format!("/plans/{new_id}/status")))
+            .form(&all)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+    }
+    let path = format!("/plans/{new_id}");
+    assert_eq!(
+        text(&web, s.url(&path)).await.0,
+        200,
+        "the organisation reads it"
+    );
+    assert_eq!(text(&c, s.url(&path)).await.0, 404, "the public does not");
+    assert_eq!(
+        c.get(s.url(&format!("/api/v1/plans/{new_id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
     // Follow-up through the API, within the member's scope only.
     let member = token_for(db, "johtotiimi.tuira@oulu.example");
