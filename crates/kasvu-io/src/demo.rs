@@ -149,26 +149,47 @@ async fn load_regional_plans(store: &Store, actor: &Actor, org_id: i64) -> Resul
             ))
         })?;
     for spec in specs {
-        let id = store
-            .create_plan(actor, org_id, &spec)
-            .await
-            .map_err(DemoError::Store)?;
-        store
-            .set_plan_status(
-                actor,
-                id,
-                kasvu_core::PlanStatus::Approved,
-                Some(time::macros::date!(2024 - 02 - 05)),
-                "Esimerkki: alueen johtotiimi 5.2.2024",
-            )
-            .await
-            .map_err(DemoError::Store)?;
-        store
-            .set_plan_status(actor, id, kasvu_core::PlanStatus::InForce, None, "")
-            .await
-            .map_err(DemoError::Store)?;
+        create_in_force(
+            store,
+            actor,
+            org_id,
+            &spec,
+            time::macros::date!(2024 - 02 - 05),
+            "Esimerkki: alueen johtotiimi 5.2.2024",
+        )
+        .await?;
     }
     Ok(())
+}
+
+/// Writes a demo plan, approved on `approved_on` and put in force.
+async fn create_in_force(
+    store: &Store,
+    actor: &Actor,
+    org_id: i64,
+    spec: &kasvu_store::PlanSpec,
+    approved_on: time::Date,
+    decision: &str,
+) -> Result<i64, DemoError> {
+    let id = store
+        .create_plan(actor, org_id, spec)
+        .await
+        .map_err(DemoError::Store)?;
+    store
+        .set_plan_status(
+            actor,
+            id,
+            kasvu_core::PlanStatus::Approved,
+            Some(approved_on),
+            decision,
+        )
+        .await
+        .map_err(DemoError::Store)?;
+    store
+        .set_plan_status(actor, id, kasvu_core::PlanStatus::InForce, None, "")
+        .await
+        .map_err(DemoError::Store)?;
+    Ok(id)
 }
 
 /// Loads the demo plan, approved (illustratively) and in force, with a few
@@ -185,24 +206,15 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     if plans.iter().any(|p| p.code == spec.code) {
         return Ok(());
     }
-    let id = store
-        .create_plan(actor, org.org_id, &spec)
-        .await
-        .map_err(DemoError::Store)?;
-    store
-        .set_plan_status(
-            actor,
-            id,
-            kasvu_core::PlanStatus::Approved,
-            Some(time::macros::date!(2022 - 06 - 13)),
-            "Esimerkki: kaupunginvaltuusto 13.6.2022",
-        )
-        .await
-        .map_err(DemoError::Store)?;
-    store
-        .set_plan_status(actor, id, kasvu_core::PlanStatus::InForce, None, "")
-        .await
-        .map_err(DemoError::Store)?;
+    let id = create_in_force(
+        store,
+        actor,
+        org.org_id,
+        &spec,
+        time::macros::date!(2022 - 06 - 13),
+        "Esimerkki: kaupunginvaltuusto 13.6.2022",
+    )
+    .await?;
     let tree = store
         .plan_tree(id)
         .await

@@ -214,17 +214,10 @@ pub async fn get_plan(
     }
 }
 
-/// The root unit of the user's organisation, for organisation-wide checks.
+/// Checks an organisation-wide action (an organisation's id is its root unit's).
 async fn allowed_at_root(st: &AppState, user: &User, action: Action) -> ApiResult<()> {
     let tree = st.store.org_tree(user.org_id).await?;
-    let root = st
-        .store
-        .org_units(user.org_id)
-        .await?
-        .into_iter()
-        .find(|u| u.parent_id.is_none())
-        .ok_or_else(|| ApiError::not_found("organisation"))?;
-    if permits(&user.assignments(), &tree, action, root.id) {
+    if permits(&user.assignments(), &tree, action, user.org_id) {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -294,24 +287,7 @@ async fn followed_measure(
         .find(|m| m.id == measure_id)
         .ok_or_else(|| ApiError::not_found("measure"))?;
     let org = st.store.org_tree(user.org_id).await?;
-    let a = user.assignments();
-    let root = st
-        .store
-        .org_units(user.org_id)
-        .await?
-        .into_iter()
-        .find(|u| u.parent_id.is_none())
-        .map(|u| u.id)
-        .unwrap_or_default();
-    let targets: Vec<i64> = if measure.owners.is_empty() {
-        vec![root]
-    } else {
-        measure.owners.iter().map(|(id, _)| *id).collect()
-    };
-    if targets
-        .iter()
-        .any(|t| permits(&a, &org, Action::FollowUpMeasures, *t))
-    {
+    if crate::plan_pages::may_follow_up(&user.assignments(), &org, user.org_id, &measure) {
         Ok(measure)
     } else {
         Err(ApiError::new(

@@ -177,12 +177,25 @@ struct Rights {
     follow: Box<dyn Fn(&kasvu_store::Measure) -> bool + Send + Sync>,
 }
 
-async fn rights_of(
-    st: &AppState,
-    ctx: &Ctx,
-    plan: &Plan,
-    root_id: i64,
-) -> Result<Rights, AppError> {
+/// Who may record a measure's status and evaluations: roles allowing
+/// follow-up at one of its owner units (at the organisation, for a measure
+/// without owners). The organisation's id is its root unit's.
+pub(crate) fn may_follow_up(
+    assignments: &[kasvu_core::Assignment],
+    tree: &kasvu_core::OrgTree,
+    org_id: i64,
+    m: &kasvu_store::Measure,
+) -> bool {
+    if m.owners.is_empty() {
+        permits(assignments, tree, Action::FollowUpMeasures, org_id)
+    } else {
+        m.owners
+            .iter()
+            .any(|(id, _)| permits(assignments, tree, Action::FollowUpMeasures, *id))
+    }
+}
+
+async fn rights_of(st: &AppState, ctx: &Ctx, plan: &Plan) -> Result<Rights, AppError> {
     let Some(user) = ctx.user.as_ref().filter(|u| u.org_id == plan.org_id) else {
         return Ok(Rights {
             manage: false,
@@ -191,19 +204,10 @@ async fn rights_of(
     };
     let tree = st.store.org_tree(user.org_id).await?;
     let a = user.assignments();
-    let manage = permits(&a, &tree, Action::ManagePlans, root_id);
+    let org_id = plan.org_id;
     Ok(Rights {
-        manage,
-        follow: Box::new(move |m| {
-            let targets: Vec<i64> = if m.owners.is_empty() {
-                vec![root_id]
-            } else {
-                m.owners.iter().map(|(id, _)| *id).collect()
-            };
-            targets
-                .iter()
-                .any(|t| permits(&a, &tree, Action::FollowUpMeasures, *t))
-        }),
+        manage: permits(&a, &tree, Action::ManagePlans, org_id),
+        follow: Box::new(move |m| may_follow_up(&a, &tree, org_id, m)),
     })
 }
 
@@ -263,11 +267,9 @@ pub async fn plan(
     let lang = ctx.lang;
     let catalogue = st.store.indicators().await?;
     let units = st.store.org_units(tree.plan.org_id).await?;
-    let root = units
-        .iter()
-        .find(|u| u.parent_id.is_none())
-        .ok_or(AppError::NotFound)?;
-    let rights = rights_of(&st, &ctx, &tree.plan, root.id).await?;
+    // An organisation's id is its root unit's.
+    let root_id = tree.plan.org_id;
+    let rights = rights_of(&st, &ctx, &tree.plan).await?;
     let unit_name: HashMap<i64, String> = units
         .iter()
         .map(|u| (u.id, ctx.name(&u.names).to_owned()))
@@ -315,7 +317,7 @@ pub async fn plan(
                         let Some(ind) = catalogue.iter().find(|i| &i.spec.code == code) else {
                             continue;
                         };
-                        let series = st.store.series(ind, root.id, &Breakdown::total()).await?;
+                        let series = st.store.series(ind, root_id, &Breakdown::total()).await?;
                         let shown: Vec<(kasvu_core::Period, f64)> = series
                             .iter()
                             .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
@@ -457,7 +459,7 @@ pub async fn plan(
         let Some(ind) = catalogue.iter().find(|i| i.spec.code == x.indicator) else {
             continue;
         };
-        let series = st.store.series(ind, root.id, &Breakdown::total()).await?;
+        let series = st.store.series(ind, root_id, &Breakdown::total()).await?;
         let shown: Vec<(kasvu_core::Period, f64)> = series
             .iter()
             .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
@@ -720,14 +722,7 @@ async fn for_change(
     if tree.plan.org_id != user.org_id {
         return Err(AppError::NotFound);
     }
-    let root = st
-        .store
-        .org_units(user.org_id)
-        .await?
-        .into_iter()
-        .find(|u| u.parent_id.is_none())
-        .ok_or(AppError::NotFound)?;
-    let rights = rights_of(st, ctx, &tree.plan, root.id).await?;
+    let rights = rights_of(st, ctx, &tree.plan).await?;
     Ok((tree, rights, user))
 }
 
@@ -799,6 +794,24 @@ pub async fn new_version(
     Ok(axum::response::Redirect::to(&format!("/plans/{new_id}?saved=version")).into_response())
 }
 
+/// The measure `measure_id` of the plan, when the viewer may follow it up.
+fn followed<'t>(
+    tree: &'t PlanTree,
+    rights: &Rights,
+    measure_id: i64,
+) -> Result<&'t kasvu_store::Measure, AppError> {
+    let m = tree
+        .measures()
+        .map(|(_, _, m)| m)
+        .find(|m| m.id == measure_id)
+        .ok_or(AppError::NotFound)?;
+    if (rights.follow)(m) {
+        Ok(m)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Records a measure's status with a note (its owners' follow-up).
 pub async fn set_measure_status(
     State(st): State<AppState>,
@@ -808,14 +821,7 @@ pub async fn set_measure_status(
 ) -> PageResult {
     ctx.check_csrf(&f.csrf)?;
     let (tree, rights, user) = for_change(&st, &ctx, id).await?;
-    let measure = tree
-        .measures()
-        .map(|(_, _, m)| m)
-        .find(|m| m.id == measure_id)
-        .ok_or(AppError::NotFound)?;
-    if !(rights.follow)(measure) {
-        return Err(AppError::Forbidden);
-    }
+    let measure = followed(&tree, &rights, measure_id)?;
     let status =
         MeasureStatus::parse(&f.status).map_err(|p| AppError::BadRequest(ctx.lang.problem(&p)))?;
     st.store
@@ -892,14 +898,7 @@ pub async fn set_evaluation(
 ) -> PageResult {
     ctx.check_csrf(&f.csrf)?;
     let (tree, rights, user) = for_change(&st, &ctx, id).await?;
-    let measure = tree
-        .measures()
-        .map(|(_, _, m)| m)
-        .find(|m| m.id == measure_id)
-        .ok_or(AppError::NotFound)?;
-    if !(rights.follow)(measure) {
-        return Err(AppError::Forbidden);
-    }
+    let measure = followed(&tree, &rights, measure_id)?;
     let bad = |field: &str, p: kasvu_core::Problem| {
         AppError::BadRequest(format!(
             "{}: {}",
