@@ -985,6 +985,28 @@ async fn check_drawn_from(
     Ok(())
 }
 
+/// Inserts a named step of the chain (a goal or a focus area) under its parent.
+async fn insert_named(
+    conn: &mut AnyConnection,
+    table: &str,
+    parent_col: &str,
+    parent: i64,
+    position: usize,
+    names: &Names,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "INSERT INTO {table} ({parent_col}, position, name_fi, name_sv, name_en) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    ))
+    .bind(parent)
+    .bind(position as i64)
+    .bind(&names.fi)
+    .bind(&names.sv)
+    .bind(&names.en)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Writes the plan rows; `previous` makes it the next version of that one.
 async fn insert_plan(
     conn: &mut AnyConnection,
@@ -1151,27 +1173,10 @@ async fn insert_plan(
     .await?
     };
     for (gi, g) in spec.goals.iter().enumerate() {
-        let goal_id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_goals (plan_id, position, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(id)
-        .bind(gi as i64)
-        .bind(&g.names.fi)
-        .bind(&g.names.sv)
-        .bind(&g.names.en)
-        .fetch_one(&mut *conn)
-        .await?;
+        let goal_id = insert_named(conn, "plan_goals", "plan_id", id, gi, &g.names).await?;
         for (fi, f) in g.focus_areas.iter().enumerate() {
-            let focus_id: i64 = sqlx::query_scalar(
-                "INSERT INTO plan_focus_areas (goal_id, position, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(goal_id)
-            .bind(fi as i64)
-            .bind(&f.names.fi)
-            .bind(&f.names.sv)
-            .bind(&f.names.en)
-            .fetch_one(&mut *conn)
-            .await?;
+            let focus_id =
+                insert_named(conn, "plan_focus_areas", "goal_id", goal_id, fi, &f.names).await?;
             for (mi, m) in f.measures.iter().enumerate() {
                 let measure_id: i64 = sqlx::query_scalar(
                     "INSERT INTO plan_measures (focus_area_id, position, name_fi, name_sv, name_en, responsible, \

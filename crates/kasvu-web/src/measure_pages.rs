@@ -734,34 +734,11 @@ pub async fn dashboard(
             Some((id, _)) => *id == unit.id,
             None => unit.parent_id.is_none(),
         };
-        let Some(approved) = p
-            .approved_on
-            .filter(|_| mine && p.status == kasvu_core::PlanStatus::InForce)
-        else {
+        if !mine || p.status != kasvu_core::PlanStatus::InForce {
             continue;
-        };
-        use kasvu_core::plan::{review_state, ReviewState};
-        let title = ctx.name(&p.title).to_owned();
-        match review_state(approved, crate::pages::today()) {
-            ReviewState::DueSoon { due, days } => reviews.push((
-                p.id,
-                lang.t_args(
-                    "dashboard-review-soon",
-                    &[
-                        ("plan", title),
-                        ("date", kasvu_core::format_date(due)),
-                        ("days", days.to_string()),
-                    ],
-                ),
-            )),
-            ReviewState::Overdue { due, .. } => reviews.push((
-                p.id,
-                lang.t_args(
-                    "dashboard-review-overdue",
-                    &[("plan", title), ("date", kasvu_core::format_date(due))],
-                ),
-            )),
-            ReviewState::OnTime(_) => {}
+        }
+        if let Some((text, true)) = crate::plan_pages::review_text(lang, &p) {
+            reviews.push((p.id, format!("{}: {text}", ctx.name(&p.title))));
         }
     }
     let page = DashboardPage {

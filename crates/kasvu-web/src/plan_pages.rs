@@ -220,9 +220,11 @@ fn status_class(s: MeasureStatus) -> &'static str {
     }
 }
 
-fn review_text(lang: Lang, tree: &PlanTree) -> Option<(String, bool)> {
-    let approved = tree.plan.approved_on?;
-    if !matches!(tree.plan.status, PlanStatus::Approved | PlanStatus::InForce) {
+/// The plan's four-year review in words, and whether it is a warning (due
+/// soon or overdue); `None` for versions not approved or no longer in force.
+pub(crate) fn review_text(lang: Lang, plan: &Plan) -> Option<(String, bool)> {
+    let approved = plan.approved_on?;
+    if !matches!(plan.status, PlanStatus::Approved | PlanStatus::InForce) {
         return None;
     }
     let today = crate::pages::today();
@@ -580,7 +582,7 @@ pub async fn plan(
         title: ctx.name(&p.title).to_owned(),
         aim: ctx.name(&p.aim).to_owned(),
         facts,
-        review: review_text(lang, &tree),
+        review: review_text(lang, &tree.plan),
         summary,
         goals,
         rights: ChildRight::ALL

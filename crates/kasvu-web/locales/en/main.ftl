@@ -496,5 +496,3 @@ err-plan-frozen = An approved version is frozen: make the changes in a new versi
 err-plan-code-fixed = A plan's code cannot change.
 plan-filter-area = Area
 report-whole-org = The whole organisation
-dashboard-review-soon = { $plan }: the review is due by { $date } ({ $days } days).
-dashboard-review-overdue = { $plan }: the review was due on { $date }.

@@ -496,5 +496,3 @@ err-plan-frozen = Hyväksytty versio on lukittu: tee muutokset uuteen versioon.
 err-plan-code-fixed = Suunnitelman tunnus ei voi muuttua.
 plan-filter-area = Alue
 report-whole-org = Koko organisaatio
-dashboard-review-soon = { $plan }: arviointi on tehtävä viimeistään { $date } ({ $days } päivää).
-dashboard-review-overdue = { $plan }: arvioinnin määräaika { $date } on ylittynyt.

@@ -496,5 +496,3 @@ err-plan-frozen = En godkänd version är låst: gör ändringarna i en ny versi
 err-plan-code-fixed = Planens kod kan inte ändras.
 plan-filter-area = Område
 report-whole-org = Hela organisationen
-dashboard-review-soon = { $plan }: utvärderingen ska göras senast { $date } ({ $days } dagar).
-dashboard-review-overdue = { $plan }: tidsfristen { $date } för utvärderingen har överskridits.
