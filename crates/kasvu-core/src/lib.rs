@@ -7,16 +7,19 @@
 mod macros;
 
 pub mod error;
+pub mod feedback;
 pub mod indicator;
 pub mod measure;
 pub mod orgunit;
 pub mod period;
 pub mod plan;
 pub mod role;
+pub mod team;
 pub mod tree;
 pub mod user;
 
 pub use error::{FieldError, Problem};
+pub use feedback::{Answer, QuestionKind, QuestionSpec, RoundState, TargetGroup};
 pub use indicator::{
     check_indicator_code, parse_grade, parse_number, Aggregation, Cadence, Direction,
     IndicatorSpec, Sex, Source, ValueUnit,
@@ -31,5 +34,8 @@ pub use plan::{
     ChildRight, ImpactCondition, MeasureStatus, PlanPeriod, PlanStatus, PlanVisibility,
 };
 pub use role::{Action, Assignment, Role};
+pub use team::{
+    AgendaLink, ClockTime, CommitmentStatus, MeetingState, MemberRole, Schedule, TeamKind,
+};
 pub use tree::{OrgTree, TreeNode};
 pub use user::{Email, Password};

@@ -74,7 +74,13 @@ impl Role {
             Role::Admin => true,
             Role::AreaManager | Role::RegionalPlanner => matches!(
                 action,
-                EditTree | ViewPeople | EnterData | SetTargets | ManagePlans | FollowUpMeasures
+                EditTree
+                    | ViewPeople
+                    | EnterData
+                    | SetTargets
+                    | ManagePlans
+                    | FollowUpMeasures
+                    | ManageTeams
             ),
             Role::LeadershipMember => {
                 matches!(action, ViewPeople | EnterData | FollowUpMeasures)
@@ -114,6 +120,10 @@ pub enum Action {
     /// Record a measure's status and evaluations; checked at the measure's
     /// owner units.
     FollowUpMeasures,
+    /// Set up teams (members, schedule) and feedback rounds; checked at the
+    /// team's or round's unit. Running a team's meetings is also open to its
+    /// chair and secretary (see [`crate::team::may_run_meetings`]).
+    ManageTeams,
 }
 
 /// One role of a user at one org unit (the root of the subtree it covers).
