@@ -298,7 +298,7 @@ impl Schedule {
             d.checked_add(time::Duration::weeks(i64::from(self.week) - 1))
                 .unwrap_or(d)
         } else {
-            let last_day = time::util::days_in_year_month(year, month);
+            let last_day = month.length(year);
             let mut d = Date::from_calendar_date(year, month, last_day).unwrap_or(first);
             while d.weekday() != self.weekday {
                 d = d.previous_day().unwrap_or(d);

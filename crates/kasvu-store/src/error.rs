@@ -30,6 +30,11 @@ impl StoreError {
         StoreError::Invalid(FieldError::new(field, problem))
     }
 
+    /// A stored value that no longer parses.
+    pub(crate) fn corrupt(what: &str, problem: kasvu_core::Problem) -> Self {
+        StoreError::Corrupt(format!("{what}: {problem}"))
+    }
+
     /// Attaches a row number to a validation error of a bulk operation.
     pub(crate) fn at_row(self, row: usize) -> Self {
         match self {

@@ -15,6 +15,7 @@ mod measure;
 mod orgunits;
 mod plans;
 mod targets;
+mod teams;
 pub mod testing;
 mod users;
 
@@ -33,6 +34,9 @@ pub use plans::{
     PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
+pub use teams::{
+    AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Review, Team, TeamSpec,
+};
 pub use users::{parse_name, NewUser, User, UserRole};
 
 /// Who makes a change: a signed-in user, or the CLI / demo loader.

@@ -1,0 +1,391 @@
+//! Teams in storage, on SQLite and PostgreSQL: a leadership team with its
+//! members and sectors, the commitment cycle across two meetings, what is
+//! refused (a non-member's commitment, another organisation's person, a
+//! closed commitment), and reminders sent once.
+
+use kasvu_core::{
+    AgendaLink, ClockTime, CommitmentStatus, Email, Level, MeetingState, MemberRole, Names,
+    OrgCode, Role, Schedule, Sector, TeamKind, UnitKind, ValidRange,
+};
+use kasvu_store::{
+    both_databases, Actor, MeetingRecord, NewUser, OrgUnitSpec, Store, StoreError, TeamSpec,
+};
+use time::macros::date;
+
+fn cli() -> Actor {
+    Actor::system("test")
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level, kind: Option<UnitKind>) -> OrgUnitSpec {
+    OrgUnitSpec {
+        code: OrgCode::parse(code).unwrap(),
+        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
+        level,
+        kind,
+        sector: None,
+        names: Names::parse(code, "", "").unwrap(),
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    }
+}
+
+async fn user(store: &Store, email: &str, scope: &str) -> i64 {
+    store
+        .create_user(
+            &cli(),
+            NewUser {
+                email: Email::parse(email).unwrap(),
+                name: email.split('@').next().unwrap().into(),
+                password: None,
+                role: Role::LeadershipMember,
+                scope_code: scope.into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+async fn setup(store: &Store) {
+    let rows = vec![
+        (2, unit("p", None, Level::Organisation, None)),
+        (3, unit("p-north", Some("p"), Level::Area, None)),
+        (4, unit("p-tuira", Some("p-north"), Level::Cluster, None)),
+        (
+            5,
+            unit(
+                "p-school",
+                Some("p-tuira"),
+                Level::Unit,
+                Some(UnitKind::School),
+            ),
+        ),
+        (
+            6,
+            unit(
+                "p-clinic",
+                Some("p-tuira"),
+                Level::Unit,
+                Some(UnitKind::ChildHealthClinic),
+            ),
+        ),
+        (7, unit("q", None, Level::Organisation, None)),
+        (
+            8,
+            unit("q-school", Some("q"), Level::Unit, Some(UnitKind::School)),
+        ),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+}
+
+fn team_spec(kind: TeamKind, unit: &str) -> TeamSpec {
+    TeamSpec {
+        kind,
+        unit_code: unit.into(),
+        name: "Tuiran johtotiimi".into(),
+        schedule: Schedule::default(),
+        location: "Tuiran koulu".into(),
+        anchor_on: date!(2026 - 01 - 01),
+    }
+}
+
+fn invalid_field<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+    match r {
+        Err(StoreError::Invalid(e)) => e.field,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn commitment_cycle_across_two_meetings(store: Store) {
+    setup(&store).await;
+    let principal = user(&store, "rehtori@p.example", "p-tuira").await;
+    let nurse = user(&store, "neuvola@p.example", "p-tuira").await;
+    let outsider = user(&store, "muu@p.example", "p-north").await;
+    let other_org = user(&store, "rehtori@q.example", "q").await;
+
+    // A cluster's team is for a cluster.
+    assert_eq!(
+        invalid_field(
+            store
+                .create_team(&cli(), &team_spec(TeamKind::ClusterLeadership, "p-north"))
+                .await
+        ),
+        "unit"
+    );
+    let team = store
+        .create_team(&cli(), &team_spec(TeamKind::ClusterLeadership, "p-tuira"))
+        .await
+        .unwrap();
+    assert_eq!(team.unit_code, "p-tuira");
+
+    // Members: the sector comes from the unit they represent.
+    store
+        .set_member(
+            &cli(),
+            team.id,
+            principal,
+            MemberRole::Chair,
+            None,
+            Some("p-school"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_member(
+            &cli(),
+            team.id,
+            nurse,
+            MemberRole::Member,
+            None,
+            Some("p-clinic"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        invalid_field(
+            store
+                .set_member(
+                    &cli(),
+                    team.id,
+                    other_org,
+                    MemberRole::Member,
+                    Some(Sector::Kela),
+                    None
+                )
+                .await
+        ),
+        "user",
+        "another organisation's person"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .set_member(&cli(), team.id, outsider, MemberRole::Member, None, None)
+                .await
+        ),
+        "sector",
+        "no sector and no unit"
+    );
+    let members = store.members(team.id).await.unwrap();
+    let sectors: Vec<Sector> = members.iter().map(|m| m.sector).collect();
+    assert!(
+        sectors.contains(&Sector::EducationCulture) && sectors.contains(&Sector::WellbeingCounty)
+    );
+    assert_eq!(
+        kasvu_core::team::missing_sectors(&sectors),
+        vec![Sector::ThirdSector, Sector::Parish, Sector::Kela]
+    );
+
+    // The first meeting comes from the schedule: the second Tuesday.
+    let today = date!(2026 - 11 - 02);
+    let first = store
+        .ensure_next_meeting(&cli(), team.id, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .ensure_next_meeting(&cli(), team.id, today)
+            .await
+            .unwrap(),
+        first,
+        "planned once"
+    );
+    let m1 = store.meeting(first).await.unwrap().unwrap();
+    assert_eq!(m1.on, date!(2026 - 11 - 10));
+    assert_eq!(
+        m1.start,
+        ClockTime {
+            hour: 14,
+            minute: 0
+        }
+    );
+
+    // Agenda links must point at something real.
+    assert_eq!(
+        invalid_field(
+            store
+                .add_agenda_item(
+                    &cli(),
+                    first,
+                    "Mittari",
+                    Some((AgendaLink::Indicator, "nope".into()))
+                )
+                .await
+        ),
+        "link"
+    );
+    store
+        .add_agenda_item(&cli(), first, "Kuulumiset", None)
+        .await
+        .unwrap();
+
+    // At the first meeting both promise something; an outsider cannot.
+    let c1 = store
+        .make_commitment(
+            &cli(),
+            team.id,
+            principal,
+            "Järjestän LP-koulutuksen opettajille",
+            Some(first),
+            m1.on,
+        )
+        .await
+        .unwrap();
+    let c2 = store
+        .make_commitment(
+            &cli(),
+            team.id,
+            nurse,
+            "Kutsun perhekeskuksen mukaan vanhempainiltaan",
+            Some(first),
+            m1.on,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        invalid_field(
+            store
+                .make_commitment(&cli(), team.id, outsider, "x", None, m1.on)
+                .await
+        ),
+        "user"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .make_commitment(&cli(), team.id, nurse, "  ", None, m1.on)
+                .await
+        ),
+        "text"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .record_meeting(
+                    &cli(),
+                    first,
+                    &MeetingRecord {
+                        state: MeetingState::Held,
+                        minutes: "x".into(),
+                        attendance: vec![principal, outsider],
+                    }
+                )
+                .await
+        ),
+        "attendance"
+    );
+    store
+        .record_meeting(
+            &cli(),
+            first,
+            &MeetingRecord {
+                state: MeetingState::Held,
+                minutes: "Käytiin läpi syksyn luvut.".into(),
+                attendance: vec![principal, nurse],
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .add_decision(&cli(), first, "LP-koulutus kaikille tiimeille keväällä")
+        .await
+        .unwrap();
+    let m1 = store.meeting(first).await.unwrap().unwrap();
+    assert_eq!(m1.state, MeetingState::Held);
+    assert_eq!(m1.attendance.len(), 2);
+    assert_eq!(m1.decisions.len(), 1);
+
+    // The next meeting: December's second Tuesday.
+    let second = store
+        .ensure_next_meeting(&cli(), team.id, date!(2026 - 11 - 11))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.meeting(second).await.unwrap().unwrap().on,
+        date!(2026 - 12 - 08)
+    );
+    assert_eq!(
+        store.team_commitments(team.id, true).await.unwrap().len(),
+        2
+    );
+
+    // Reminders: both due, each sent once.
+    let due = store.reminders_due(second).await.unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due.iter().any(|(_, e)| e == "neuvola@p.example"));
+    store.mark_reminded(c1, second).await.unwrap();
+    store.mark_reminded(c1, second).await.unwrap();
+    assert_eq!(store.reminders_due(second).await.unwrap().len(), 1);
+
+    // At the second meeting: one done, one partly and carried over.
+    assert_eq!(
+        invalid_field(
+            store
+                .review_commitment(&cli(), c1, Some(second), CommitmentStatus::Open, "", false)
+                .await
+        ),
+        "status"
+    );
+    store
+        .review_commitment(
+            &cli(),
+            c1,
+            Some(second),
+            CommitmentStatus::Done,
+            "Pidetty 3.12.",
+            false,
+        )
+        .await
+        .unwrap();
+    store
+        .review_commitment(
+            &cli(),
+            c2,
+            Some(second),
+            CommitmentStatus::Partly,
+            "Sovittu tammikuulle",
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .review_commitment(
+                &cli(),
+                c1,
+                Some(second),
+                CommitmentStatus::Partly,
+                "",
+                false
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let open = store.team_commitments(team.id, true).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, c2);
+    assert_eq!(open[0].carried, 1);
+    assert_eq!(open[0].reviews.len(), 1);
+    assert_eq!(
+        open[0].made_on,
+        date!(2026 - 11 - 10),
+        "its age counts from when it was made"
+    );
+    let done = store.commitment(c1).await.unwrap().unwrap();
+    assert_eq!(done.status, CommitmentStatus::Done);
+    assert_eq!(done.closed_meeting_id, Some(second));
+    let mine = store.user_commitments(nurse, false).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].team_name, "Tuiran johtotiimi");
+    assert_eq!(store.teams_of_user(nurse).await.unwrap().len(), 1);
+    assert!(store
+        .teams(store.org_unit("q").await.unwrap().unwrap().org_id)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+both_databases!(commitment_cycle_across_two_meetings);
