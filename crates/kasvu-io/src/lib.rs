@@ -6,7 +6,9 @@
 
 pub mod demo;
 pub mod export;
+pub mod ics;
 pub mod indicators_csv;
+pub mod mail;
 pub mod orgunits_csv;
 pub mod report;
 pub mod table;

@@ -10,6 +10,7 @@ mod cache;
 mod credentials;
 mod db;
 mod error;
+mod feedback;
 mod indicators;
 mod measure;
 mod orgunits;
@@ -23,6 +24,7 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use feedback::{Question, Round, RoundResults, RoundSpec};
 pub use indicators::Indicator;
 pub use measure::{
     protect_breakdowns, Breakdown, Observation, ServedRow, UnitGuard, ValueRow, ValueWriter,

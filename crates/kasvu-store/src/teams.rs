@@ -452,15 +452,14 @@ impl Store {
         let unit = match unit_code.map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
             Some(code) => {
-                let row = sqlx::query(
-                    "SELECT id, org_id, kind, sector FROM org_units WHERE code = $1",
-                )
-                .bind(code)
-                .fetch_optional(&mut *tx)
-                .await?
-                .filter(|r| r.try_get::<i64, _>("org_id").ok() == Some(user_org))
-                .ok_or_else(|| {
-                    StoreError::invalid(
+                let row =
+                    sqlx::query("SELECT id, org_id, kind, sector FROM org_units WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .filter(|r| r.try_get::<i64, _>("org_id").ok() == Some(user_org))
+                        .ok_or_else(|| {
+                            StoreError::invalid(
                         "unit",
                         Problem::new(
                             "err-unit-missing",
@@ -468,7 +467,7 @@ impl Store {
                         )
                         .arg("value", code),
                     )
-                })?;
+                        })?;
                 let kind: Option<String> = row.try_get("kind")?;
                 let own: Option<String> = row.try_get("sector")?;
                 let sector = own
@@ -1260,6 +1259,45 @@ impl Store {
             Err(e) if crate::db::is_unique_violation(&e) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The secret of a person's calendar feed, made on first use.
+    pub async fn calendar_token(&self, user_id: i64) -> Result<String> {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT token FROM calendar_tokens WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(t) = existing {
+            return Ok(t);
+        }
+        let token = random_token();
+        let res = sqlx::query("INSERT INTO calendar_tokens (user_id, token) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(&token)
+            .execute(&self.pool)
+            .await;
+        match res {
+            Ok(_) => Ok(token),
+            // Made at the same moment by another request: use that one.
+            Err(e) if crate::db::is_unique_violation(&e) => Ok(sqlx::query_scalar(
+                "SELECT token FROM calendar_tokens WHERE user_id = $1",
+            )
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The person whose calendar feed has this secret.
+    pub async fn user_by_calendar_token(&self, token: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT user_id FROM calendar_tokens WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Planned meetings between two days (inclusive), across all teams: for

@@ -4,11 +4,13 @@
 //! closed commitment), and reminders sent once.
 
 use kasvu_core::{
-    AgendaLink, ClockTime, CommitmentStatus, Email, Level, MeetingState, MemberRole, Names,
-    OrgCode, Role, Schedule, Sector, TeamKind, UnitKind, ValidRange,
+    AgendaLink, Answer, ClockTime, CommitmentStatus, Email, Level, MeetingState, MemberRole, Names,
+    OrgCode, QuestionKind, QuestionSpec, Role, Schedule, Sector, TargetGroup, TeamKind, UnitKind,
+    ValidRange,
 };
 use kasvu_store::{
-    both_databases, Actor, MeetingRecord, NewUser, OrgUnitSpec, Store, StoreError, TeamSpec,
+    both_databases, Actor, MeetingRecord, NewUser, OrgUnitSpec, RoundSpec, Store, StoreError,
+    TeamSpec,
 };
 use time::macros::date;
 
@@ -388,4 +390,202 @@ async fn commitment_cycle_across_two_meetings(store: Store) {
         .is_empty());
 }
 
-both_databases!(commitment_cycle_across_two_meetings);
+fn round_spec(opens: &str, closes: &str) -> RoundSpec {
+    RoundSpec {
+        unit: "p-tuira".into(),
+        team_id: None,
+        title: "Vanhempien palaute syksy 2026".into(),
+        intro: String::new(),
+        target_group: TargetGroup::Parents,
+        opens_on: opens.into(),
+        closes_on: closes.into(),
+        questions: vec![
+            QuestionSpec {
+                kind: QuestionKind::Scale,
+                text: "Saitteko tukea ajoissa?".into(),
+                options: vec![],
+            },
+            QuestionSpec {
+                kind: QuestionKind::Multiple,
+                text: "Mistä saitte tukea?".into(),
+                options: vec!["Koulu".into(), "Neuvola".into(), "Järjestö".into()],
+            },
+            QuestionSpec {
+                kind: QuestionKind::Text,
+                text: "Terveiset johtotiimille".into(),
+                options: vec![],
+            },
+        ],
+    }
+}
+
+async fn feedback_round_answers_and_results(store: Store) {
+    setup(&store).await;
+    let org = store.org_unit("p").await.unwrap().unwrap().org_id;
+    let other = store.org_unit("q").await.unwrap().unwrap().org_id;
+    // Bad input names its field; nothing is stored.
+    let mut bad = round_spec("2026-11-01", "2026-10-01");
+    assert_eq!(
+        invalid_field(store.create_round(&cli(), org, &bad).await),
+        "closes_on"
+    );
+    bad = round_spec("2026-11-01", "2026-11-30");
+    bad.questions[1].options.truncate(1);
+    assert_eq!(
+        invalid_field(store.create_round(&cli(), org, &bad).await),
+        "questions[2].options"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .create_round(&cli(), other, &round_spec("2026-11-01", "2026-11-30"))
+                .await
+        ),
+        "unit",
+        "another organisation's unit"
+    );
+    assert!(store.rounds(org).await.unwrap().is_empty());
+
+    let round = store
+        .create_round(&cli(), org, &round_spec("2026-11-01", "2026-11-30"))
+        .await
+        .unwrap();
+    assert_eq!(round.questions.len(), 3);
+    assert_eq!(
+        store
+            .round_by_token(&round.token)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        round.id
+    );
+    let (scale, multi, text) = (
+        round.questions[0].id,
+        round.questions[1].id,
+        round.questions[2].id,
+    );
+    let today = date!(2026 - 11 - 15);
+    // Four sheets: too few to show anything.
+    for i in 0..4u8 {
+        store
+            .submit_response(
+                round.id,
+                &format!("nonce-{i:016}"),
+                &[
+                    (scale, Answer::Score(4)),
+                    (multi, Answer::Choices(vec![0, 1])),
+                    (text, Answer::Text("Kiitos".into())),
+                ],
+                today,
+            )
+            .await
+            .unwrap();
+    }
+    let r = store.round_results(&round).await.unwrap();
+    assert_eq!(r.responses, 4);
+    assert!(r.responses_suppressed);
+    assert!(r
+        .questions
+        .iter()
+        .all(|(_, q)| q.suppressed && q.texts.is_empty() && q.mean.is_none()));
+    // The same form twice counts once; a closed or unopened round takes nothing.
+    assert!(matches!(
+        store
+            .submit_response(
+                round.id,
+                "nonce-0000000000000000",
+                &[(scale, Answer::Score(1))],
+                today
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        invalid_field(
+            store
+                .submit_response(
+                    round.id,
+                    "nonce-late-000000000",
+                    &[(scale, Answer::Score(1))],
+                    date!(2026 - 12 - 01)
+                )
+                .await
+        ),
+        "round"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .submit_response(
+                    round.id,
+                    "nonce-early-00000000",
+                    &[(scale, Answer::Score(1))],
+                    date!(2026 - 10 - 31)
+                )
+                .await
+        ),
+        "round"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .submit_response(round.id, "nonce-none-000000000", &[], today)
+                .await
+        ),
+        "answers"
+    );
+    // Two more: six answered; the 5s alone are hidden (2 < 5) with a complement.
+    for i in 4..6u8 {
+        store
+            .submit_response(
+                round.id,
+                &format!("nonce-{i:016}"),
+                &[(scale, Answer::Score(5))],
+                today,
+            )
+            .await
+            .unwrap();
+    }
+    let r = store.round_results(&round).await.unwrap();
+    assert_eq!(r.responses, 6);
+    assert!(!r.responses_suppressed);
+    let (_, s) = &r.questions[0];
+    assert_eq!(s.respondents, 6);
+    assert!(
+        s.counts[4].suppressed && s.counts[3].suppressed,
+        "4 of 6 and 2 of 6 are both under 5"
+    );
+    let mean = s.mean.unwrap();
+    assert!((mean - 26.0 / 6.0).abs() < 1e-9);
+    let (_, t) = &r.questions[2];
+    assert!(t.suppressed, "only four wrote text");
+
+    // The response is published with the results.
+    assert_eq!(
+        invalid_field(
+            store
+                .set_round_response(&cli(), round.id, " ", true, today)
+                .await
+        ),
+        "response"
+    );
+    store
+        .set_round_response(
+            &cli(),
+            round.id,
+            "Kuulimme: tieto tuesta ei tavoita. Teimme: tukikartta kouluille.",
+            true,
+            today,
+        )
+        .await
+        .unwrap();
+    let round = store.round(round.id).await.unwrap().unwrap();
+    assert_eq!(round.response_on, Some(today));
+    assert!(round.is_published());
+}
+
+both_databases!(
+    commitment_cycle_across_two_meetings,
+    feedback_round_answers_and_results
+);

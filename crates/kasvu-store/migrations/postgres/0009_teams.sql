@@ -169,3 +169,9 @@ CREATE TABLE network_shares (
     indicator_code  TEXT NOT NULL,
     PRIMARY KEY (team_id, org_id, indicator_code)
 );
+
+-- The secret of a person's own calendar feed (calendar apps cannot sign in).
+CREATE TABLE calendar_tokens (
+    user_id  BIGINT PRIMARY KEY REFERENCES users(id),
+    token    TEXT NOT NULL UNIQUE
+);

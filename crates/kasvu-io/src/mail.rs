@@ -1,0 +1,129 @@
+//! E-mail reminders of commitments, sent over SMTP with `lettre` when an
+//! SMTP server is configured. A member gets one message per meeting listing
+//! what they promised to do before it; each commitment is reminded once per
+//! meeting (the store remembers what was sent), so a sweep can run as often
+//! as wanted.
+
+use kasvu_store::{Commitment, Store, StoreError};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::BTreeMap;
+use time::Date;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("SMTP URL '{0}' is not valid: {1}")]
+    Url(String, String),
+    #[error("sender address '{0}' is not valid")]
+    From(String),
+    #[error("sending failed: {0}")]
+    Send(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where reminders go out from.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// The app's public address, for links in messages.
+    base_url: String,
+}
+
+impl Mailer {
+    /// `url` is `smtp://host:port` (plain, for a local relay),
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`,
+    /// with `user:password@` when the server needs it.
+    pub fn new(url: &str, from: &str, base_url: &str) -> Result<Mailer, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::Url(url.to_owned(), e.to_string()))?
+            .build();
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::From(from.to_owned()))?;
+        Ok(Mailer {
+            transport,
+            from,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+        let to = to
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::Send(format!("'{to}' is not an address")))?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .body(body)
+            .map_err(|e| MailError::Send(e.to_string()))?;
+        self.transport
+            .send(msg)
+            .await
+            .map_err(|e| MailError::Send(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// What a sweep did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReminderSummary {
+    pub messages: usize,
+    pub commitments: usize,
+}
+
+/// Sends reminders for the meetings planned from `today` to `today +
+/// lead_days`. Messages are in Finnish with Swedish and English lines, as
+/// a person's language is not stored.
+pub async fn send_reminders(
+    store: &Store,
+    mailer: &Mailer,
+    today: Date,
+    lead_days: i64,
+) -> Result<ReminderSummary, MailError> {
+    let until = today
+        .checked_add(time::Duration::days(lead_days))
+        .unwrap_or(today);
+    let mut summary = ReminderSummary::default();
+    for (meeting_id, team_id) in store.planned_meetings_between(today, until).await? {
+        let Some(meeting) = store.meeting(meeting_id).await? else {
+            continue;
+        };
+        let Some(team) = store.team(team_id).await? else {
+            continue;
+        };
+        let mut by_person: BTreeMap<String, Vec<Commitment>> = BTreeMap::new();
+        for (c, email) in store.reminders_due(meeting_id).await? {
+            by_person.entry(email).or_default().push(c);
+        }
+        for (email, items) in by_person {
+            let when = format!("{} {}", kasvu_core::format_date(meeting.on), meeting.start);
+            let mut body = format!(
+                "Muistutus: {team} kokoontuu {when}.\n\
+                 Påminnelse: {team} möts {when}.\n\
+                 Reminder: {team} meets on {when}.\n\n\
+                 Mitä lupasit tehdä ennen seuraavaa tapaamista / Vad du lovade / What you promised:\n",
+                team = team.name
+            );
+            for c in &items {
+                body.push_str(&format!(
+                    "- {} ({})\n",
+                    c.text,
+                    kasvu_core::format_date(c.made_on)
+                ));
+            }
+            body.push_str(&format!("\n{}/my/commitments\n", mailer.base_url));
+            mailer
+                .send(&email, &format!("Kasvu: {} {}", team.name, when), body)
+                .await?;
+            for c in &items {
+                store.mark_reminded(c.id, meeting_id).await?;
+            }
+            summary.messages += 1;
+            summary.commitments += items.len();
+        }
+    }
+    Ok(summary)
+}
