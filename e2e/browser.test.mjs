@@ -277,3 +277,77 @@ test('staff enter figures with the keyboard; errors are tied to fields; targets 
   await mp.screenshot({ path: SHOTS + 'compare.png', fullPage: true });
   await manager.close();
 });
+
+test('a leadership team member works the situation room with the keyboard and every team page is accessible', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/teams');
+  await page.getByLabel('Sähköposti').fill('johtotiimi.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-johtotiimi-2026');
+  await page.getByLabel('Salasana').press('Enter');
+  await page.waitForURL(BASE + '/teams');
+  await expectNoViolations(page, '/teams');
+  await page.getByRole('link', { name: 'Tuiran palvelukeskittymän johtotiimi' }).click();
+  await expectNoViolations(page, 'a team page');
+  assert.match(await page.locator('.warning').innerText(), /Kela/);
+  await page.locator('details summary', { hasText: 'Suunnittele tapaaminen' }).click();
+  await expectNoViolations(page, 'a team page with the meeting form open');
+  await page.getByRole('link', { name: 'Tilannehuone' }).first().click();
+  await expectNoViolations(page, 'the situation room');
+  await page.emulateMedia({ media: 'print' });
+  await expectNoViolations(page, 'the situation room printed');
+  await page.screenshot({ path: SHOTS + 'situation-room-print.png', fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  // The next meeting: a promise typed and sent with the keyboard only.
+  await page.locator('dl.facts a').first().click();
+  await expectNoViolations(page, 'a meeting page');
+  const promise = page.getByLabel('Mitä lupaan tehdä ennen seuraavaa johtotiimin tapaamista?');
+  await promise.focus();
+  await page.keyboard.type('Käyn esittelemässä tilannehuoneen rehtorikokouksessa.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=commitment/);
+  assert.match(await page.locator('#made').locator('..').innerText(), /rehtorikokouksessa/);
+  await page.locator('details.review summary').first().click();
+  await expectNoViolations(page, 'a meeting page with a review form open');
+  await visit(page, '/my/commitments', 'my commitments');
+  await visit(page, '/feedback', 'feedback rounds with the new-round form');
+  await page.getByRole('link', { name: 'Vanhempien palaute: tuki arjessa' }).click();
+  await expectNoViolations(page, 'feedback results with charts, tables and the QR code');
+  assert.ok(await page.locator('figure svg[role="img"] title').count() > 0, 'charts have titles');
+  await page.screenshot({ path: SHOTS + 'feedback-results.png', fullPage: true });
+  await context.close();
+});
+
+test('a child answers a feedback round on a phone without signing in', async () => {
+  // Find the open round's public link as staff, then answer as nobody.
+  const staff = await finnish();
+  const sp = await staff.newPage();
+  await sp.goto(BASE + '/login?next=/feedback');
+  await sp.getByLabel('Sähköposti').fill('johtotiimi.tuira@oulu.example');
+  await sp.getByLabel('Salasana').fill('demo-johtotiimi-2026');
+  await sp.getByLabel('Salasana').press('Enter');
+  await sp.waitForURL(BASE + '/feedback');
+  await sp.getByRole('link', { name: 'Lasten palaute: viihdyn koulussa' }).click();
+  const link = await sp.locator('#share ~ p a, section[aria-labelledby="share"] a').first().getAttribute('href');
+  await staff.close();
+
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, BASE));
+  await expectNoViolations(page, 'the public answer form on a phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'no sideways scrolling');
+  assert.equal(await page.getByRole('link', { name: 'Kirjaudu ulos' }).count(), 0, 'nobody is signed in');
+  // Tap targets are at least 44 px high.
+  const box = await page.locator('.answer-form .choice label').first().boundingBox();
+  assert.ok(box.height >= 44, `tap target ${box.height} px`);
+  // The faces are pictures; each radio's accessible name is its word.
+  await page.getByRole('radio', { name: 'hyvä', exact: true }).check();
+  await page.getByRole('radio', { name: 'Kyllä' }).check();
+  await page.screenshot({ path: SHOTS + 'answer-phone.png', fullPage: true });
+  await page.getByRole('button', { name: 'Lähetä vastaukset' }).click();
+  await expectNoViolations(page, 'the thank-you page');
+  assert.match(await page.locator('h1').innerText(), /Kiitos/);
+  await context.close();
+});

@@ -59,6 +59,27 @@ pub const USERS: &[DemoUser] = &[
         password: "demo-johtotiimi-2026",
     },
     DemoUser {
+        email: "neuvola.tuira@oulu.example",
+        name: "Noora Neuvola",
+        role: Role::LeadershipMember,
+        scope: "tuira",
+        password: "demo-neuvola-2026",
+    },
+    DemoUser {
+        email: "mll.tuira@oulu.example",
+        name: "Mikko Järjestö",
+        role: Role::LeadershipMember,
+        scope: "tuira",
+        password: "demo-mll-2026",
+    },
+    DemoUser {
+        email: "seurakunta.tuira@oulu.example",
+        name: "Saara Seurakunta",
+        role: Role::LeadershipMember,
+        scope: "tuira",
+        password: "demo-seurakunta-2026",
+    },
+    DemoUser {
         email: "tyontekija.kaakkuri@oulu.example",
         name: "Tiina Työntekijä",
         role: Role::Staff,
@@ -130,6 +151,9 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     }
     load_measurement(store, &actor).await?;
     load_plan(store, &actor).await?;
+    crate::demo_teams::load(store, &actor)
+        .await
+        .map_err(DemoError::Store)?;
     Ok(summary)
 }
 

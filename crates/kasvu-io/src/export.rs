@@ -53,7 +53,7 @@ const HEADER: [&str; 7] = [
     "suppressed",
 ];
 
-fn decimal_comma(v: f64) -> String {
+pub(crate) fn decimal_comma(v: f64) -> String {
     let s = format!("{}", (v * 1e6).round() / 1e6);
     s.replace('.', ",")
 }

@@ -58,7 +58,6 @@ pub fn to_utc(on: Date, start: ClockTime) -> chrono::DateTime<chrono::Utc> {
 pub fn calendar(name: &str, events: &[IcsEvent]) -> String {
     let mut cal = Calendar::new();
     cal.name(name);
-    cal.append_property(("PRODID", "-//Kasvu//Kasvu//FI"));
     for e in events {
         let start = to_utc(e.on, e.start);
         let end = start + chrono::Duration::minutes(e.duration_min.max(0));

@@ -5,7 +5,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod demo;
+mod demo_teams;
 pub mod export;
+pub mod feedback_export;
 pub mod ics;
 pub mod indicators_csv;
 pub mod mail;

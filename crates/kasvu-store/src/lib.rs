@@ -32,8 +32,8 @@ pub use measure::{
 };
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
 pub use plans::{
-    Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec, Plan,
-    PlanSpec, PlanTree, StatusEntry, StructureSpec,
+    Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
+    OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{

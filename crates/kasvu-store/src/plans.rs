@@ -916,6 +916,90 @@ impl PlanTree {
     }
 }
 
+/// A measure of a plan in force that is not finished yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenMeasure {
+    pub id: i64,
+    pub plan_id: i64,
+    pub names: Names,
+    pub status: MeasureStatus,
+    pub schedule: String,
+    /// Owner unit ids.
+    pub owners: Vec<i64>,
+}
+
+const MEASURE_PLAN: &str =
+    "FROM plan_measures m JOIN plan_focus_areas f ON f.id = m.focus_area_id \
+     JOIN plan_goals g ON g.id = f.goal_id JOIN plans p ON p.id = g.plan_id";
+
+impl Store {
+    /// The plan a measure belongs to, and the measure's names.
+    pub async fn measure_plan(&self, measure_id: i64) -> Result<Option<(i64, Names)>> {
+        let row = sqlx::query(&format!(
+            "SELECT p.id AS plan_id, m.name_fi, m.name_sv, m.name_en {MEASURE_PLAN} WHERE m.id = $1"
+        ))
+        .bind(measure_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("plan_id")?,
+                Names {
+                    fi: r.try_get("name_fi")?,
+                    sv: r.try_get("name_sv")?,
+                    en: r.try_get("name_en")?,
+                },
+            ))
+        })
+        .transpose()
+    }
+
+    /// The measures of an organisation's plans in force (its own and its
+    /// areas') not yet done or dropped.
+    pub async fn open_measures(&self, org_id: i64) -> Result<Vec<OpenMeasure>> {
+        let rows = sqlx::query(&format!(
+            "SELECT m.id, p.id AS plan_id, m.name_fi, m.name_sv, m.name_en, m.status, m.schedule {MEASURE_PLAN} \
+             WHERE p.org_id = $1 AND p.status = 'in_force' AND m.status IN ('not_started', 'ongoing') \
+             ORDER BY p.id, g.position, f.position, m.position"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let owners = sqlx::query(&format!(
+            "SELECT o.measure_id, o.unit_id {MEASURE_PLAN} JOIN plan_measure_owners o ON o.measure_id = m.id \
+             WHERE p.org_id = $1 AND p.status = 'in_force'"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_measure: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for o in owners {
+            by_measure
+                .entry(o.try_get("measure_id")?)
+                .or_default()
+                .push(o.try_get("unit_id")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                let status: String = r.try_get("status")?;
+                Ok(OpenMeasure {
+                    id,
+                    plan_id: r.try_get("plan_id")?,
+                    names: Names {
+                        fi: r.try_get("name_fi")?,
+                        sv: r.try_get("name_sv")?,
+                        en: r.try_get("name_en")?,
+                    },
+                    status: MeasureStatus::parse(&status).map_err(|p| corrupt("status", p))?,
+                    schedule: r.try_get("schedule")?,
+                    owners: by_measure.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// Checks that a regional plan's goals and focus areas are the
 /// organisation plan's (its version in force, else its newest), by name.
 async fn check_drawn_from(

@@ -1261,6 +1261,22 @@ impl Store {
         }
     }
 
+    /// The organisations taking part in a team (a learning network's
+    /// participants; for other teams, just its own organisation).
+    pub async fn team_org_ids(&self, team: &Team) -> Result<Vec<i64>> {
+        let mut ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT org_id FROM network_participants WHERE team_id = $1",
+        )
+        .bind(team.id)
+        .fetch_all(&self.pool)
+        .await?;
+        if !ids.contains(&team.org_id) {
+            ids.push(team.org_id);
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// The secret of a person's calendar feed, made on first use.
     pub async fn calendar_token(&self, user_id: i64) -> Result<String> {
         let existing: Option<String> =

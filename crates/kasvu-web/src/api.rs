@@ -565,11 +565,15 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement and the welfare plan of Kasvu. Figures are served with small numbers suppressed."),
+    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, and feedback rounds of Kasvu. Figures are served with small numbers suppressed."),
     paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
         crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data,
         crate::plan_api::list_plans, crate::plan_api::get_plan, crate::plan_api::create_plan,
-        crate::plan_api::set_measure_status, crate::plan_api::set_evaluation, crate::plan_api::replace_plan),
+        crate::plan_api::set_measure_status, crate::plan_api::set_evaluation, crate::plan_api::replace_plan,
+        crate::team_api::list_teams, crate::team_api::get_team, crate::team_api::list_meetings,
+        crate::team_api::team_commitments, crate::team_api::my_commitments, crate::team_api::make_commitment,
+        crate::team_api::review_commitment, crate::team_api::list_rounds, crate::team_api::create_round,
+        crate::team_api::round_results),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -611,5 +615,22 @@ pub fn router() -> Router<AppState> {
             "/plans/{id}/measures/{measure_id}/evaluations",
             axum::routing::post(crate::plan_api::set_evaluation),
         )
+        .route("/teams", get(crate::team_api::list_teams))
+        .route("/teams/{id}", get(crate::team_api::get_team))
+        .route("/teams/{id}/meetings", get(crate::team_api::list_meetings))
+        .route(
+            "/teams/{id}/commitments",
+            get(crate::team_api::team_commitments).post(crate::team_api::make_commitment),
+        )
+        .route("/me/commitments", get(crate::team_api::my_commitments))
+        .route(
+            "/commitments/{id}/review",
+            axum::routing::post(crate::team_api::review_commitment),
+        )
+        .route(
+            "/rounds",
+            get(crate::team_api::list_rounds).post(crate::team_api::create_round),
+        )
+        .route("/rounds/{id}/results", get(crate::team_api::round_results))
         .fallback(api_not_found)
 }

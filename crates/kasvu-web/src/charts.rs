@@ -377,6 +377,71 @@ pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
     s
 }
 
+/// A horizontal bar chart of counts (a feedback question's answers): one
+/// bar per category, its label at the left and its count at the bar's end.
+/// A hidden (suppressed) count has no bar and shows `hidden` instead, so the
+/// chart never tells more than the table beside it.
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    bars: &[(String, Option<f64>)],
+    hidden: &str,
+) -> String {
+    const W: f64 = 560.0;
+    const LABEL: f64 = 220.0;
+    const ROW: f64 = 28.0;
+    let h = ROW * bars.len().max(1) as f64 + 8.0;
+    let max = bars
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .fold(0.0f64, f64::max)
+        .max(1.0);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="chart bars" viewBox="0 0 {W} {h}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{t}</title><desc id="{id}-d">{d}</desc>"#,
+        t = esc(title),
+        d = esc(desc)
+    );
+    let span = W - LABEL - 60.0;
+    for (i, (label, v)) in bars.iter().enumerate() {
+        let y = 4.0 + ROW * i as f64;
+        let short: String = label.chars().take(32).collect();
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{x}" y="{ty}" text-anchor="end">{l}</text>"#,
+            x = LABEL - 8.0,
+            ty = y + ROW * 0.6,
+            l = esc(&short)
+        );
+        match v {
+            Some(v) => {
+                let w = (v / max * span).max(if *v > 0.0 { 2.0 } else { 0.0 });
+                let _ = write!(
+                    out,
+                    r#"<rect class="bar" x="{LABEL}" y="{by}" width="{w:.1}" height="{bh}"/><text class="tick" x="{tx:.1}" y="{ty}">{v}</text>"#,
+                    by = y + 4.0,
+                    bh = ROW - 10.0,
+                    tx = LABEL + w + 6.0,
+                    ty = y + ROW * 0.6,
+                    v = crate::charts::esc(&format!("{v}"))
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    r#"<text class="tick suppressed" x="{LABEL}" y="{ty}">{hidden}</text>"#,
+                    ty = y + ROW * 0.6,
+                    hidden = esc(hidden)
+                );
+            }
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,8 +121,13 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn ids(lang: &str) -> BTreeSet<String> {
-        let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
+        // Every catalogue file of the language (main.ftl, teams.ftl, …).
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+            text.push('\n');
+        }
         text.lines()
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
             .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
@@ -169,6 +174,7 @@ mod tests {
         // Ids built from codes (cadence-monthly, month-9, …).
         used.extend(crate::measure_pages::dynamic_message_ids());
         used.extend(crate::plan_pages::dynamic_message_ids());
+        used.extend(crate::team_pages::dynamic_message_ids());
         let missing: Vec<_> = used
             .iter()
             .filter(|k| !fi.contains(*k) && !k.is_empty())

@@ -10,6 +10,7 @@ mod compare_page;
 mod ctx;
 mod entry_pages;
 mod error;
+mod feedback_pages;
 pub mod i18n;
 pub mod import_pages;
 mod measure_api;
@@ -17,7 +18,10 @@ mod measure_pages;
 mod pages;
 mod plan_api;
 mod plan_pages;
+mod room_page;
 mod target_pages;
+mod team_api;
+mod team_pages;
 mod views;
 
 use askama::Template;
@@ -33,6 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use ctx::Ctx;
 pub use error::AppError;
+pub use feedback_pages::MAX_ANSWERS_PER_CLIENT;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -49,6 +54,11 @@ pub struct WebConfig {
     /// Periods that ended more than this many days ago are locked for
     /// data entry, except for admins.
     pub lock_after_days: i64,
+    /// The public address (e.g. https://kasvu.ouka.fi) for links that leave
+    /// the site, such as feedback QR codes; else taken from the request.
+    pub public_url: Option<String>,
+    /// Feedback answers one client may send to one round in ten minutes.
+    pub max_answers_per_client: usize,
 }
 
 impl Default for WebConfig {
@@ -60,6 +70,8 @@ impl Default for WebConfig {
             max_login_failures_per_ip: 50,
             login_window_secs: 15 * 60,
             lock_after_days: 90,
+            public_url: None,
+            max_answers_per_client: feedback_pages::MAX_ANSWERS_PER_CLIENT,
         }
     }
 }
@@ -70,6 +82,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// Imports started in the web, for their progress pages.
     pub jobs: import_pages::ImportJobs,
+    /// Recent feedback answers per client, against floods.
+    pub answers: feedback_pages::AnswerLimiter,
 }
 
 const CSS: &str = include_str!("../static/kasvu.css");
@@ -205,6 +219,58 @@ pub fn app(state: AppState) -> Router {
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))
         .route("/indicators/{code}/export", get(measure_pages::export))
+        .route(
+            "/teams",
+            get(team_pages::teams).post(team_pages::create_team),
+        )
+        .route(
+            "/teams/{id}",
+            get(team_pages::team).post(team_pages::update_team),
+        )
+        .route("/teams/{id}/members", post(team_pages::add_member))
+        .route(
+            "/teams/{id}/members/{user_id}/remove",
+            post(team_pages::remove_member),
+        )
+        .route("/teams/{id}/meetings", post(team_pages::plan_meeting))
+        .route("/teams/{id}/calendar.ics", get(team_pages::team_calendar))
+        .route("/teams/{id}/room", get(room_page::room))
+        .route("/meetings/{id}", get(team_pages::meeting))
+        .route("/meetings/{id}/agenda", post(team_pages::add_agenda_item))
+        .route("/meetings/{id}/record", post(team_pages::record_meeting))
+        .route("/meetings/{id}/decisions", post(team_pages::add_decision))
+        .route(
+            "/meetings/{id}/commitments",
+            post(team_pages::make_commitment),
+        )
+        .route(
+            "/commitments/{id}/review",
+            post(team_pages::review_commitment),
+        )
+        .route(
+            "/feedback",
+            get(feedback_pages::rounds).post(feedback_pages::create_round),
+        )
+        .route("/feedback/{id}", get(feedback_pages::round))
+        .route(
+            "/feedback/{id}/results.csv",
+            get(feedback_pages::results_csv),
+        )
+        .route(
+            "/feedback/{id}/results.xlsx",
+            get(feedback_pages::results_xlsx),
+        )
+        .route(
+            "/feedback/{id}/response",
+            post(feedback_pages::set_response),
+        )
+        .route(
+            "/a/{token}",
+            get(feedback_pages::answer_form).post(feedback_pages::submit_answer),
+        )
+        .route("/a/{token}/results", get(feedback_pages::public_results))
+        .route("/my/commitments", get(team_pages::my_commitments))
+        .route("/my/calendar.ics", get(team_pages::my_calendar))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(auth::set_language))

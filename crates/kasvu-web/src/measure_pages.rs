@@ -73,7 +73,7 @@ pub fn format_value(lang: Lang, unit: ValueUnit, v: f64) -> String {
     }
 }
 
-fn shown_text(ctx: &Ctx, unit: ValueUnit, o: &Observation) -> String {
+pub(crate) fn shown_text(ctx: &Ctx, unit: ValueUnit, o: &Observation) -> String {
     match o.shown() {
         Some(v) => format_value(ctx.lang, unit, v),
         None if o.suppressed() => ctx.t("value-suppressed"),
@@ -529,6 +529,32 @@ fn summary(
     s
 }
 
+/// How a value moved from `previous` and whether that is better in the
+/// indicator's direction: (text, CSS class, arrow).
+pub(crate) fn change_between(
+    ctx: &Ctx,
+    direction: kasvu_core::Direction,
+    v: f64,
+    previous: f64,
+) -> (String, &'static str, &'static str) {
+    let verdict = judge(direction, v, previous);
+    let m = movement(v, previous);
+    let arrow = match m {
+        Movement::Up => "↑",
+        Movement::Down => "↓",
+        Movement::Flat => "→",
+    };
+    (
+        format!(
+            "{} ({})",
+            ctx.t(&format!("movement-{}", movement_code(m))),
+            ctx.t(&format!("verdict-{}", verdict.code()))
+        ),
+        verdict_class(verdict),
+        arrow,
+    )
+}
+
 fn movement_code(m: Movement) -> &'static str {
     match m {
         Movement::Up => "up",
@@ -648,23 +674,7 @@ pub async fn dashboard(
                 .checked_sub(2)
                 .and_then(|i| series[i].1.shown()),
         ) {
-            (Some(v), Some(pv)) => {
-                let verdict = judge(spec.direction, v, pv);
-                let arrow = match movement(v, pv) {
-                    Movement::Up => "↑",
-                    Movement::Down => "↓",
-                    Movement::Flat => "→",
-                };
-                (
-                    format!(
-                        "{} ({})",
-                        ctx.t(&format!("movement-{}", movement_code(movement(v, pv)))),
-                        ctx.t(&format!("verdict-{}", verdict.code()))
-                    ),
-                    verdict_class(verdict),
-                    arrow,
-                )
-            }
+            (Some(v), Some(pv)) => change_between(&ctx, spec.direction, v, pv),
             _ => (String::new(), "", ""),
         };
         let targets = all_targets.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);

@@ -29,27 +29,85 @@ struct DbArg {
     db: String,
 }
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KASVU_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Load the Oulu demo data when the database is empty.
+    #[arg(long)]
+    demo: bool,
+    /// Mark cookies Secure (set when Kasvu is served over HTTPS).
+    #[arg(long, env = "KASVU_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Small-number suppression: counts below this are never served.
+    #[arg(long, env = "KASVU_SUPPRESS_BELOW", default_value_t = 5.0)]
+    suppress_below: f64,
+    /// Periods that ended more than this many days ago are locked for data entry, except for admins.
+    #[arg(long, env = "KASVU_LOCK_AFTER_DAYS", default_value_t = 90)]
+    lock_after_days: i64,
+    /// The public address of the site (for feedback QR codes and links in e-mail).
+    #[arg(long, env = "KASVU_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Feedback answers one client may send to one round in ten minutes.
+    #[arg(long, env = "KASVU_MAX_ANSWERS_PER_CLIENT", default_value_t = kasvu_web::MAX_ANSWERS_PER_CLIENT)]
+    max_answers_per_client: usize,
+}
+
+#[derive(clap::Args)]
+struct MailArgs {
+    /// SMTP server for reminders: smtp://HOST:PORT (plain, a local relay),
+    /// smtp://HOST:587?tls=required or smtps://USER:PASSWORD@HOST:465.
+    /// Without it, reminders are shown in the app only.
+    #[arg(long, env = "KASVU_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of reminders.
+    #[arg(
+        long,
+        env = "KASVU_MAIL_FROM",
+        default_value = "Kasvu <kasvu@localhost>"
+    )]
+    mail_from: String,
+    /// Remind of commitments due at meetings this many days ahead.
+    #[arg(long, env = "KASVU_REMIND_DAYS", default_value_t = 3)]
+    remind_days: i64,
+    /// The site's address for links in the messages.
+    #[arg(
+        long = "mail-link-url",
+        env = "KASVU_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    link_url: String,
+}
+
+impl MailArgs {
+    fn mailer(&self) -> Result<Option<kasvu_io::mail::Mailer>> {
+        self.smtp_url
+            .as_deref()
+            .map(|u| kasvu_io::mail::Mailer::new(u, &self.mail_from, &self.link_url))
+            .transpose()
+            .map_err(Into::into)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web app.
     Serve {
         #[command(flatten)]
         db: DbArg,
-        /// Address to listen on.
-        #[arg(long, env = "KASVU_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Load the Oulu demo data when the database is empty.
-        #[arg(long)]
-        demo: bool,
-        /// Mark cookies Secure (set when Kasvu is served over HTTPS).
-        #[arg(long, env = "KASVU_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// Small-number suppression: counts below this are never served.
-        #[arg(long, env = "KASVU_SUPPRESS_BELOW", default_value_t = 5.0)]
-        suppress_below: f64,
-        /// Periods that ended more than this many days ago are locked for data entry, except for admins.
-        #[arg(long, env = "KASVU_LOCK_AFTER_DAYS", default_value_t = 90)]
-        lock_after_days: i64,
+        #[command(flatten)]
+        args: ServeArgs,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Send the e-mail reminders of commitments due at meetings in the next
+    /// days now (the server also sends them every hour when SMTP is set).
+    Remind {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Load the Oulu demo data and print the demo users and their passwords.
     Demo {
@@ -214,23 +272,20 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve {
-            db,
-            addr,
-            demo,
-            secure_cookies,
-            suppress_below,
-            lock_after_days,
-        } => {
-            serve(
-                db,
-                addr,
-                demo,
-                secure_cookies,
-                suppress_below,
-                lock_after_days,
-            )
-            .await
+        Command::Serve { db, args, mail } => serve(db, args, mail).await,
+        Command::Remind { db, mail } => {
+            let store = open(&db).await?;
+            let Some(mailer) = mail.mailer()? else {
+                bail!("set --smtp-url (or KASVU_SMTP_URL) to send reminders");
+            };
+            let today = time::OffsetDateTime::now_utc().date();
+            let s =
+                kasvu_io::mail::send_reminders(&store, &mailer, today, mail.remind_days).await?;
+            println!(
+                "sent {} reminder message(s) covering {} commitment(s)",
+                s.messages, s.commitments
+            );
+            Ok(())
         }
         Command::Demo { db } => {
             let store = open(&db).await?;
@@ -550,14 +605,16 @@ async fn export(
     Ok(())
 }
 
-async fn serve(
-    db: DbArg,
-    addr: SocketAddr,
-    demo: bool,
-    secure_cookies: bool,
-    suppress_below: f64,
-    lock_after_days: i64,
-) -> Result<()> {
+async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
+    let ServeArgs {
+        addr,
+        demo,
+        secure_cookies,
+        suppress_below,
+        lock_after_days,
+        public_url,
+        max_answers_per_client,
+    } = args;
     let started = std::time::Instant::now();
     if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
         bail!("--suppress-below must be 1 or more");
@@ -576,10 +633,33 @@ async fn serve(
         config: kasvu_web::WebConfig {
             secure_cookies,
             lock_after_days,
+            public_url,
+            max_answers_per_client,
             ..Default::default()
         },
         jobs: Default::default(),
+        answers: Default::default(),
     };
+    if let Some(mailer) = mail.mailer()? {
+        // Reminders go out hourly; each commitment once per meeting.
+        let (store, days) = (state.store.clone(), mail.remind_days);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                let today = time::OffsetDateTime::now_utc().date();
+                match kasvu_io::mail::send_reminders(&store, &mailer, today, days).await {
+                    Ok(s) if s.messages > 0 => tracing::info!(
+                        "sent {} reminder(s) for {} commitment(s)",
+                        s.messages,
+                        s.commitments
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("reminders failed: {e}"),
+                }
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -16,8 +16,14 @@ pub struct Server {
 impl Server {
     /// `kasvu serve --demo` on 127.0.0.1:0 with the given database.
     pub fn start(db_url: &str) -> Server {
+        Server::start_with(db_url, &[])
+    }
+
+    /// Like [`Server::start`], with more arguments to `serve`.
+    pub fn start_with(db_url: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--db", db_url])
+            .args(extra)
             .env("KASVU_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -125,16 +131,11 @@ pub fn demo_password(email: &str) -> &'static str {
 }
 
 fn kasvu_io_demo_password(email: &str) -> &'static str {
-    match email {
-        "admin@oulu.example" => "demo-admin-2026",
-        "aluepaallikko.keskinen@oulu.example" => "demo-keskinen-2026",
-        "aluepaallikko.etelainen@oulu.example" => "demo-etelainen-2026",
-        "suunnittelija.pohjoinen@oulu.example" => "demo-pohjoinen-2026",
-        "katselija@oulu.example" => "demo-katselija-2026",
-        "tyontekija.kaakkuri@oulu.example" => "demo-tyontekija-2026",
-        "johtotiimi.tuira@oulu.example" => "demo-johtotiimi-2026",
-        _ => panic!("not a demo user: {email}"),
-    }
+    kasvu_io::demo::USERS
+        .iter()
+        .find(|u| u.email == email)
+        .map(|u| u.password)
+        .unwrap_or_else(|| panic!("not a demo user: {email}"))
 }
 
 /// Runs the CLI and returns (success, stdout, stderr).
