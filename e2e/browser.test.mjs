@@ -311,6 +311,11 @@ test('a leadership team member works the situation room with the keyboard and ev
   await page.locator('details.review summary').first().click();
   await expectNoViolations(page, 'a meeting page with a review form open');
   await visit(page, '/my/commitments', 'my commitments');
+  await page.goto(BASE + '/teams');
+  await page.getByRole('link', { name: 'Yhteisövaikuttavuuden oppimisverkosto' }).click();
+  await page.getByRole('link', { name: 'Oppimisverkoston vertailu' }).click();
+  await expectNoViolations(page, 'the learning network comparison');
+  assert.match(await page.locator('#shared').locator('..').innerText(), /Kokkolan keskustan/);
   await visit(page, '/feedback', 'feedback rounds with the new-round form');
   await page.getByRole('link', { name: 'Vanhempien palaute: tuki arjessa' }).click();
   await expectNoViolations(page, 'feedback results with charts, tables and the QR code');

@@ -13,6 +13,10 @@ use std::collections::HashMap;
 
 pub const ORG_UNITS_CSV: &str = include_str!("../demo/oulu_orgunits.csv");
 
+/// A second organisation, Soite (seed 003's learning network), so the demo
+/// shows a network across organisations and what stays isolated.
+pub const SOITE_ORG_UNITS_CSV: &str = include_str!("../demo/soite_orgunits.csv");
+
 /// A demo user: e-mail, name, role, scope, password.
 pub struct DemoUser {
     pub email: &'static str,
@@ -87,6 +91,13 @@ pub const USERS: &[DemoUser] = &[
         password: "demo-tyontekija-2026",
     },
     DemoUser {
+        email: "admin@soite.example",
+        name: "Sanna Soite",
+        role: Role::Admin,
+        scope: "soite",
+        password: "demo-soite-2026",
+    },
+    DemoUser {
         email: "katselija@oulu.example",
         name: "Ville Katselija",
         role: Role::Viewer,
@@ -122,6 +133,12 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
         .import_org_units(&actor, &rows, true, &mut |_| {})
         .await
         .map_err(|e| DemoError::Import(import_error_from_store("demo/oulu_orgunits.csv", e)))?;
+    let soite = orgunits_csv::parse(SOITE_ORG_UNITS_CSV.as_bytes(), "demo/soite_orgunits.csv")
+        .map_err(DemoError::Import)?;
+    store
+        .import_org_units(&actor, &soite, true, &mut |_| {})
+        .await
+        .map_err(|e| DemoError::Import(import_error_from_store("demo/soite_orgunits.csv", e)))?;
     for u in USERS {
         if store
             .user_by_email(u.email)
@@ -344,7 +361,11 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
     let Some(org) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
         return Ok(());
     };
-    let units = store.org_units(org.id).await.map_err(DemoError::Store)?;
+    let mut units = store.org_units(org.id).await.map_err(DemoError::Store)?;
+    // Soite's units get figures too: the learning network compares them.
+    if let Some(soite) = store.org_unit("soite").await.map_err(DemoError::Store)? {
+        units.extend(store.org_units(soite.id).await.map_err(DemoError::Store)?);
+    }
     let of_kind = |kinds: &[UnitKind]| -> Vec<&OrgUnit> {
         units
             .iter()

@@ -140,6 +140,7 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
         .add_agenda_item(actor, next, "Lupausten toteutuminen", None)
         .await?;
     load_rounds(store, actor, oulu.org_id, team.id, today).await?;
+    load_network(store, actor, oulu.org_id, anchor).await?;
     // One promise is already reported done ahead of the meeting.
     if let Some(c) = commitments.get(3) {
         store
@@ -153,6 +154,70 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
             )
             .await?;
     }
+    Ok(())
+}
+
+/// Seed 003's learning network: Oulu brings Kaakkuri and Tuira, Soite its
+/// Kokkola centre; each shares the LP figures, Oulu also its phone figures.
+async fn load_network(
+    store: &Store,
+    actor: &Actor,
+    oulu: i64,
+    anchor: Date,
+) -> Result<(), StoreError> {
+    let Some(soite) = store.org_unit("soite").await? else {
+        return Ok(());
+    };
+    let net = store
+        .create_team(
+            actor,
+            &TeamSpec {
+                kind: TeamKind::LearningNetwork,
+                unit_code: "oulu".into(),
+                name: "Yhteisövaikuttavuuden oppimisverkosto".into(),
+                schedule: Schedule {
+                    week: 3,
+                    weekday: time::Weekday::Thursday,
+                    ..Schedule::default()
+                },
+                location: "Etäyhteys".into(),
+                anchor_on: anchor,
+            },
+        )
+        .await?;
+    store
+        .add_network_participant(actor, net.id, "soite")
+        .await?;
+    let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    store
+        .set_network_share(
+            actor,
+            net.id,
+            oulu,
+            &codes(&["kaakkuri", "tuira"]),
+            &codes(&["lp_discussions", "lp_trained_share", "pilot_phone_calls"]),
+        )
+        .await?;
+    store
+        .set_network_share(
+            actor,
+            net.id,
+            soite.org_id,
+            &codes(&["soite-kokkola-keskusta"]),
+            &codes(&["lp_discussions", "lp_trained_share"]),
+        )
+        .await?;
+    for (email, unit) in [
+        ("johtotiimi.tuira@oulu.example", "tuiran-koulu"),
+        ("admin@soite.example", "soite-perhekeskus-kokkola"),
+    ] {
+        if let Some(u) = store.user_by_email(email).await? {
+            store
+                .set_member(actor, net.id, u.id, MemberRole::Member, None, Some(unit))
+                .await?;
+        }
+    }
+    store.ensure_next_meeting(actor, net.id, today()).await?;
     Ok(())
 }
 

@@ -9,8 +9,10 @@ async fn demo_loads_idempotently(store: Store) {
     assert_eq!((again.created, again.updated), (0, 0));
     let oulu = store.org_unit("oulu").await.unwrap().unwrap();
     assert!(oulu.demo);
+    let soite = store.org_unit("soite").await.unwrap().unwrap();
+    assert!(soite.demo, "the learning network's second organisation");
     assert_eq!(
-        store.users(oulu.id).await.unwrap().len(),
+        store.users(oulu.id).await.unwrap().len() + store.users(soite.id).await.unwrap().len(),
         kasvu_io::demo::USERS.len()
     );
     for u in kasvu_io::demo::USERS {

@@ -37,7 +37,8 @@ pub use plans::{
 };
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{
-    AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Review, Team, TeamSpec,
+    AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,
+    TeamSpec,
 };
 pub use users::{parse_name, NewUser, User, UserRole};
 

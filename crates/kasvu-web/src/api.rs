@@ -573,7 +573,7 @@ impl utoipa::Modify for BearerAuth {
         crate::team_api::list_teams, crate::team_api::get_team, crate::team_api::list_meetings,
         crate::team_api::team_commitments, crate::team_api::my_commitments, crate::team_api::make_commitment,
         crate::team_api::review_commitment, crate::team_api::list_rounds, crate::team_api::create_round,
-        crate::team_api::round_results),
+        crate::team_api::round_results, crate::network_page::network_api),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -632,5 +632,6 @@ pub fn router() -> Router<AppState> {
             get(crate::team_api::list_rounds).post(crate::team_api::create_round),
         )
         .route("/rounds/{id}/results", get(crate::team_api::round_results))
+        .route("/teams/{id}/network", get(crate::network_page::network_api))
         .fallback(api_not_found)
 }

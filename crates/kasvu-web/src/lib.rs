@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod import_pages;
 mod measure_api;
 mod measure_pages;
+mod network_page;
 mod pages;
 mod plan_api;
 mod plan_pages;
@@ -235,6 +236,12 @@ pub fn app(state: AppState) -> Router {
         .route("/teams/{id}/meetings", post(team_pages::plan_meeting))
         .route("/teams/{id}/calendar.ics", get(team_pages::team_calendar))
         .route("/teams/{id}/room", get(room_page::room))
+        .route("/teams/{id}/network", get(network_page::network))
+        .route("/teams/{id}/network/share", post(network_page::set_share))
+        .route(
+            "/teams/{id}/network/participants",
+            post(network_page::add_participant),
+        )
         .route("/meetings/{id}", get(team_pages::meeting))
         .route("/meetings/{id}/agenda", post(team_pages::add_agenda_item))
         .route("/meetings/{id}/record", post(team_pages::record_meeting))

@@ -1372,6 +1372,8 @@ pub fn dynamic_message_ids() -> Vec<String> {
         "review",
         "round",
         "response",
+        "shares",
+        "participant",
     ] {
         ids.push(format!("team-saved-{s}"));
     }
@@ -1403,6 +1405,10 @@ pub fn dynamic_message_ids() -> Vec<String> {
         "answers",
         "question",
         "response",
+        "team",
+        "org",
+        "units",
+        "indicators",
         "every_months",
         "week",
         "weekday",

@@ -302,6 +302,8 @@ async fn cli_import_and_export(db: &str) {
             "expert_groups",
             "--format",
             "csv",
+            "--org",
+            "oulu",
         ],
         None,
     );

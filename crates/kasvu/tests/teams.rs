@@ -521,32 +521,13 @@ async fn organisations_are_isolated(db: &str) {
         "/commitments/",
     );
 
-    let tree = "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes\nsoite,,organisation,,Soite,Soite,Soite,\n";
-    let (ok, _, err) = cli(
-        &["import", "--db", db, "--kind", "orgunits", "-"],
-        Some(tree),
-    );
-    assert!(ok, "{err}");
-    let (ok, _, err) = cli(
-        &[
-            "user",
-            "add",
-            "--db",
-            db,
-            "--email",
-            "admin@soite.example",
-            "--name",
-            "Soite Admin",
-            "--role",
-            "admin",
-            "--org",
-            "soite",
-            "--password-stdin",
-        ],
-        Some("soite-admin-2026\n"),
-    );
-    assert!(ok, "{err}");
-    let other = login(&s, "admin@soite.example", "soite-admin-2026").await;
+    // Soite's admin: in the same installation, and in a learning network with Oulu.
+    let other = login(
+        &s,
+        "admin@soite.example",
+        demo_password("admin@soite.example"),
+    )
+    .await;
     let (_, list) = get(&other, s.url("/teams")).await;
     assert!(!list.contains(&format!("/teams/{team}\"")));
     let csrf = csrf_of(&list);
@@ -768,7 +749,121 @@ async fn team_api(db: &str) {
     );
 }
 
+/// Soite and Oulu compare what each agreed to share, and nothing else.
+async fn learning_network_shares_only_what_is_agreed(db: &str) {
+    let s = Server::start(db);
+    let (soite, soite_csrf) = as_user(&s, "admin@soite.example").await;
+    let (juha, juha_csrf) = as_user(&s, "johtotiimi.tuira@oulu.example").await;
+    let (_, list) = get(&soite, s.url("/teams")).await;
+    let ids = ids_after(&list, "/teams/");
+    assert_eq!(ids.len(), 1, "Soite sees the network only: {list}");
+    let net = ids[0];
+    let (_, oulu_list) = get(&juha, s.url("/teams")).await;
+    let tuira = ids_after(&oulu_list, "/teams/")
+        .into_iter()
+        .find(|t| *t != net)
+        .unwrap();
+    let (st, _) = get(&soite, s.url(&format!("/teams/{tuira}"))).await;
+    assert_eq!(st, 404, "Oulu's own team stays Oulu's");
+
+    let section = |page: &str, code: &str| -> String {
+        let at = page
+            .find(&format!("id=\"ind-{code}\""))
+            .unwrap_or_else(|| panic!("no {code}"));
+        let end = page[at..]
+            .find("</table>")
+            .map(|e| e + at)
+            .unwrap_or(page.len());
+        page[at..end].to_owned()
+    };
+    let (st, page) = get(&soite, s.url(&format!("/teams/{net}/network"))).await;
+    assert_eq!(st, 200);
+    let lp = section(&page, "lp_discussions");
+    assert!(lp.contains("Kokkolan keskustan") && lp.contains("Tuiran") && lp.contains("Kaakkurin"));
+    let phone = section(&page, "pilot_phone_calls");
+    assert!(
+        phone.contains("Tuiran") && !phone.contains("Kokkola"),
+        "Soite did not share it"
+    );
+    let shared = &page[page.find("id=\"shared\"").unwrap()..page.find("id=\"my-share\"").unwrap()];
+    assert!(!shared.contains("SHL-asiakkuudet"), "nobody shared it");
+
+    // Soite's admin takes one indicator back; Oulu's people cannot change Soite's choice.
+    let form: Vec<(&str, &str)> = vec![
+        ("csrf", &soite_csrf),
+        ("unit", "soite-kokkola-keskusta"),
+        ("indicator", "lp_discussions"),
+    ];
+    let r = soite
+        .post(s.url(&format!("/teams/{net}/network/share")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, page) = get(&juha, s.url(&format!("/teams/{net}/network"))).await;
+    assert!(!section(&page, "lp_trained_share").contains("Kokkola"));
+    assert!(section(&page, "lp_discussions").contains("Kokkola"));
+    let bad: Vec<(&str, &str)> = vec![
+        ("csrf", &juha_csrf),
+        ("unit", "tuira"),
+        ("indicator", "shl_clients"),
+    ];
+    let r = juha
+        .post(s.url(&format!("/teams/{net}/network/share")))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "only an admin of a participant chooses its shares"
+    );
+    let bad: Vec<(&str, &str)> = vec![
+        ("csrf", &soite_csrf),
+        ("unit", "tuira"),
+        ("indicator", "lp_discussions"),
+    ];
+    let r = soite
+        .post(s.url(&format!("/teams/{net}/network/share")))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "Soite cannot bring Oulu's units");
+    let r = soite
+        .post(s.url(&format!("/teams/{net}/network/participants")))
+        .form(&[("csrf", soite_csrf.as_str()), ("org", "oulu")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "the host's managers invite");
+
+    // The API serves the same figures.
+    let token = common::token_for(db, "admin@soite.example");
+    let figures: serde_json::Value = common::client()
+        .get(s.url(&format!("/api/v1/teams/{net}/network")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let soite_rows: Vec<&serde_json::Value> = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["organisation"] == "soite")
+        .collect();
+    assert_eq!(soite_rows.len(), 1);
+    assert_eq!(soite_rows[0]["indicator"], "lp_discussions");
+    assert!(soite_rows[0]["value"].as_f64().is_some());
+}
+
 on_both_databases!(
+    learning_network_shares_only_what_is_agreed,
     team_api,
     commitment_cycle_across_two_meetings,
     reminders_reach_the_smtp_sink,
