@@ -16,6 +16,31 @@ pub(crate) struct AuditWrite<'a> {
     pub new: Option<serde_json::Value>,
 }
 
+/// Audits a change recorded by its new value only, within an organisation.
+pub(crate) async fn audit_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    org_id: i64,
+    entity: &str,
+    key: &str,
+    action: &str,
+    new: serde_json::Value,
+) -> Result<()> {
+    write_audit(
+        conn,
+        actor,
+        AuditWrite {
+            org_id: Some(org_id),
+            entity,
+            key,
+            action,
+            old: None,
+            new: Some(new),
+        },
+    )
+    .await
+}
+
 pub(crate) async fn write_audit(
     conn: &mut AnyConnection,
     actor: &Actor,

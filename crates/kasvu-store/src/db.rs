@@ -175,3 +175,19 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// Names in three languages from the columns `{prefix}_fi`, `_sv` and `_en`.
+pub(crate) fn names_of(row: &AnyRow, prefix: &str) -> Result<kasvu_core::Names> {
+    Ok(kasvu_core::Names {
+        fi: row.try_get(format!("{prefix}_fi").as_str())?,
+        sv: row.try_get(format!("{prefix}_sv").as_str())?,
+        en: row.try_get(format!("{prefix}_en").as_str())?,
+    })
+}
+
+/// A stored ISO date (always present where this is used).
+pub(crate) fn stored_date(s: &str) -> Result<time::Date> {
+    kasvu_core::parse_date(s)
+        .map_err(|p| StoreError::corrupt("date", p))?
+        .ok_or_else(|| StoreError::Corrupt("empty date".into()))
+}

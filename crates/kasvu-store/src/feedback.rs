@@ -3,7 +3,7 @@
 //! we did"). An answer sheet stores the answers, the day and a one-time form
 //! token (so a double post counts once) — never who or where from.
 
-use crate::audit::{write_audit, AuditWrite};
+use crate::audit::audit_change;
 use crate::credentials::random_token;
 use crate::db::Store;
 use crate::error::{Result, StoreError};
@@ -98,11 +98,7 @@ fn date_field(field: &str, s: &str) -> Result<Date> {
         .ok_or_else(|| StoreError::invalid(field, Problem::required()))
 }
 
-fn stored_date(s: &str) -> Result<Date> {
-    parse_date(s)
-        .map_err(|p| StoreError::corrupt("date", p))?
-        .ok_or_else(|| StoreError::Corrupt("empty date".into()))
-}
+use crate::db::stored_date;
 
 const SELECT_ROUNDS: &str =
     "SELECT r.id, r.org_id, r.unit_id, u.code, u.name_fi, u.name_sv, u.name_en, r.team_id, \
@@ -117,11 +113,7 @@ fn round_of(r: &AnyRow) -> Result<Round> {
         org_id: r.try_get("org_id")?,
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("code")?,
-        unit_names: Names {
-            fi: r.try_get("name_fi")?,
-            sv: r.try_get("name_sv")?,
-            en: r.try_get("name_en")?,
-        },
+        unit_names: crate::db::names_of(r, "name")?,
         team_id: r.try_get("team_id")?,
         title: r.try_get("title")?,
         intro: r.try_get("intro")?,
@@ -218,19 +210,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        write_audit(
-            &mut tx,
-            actor,
-            AuditWrite {
-                org_id: Some(org_id),
-                entity: "feedback_round",
-                key: &id.to_string(),
-                action: "create",
-                old: None,
-                new: Some(json!({ "title": title, "unit": spec.unit.trim(), "target_group": spec.target_group.code(),
-                    "opens_on": format_date(opens), "closes_on": format_date(closes), "questions": spec.questions.len() })),
-            },
-        )
+        audit_change(&mut tx, actor, org_id, "feedback_round", &id.to_string(), "create", json!({ "title": title, "unit": spec.unit.trim(), "target_group": spec.target_group.code(),
+                    "opens_on": format_date(opens), "closes_on": format_date(closes), "questions": spec.questions.len() }))
         .await?;
         tx.commit().await?;
         self.round(id)
@@ -458,17 +439,14 @@ impl Store {
             .bind(round_id)
             .execute(&mut *tx)
             .await?;
-        write_audit(
+        audit_change(
             &mut tx,
             actor,
-            AuditWrite {
-                org_id: Some(org_id),
-                entity: "feedback_round",
-                key: &round_id.to_string(),
-                action: "response",
-                old: None,
-                new: Some(json!({ "response": response, "published": publish })),
-            },
+            org_id,
+            "feedback_round",
+            &round_id.to_string(),
+            "response",
+            json!({ "response": response, "published": publish }),
         )
         .await?;
         tx.commit().await?;

@@ -147,11 +147,7 @@ fn row_to_unit(r: &AnyRow) -> Result<OrgUnit> {
             .map(Sector::parse)
             .transpose()
             .map_err(|p| corrupt(&code, "sector", p))?,
-        names: Names {
-            fi: r.try_get("name_fi")?,
-            sv: r.try_get("name_sv")?,
-            en: r.try_get("name_en")?,
-        },
+        names: crate::db::names_of(r, "name")?,
         external_codes: Vec::new(),
         valid: ValidRange {
             from: from

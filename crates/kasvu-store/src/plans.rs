@@ -191,10 +191,6 @@ fn invalid(field: &str, p: Problem) -> StoreError {
     StoreError::Invalid(FieldError::new(field, p))
 }
 
-fn corrupt(what: &str, p: Problem) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {p}"))
-}
-
 fn join_codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String {
     items.iter().map(|t| code(*t)).collect::<Vec<_>>().join(";")
 }
@@ -213,24 +209,18 @@ fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
         code: r.try_get("code")?,
         version: r.try_get("version")?,
         previous_id: r.try_get("previous_id")?,
-        title: Names {
-            fi: r.try_get("title_fi")?,
-            sv: r.try_get("title_sv")?,
-            en: r.try_get("title_en")?,
-        },
-        aim: Names {
-            fi: r.try_get("aim_fi")?,
-            sv: r.try_get("aim_sv")?,
-            en: r.try_get("aim_en")?,
-        },
+        title: crate::db::names_of(r, "title")?,
+        aim: crate::db::names_of(r, "aim")?,
         period: PlanPeriod::new(
             i32::try_from(r.try_get::<i64, _>("start_year")?).unwrap_or(0),
             i32::try_from(r.try_get::<i64, _>("end_year")?).unwrap_or(0),
         )
-        .map_err(|p| corrupt("plan period", p))?,
-        status: PlanStatus::parse(&status).map_err(|p| corrupt("plan status", p))?,
+        .map_err(|p| StoreError::corrupt("plan period", p))?,
+        status: PlanStatus::parse(&status).map_err(|p| StoreError::corrupt("plan status", p))?,
         approved_on: match approved.as_deref() {
-            Some(s) => kasvu_core::parse_date(s).map_err(|p| corrupt("approval date", p))?,
+            Some(s) => {
+                kasvu_core::parse_date(s).map_err(|p| StoreError::corrupt("approval date", p))?
+            }
             None => None,
         },
         decision_ref: r.try_get("decision_ref")?,
@@ -243,7 +233,7 @@ fn plan_of(r: &sqlx::any::AnyRow) -> Result<Plan> {
         },
         parent_code: r.try_get("parent_code")?,
         visibility: PlanVisibility::parse(&r.try_get::<String, _>("visibility")?)
-            .map_err(|p| corrupt("plan visibility", p))?,
+            .map_err(|p| StoreError::corrupt("plan visibility", p))?,
     })
 }
 
@@ -404,7 +394,7 @@ impl Store {
                 .entry(r.try_get("measure_id")?)
                 .or_default()
                 .push(Evaluation {
-                    period: Period::parse(&period).map_err(|p| corrupt("evaluation period", p))?,
+                    period: Period::parse(&period).map_err(|p| StoreError::corrupt("evaluation period", p))?,
                     rating: u8::try_from(r.try_get::<i64, _>("rating")?).unwrap_or(0),
                     body: r.try_get("body")?,
                     indicators: indicators
@@ -429,23 +419,13 @@ impl Store {
         .map(|r| {
             let d: String = r.try_get("direction")?;
             Ok(ImpactSpec {
-                statement: Names {
-                    fi: r.try_get("statement_fi")?,
-                    sv: r.try_get("statement_sv")?,
-                    en: r.try_get("statement_en")?,
-                },
+                statement: crate::db::names_of(r, "statement")?,
                 indicator: r.try_get("code")?,
-                direction: Direction::parse(&d).map_err(|p| corrupt("impact direction", p))?,
+                direction: Direction::parse(&d).map_err(|p| StoreError::corrupt("impact direction", p))?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let names = |r: &sqlx::any::AnyRow| -> Result<Names> {
-            Ok(Names {
-                fi: r.try_get("name_fi")?,
-                sv: r.try_get("name_sv")?,
-                en: r.try_get("name_en")?,
-            })
-        };
+        let names = |r: &sqlx::any::AnyRow| crate::db::names_of(r, "name");
         let mut by_focus: HashMap<i64, Vec<Measure>> = HashMap::new();
         for r in &measures {
             let id: i64 = r.try_get("id")?;
@@ -463,11 +443,11 @@ impl Store {
                     schedule: r.try_get("schedule")?,
                     budget: r.try_get("budget")?,
                     status: MeasureStatus::parse(&status)
-                        .map_err(|p| corrupt("measure status", p))?,
+                        .map_err(|p| StoreError::corrupt("measure status", p))?,
                     rights: parse_tags(&rights, ChildRight::parse)
-                        .map_err(|p| corrupt("rights", p))?,
+                        .map_err(|p| StoreError::corrupt("rights", p))?,
                     conditions: parse_tags(&conditions, ImpactCondition::parse)
-                        .map_err(|p| corrupt("conditions", p))?,
+                        .map_err(|p| StoreError::corrupt("conditions", p))?,
                     indicators: evidence.remove(&id).unwrap_or_default(),
                     evaluations: evaluations.remove(&id).unwrap_or_default(),
                 });
@@ -504,22 +484,14 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?
         {
-            let text = Names {
-                fi: r.try_get("text_fi")?,
-                sv: r.try_get("text_sv")?,
-                en: r.try_get("text_en")?,
-            };
+            let text = crate::db::names_of(&r, "text")?;
             let kind: String = r.try_get("kind")?;
             match kind.as_str() {
                 "strength" => strengths.push(text),
                 "challenge" => challenges.push(text),
                 _ => structures.push(StructureSpec {
                     name: text,
-                    tasks: Names {
-                        fi: r.try_get("tasks_fi")?,
-                        sv: r.try_get("tasks_sv")?,
-                        en: r.try_get("tasks_en")?,
-                    },
+                    tasks: crate::db::names_of(&r, "tasks")?,
                 }),
             }
         }
@@ -779,9 +751,10 @@ impl Store {
                 let status: String = r.try_get("status")?;
                 Ok(StatusEntry {
                     on: kasvu_core::parse_date(&on)
-                        .map_err(|p| corrupt("log date", p))?
+                        .map_err(|p| StoreError::corrupt("log date", p))?
                         .ok_or_else(|| StoreError::Corrupt("log date is empty".into()))?,
-                    status: MeasureStatus::parse(&status).map_err(|p| corrupt("log status", p))?,
+                    status: MeasureStatus::parse(&status)
+                        .map_err(|p| StoreError::corrupt("log status", p))?,
                     note: r.try_get("note")?,
                     actor: r.try_get("actor")?,
                 })
@@ -941,17 +914,8 @@ impl Store {
         .bind(measure_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok((
-                r.try_get("plan_id")?,
-                Names {
-                    fi: r.try_get("name_fi")?,
-                    sv: r.try_get("name_sv")?,
-                    en: r.try_get("name_en")?,
-                },
-            ))
-        })
-        .transpose()
+        row.map(|r| Ok((r.try_get("plan_id")?, crate::db::names_of(&r, "name")?)))
+            .transpose()
     }
 
     /// The measures of an organisation's plans in force (its own and its
@@ -986,12 +950,9 @@ impl Store {
                 Ok(OpenMeasure {
                     id,
                     plan_id: r.try_get("plan_id")?,
-                    names: Names {
-                        fi: r.try_get("name_fi")?,
-                        sv: r.try_get("name_sv")?,
-                        en: r.try_get("name_en")?,
-                    },
-                    status: MeasureStatus::parse(&status).map_err(|p| corrupt("status", p))?,
+                    names: crate::db::names_of(r, "name")?,
+                    status: MeasureStatus::parse(&status)
+                        .map_err(|p| StoreError::corrupt("status", p))?,
                     schedule: r.try_get("schedule")?,
                     owners: by_measure.remove(&id).unwrap_or_default(),
                 })

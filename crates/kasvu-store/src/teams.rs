@@ -6,15 +6,15 @@
 //! team's members to its organisation (a learning network's also to its
 //! participating organisations). Every change is audited.
 
-use crate::audit::{write_audit, AuditWrite};
+use crate::audit::audit_change as audit;
 use crate::credentials::random_token;
 use crate::db::Store;
 use crate::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::team::{parse_text, MAX_TEXT};
 use kasvu_core::{
-    format_date, parse_date, AgendaLink, ClockTime, CommitmentStatus, Level, MeetingState,
-    MemberRole, Names, Problem, Schedule, Sector, TeamKind,
+    format_date, AgendaLink, ClockTime, CommitmentStatus, Level, MeetingState, MemberRole, Names,
+    Problem, Schedule, Sector, TeamKind,
 };
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -148,11 +148,7 @@ pub const MAX_NAME: usize = 200;
 /// The longest minutes.
 pub const MAX_MINUTES: usize = 50_000;
 
-fn date_of(s: &str) -> Result<Date> {
-    parse_date(s)
-        .map_err(|p| StoreError::corrupt("date", p))?
-        .ok_or_else(|| StoreError::Corrupt("empty date".into()))
-}
+use crate::db::stored_date as date_of;
 
 fn check_location(s: &str) -> Result<String> {
     let t = s.trim();
@@ -182,11 +178,7 @@ fn team_of(r: &AnyRow) -> Result<Team> {
         kind: TeamKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("code")?,
-        unit_names: Names {
-            fi: r.try_get("name_fi")?,
-            sv: r.try_get("name_sv")?,
-            en: r.try_get("name_en")?,
-        },
+        unit_names: crate::db::names_of(r, "name")?,
         name: r.try_get("name")?,
         schedule,
         location: r.try_get("location")?,
@@ -237,30 +229,6 @@ fn team_snapshot(t: &TeamSpec) -> serde_json::Value {
         "start": t.schedule.start.to_string(), "duration_min": t.schedule.duration_min,
         "location": t.location.trim(), "anchor_on": format_date(t.anchor_on),
     })
-}
-
-async fn audit(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    org_id: i64,
-    entity: &str,
-    key: &str,
-    action: &str,
-    new: serde_json::Value,
-) -> Result<()> {
-    write_audit(
-        conn,
-        actor,
-        AuditWrite {
-            org_id: Some(org_id),
-            entity,
-            key,
-            action,
-            old: None,
-            new: Some(new),
-        },
-    )
-    .await
 }
 
 async fn member_role_in(
@@ -594,14 +562,7 @@ impl Store {
                 let sector: String = r.try_get("sector")?;
                 let code: Option<String> = r.try_get("code")?;
                 let unit = match code {
-                    Some(c) => Some((
-                        c,
-                        Names {
-                            fi: r.try_get("name_fi")?,
-                            sv: r.try_get("name_sv")?,
-                            en: r.try_get("name_en")?,
-                        },
-                    )),
+                    Some(c) => Some((c, crate::db::names_of(r, "name")?)),
                     None => None,
                 };
                 Ok(Member {
@@ -1490,22 +1451,14 @@ impl Store {
             let unit = (
                 r.try_get("id")?,
                 r.try_get("code")?,
-                Names {
-                    fi: r.try_get("name_fi")?,
-                    sv: r.try_get("name_sv")?,
-                    en: r.try_get("name_en")?,
-                },
+                crate::db::names_of(&r, "name")?,
             );
             match out.iter_mut().find(|p| p.org_id == org_id) {
                 Some(p) => p.units.push(unit),
                 None => out.push(Participant {
                     org_id,
                     org_code: r.try_get("org_code")?,
-                    org_names: Names {
-                        fi: r.try_get("o_fi")?,
-                        sv: r.try_get("o_sv")?,
-                        en: r.try_get("o_en")?,
-                    },
+                    org_names: crate::db::names_of(&r, "o")?,
                     units: vec![unit],
                     shared: Vec::new(),
                 }),

@@ -100,11 +100,7 @@ async fn roles_of(conn: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<(i64
                 role: Role::parse(&role).map_err(|p| StoreError::Corrupt(p.to_string()))?,
                 scope_id: r.try_get("scope_id")?,
                 scope_code: r.try_get("code")?,
-                scope_names: Names {
-                    fi: r.try_get("name_fi")?,
-                    sv: r.try_get("name_sv")?,
-                    en: r.try_get("name_en")?,
-                },
+                scope_names: crate::db::names_of(&r, "name")?,
             },
         ));
     }

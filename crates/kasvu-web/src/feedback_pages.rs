@@ -17,7 +17,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect};
 use axum::Form;
 use kasvu_core::feedback::{parse_answer, QuestionResult, RoundState};
 use kasvu_core::role::permits;
@@ -451,10 +451,7 @@ fn qr_svg(url: &str, label: &str) -> String {
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct SavedQuery {
-    pub saved: Option<String>,
-}
+use crate::team_pages::SavedQuery;
 
 pub async fn round(
     State(st): State<AppState>,
@@ -497,19 +494,7 @@ pub async fn round(
     Ok(Html(page.render()?).into_response())
 }
 
-fn download(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
+use crate::plan_pages::download;
 
 pub async fn results_csv(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let acc = round_access(&st, &ctx, id).await?;

@@ -101,10 +101,7 @@ pub struct NetworkPage<'a> {
     pub saved: Option<String>,
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct SavedQuery {
-    pub saved: Option<String>,
-}
+use crate::team_pages::SavedQuery;
 
 /// Admins of a participating organisation choose what it shares.
 fn shares_for(user: &User, participants: &[Participant]) -> bool {

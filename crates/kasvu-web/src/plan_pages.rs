@@ -1231,7 +1231,12 @@ pub async fn report(
     Ok(Html(page.render()?).into_response())
 }
 
-fn download(bytes: Vec<u8>, content_type: &str, name: String) -> axum::response::Response {
+/// A file to download, with its type and name.
+pub(crate) fn download(
+    bytes: Vec<u8>,
+    content_type: &str,
+    name: String,
+) -> axum::response::Response {
     (
         [
             (axum::http::header::CONTENT_TYPE, content_type.to_owned()),

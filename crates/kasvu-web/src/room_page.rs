@@ -9,13 +9,12 @@ use crate::ctx::Ctx;
 use crate::error::PageResult;
 use crate::measure_pages::{change_between, period_label, shown_text};
 use crate::pages::today;
-use crate::team_pages::{commitment_row, date_text, team_access, CommitmentRow};
+use crate::team_pages::{date_text, team_access, CommitmentRow};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::feedback::RoundState;
-use kasvu_core::team::may_handle_commitment;
 
 pub struct RoomIndicator {
     pub code: String,
@@ -128,16 +127,7 @@ pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         });
     }
 
-    let commitments = st
-        .store
-        .team_commitments(t.id, true)
-        .await?
-        .iter()
-        .map(|c| {
-            let may = may_handle_commitment(c.user_id == acc.user.id, acc.role, acc.runs);
-            commitment_row(&ctx, c, may)
-        })
-        .collect();
+    let commitments = acc.rows(&ctx, &st.store.team_commitments(t.id, true).await?);
 
     let tree = st.store.org_tree(t.org_id).await?;
     let measures = st

@@ -350,7 +350,7 @@ pub async fn review_commitment(
         .await?
         .ok_or_else(|| ApiError::not_found("commitment"))?;
     let acc = team_access_for(&st, user, c.team_id).await?;
-    if !may_handle_commitment(c.user_id == acc.user.id, acc.role, acc.runs) {
+    if !acc.may_handle(&c) {
         return Err(AppError::Forbidden.into());
     }
     let status = CommitmentStatus::parse(&input.status)

@@ -45,6 +45,20 @@ pub(crate) struct TeamAccess {
     pub internal: bool,
 }
 
+impl TeamAccess {
+    /// Whether the viewer may record or review this commitment.
+    pub fn may_handle(&self, c: &Commitment) -> bool {
+        may_handle_commitment(c.user_id == self.user.id, self.role, self.runs)
+    }
+
+    /// The commitments as rows, with review forms where the viewer may review.
+    pub fn rows(&self, ctx: &Ctx, list: &[Commitment]) -> Vec<CommitmentRow> {
+        list.iter()
+            .map(|c| commitment_row(ctx, c, self.may_handle(c)))
+            .collect()
+    }
+}
+
 pub(crate) async fn team_access(
     st: &AppState,
     ctx: &Ctx,
@@ -541,16 +555,7 @@ pub async fn team(
         .partition(|m| m.state == MeetingState::Planned && m.on >= now);
     let mut upcoming: Vec<MeetingRow> = upcoming.iter().map(|m| meeting_row(&ctx, m)).collect();
     upcoming.reverse();
-    let commitments = st
-        .store
-        .team_commitments(t.id, true)
-        .await?
-        .iter()
-        .map(|c| {
-            let may = may_handle_commitment(c.user_id == acc.user.id, acc.role, acc.runs);
-            commitment_row(&ctx, c, may)
-        })
-        .collect();
+    let commitments = acc.rows(&ctx, &st.store.team_commitments(t.id, true).await?);
     let people = if acc.manages {
         let mut people = Vec::new();
         for org in st.store.team_org_ids(t).await? {
@@ -926,10 +931,7 @@ pub async fn meeting(
         });
     }
     let all = st.store.team_commitments(m.team_id, false).await?;
-    let row = |c: &Commitment| {
-        let may = may_handle_commitment(c.user_id == acc.user.id, acc.role, acc.runs);
-        commitment_row(&ctx, c, may)
-    };
+    let row = |c: &Commitment| commitment_row(&ctx, c, acc.may_handle(c));
     let due = all
         .iter()
         .filter(|c| {
@@ -1220,7 +1222,7 @@ pub async fn review_commitment(
     ctx.check_csrf(&f.csrf)?;
     let c = st.store.commitment(id).await?.ok_or(AppError::NotFound)?;
     let acc = team_access(&st, &ctx, c.team_id).await?;
-    if !may_handle_commitment(c.user_id == acc.user.id, acc.role, acc.runs) {
+    if !acc.may_handle(&c) {
         return Err(AppError::Forbidden);
     }
     let status = CommitmentStatus::parse(&f.status).map_err(|p| bad(&ctx, "status", &p))?;
