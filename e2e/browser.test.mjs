@@ -58,6 +58,9 @@ test('public pages have no accessibility violations, in Finnish by default', asy
   await visit(page, '/units/oulu');
   await visit(page, '/units/keskinen');
   await visit(page, '/units/tuira');
+  await visit(page, '/projects', 'the project database with its filters and totals');
+  await visit(page, '/projects/1', "seed 004's project");
+  await visit(page, '/projects?portfolio=Hyvinvointisalkku+2014-2020&year=2015', 'the project database filtered');
   await visit(page, '/units/tuiran-koulu');
   await visit(page, '/units/hietasaari', 'an ended cluster');
   await visit(page, '/login');

@@ -13,6 +13,7 @@ pub mod measure;
 pub mod orgunit;
 pub mod period;
 pub mod plan;
+pub mod project;
 pub mod role;
 pub mod team;
 pub mod tree;

@@ -168,6 +168,7 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     }
     load_measurement(store, &actor).await?;
     load_plan(store, &actor).await?;
+    load_projects(store, &actor).await?;
     crate::demo_teams::load(store, &actor)
         .await
         .map_err(DemoError::Store)?;
@@ -177,6 +178,35 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
 /// Oulu's children's and youth welfare plan 2022–2026 (seeds 000/001): the
 /// three goals with their focus areas, measures drawn from the seeds.
 pub const PLAN_JSON: &str = include_str!("../demo/oulu_plan.json");
+
+/// Seed 004's project (its figures exactly as the seed gives them) and one
+/// illustrative project more.
+pub const PROJECTS_JSON: &str = include_str!("../demo/oulu_projects.json");
+
+async fn load_projects(store: &Store, actor: &Actor) -> Result<(), DemoError> {
+    let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
+        return Ok(());
+    };
+    if !store
+        .projects(oulu.org_id)
+        .await
+        .map_err(DemoError::Store)?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let specs: Vec<kasvu_store::ProjectSpec> =
+        serde_json::from_str(PROJECTS_JSON).map_err(|e| {
+            DemoError::Import(ImportError::file("demo/oulu_projects.json", e.to_string()))
+        })?;
+    for spec in &specs {
+        store
+            .create_project(actor, oulu.org_id, spec)
+            .await
+            .map_err(DemoError::Store)?;
+    }
+    Ok(())
+}
 
 /// Each area's regional development plan 2024–2026, drawn from the plan.
 pub const REGIONAL_PLANS_JSON: &str = include_str!("../demo/oulu_regional_plans.json");

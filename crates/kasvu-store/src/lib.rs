@@ -15,6 +15,7 @@ mod indicators;
 mod measure;
 mod orgunits;
 mod plans;
+mod projects;
 mod targets;
 mod teams;
 pub mod testing;
@@ -35,6 +36,7 @@ pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
     OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
+pub use projects::{CostLineSpec, LinkSpec, Project, ProjectSpec};
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,

@@ -573,7 +573,8 @@ impl utoipa::Modify for BearerAuth {
         crate::team_api::list_teams, crate::team_api::get_team, crate::team_api::list_meetings,
         crate::team_api::team_commitments, crate::team_api::my_commitments, crate::team_api::make_commitment,
         crate::team_api::review_commitment, crate::team_api::list_rounds, crate::team_api::create_round,
-        crate::team_api::round_results, crate::network_page::network_api),
+        crate::team_api::round_results, crate::network_page::network_api,
+        crate::project_pages::list_projects, crate::project_pages::get_project, crate::project_pages::create_project),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -633,5 +634,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/rounds/{id}/results", get(crate::team_api::round_results))
         .route("/teams/{id}/network", get(crate::network_page::network_api))
+        .route(
+            "/projects",
+            get(crate::project_pages::list_projects).post(crate::project_pages::create_project),
+        )
+        .route("/projects/{id}", get(crate::project_pages::get_project))
         .fallback(api_not_found)
 }

@@ -19,6 +19,7 @@ mod network_page;
 mod pages;
 mod plan_api;
 mod plan_pages;
+mod project_pages;
 mod room_page;
 mod target_pages;
 mod team_api;
@@ -217,6 +218,8 @@ pub fn app(state: AppState) -> Router {
                 )),
         )
         .route("/imports/{id}", get(import_pages::job_page))
+        .route("/projects", get(project_pages::projects))
+        .route("/projects/{id}", get(project_pages::project))
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))
         .route("/indicators/{code}/export", get(measure_pages::export))

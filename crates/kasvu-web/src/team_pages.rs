@@ -1333,6 +1333,11 @@ pub fn dynamic_message_ids() -> Vec<String> {
     use kasvu_core::{QuestionKind, TargetGroup};
     let mut ids = Vec::new();
     ids.extend(TeamKind::CODES.iter().map(|c| format!("team-kind-{c}")));
+    ids.extend(
+        kasvu_core::project::ProjectState::CODES
+            .iter()
+            .map(|c| format!("project-state-{c}")),
+    );
     ids.extend(MemberRole::CODES.iter().map(|c| format!("member-role-{c}")));
     ids.extend(
         MeetingState::CODES
