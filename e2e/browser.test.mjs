@@ -58,6 +58,9 @@ test('public pages have no accessibility violations, in Finnish by default', asy
   await visit(page, '/units/oulu');
   await visit(page, '/units/keskinen');
   await visit(page, '/units/tuira');
+  await visit(page, '/actors', 'the register of regional actors with review flags');
+  await visit(page, '/actors?sector=third_sector&area=tuira', 'the register filtered');
+  await visit(page, '/actors/mll-tuira', "an actor's public entry");
   await visit(page, '/projects', 'the project database with its filters and totals');
   await visit(page, '/projects/1', "seed 004's project");
   await visit(page, '/projects?portfolio=Hyvinvointisalkku+2014-2020&year=2015', 'the project database filtered');
@@ -314,6 +317,9 @@ test('a leadership team member works the situation room with the keyboard and ev
   await page.locator('details.review summary').first().click();
   await expectNoViolations(page, 'a meeting page with a review form open');
   await visit(page, '/my/commitments', 'my commitments');
+  await visit(page, '/actors/mll-tuira', "an actor's entry for staff");
+  await page.locator('details.propose summary').click();
+  await expectNoViolations(page, 'the proposal form open');
   await page.goto(BASE + '/teams');
   await page.getByRole('link', { name: 'Yhteisövaikuttavuuden oppimisverkosto' }).click();
   await page.getByRole('link', { name: 'Oppimisverkoston vertailu' }).click();

@@ -169,6 +169,7 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     load_measurement(store, &actor).await?;
     load_plan(store, &actor).await?;
     load_projects(store, &actor).await?;
+    load_actors(store, &actor).await?;
     crate::demo_teams::load(store, &actor)
         .await
         .map_err(DemoError::Store)?;
@@ -182,6 +183,36 @@ pub const PLAN_JSON: &str = include_str!("../demo/oulu_plan.json");
 /// Seed 004's project (its figures exactly as the seed gives them) and one
 /// illustrative project more.
 pub const PROJECTS_JSON: &str = include_str!("../demo/oulu_projects.json");
+
+/// The register of regional actors: a few of Oulu's, one left unconfirmed
+/// for two years so the register shows its review flag.
+pub const ACTORS_CSV: &str = include_str!("../demo/oulu_actors.csv");
+
+async fn load_actors(store: &Store, actor: &Actor) -> Result<(), DemoError> {
+    let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
+        return Ok(());
+    };
+    if !store
+        .actors(oulu.org_id)
+        .await
+        .map_err(DemoError::Store)?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let file = "demo/oulu_actors.csv";
+    let rows = crate::actors_csv::parse(ACTORS_CSV.as_bytes(), file).map_err(DemoError::Import)?;
+    store
+        .import_actors(
+            actor,
+            oulu.org_id,
+            &rows,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .map_err(|e| DemoError::Import(import_error_from_store(file, e)))?;
+    Ok(())
+}
 
 async fn load_projects(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {

@@ -4,6 +4,7 @@
 // size (file, row, field, message, catalogue id) does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod actors_csv;
 pub mod demo;
 mod demo_teams;
 pub mod export;

@@ -5,6 +5,7 @@
 //! decodes reliably on both, timestamps are Unix seconds (`BIGINT`), dates
 //! ISO-8601 text, and flags `BIGINT` 0/1. Every storage test runs on both.
 
+mod actors;
 mod audit;
 mod cache;
 mod credentials;
@@ -21,6 +22,7 @@ mod teams;
 pub mod testing;
 mod users;
 
+pub use actors::{ActorEntry, ActorSpec, Proposal};
 pub use audit::{AuditEntry, AuditFilter};
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};

@@ -205,16 +205,16 @@ fn render_list(
 
 /// The upload's fields.
 #[derive(Default)]
-struct Upload {
-    csrf: String,
-    file_name: String,
-    bytes: Vec<u8>,
+pub(crate) struct Upload {
+    pub csrf: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
     format: String,
     scheme: String,
     dry_run: bool,
 }
 
-async fn read_upload(mut m: Multipart) -> Result<Upload, AppError> {
+pub(crate) async fn read_upload(mut m: Multipart) -> Result<Upload, AppError> {
     let mut u = Upload::default();
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     while let Some(field) = m.next_field().await.map_err(bad)? {
@@ -374,7 +374,7 @@ fn bar(state: &JobState) -> (bool, Option<usize>, usize) {
 }
 
 /// An import error in the page's language: where, then what.
-fn error_text(lang: Lang, e: &ImportError) -> String {
+pub(crate) fn error_text(lang: Lang, e: &ImportError) -> String {
     let mut at = vec![e.file.clone()];
     if let Some(r) = e.row {
         at.push(lang.t_args("import-at-row", &[("row", r.to_string())]));

@@ -2,6 +2,7 @@
 //! JavaScript needed, strict CSP) and the JSON API v1. Handlers are thin:
 //! they parse input, ask the domain core who may act, and call the store.
 
+mod actor_pages;
 mod admin;
 pub mod api;
 mod auth;
@@ -61,6 +62,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Feedback answers one client may send to one round in ten minutes.
     pub max_answers_per_client: usize,
+    /// Register entries not confirmed within this many days are flagged.
+    pub actor_review_days: i64,
 }
 
 impl Default for WebConfig {
@@ -74,6 +77,7 @@ impl Default for WebConfig {
             lock_after_days: 90,
             public_url: None,
             max_answers_per_client: feedback_pages::MAX_ANSWERS_PER_CLIENT,
+            actor_review_days: kasvu_core::actor::DEFAULT_REVIEW_DAYS,
         }
     }
 }
@@ -218,6 +222,21 @@ pub fn app(state: AppState) -> Router {
                 )),
         )
         .route("/imports/{id}", get(import_pages::job_page))
+        .route("/actors", get(actor_pages::actors))
+        .route("/actors/export", get(actor_pages::export))
+        .route(
+            "/actors/import",
+            post(actor_pages::import).layer(axum::extract::DefaultBodyLimit::max(
+                import_pages::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/actors/{code}", get(actor_pages::actor))
+        .route("/actors/{code}/confirm", post(actor_pages::confirm))
+        .route("/actors/{code}/propose", post(actor_pages::propose))
+        .route(
+            "/actors/{code}/proposals/{proposal}",
+            post(actor_pages::decide),
+        )
         .route("/projects", get(project_pages::projects))
         .route("/projects/{id}", get(project_pages::project))
         .route("/indicators", get(measure_pages::indicators))

@@ -1334,6 +1334,33 @@ pub fn dynamic_message_ids() -> Vec<String> {
     let mut ids = Vec::new();
     ids.extend(TeamKind::CODES.iter().map(|c| format!("team-kind-{c}")));
     ids.extend(
+        kasvu_core::actor::Audience::CODES
+            .iter()
+            .map(|c| format!("audience-{c}")),
+    );
+    for f in [
+        "code",
+        "name",
+        "sector",
+        "unit",
+        "offer",
+        "languages",
+        "opening-hours",
+        "phone",
+        "email",
+        "website",
+        "contact-person",
+        "contact-phone",
+        "contact-email",
+        "confirmed-on",
+        "areas",
+    ] {
+        ids.push(format!("actor-{f}"));
+    }
+    for s in ["confirmed", "proposed", "approved", "rejected"] {
+        ids.push(format!("actor-saved-{s}"));
+    }
+    ids.extend(
         kasvu_core::project::ProjectState::CODES
             .iter()
             .map(|c| format!("project-state-{c}")),

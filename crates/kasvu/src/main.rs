@@ -52,6 +52,9 @@ struct ServeArgs {
     /// Feedback answers one client may send to one round in ten minutes.
     #[arg(long, env = "KASVU_MAX_ANSWERS_PER_CLIENT", default_value_t = kasvu_web::MAX_ANSWERS_PER_CLIENT)]
     max_answers_per_client: usize,
+    /// Register entries not confirmed within this many days are flagged for review.
+    #[arg(long, env = "KASVU_ACTOR_REVIEW_DAYS", default_value_t = kasvu_core::actor::DEFAULT_REVIEW_DAYS)]
+    actor_review_days: i64,
 }
 
 #[derive(clap::Args)]
@@ -614,6 +617,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         lock_after_days,
         public_url,
         max_answers_per_client,
+        actor_review_days,
     } = args;
     let started = std::time::Instant::now();
     if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
@@ -635,6 +639,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             lock_after_days,
             public_url,
             max_answers_per_client,
+            actor_review_days,
             ..Default::default()
         },
         jobs: Default::default(),
