@@ -194,66 +194,43 @@ async fn write(
         .collect::<Vec<_>>()
         .join(";");
     let (themes, languages) = (s.themes.join(";"), s.languages.join(";"));
-    let id = match existing {
-        Some(id) => {
-            sqlx::query(
-                "UPDATE actors SET name = $1, sector = $2, unit_id = $3, offer = $4, audiences = $5, themes = $6, \
-                 languages = $7, opening_hours = $8, phone = $9, email = $10, website = $11, contact_person = $12, \
-                 contact_phone = $13, contact_email = $14, confirmed_on = $15, updated_at = $16 WHERE id = $17",
-            )
-            .bind(&s.name)
-            .bind(s.sector.code())
-            .bind(unit_id)
-            .bind(&s.offer)
-            .bind(&audiences)
-            .bind(&themes)
-            .bind(&languages)
-            .bind(&s.opening_hours)
-            .bind(&s.phone)
-            .bind(&s.email)
-            .bind(&s.website)
-            .bind(&s.contact_person)
-            .bind(&s.contact_phone)
-            .bind(&s.contact_email)
-            .bind(format_date(confirmed))
-            .bind(now())
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query("DELETE FROM actor_areas WHERE actor_id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-            id
-        }
-        None => {
-            sqlx::query_scalar(
-                "INSERT INTO actors (org_id, code, name, sector, unit_id, offer, audiences, themes, languages, opening_hours, \
-                 phone, email, website, contact_person, contact_phone, contact_email, confirmed_on, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-            )
-            .bind(org_id)
-            .bind(&s.code)
-            .bind(&s.name)
-            .bind(s.sector.code())
-            .bind(unit_id)
-            .bind(&s.offer)
-            .bind(&audiences)
-            .bind(&themes)
-            .bind(&languages)
-            .bind(&s.opening_hours)
-            .bind(&s.phone)
-            .bind(&s.email)
-            .bind(&s.website)
-            .bind(&s.contact_person)
-            .bind(&s.contact_phone)
-            .bind(&s.contact_email)
-            .bind(format_date(confirmed))
-            .bind(now())
-            .fetch_one(&mut *conn)
-            .await?
-        }
-    };
+    // One statement for a new entry and a replaced one (both databases
+    // know INSERT … ON CONFLICT DO UPDATE).
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO actors (org_id, code, name, sector, unit_id, offer, audiences, themes, languages, opening_hours, \
+         phone, email, website, contact_person, contact_phone, contact_email, confirmed_on, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         ON CONFLICT (org_id, code) DO UPDATE SET name = excluded.name, sector = excluded.sector, \
+         unit_id = excluded.unit_id, offer = excluded.offer, audiences = excluded.audiences, themes = excluded.themes, \
+         languages = excluded.languages, opening_hours = excluded.opening_hours, phone = excluded.phone, \
+         email = excluded.email, website = excluded.website, contact_person = excluded.contact_person, \
+         contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
+         confirmed_on = excluded.confirmed_on, updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(org_id)
+    .bind(&s.code)
+    .bind(&s.name)
+    .bind(s.sector.code())
+    .bind(unit_id)
+    .bind(&s.offer)
+    .bind(&audiences)
+    .bind(&themes)
+    .bind(&languages)
+    .bind(&s.opening_hours)
+    .bind(&s.phone)
+    .bind(&s.email)
+    .bind(&s.website)
+    .bind(&s.contact_person)
+    .bind(&s.contact_phone)
+    .bind(&s.contact_email)
+    .bind(format_date(confirmed))
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM actor_areas WHERE actor_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     for a in area_ids {
         sqlx::query("INSERT INTO actor_areas (actor_id, unit_id) VALUES ($1, $2)")
             .bind(id)

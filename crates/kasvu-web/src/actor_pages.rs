@@ -289,19 +289,31 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
+/// The signed-in user and the entry, when `allowed` lets them change it.
+async fn for_change(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    csrf: &str,
+    allowed: fn(&kasvu_core::OrgTree, &User, &ActorEntry) -> bool,
+) -> Result<(User, ActorEntry), AppError> {
+    ctx.check_csrf(csrf)?;
+    let user = ctx.require_user()?.clone();
+    let (e, org) = entry_for(st, ctx, code).await?;
+    let tree = st.store.org_tree(org.org_id).await?;
+    if !allowed(&tree, &user, &e) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, e))
+}
+
 pub async fn confirm(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
     axum::Form(f): axum::Form<CsrfForm>,
 ) -> PageResult {
-    ctx.check_csrf(&f.csrf)?;
-    let user = ctx.require_user()?.clone();
-    let (e, org) = entry_for(&st, &ctx, &code).await?;
-    let tree = st.store.org_tree(org.org_id).await?;
-    if !approves(&tree, &user, &e) {
-        return Err(AppError::Forbidden);
-    }
+    let (user, e) = for_change(&st, &ctx, &code, &f.csrf, approves).await?;
     st.store
         .confirm_actor(&Actor::user(user.id, &user.email), e.id, today())
         .await?;
@@ -330,13 +342,7 @@ pub async fn propose(
     Path(code): Path<String>,
     axum::Form(f): axum::Form<ProposalForm>,
 ) -> PageResult {
-    ctx.check_csrf(&f.csrf)?;
-    let user = ctx.require_user()?.clone();
-    let (e, org) = entry_for(&st, &ctx, &code).await?;
-    let tree = st.store.org_tree(org.org_id).await?;
-    if !is_staff_of(&tree, &user, &e) {
-        return Err(AppError::Forbidden);
-    }
+    let (user, e) = for_change(&st, &ctx, &code, &f.csrf, is_staff_of).await?;
     let spec = ActorSpec {
         offer: f.offer,
         opening_hours: f.opening_hours,
@@ -382,13 +388,7 @@ pub async fn decide(
     Path((code, proposal)): Path<(String, i64)>,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> PageResult {
-    ctx.check_csrf(&f.csrf)?;
-    let user = ctx.require_user()?.clone();
-    let (e, org) = entry_for(&st, &ctx, &code).await?;
-    let tree = st.store.org_tree(org.org_id).await?;
-    if !approves(&tree, &user, &e) {
-        return Err(AppError::Forbidden);
-    }
+    let (user, e) = for_change(&st, &ctx, &code, &f.csrf, approves).await?;
     if !st
         .store
         .pending_proposals(e.id)
