@@ -5,7 +5,7 @@
 //! touches the entry until it is approved. Audited.
 
 use crate::audit::audit_change;
-use crate::db::{stored_date, Store};
+use crate::db::{stored_date, unit_in, Store};
 use crate::error::{Result, StoreError};
 use crate::{now, Actor, ImportSummary};
 use kasvu_core::actor::{check_phone, check_url, parse_languages};
@@ -142,25 +142,6 @@ fn check(spec: &ActorSpec, today: Date) -> Result<(ActorSpec, Date)> {
         *f = f.trim().to_owned();
     }
     Ok((s, confirmed))
-}
-
-async fn unit_in(conn: &mut AnyConnection, org_id: i64, code: &str, field: &str) -> Result<i64> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
-            .bind(code.trim())
-            .bind(org_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    id.ok_or_else(|| {
-        invalid(
-            field,
-            Problem::new(
-                "err-unit-missing",
-                format!("there is no org unit '{}'", code.trim()),
-            )
-            .arg("value", code.trim()),
-        )
-    })
 }
 
 /// Writes one checked entry (insert or replace by code); true when new.

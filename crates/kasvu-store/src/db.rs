@@ -191,3 +191,29 @@ pub(crate) fn stored_date(s: &str) -> Result<time::Date> {
         .map_err(|p| StoreError::corrupt("date", p))?
         .ok_or_else(|| StoreError::Corrupt("empty date".into()))
 }
+
+/// The id of the org unit `code` of an organisation; refused naming `field`
+/// when the organisation has no such unit.
+pub(crate) async fn unit_in(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    code: &str,
+    field: &str,
+) -> Result<i64> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
+            .bind(code.trim())
+            .bind(org_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    id.ok_or_else(|| {
+        StoreError::invalid(
+            field,
+            kasvu_core::Problem::new(
+                "err-unit-missing",
+                format!("there is no org unit '{}'", code.trim()),
+            )
+            .arg("value", code.trim()),
+        )
+    })
+}

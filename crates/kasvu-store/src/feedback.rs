@@ -148,22 +148,7 @@ impl Store {
         check_questions(&spec.questions)
             .map_err(|(f, p)| StoreError::Invalid(FieldError::new(f, p)))?;
         let mut tx = self.begin_write().await?;
-        let unit = sqlx::query("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
-            .bind(spec.unit.trim())
-            .bind(org_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| {
-                StoreError::invalid(
-                    "unit",
-                    Problem::new(
-                        "err-unit-missing",
-                        format!("there is no org unit '{}'", spec.unit.trim()),
-                    )
-                    .arg("value", spec.unit.trim()),
-                )
-            })?;
-        let unit_id: i64 = unit.try_get("id")?;
+        let unit_id = crate::db::unit_in(&mut tx, org_id, &spec.unit, "unit").await?;
         if let Some(team_id) = spec.team_id {
             let n: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE id = $1 AND org_id = $2")

@@ -201,22 +201,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut unit_ids = Vec::new();
         for (i, code) in spec.units.iter().enumerate() {
-            let id: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
-                    .bind(code.trim())
-                    .bind(org_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            unit_ids.push(id.ok_or_else(|| {
-                invalid(
-                    format!("units[{}]", i + 1),
-                    Problem::new(
-                        "err-unit-missing",
-                        format!("there is no org unit '{}'", code.trim()),
-                    )
-                    .arg("value", code.trim()),
-                )
-            })?);
+            let field = format!("units[{}]", i + 1);
+            unit_ids.push(crate::db::unit_in(&mut tx, org_id, code, &field).await?);
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO projects (org_id, name, project_type, summary, goals, results, benefits, good_practices, \

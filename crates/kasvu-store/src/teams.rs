@@ -1352,22 +1352,7 @@ impl Store {
         }
         let mut unit_ids = Vec::new();
         for code in unit_codes {
-            let id: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
-                    .bind(code.trim())
-                    .bind(org_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let id = id.ok_or_else(|| {
-                StoreError::invalid(
-                    "units",
-                    Problem::new(
-                        "err-unit-missing",
-                        format!("there is no org unit '{}'", code.trim()),
-                    )
-                    .arg("value", code.trim()),
-                )
-            })?;
+            let id = crate::db::unit_in(&mut tx, org_id, code, "units").await?;
             if !unit_ids.contains(&id) {
                 unit_ids.push(id);
             }
