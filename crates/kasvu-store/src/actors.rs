@@ -219,6 +219,7 @@ async fn write(
             .execute(&mut *conn)
             .await?;
     }
+    crate::search::put(conn, &actor_doc(org_id, s)).await?;
     audit_change(
         conn,
         actor,
@@ -234,6 +235,27 @@ async fn write(
     )
     .await?;
     Ok((id, existing.is_none()))
+}
+
+/// What search finds of an entry: never the private contact person.
+pub(crate) fn actor_doc(org_id: i64, s: &ActorSpec) -> crate::search::SearchDoc {
+    crate::search::SearchDoc {
+        org_id,
+        kind: kasvu_core::search::SearchKind::Actor,
+        key: s.code.clone(),
+        title: kasvu_core::Names {
+            fi: s.name.clone(),
+            ..Default::default()
+        },
+        body: [s.offer.as_str(), &s.themes.join(", "), &s.opening_hours]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        sector: s.sector.code().to_owned(),
+        areas: s.areas.clone(),
+        public: true,
+    }
 }
 
 const SELECT_ACTORS: &str = "SELECT a.id, a.org_id, a.code, a.name, a.sector, a.unit_id, u.code AS unit_code, a.offer, \

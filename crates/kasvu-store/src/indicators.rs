@@ -429,6 +429,7 @@ impl Store {
         } else {
             crate::cache::bump(&mut tx).await?;
             tx.commit().await?;
+            self.index_indicators().await?;
         }
         Ok(summary)
     }

@@ -14,9 +14,13 @@ mod error;
 mod feedback;
 mod indicators;
 mod measure;
+mod network;
 mod orgunits;
+mod paths;
 mod plans;
+mod practices;
 mod projects;
+mod search;
 mod targets;
 mod teams;
 pub mod testing;
@@ -33,12 +37,16 @@ pub use measure::{
     protect_breakdowns, Breakdown, Observation, ServedRow, UnitGuard, ValueRow, ValueWriter,
     WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
+pub use network::{Collaboration, MAX_NOTE};
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
+pub use paths::{ContactPath, PathSpec, StepSpec};
 pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
     OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
-pub use projects::{CostLineSpec, LinkSpec, Project, ProjectSpec};
+pub use practices::{Practice, PracticeSpec};
+pub use projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
+pub use search::{SearchDoc, SearchHit};
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,

@@ -254,6 +254,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id = insert_plan(&mut tx, actor, org_id, spec, None, None).await?;
         tx.commit().await?;
+        self.index_plans(org_id).await?;
         Ok(id)
     }
 
@@ -284,6 +285,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.index_plans(tree.plan.org_id).await?;
         Ok(id)
     }
 
@@ -304,6 +306,7 @@ impl Store {
         }
         insert_plan(&mut tx, actor, plan.org_id, spec, None, Some(&plan)).await?;
         tx.commit().await?;
+        self.index_plans(plan.org_id).await?;
         Ok(())
     }
 
@@ -579,6 +582,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.index_plans(plan.org_id).await?;
         Ok(())
     }
 

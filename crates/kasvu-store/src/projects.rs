@@ -78,6 +78,20 @@ pub struct ProjectSpec {
     /// Codes of the areas and clusters it concerns.
     #[serde(default)]
     pub units: Vec<String>,
+    /// Codes of the register's actors that took part.
+    #[serde(default)]
+    pub actors: Vec<String>,
+    /// The plan goals it serves.
+    #[serde(default)]
+    pub plan_goals: Vec<GoalRef>,
+}
+
+/// A plan goal by its plan's code and its number in the plan (from 1), so
+/// the link holds across the plan's versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalRef {
+    pub plan: String,
+    pub goal: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +118,54 @@ pub struct Project {
     pub links: Vec<(String, String)>,
     /// (id, code) of the areas and clusters.
     pub units: Vec<(i64, String)>,
+    /// (id, code) of the register's actors.
+    pub actors: Vec<(i64, String)>,
+    pub plan_goals: Vec<GoalRef>,
+}
+
+/// What search finds of a project.
+pub(crate) fn project_doc(p: &Project) -> crate::search::SearchDoc {
+    doc_of(
+        p.org_id,
+        p.id,
+        &p.name,
+        [
+            p.summary.as_str(),
+            &p.goals,
+            &p.results,
+            &p.good_practices,
+            &p.portfolios.join(", "),
+            &p.funders.join(", "),
+            &p.implementers.join(", "),
+        ],
+        p.units.iter().map(|(_, c)| c.clone()).collect(),
+    )
+}
+
+fn doc_of(
+    org_id: i64,
+    id: i64,
+    name: &str,
+    texts: [&str; 7],
+    areas: Vec<String>,
+) -> crate::search::SearchDoc {
+    crate::search::SearchDoc {
+        org_id,
+        kind: kasvu_core::search::SearchKind::Project,
+        key: id.to_string(),
+        title: kasvu_core::Names {
+            fi: name.to_owned(),
+            ..Default::default()
+        },
+        body: texts
+            .into_iter()
+            .filter(|t| !t.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        sector: String::new(),
+        areas,
+        public: true,
+    }
 }
 
 impl Project {
@@ -189,6 +251,42 @@ fn check(spec: &ProjectSpec) -> Result<Checked> {
     })
 }
 
+/// Refuses a goal its plan does not have (in the plan's newest version).
+async fn goal_exists(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    g: &GoalRef,
+    field: &str,
+) -> Result<()> {
+    let count: Option<i64> = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM plan_goals WHERE plan_id = p.id) FROM plans p \
+         WHERE p.org_id = $1 AND p.code = $2 ORDER BY p.version DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(g.plan.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match count {
+        None => Err(invalid(
+            format!("{field}.plan"),
+            Problem::new(
+                "err-plan-missing",
+                format!("there is no plan '{}'", g.plan.trim()),
+            )
+            .arg("value", g.plan.trim()),
+        )),
+        Some(n) if g.goal == 0 || i64::from(g.goal) > n => Err(invalid(
+            format!("{field}.goal"),
+            Problem::new(
+                "err-goal-missing",
+                format!("the plan has no goal {}", g.goal),
+            )
+            .arg("value", g.goal.to_string()),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 impl Store {
     /// Writes a new project, checked whole; nothing is stored on refusal.
     pub async fn create_project(
@@ -203,6 +301,16 @@ impl Store {
         for (i, code) in spec.units.iter().enumerate() {
             let field = format!("units[{}]", i + 1);
             unit_ids.push(crate::db::unit_in(&mut tx, org_id, code, &field).await?);
+        }
+        let mut actor_ids = Vec::new();
+        for (i, code) in spec.actors.iter().enumerate() {
+            let field = format!("actors[{}]", i + 1);
+            actor_ids.push(crate::network::actor_id(&mut tx, org_id, code, &field).await?);
+        }
+        actor_ids.sort_unstable();
+        actor_ids.dedup();
+        for (i, g) in spec.plan_goals.iter().enumerate() {
+            goal_exists(&mut tx, org_id, g, &format!("plan_goals[{}]", i + 1)).await?;
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO projects (org_id, name, project_type, summary, goals, results, benefits, good_practices, \
@@ -279,6 +387,45 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        for a in actor_ids {
+            sqlx::query("INSERT INTO project_actors (project_id, actor_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(a)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut goals = spec.plan_goals.clone();
+        goals.sort_by(|a, b| (&a.plan, a.goal).cmp(&(&b.plan, b.goal)));
+        goals.dedup();
+        for g in &goals {
+            sqlx::query(
+                "INSERT INTO project_goals (project_id, plan_code, goal_no) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(g.plan.trim())
+            .bind(i64::from(g.goal))
+            .execute(&mut *tx)
+            .await?;
+        }
+        crate::search::put(
+            &mut tx,
+            &doc_of(
+                org_id,
+                id,
+                &c.name,
+                [
+                    spec.summary.as_str(),
+                    &spec.goals,
+                    &spec.results,
+                    &spec.good_practices,
+                    &spec.portfolios.join(", "),
+                    &spec.funders.join(", "),
+                    &spec.implementers.join(", "),
+                ],
+                spec.units.iter().map(|u| u.trim().to_owned()).collect(),
+            ),
+        )
+        .await?;
         audit_change(
             &mut tx,
             actor,
@@ -338,6 +485,8 @@ impl Store {
                 manager: r.try_get("manager")?,
                 links: Vec::new(),
                 units: Vec::new(),
+                actors: Vec::new(),
+                plan_goals: Vec::new(),
             });
         }
         if out.is_empty() {
@@ -404,6 +553,33 @@ impl Store {
         {
             let Some(&i) = index.get(&r.try_get::<i64, _>("project_id")?) else { continue };
             out[i].units.push((r.try_get("id")?, r.try_get("code")?));
+        }
+        for r in sqlx::query(&format!(
+            "SELECT pa.project_id, a.id, a.code FROM project_actors pa JOIN actors a ON a.id = pa.actor_id \
+             WHERE pa.project_id IN ({list}) ORDER BY pa.project_id, a.name"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let Some(&i) = index.get(&r.try_get::<i64, _>("project_id")?) else { continue };
+            out[i].actors.push((r.try_get("id")?, r.try_get("code")?));
+        }
+        for r in sqlx::query(&format!(
+            "SELECT project_id, plan_code, goal_no FROM project_goals WHERE project_id IN ({list}) \
+             ORDER BY project_id, plan_code, goal_no"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let Some(&i) = index.get(&r.try_get::<i64, _>("project_id")?) else {
+                continue;
+            };
+            let no: i64 = r.try_get("goal_no")?;
+            out[i].plan_goals.push(GoalRef {
+                plan: r.try_get("plan_code")?,
+                goal: u32::try_from(no)
+                    .map_err(|_| StoreError::Corrupt(format!("goal number {no}")))?,
+            });
         }
         Ok(out)
     }

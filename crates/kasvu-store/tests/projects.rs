@@ -78,6 +78,8 @@ fn seed_004() -> ProjectSpec {
             title: "Innokylä".into(),
             url: "https://www.innokyla.fi/".into(),
         }],
+        actors: vec![],
+        plan_goals: vec![],
         units: vec!["p-kaakkuri".into()],
     }
 }

@@ -1,0 +1,341 @@
+//! The search index: one row per searchable thing with the stems Kasvu
+//! computed (`kasvu_core::search`), matched by SQLite FTS5 or a PostgreSQL
+//! tsvector index. The database only finds the candidates; their order,
+//! facets and highlights are computed in Rust, so both backends answer
+//! alike. Rows are written in the same transaction as what they describe.
+
+use crate::db::{names_of, Backend, Store};
+use crate::error::{Result, StoreError};
+use kasvu_core::search::{joined, stems, Lang, Query, SearchKind};
+use kasvu_core::Names;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeSet, HashMap};
+
+/// What is indexed of one thing.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// 0: shared by every organisation.
+    pub org_id: i64,
+    pub kind: SearchKind,
+    /// Its code or id, as its page's address uses it.
+    pub key: String,
+    pub title: Names,
+    pub body: String,
+    /// An actor's sector code, or empty.
+    pub sector: String,
+    /// Codes of the areas and clusters it concerns.
+    pub areas: Vec<String>,
+    /// Shown to everyone (otherwise only to the organisation's signed-in people).
+    pub public: bool,
+}
+
+/// A matching entry, with what facets and ordering need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub id: i64,
+    pub kind: SearchKind,
+    pub key: String,
+    pub title: Names,
+    pub sector: String,
+    pub areas: Vec<String>,
+    pub score: u32,
+}
+
+/// Writes (or rewrites) a thing's row.
+pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()> {
+    let mut title: BTreeSet<String> = stems(&doc.title.fi, Lang::Fi);
+    title.extend(stems(&doc.title.sv, Lang::Sv));
+    title.extend(stems(&doc.title.en, Lang::En));
+    let mut all = title.clone();
+    all.extend(stems(&doc.body, Lang::Fi));
+    remove(conn, doc.org_id, doc.kind, &doc.key).await?;
+    sqlx::query(
+        "INSERT INTO search_entries (org_id, kind, key, title_fi, title_sv, title_en, body, sector, areas, \
+         public, title_stems, stems) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(doc.org_id)
+    .bind(doc.kind.code())
+    .bind(&doc.key)
+    .bind(&doc.title.fi)
+    .bind(&doc.title.sv)
+    .bind(&doc.title.en)
+    .bind(&doc.body)
+    .bind(&doc.sector)
+    .bind(doc.areas.join(" "))
+    .bind(i64::from(doc.public))
+    .bind(joined(&title))
+    .bind(joined(&all))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes a thing's row.
+pub(crate) async fn remove(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: SearchKind,
+    key: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM search_entries WHERE org_id = $1 AND kind = $2 AND key = $3")
+        .bind(org_id)
+        .bind(kind.code())
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes all rows of one kind of an organisation (before rewriting them).
+pub(crate) async fn remove_kind(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: SearchKind,
+) -> Result<()> {
+    sqlx::query("DELETE FROM search_entries WHERE org_id = $1 AND kind = $2")
+        .bind(org_id)
+        .bind(kind.code())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Every entry of the organisation (and the shared ones) that matches
+    /// all words of the query, best first: title matches above the rest,
+    /// then by kind and title. `internal` includes what only the
+    /// organisation's signed-in people may see.
+    pub async fn search(&self, org_id: i64, q: &Query, internal: bool) -> Result<Vec<SearchHit>> {
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let public = if internal { "" } else { " AND e.public = 1" };
+        let cols = "e.id, e.kind, e.key, e.title_fi, e.title_sv, e.title_en, e.sector, e.areas, e.title_stems";
+        let (sql, expr) = match self.backend() {
+            Backend::Sqlite => (
+                format!(
+                    "SELECT {cols} FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid \
+                     WHERE search_fts MATCH $1 AND e.org_id IN ($2, 0){public}"
+                ),
+                q.fts5(),
+            ),
+            Backend::Postgres => (
+                format!(
+                    "SELECT {cols} FROM search_entries e WHERE to_tsvector('simple', e.stems) @@ \
+                     to_tsquery('simple', $1) AND e.org_id IN ($2, 0){public}"
+                ),
+                q.tsquery(),
+            ),
+        };
+        let rows = sqlx::query(&sql)
+            .bind(expr)
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let areas: String = r.try_get("areas")?;
+            let title_stems: String = r.try_get("title_stems")?;
+            hits.push(SearchHit {
+                id: r.try_get("id")?,
+                kind: SearchKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
+                key: r.try_get("key")?,
+                title: names_of(r, "title")?,
+                sector: r.try_get("sector")?,
+                areas: areas
+                    .split(' ')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                score: q.score(&title_stems),
+            });
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.title.fi.cmp(&b.title.fi))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(hits)
+    }
+
+    /// The indexed text of entries (for snippets of the results shown).
+    pub async fn search_bodies(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // The ids come from `search`, never from input.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut out = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT id, body FROM search_entries WHERE id IN ({list})"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            out.insert(r.try_get("id")?, r.try_get("body")?);
+        }
+        Ok(out)
+    }
+
+    /// How many entries the index holds.
+    pub async fn search_size(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM search_entries")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Writes index rows directly, in one transaction (for rebuilding and
+    /// for the benchmark's generated entries).
+    pub async fn put_search_docs(&self, docs: &[SearchDoc]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for d in docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn plan_doc(t: &crate::PlanTree) -> SearchDoc {
+    let mut body = vec![t.plan.aim.fi.clone()];
+    for g in &t.goals {
+        body.push(g.names.fi.clone());
+        for f in &g.focus_areas {
+            body.push(f.names.fi.clone());
+            body.extend(f.measures.iter().map(|m| m.names.fi.clone()));
+        }
+    }
+    body.retain(|b| !b.is_empty());
+    let v = t.plan.version;
+    let title = |n: &str| {
+        if n.is_empty() {
+            String::new()
+        } else {
+            format!("{n} (v{v})")
+        }
+    };
+    SearchDoc {
+        org_id: t.plan.org_id,
+        kind: SearchKind::Plan,
+        key: t.plan.id.to_string(),
+        title: Names {
+            fi: title(&t.plan.title.fi),
+            sv: title(&t.plan.title.sv),
+            en: title(&t.plan.title.en),
+        },
+        body: body.join(" · "),
+        sector: String::new(),
+        areas: t.plan.scope.iter().map(|(_, c)| c.clone()).collect(),
+        public: t.plan.is_public(),
+    }
+}
+
+impl Store {
+    /// The rows of an organisation's plans: each plan's newest version
+    /// (shown to the organisation's people), and its newest public version
+    /// when that is an older one (shown to everyone).
+    async fn plan_docs(&self, org_id: i64) -> Result<Vec<SearchDoc>> {
+        let plans = self.plans(org_id).await?;
+        let mut chosen: Vec<i64> = Vec::new();
+        let mut codes: HashMap<String, (bool, bool)> = HashMap::new();
+        for p in &plans {
+            // newest first per code
+            let seen = codes.entry(p.code.clone()).or_insert((false, false));
+            if !seen.0 {
+                seen.0 = true;
+                seen.1 = p.is_public();
+                chosen.push(p.id);
+            } else if !seen.1 && p.is_public() {
+                seen.1 = true;
+                chosen.push(p.id);
+            }
+        }
+        let mut docs = Vec::new();
+        for id in chosen {
+            if let Some(t) = self.plan_tree(id).await? {
+                docs.push(plan_doc(&t));
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Rewrites the rows of an organisation's plans (after a plan changes).
+    pub(crate) async fn index_plans(&self, org_id: i64) -> Result<()> {
+        let docs = self.plan_docs(org_id).await?;
+        let mut tx = self.begin_write().await?;
+        remove_kind(&mut tx, org_id, SearchKind::Plan).await?;
+        for d in &docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn indicator_docs(list: &[crate::Indicator]) -> Vec<SearchDoc> {
+        list.iter()
+            .map(|i| SearchDoc {
+                org_id: 0,
+                kind: SearchKind::Indicator,
+                key: i.spec.code.clone(),
+                title: i.spec.names.clone(),
+                body: [i.spec.definitions.fi.clone(), i.spec.themes.join(", ")]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                sector: String::new(),
+                areas: Vec::new(),
+                public: true,
+            })
+            .collect()
+    }
+
+    /// Rewrites the rows of the indicator catalogue (after an import).
+    pub(crate) async fn index_indicators(&self) -> Result<()> {
+        let docs = Self::indicator_docs(&self.indicators().await?);
+        let mut tx = self.begin_write().await?;
+        remove_kind(&mut tx, 0, SearchKind::Indicator).await?;
+        for d in &docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rebuilds the whole index from what is stored (for a database made
+    /// before search existed, or after restoring a backup); returns the
+    /// number of rows.
+    pub async fn reindex_search(&self) -> Result<usize> {
+        let mut docs = Self::indicator_docs(&self.indicators().await?);
+        for org in self.organisations().await? {
+            let o = org.id;
+            for a in self.actors(o).await? {
+                let mut spec = a.spec.clone();
+                spec.areas = a.areas.iter().map(|(_, c)| c.clone()).collect();
+                docs.push(crate::actors::actor_doc(o, &spec));
+            }
+            for p in self.projects(o).await? {
+                docs.push(crate::projects::project_doc(&p));
+            }
+            for p in self.practices(o).await? {
+                docs.push(crate::practices::practice_doc(o, &p.spec));
+            }
+            for p in self.paths(o, false).await? {
+                docs.push(crate::paths::path_doc(o, &p.spec));
+            }
+            docs.extend(self.plan_docs(o).await?);
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM search_entries")
+            .execute(&mut *tx)
+            .await?;
+        for d in &docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(docs.len())
+    }
+}
