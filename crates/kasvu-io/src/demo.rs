@@ -168,8 +168,9 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     }
     load_measurement(store, &actor).await?;
     load_plan(store, &actor).await?;
-    load_projects(store, &actor).await?;
     load_actors(store, &actor).await?;
+    load_projects(store, &actor).await?;
+    load_network(store, &actor).await?;
     crate::demo_teams::load(store, &actor)
         .await
         .map_err(DemoError::Store)?;
@@ -187,6 +188,72 @@ pub const PROJECTS_JSON: &str = include_str!("../demo/oulu_projects.json");
 /// The register of regional actors: a few of Oulu's, one left unconfirmed
 /// for two years so the register shows its review flag.
 pub const ACTORS_CSV: &str = include_str!("../demo/oulu_actors.csv");
+
+/// The network's knowledge: collaborations entered by hand, two one-contact
+/// paths (school attendance; a family in crisis), and good practices with
+/// the projects they came from (by the project's name).
+pub const NETWORK_JSON: &str = include_str!("../demo/oulu_network.json");
+
+#[derive(serde::Deserialize)]
+struct DemoCollaboration {
+    from: String,
+    to: String,
+    kind: kasvu_core::network::LinkSource,
+    note: String,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoPractice {
+    #[serde(flatten)]
+    spec: kasvu_store::PracticeSpec,
+    from_projects: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoNetwork {
+    collaborations: Vec<DemoCollaboration>,
+    paths: Vec<kasvu_store::PathSpec>,
+    practices: Vec<DemoPractice>,
+}
+
+async fn load_network(store: &Store, actor: &Actor) -> Result<(), DemoError> {
+    let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
+        return Ok(());
+    };
+    let org = oulu.org_id;
+    if !store
+        .practices(org)
+        .await
+        .map_err(DemoError::Store)?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let file = "demo/oulu_network.json";
+    let net: DemoNetwork = serde_json::from_str(NETWORK_JSON)
+        .map_err(|e| DemoError::Import(ImportError::file(file, e.to_string())))?;
+    let fail = |e: StoreError| DemoError::Import(import_error_from_store(file, e));
+    for c in &net.collaborations {
+        store
+            .add_collaboration(actor, org, &c.from, &c.to, c.kind, &c.note)
+            .await
+            .map_err(fail)?;
+    }
+    for p in &net.paths {
+        store.save_path(actor, org, p).await.map_err(fail)?;
+    }
+    let projects = store.projects(org).await.map_err(DemoError::Store)?;
+    for p in &net.practices {
+        let mut spec = p.spec.clone();
+        spec.projects = projects
+            .iter()
+            .filter(|x| p.from_projects.contains(&x.name))
+            .map(|x| x.id)
+            .collect();
+        store.save_practice(actor, org, &spec).await.map_err(fail)?;
+    }
+    Ok(())
+}
 
 async fn load_actors(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {

@@ -55,7 +55,7 @@ pub struct ActorsPage<'a> {
 
 /// Who approves changes to an entry: roles that edit the tree at one of its
 /// areas (at the organisation, for an entry without areas).
-fn approves(st_tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntry) -> bool {
+pub(crate) fn approves(st_tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntry) -> bool {
     user.org_id == e.org_id
         && if e.areas.is_empty() {
             permits(&user.assignments(), st_tree, Action::EditTree, e.org_id)
@@ -66,11 +66,17 @@ fn approves(st_tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntry) -> bool 
         }
 }
 
-/// The actor's own staff: people whose role covers the unit the actor is.
-fn is_staff_of(tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntry) -> bool {
+/// The actor's own staff: people whose working role covers the unit the
+/// actor is (a read-only viewer's role does not make one staff).
+pub(crate) fn is_staff_of(tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntry) -> bool {
+    let working: Vec<kasvu_core::Assignment> = user
+        .assignments()
+        .into_iter()
+        .filter(|a| a.role != kasvu_core::Role::Viewer)
+        .collect();
     user.org_id == e.org_id
         && e.unit_id
-            .is_some_and(|u| permits(&user.assignments(), tree, Action::ViewPeople, u))
+            .is_some_and(|u| permits(&working, tree, Action::ViewPeople, u))
 }
 
 fn names_of(units: &[OrgUnit], ctx: &Ctx, codes: &[String]) -> String {

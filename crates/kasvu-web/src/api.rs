@@ -565,7 +565,7 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, and feedback rounds of Kasvu. Figures are served with small numbers suppressed."),
+    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, feedback rounds, the project database, the register of actors, the collaboration map, one-contact paths, good practices and search of Kasvu. Figures are served with small numbers suppressed."),
     paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
         crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data,
         crate::plan_api::list_plans, crate::plan_api::get_plan, crate::plan_api::create_plan,
@@ -574,7 +574,11 @@ impl utoipa::Modify for BearerAuth {
         crate::team_api::team_commitments, crate::team_api::my_commitments, crate::team_api::make_commitment,
         crate::team_api::review_commitment, crate::team_api::list_rounds, crate::team_api::create_round,
         crate::team_api::round_results, crate::network_page::network_api,
-        crate::project_pages::list_projects, crate::project_pages::get_project, crate::project_pages::create_project),
+        crate::project_pages::list_projects, crate::project_pages::get_project, crate::project_pages::create_project,
+        crate::knowledge_api::list_actors, crate::knowledge_api::get_actor, crate::knowledge_api::get_map,
+        crate::knowledge_api::add_link, crate::knowledge_api::remove_link, crate::knowledge_api::list_paths,
+        crate::knowledge_api::get_path, crate::knowledge_api::put_path, crate::knowledge_api::list_practices,
+        crate::knowledge_api::get_practice, crate::knowledge_api::put_practice, crate::knowledge_api::search),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -639,5 +643,27 @@ pub fn router() -> Router<AppState> {
             get(crate::project_pages::list_projects).post(crate::project_pages::create_project),
         )
         .route("/projects/{id}", get(crate::project_pages::get_project))
+        .route("/actors", get(crate::knowledge_api::list_actors))
+        .route("/actors/{code}", get(crate::knowledge_api::get_actor))
+        .route("/network", get(crate::knowledge_api::get_map))
+        .route(
+            "/network/links",
+            axum::routing::post(crate::knowledge_api::add_link),
+        )
+        .route(
+            "/network/links/{id}",
+            axum::routing::delete(crate::knowledge_api::remove_link),
+        )
+        .route("/paths", get(crate::knowledge_api::list_paths))
+        .route(
+            "/paths/{code}",
+            get(crate::knowledge_api::get_path).put(crate::knowledge_api::put_path),
+        )
+        .route("/practices", get(crate::knowledge_api::list_practices))
+        .route(
+            "/practices/{code}",
+            get(crate::knowledge_api::get_practice).put(crate::knowledge_api::put_practice),
+        )
+        .route("/search", get(crate::knowledge_api::search))
         .fallback(api_not_found)
 }

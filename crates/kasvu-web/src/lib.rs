@@ -14,6 +14,9 @@ mod error;
 mod feedback_pages;
 pub mod i18n;
 pub mod import_pages;
+mod knowledge_api;
+mod knowledge_pages;
+mod map_page;
 mod measure_api;
 mod measure_pages;
 mod network_page;
@@ -237,6 +240,14 @@ pub fn app(state: AppState) -> Router {
             "/actors/{code}/proposals/{proposal}",
             post(actor_pages::decide),
         )
+        .route("/network", get(map_page::map))
+        .route("/network/links", post(map_page::add_link))
+        .route("/network/links/{id}/remove", post(map_page::remove_link))
+        .route("/paths", get(knowledge_pages::paths))
+        .route("/paths/{code}", get(knowledge_pages::path))
+        .route("/practices", get(knowledge_pages::practices))
+        .route("/practices/{code}", get(knowledge_pages::practice))
+        .route("/search", get(knowledge_pages::search))
         .route("/projects", get(project_pages::projects))
         .route("/projects/{id}", get(project_pages::project))
         .route("/indicators", get(measure_pages::indicators))

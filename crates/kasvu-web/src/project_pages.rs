@@ -193,6 +193,12 @@ pub struct ProjectPage<'a> {
     pub money: Vec<MoneyRow>,
     pub money_total: Option<MoneyRow>,
     pub units: Vec<(String, String)>,
+    /// The register's actors that took part: (code, name).
+    pub actors: Vec<(String, String)>,
+    /// The plan goals it serves: (plan version id, "plan title: goal name").
+    pub goals: Vec<(i64, String)>,
+    /// Good practices that came from it: (code, name).
+    pub practices: Vec<(String, String)>,
 }
 
 pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -203,8 +209,48 @@ pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
             units.push((code.clone(), ctx.name(&u.names).to_owned()));
         }
     }
+    let register = st.store.actors(p.org_id).await?;
+    let actors = p
+        .actors
+        .iter()
+        .filter_map(|(id, code)| {
+            register
+                .iter()
+                .find(|e| e.id == *id)
+                .map(|e| (code.clone(), e.spec.name.clone()))
+        })
+        .collect();
+    let plans = st.store.plans(p.org_id).await?;
+    let mut goals = Vec::new();
+    for g in &p.plan_goals {
+        // The plan's newest version (plans come newest first per code).
+        let Some(plan) = plans.iter().find(|x| x.code == g.plan) else {
+            continue;
+        };
+        if let Some(tree) = st.store.plan_tree(plan.id).await? {
+            if let Some(goal) = (g.goal as usize)
+                .checked_sub(1)
+                .and_then(|i| tree.goals.get(i))
+            {
+                goals.push((
+                    plan.id,
+                    format!("{}: {}", ctx.name(&plan.title), ctx.name(&goal.names)),
+                ));
+            }
+        }
+    }
+    let practices = st
+        .store
+        .practices_of_project(p.id)
+        .await?
+        .into_iter()
+        .map(|(c, n)| (c, ctx.name(&n).to_owned()))
+        .collect();
     let page = ProjectPage {
         ctx: &ctx,
+        actors,
+        goals,
+        practices,
         state: ctx.t(&format!("project-state-{}", p.state.code())),
         period: period_text(&p),
         money: p
@@ -259,6 +305,10 @@ pub struct ProjectDto {
     pub links: Vec<(String, String)>,
     /// Area and cluster codes.
     pub units: Vec<String>,
+    /// Codes of the register's actors that took part.
+    pub actors: Vec<String>,
+    /// Plan goals it serves: (plan code, goal number from 1).
+    pub plan_goals: Vec<(String, u32)>,
 }
 
 impl From<&Project> for ProjectDto {
@@ -297,6 +347,12 @@ impl From<&Project> for ProjectDto {
             manager: p.manager.clone(),
             links: p.links.clone(),
             units: p.units.iter().map(|(_, c)| c.clone()).collect(),
+            actors: p.actors.iter().map(|(_, c)| c.clone()).collect(),
+            plan_goals: p
+                .plan_goals
+                .iter()
+                .map(|g| (g.plan.clone(), g.goal))
+                .collect(),
         }
     }
 }

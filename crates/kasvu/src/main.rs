@@ -632,6 +632,14 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             kasvu_io::demo::USERS[0].password
         );
     }
+    if store.search_size().await? == 0 {
+        // A database from before search existed (or restored from a
+        // backup without it): build the index from what is stored.
+        let n = store.reindex_search().await?;
+        if n > 0 {
+            tracing::info!("built the search index ({n} entries)");
+        }
+    }
     let state = kasvu_web::AppState {
         store,
         config: kasvu_web::WebConfig {

@@ -1,0 +1,313 @@
+//! The network's knowledge through the real binary on both databases: the
+//! collaboration map (its SVG, tables and API show exactly the recorded
+//! links; a sector filter keeps matches and their partners), collaborations
+//! entered and removed by those allowed, one-contact paths (public without
+//! staff notes, unpublished ones hidden), good practices, and search where
+//! every form of "perhekeskus" finds the same entries on both databases.
+
+mod common;
+
+use common::{csrf_of, demo_password, login, token_for, Server};
+use serde_json::{json, Value};
+
+async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn json_of(c: &reqwest::Client, url: String) -> Value {
+    let r = c.get(url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().await.unwrap()
+}
+
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+async fn collaboration_map(db: &str) {
+    let s = Server::start(db);
+    let anon = common::client();
+    let map = json_of(&anon, s.url("/api/v1/network")).await;
+    let (nodes, edges) = (
+        map["nodes"].as_array().unwrap(),
+        map["edges"].as_array().unwrap(),
+    );
+    assert!(nodes.len() >= 8, "{map}");
+    // The page draws the same nodes and links, and lists them in tables.
+    let (st, page) = get(&anon, s.url("/network")).await;
+    assert_eq!(st, 200);
+    assert_eq!(count(&page, "<g class=\"node "), nodes.len());
+    assert_eq!(count(&page, "<line class=\"edge "), edges.len());
+    assert_eq!(count(&page, "<tr class=\"edge-row\">"), edges.len());
+    assert!(page.contains("role=\"img\"") && page.contains("<desc id=\"map-svg-desc\">"));
+    // Every demo collaboration entered by hand is a link, and the Tuira
+    // team joins the school and the parish.
+    let has = |a: &str, b: &str, source: &str| {
+        edges.iter().any(|e| {
+            let pair = (e["a"].as_str().unwrap(), e["b"].as_str().unwrap());
+            (pair == (a, b) || pair == (b, a))
+                && e["via"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v["source"] == source)
+        })
+    };
+    assert!(has("tuiran-koulu", "tuiran-perhekeskus", "referral"));
+    assert!(has("tuiran-perhekeskus", "kela-oulu", "consultation"));
+    assert!(has("tuiran-koulu", "tuiran-seurakunta", "team"));
+    assert!(has("mll-tuira", "kiimingin-4h", "project"));
+    // Each link counted once per end in the figures.
+    let links: u64 = nodes.iter().map(|n| n["links"].as_u64().unwrap()).sum();
+    assert_eq!(links as usize, 2 * edges.len());
+
+    // A sector filter keeps its actors and their partners only.
+    let parish = json_of(&anon, s.url("/api/v1/network?sector=parish")).await;
+    let matched: Vec<&str> = parish["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["matched"] == true)
+        .map(|n| n["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(matched, ["tuiran-seurakunta"]);
+    assert!(parish["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["a"] == "tuiran-seurakunta" || e["b"] == "tuiran-seurakunta"));
+    // Kaakkuri's cluster alone lacks sectors, and says so.
+    let kaakkuri = json_of(&anon, s.url("/api/v1/network?area=kaakkuri")).await;
+    assert!(kaakkuri["missing_sectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "kela"));
+    let (_, page) = get(&anon, s.url("/network?area=kaakkuri")).await;
+    assert!(page.contains("class=\"warning\""));
+
+    // Entering a collaboration: a viewer may not, a manager of the area may.
+    let viewer = token_for(db, "katselija@oulu.example");
+    let api = common::client();
+    let body = json!({"from": "kela-oulu", "to": "mll-tuira", "kind": "referral", "note": "Etuusneuvonta"});
+    let r = api
+        .post(s.url("/api/v1/network/links"))
+        .bearer_auth(&viewer)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let manager = "aluepaallikko.keskinen@oulu.example";
+    let c = login(&s, manager, demo_password(manager)).await;
+    let (_, page) = get(&c, s.url("/network")).await;
+    assert!(page.contains("action=\"/network/links\""));
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(s.url("/network/links"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from", "kela-oulu"),
+            ("to", "mll-tuira"),
+            ("kind", "referral"),
+            ("note", "Etuusneuvonta"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "back to the map");
+    let after = json_of(&anon, s.url("/api/v1/network")).await;
+    assert_eq!(after["edges"].as_array().unwrap().len(), edges.len() + 1);
+    // The same again is refused, naming the field; nothing changes.
+    let r = c
+        .post(s.url("/network/links"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from", "kela-oulu"),
+            ("to", "mll-tuira"),
+            ("kind", "referral"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("jo kirjattu"));
+    let token = token_for(db, manager);
+    let r = api
+        .post(s.url("/api/v1/network/links"))
+        .bearer_auth(&token)
+        .json(&json!({"from": "kela-oulu", "to": "ghost", "kind": "consultation"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "to");
+    // Removing it by the API.
+    let (_, page) = get(&c, s.url("/network")).await;
+    // The remove button named for this pair belongs to its form.
+    let label = page
+        .find("Kelan Oulun palvelupiste – MLL:n Tuiran paikallisyhdistys\"")
+        .unwrap();
+    let form = page[..label].rfind("/network/links/").unwrap();
+    let id: i64 = page[form + "/network/links/".len()..]
+        .split('/')
+        .next()
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    let r = api
+        .delete(s.url(&format!("/api/v1/network/links/{id}")))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = api
+        .delete(s.url(&format!("/api/v1/network/links/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let back = json_of(&anon, s.url("/api/v1/network")).await;
+    assert_eq!(back["edges"], map["edges"]);
+}
+
+async fn paths_practices_and_search(db: &str) {
+    let s = Server::start(db);
+    let anon = common::client();
+    // The public path: steps in order, the actor's channels, no staff notes.
+    let (st, page) = get(&anon, s.url("/paths/huoli-koulunkaynnista")).await;
+    assert_eq!(st, 200);
+    let (a, b) = (
+        page.find("LP-keskustelu").unwrap(),
+        page.find("sosiaalipäivystys").unwrap(),
+    );
+    assert!(a < b, "everyday support first");
+    assert!(page.contains("href=\"tel:"));
+    assert!(
+        !page.contains("Oppilashuollon yksilökohtainen työ"),
+        "staff notes are not public"
+    );
+    let api_path = json_of(&anon, s.url("/api/v1/paths/huoli-koulunkaynnista")).await;
+    assert!(api_path["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["staff_note"] == ""));
+    let viewer = "katselija@oulu.example";
+    let c = login(&s, viewer, demo_password(viewer)).await;
+    let (_, page) = get(&c, s.url("/paths/huoli-koulunkaynnista")).await;
+    assert!(
+        page.contains("Oppilashuollon yksilökohtainen työ"),
+        "staff see notes"
+    );
+
+    // Writing a path: refused with the step and field named, nothing stored;
+    // unpublished paths are not public.
+    let token = token_for(db, "aluepaallikko.keskinen@oulu.example");
+    let api = common::client();
+    let mut path = api_path.clone();
+    path["published"] = json!(false);
+    path["steps"].as_array_mut().unwrap().swap(0, 1);
+    let r = api
+        .put(s.url("/api/v1/paths/uusi-polku"))
+        .bearer_auth(&token)
+        .json(&path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "steps[1].kind");
+    path["steps"].as_array_mut().unwrap().swap(0, 1);
+    let viewer_token = token_for(db, viewer);
+    let r = api
+        .put(s.url("/api/v1/paths/uusi-polku"))
+        .bearer_auth(&viewer_token)
+        .json(&path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = api
+        .put(s.url("/api/v1/paths/uusi-polku"))
+        .bearer_auth(&token)
+        .json(&path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(get(&anon, s.url("/paths/uusi-polku")).await.0, 404);
+    assert_eq!(get(&c, s.url("/paths/uusi-polku")).await.0, 200);
+    let public: Vec<Value> =
+        serde_json::from_value(json_of(&anon, s.url("/api/v1/paths")).await).unwrap();
+    assert!(public.iter().all(|p| p["code"] != "uusi-polku"));
+
+    // Practices link back to the projects they came from.
+    let (st, page) = get(&anon, s.url("/practices/lp-toimintamalli")).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("Pohjois-Suomen Lasten Kaste"));
+    let practices = json_of(&anon, s.url("/api/v1/practices")).await;
+    assert!(practices.as_array().unwrap().len() >= 4);
+
+    // Search: every form finds the same entries, title matches first,
+    // highlighted in the page; facets narrow; unpublished paths only for staff.
+    let mut seen = Vec::new();
+    for form in [
+        "perhekeskus",
+        "perhekeskukset",
+        "perhekeskuksen",
+        "Perhekeskuksessa",
+    ] {
+        let r = json_of(&anon, s.url(&format!("/api/v1/search?q={form}&limit=100"))).await;
+        let keys: Vec<String> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}:{}",
+                    x["kind"].as_str().unwrap(),
+                    x["key"].as_str().unwrap()
+                )
+            })
+            .collect();
+        seen.push(keys);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+    assert_eq!(seen[0][0], "actor:tuiran-perhekeskus");
+    let r = json_of(&anon, s.url("/api/v1/search?q=perhekeskus&kind=practice")).await;
+    assert!(r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["kind"] == "practice"));
+    assert!(
+        r["facets"]["kind"]["actor"].as_u64().unwrap() >= 1,
+        "other kinds still counted"
+    );
+    let (st, page) = get(&anon, s.url("/search?q=perhekeskukset")).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("<mark>perhekeskus</mark>"), "highlighted");
+    assert!(page.contains("role=\"search\""));
+    let staff = json_of(&c, s.url("/api/v1/search?q=polku")).await;
+    let _ = staff; // a cookie is not a bearer token: the API stays public for it
+    let t = common::client();
+    let with_token = t
+        .get(s.url("/api/v1/search?q=poissaoloista"))
+        .bearer_auth(&viewer_token)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let public = json_of(&anon, s.url("/api/v1/search?q=poissaoloista")).await;
+    assert_eq!(
+        with_token["total"].as_u64().unwrap(),
+        public["total"].as_u64().unwrap() + 1,
+        "the unpublished path is found by staff only"
+    );
+}
+
+on_both_databases!(collaboration_map, paths_practices_and_search);
