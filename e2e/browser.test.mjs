@@ -365,3 +365,84 @@ test('a child answers a feedback round on a phone without signing in', async () 
   assert.match(await page.locator('h1').innerText(), /Kiitos/);
   await context.close();
 });
+
+test('the network pages: the map, paths, practices and search are accessible and work with the keyboard', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await visit(page, '/network', 'the collaboration map');
+  assert.ok(await page.locator('svg.network-map[role="img"]').isVisible());
+  const nodes = await page.locator('svg.network-map g.node').count();
+  const rows = await page.locator('table:has(caption:text("Verkostoluvut toimijoittain")) tbody tr').count();
+  assert.equal(nodes, rows, 'every node of the map is in the table beside it');
+  assert.equal(
+    await page.locator('svg.network-map line.edge').count(),
+    await page.locator('tr.edge-row').count(),
+    'every link of the map is in the links table',
+  );
+  await page.screenshot({ path: SHOTS + 'network-map.png', fullPage: true });
+  await visit(page, '/network?area=kaakkuri', 'the map of a cluster that lacks sectors');
+  assert.match(await page.locator('.warning').innerText(), /puuttuu/);
+  await visit(page, '/network?sector=parish', 'the map filtered by sector');
+  await visit(page, '/paths', 'the one-contact paths');
+  await visit(page, '/paths/huoli-koulunkaynnista', 'a one-contact path');
+  assert.equal(await page.locator('ol.path-steps > li').count(), 4);
+  await visit(page, '/practices', 'the good practices library');
+  await visit(page, '/practices/lp-toimintamalli', 'a good practice');
+  await visit(page, '/projects/1', 'a project with its actors, goals and practices');
+
+  // Search with the keyboard only: the search field from the navigation,
+  // typed query, Enter, then Tab to the first facet and follow it.
+  await page.goto(BASE + '/');
+  await page.getByRole('link', { name: 'Haku' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE + '/search');
+  await page.getByLabel(/Hae toimijoita/).focus();
+  await page.keyboard.type('perhekeskukset');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\?q=perhekeskukset/);
+  assert.ok((await page.locator('ol.search-results > li').count()) >= 5);
+  assert.ok((await page.locator('ol.search-results mark').count()) >= 3, 'matches are highlighted');
+  await expectNoViolations(page, 'search results with facets');
+  await page.screenshot({ path: SHOTS + 'search.png', fullPage: true });
+  const facet = page.locator('nav.facets a').first();
+  await facet.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/kind=actor/);
+  assert.equal(await page.locator('nav.facets a[aria-current="true"]').count(), 1);
+  await expectNoViolations(page, 'search narrowed by a facet');
+  await context.close();
+});
+
+test('a family reads a one-contact path on a phone', async () => {
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await visit(page, '/paths/perhe-kriisissa', 'a path on a phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'no sideways scrolling');
+  await visit(page, '/search?q=neuvola', 'search on a phone');
+  const searchOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(searchOverflow, false, 'search fits a phone');
+  await page.screenshot({ path: SHOTS + 'path-phone.png', fullPage: true });
+  await context.close();
+});
+
+test('a manager enters a collaboration on the map with the keyboard', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/network');
+  await page.getByLabel('Sähköposti').fill('aluepaallikko.keskinen@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-keskinen-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/network');
+  const before = await page.locator('tr.edge-row').count();
+  await expectNoViolations(page, 'the map with the form to enter a collaboration');
+  await page.getByLabel('Toimija', { exact: true }).selectOption('kela-oulu');
+  await page.getByLabel('Kumppani').selectOption('tuiran-seurakunta');
+  await page.getByLabel('Yhteistyön tyyppi').selectOption('consultation');
+  await page.getByLabel('Kuvaus').fill('Etuusneuvonta seurakunnan perhetyössä');
+  await page.getByLabel('Kuvaus').press('Enter');
+  await page.waitForURL(/saved=linked/);
+  assert.equal(await page.locator('tr.edge-row').count(), before + 1);
+  await expectNoViolations(page, 'the map after a collaboration was entered');
+  await context.close();
+});

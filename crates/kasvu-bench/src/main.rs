@@ -8,7 +8,9 @@
 //! (b) the area dashboard under concurrent load (p50/p99), and the same
 //!     figures computed from the raw values with a plain GROUP BY;
 //! (c) time from a write to its visibility in the area roll-up;
-//! (d) the server's resident memory (RSS) while serving (b).
+//! (d) the server's resident memory (RSS) while serving (b);
+//! (e) `kasvu-bench search`: search latency over generated entries on both
+//!     databases (see `search_bench.rs`).
 
 use anyhow::{bail, Context, Result};
 use kasvu_core::{
@@ -60,8 +62,13 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
     })
 }
 
+mod search_bench;
+
 #[tokio::main]
 async fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("search") {
+        return search_bench::run(arg("--entries", 100_000) as usize).await;
+    }
     let n_values = arg("--values", 1_000_000);
     let clients = arg("--clients", 8) as usize;
     let seconds = arg("--seconds", 10);
