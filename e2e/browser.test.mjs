@@ -444,5 +444,28 @@ test('a manager enters a collaboration on the map with the keyboard', async () =
   await page.waitForURL(/saved=linked/);
   assert.equal(await page.locator('tr.edge-row').count(), before + 1);
   await expectNoViolations(page, 'the map after a collaboration was entered');
+  await visit(page, '/paths/edit?code=huoli-koulunkaynnista', 'the form of a path, filled in');
+  await visit(page, '/paths/edit', 'the form of a new path');
+  await context.close();
+});
+
+test('a planner describes a good practice in a form', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/practices');
+  await page.getByLabel('Sähköposti').fill('admin@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-admin-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/practices');
+  await page.getByRole('link', { name: 'Kuvaa uusi käytäntö' }).click();
+  await expectNoViolations(page, 'the form of a new practice');
+  await page.getByLabel('Tunnus').fill('taideneuvola');
+  await page.getByLabel('Nimi suomeksi').fill('Taideneuvola');
+  await page.getByLabel('Kuvaus').fill('Taidetoimintaa neuvolan odotustilassa vauvaperheille.');
+  await page.getByLabel('Tuiran palvelukeskittymä').check();
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  await page.waitForURL(BASE + '/practices/taideneuvola');
+  assert.match(await page.locator('h1').innerText(), /Taideneuvola/);
+  await expectNoViolations(page, 'the new practice');
   await context.close();
 });

@@ -27,6 +27,20 @@ fn unit_name(units: &[OrgUnit], ctx: &Ctx, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// Whether the viewer may write practices (organisation-wide plan roles).
+async fn writes_practices(st: &AppState, ctx: &Ctx, org_id: i64) -> Result<bool, AppError> {
+    let Some(u) = ctx.user.as_ref().filter(|u| u.org_id == org_id) else {
+        return Ok(false);
+    };
+    let tree = st.store.org_tree(org_id).await?;
+    Ok(kasvu_core::role::permits(
+        &u.assignments(),
+        &tree,
+        kasvu_core::Action::ManagePlans,
+        org_id,
+    ))
+}
+
 /// Whether the viewer is one of the organisation's signed-in people.
 fn is_staff(ctx: &Ctx, org_id: i64) -> bool {
     ctx.user.as_ref().is_some_and(|u| u.org_id == org_id)
@@ -103,6 +117,7 @@ pub struct StepView {
 #[template(path = "path.html")]
 pub struct PathPage<'a> {
     pub ctx: &'a Ctx,
+    pub code: String,
     pub need: String,
     pub intro: String,
     pub area: String,
@@ -155,6 +170,7 @@ pub async fn path(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         .collect();
     let page = PathPage {
         ctx: &ctx,
+        code: p.spec.code.clone(),
         need: ctx.name(&p.spec.need).to_owned(),
         intro: ctx.name(&p.spec.intro).to_owned(),
         area: if p.spec.area.is_empty() {
@@ -180,6 +196,8 @@ pub struct PracticeFilter {
 #[template(path = "practices.html")]
 pub struct PracticesPage<'a> {
     pub ctx: &'a Ctx,
+    /// Whether the viewer may describe practices.
+    pub writes: bool,
     pub rows: Vec<(String, String, String, String)>,
     pub themes: Vec<String>,
     pub areas: Vec<(String, String)>,
@@ -220,6 +238,7 @@ pub async fn practices(
         .collect();
     let page = PracticesPage {
         ctx: &ctx,
+        writes: writes_practices(&st, &ctx, org.org_id).await?,
         rows,
         themes,
         areas: areas
@@ -235,6 +254,7 @@ pub async fn practices(
 #[template(path = "practice.html")]
 pub struct PracticePage<'a> {
     pub ctx: &'a Ctx,
+    pub writes: bool,
     pub name: String,
     pub p: kasvu_store::PracticeSpec,
     pub units: String,
@@ -261,6 +281,7 @@ pub async fn practice(
     }
     let page = PracticePage {
         ctx: &ctx,
+        writes: writes_practices(&st, &ctx, org.org_id).await?,
         name: ctx.name(&p.spec.name).to_owned(),
         units: p
             .spec

@@ -15,6 +15,7 @@ mod feedback_pages;
 pub mod i18n;
 pub mod import_pages;
 mod knowledge_api;
+mod knowledge_forms;
 mod knowledge_pages;
 mod map_page;
 mod measure_api;
@@ -244,6 +245,10 @@ pub fn app(state: AppState) -> Router {
         .route("/network/links", post(map_page::add_link))
         .route("/network/links/{id}/remove", post(map_page::remove_link))
         .route("/paths", get(knowledge_pages::paths))
+        .route("/paths/edit", get(knowledge_forms::edit_path))
+        .route("/paths/save", post(knowledge_forms::save_path))
+        .route("/practices/edit", get(knowledge_forms::edit_practice))
+        .route("/practices/save", post(knowledge_forms::save_practice))
         .route("/paths/{code}", get(knowledge_pages::path))
         .route("/practices", get(knowledge_pages::practices))
         .route("/practices/{code}", get(knowledge_pages::practice))

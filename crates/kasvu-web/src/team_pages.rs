@@ -1389,6 +1389,33 @@ pub fn dynamic_message_ids() -> Vec<String> {
     ids.extend((1..=7).map(|n| format!("weekday-{n}")));
     ids.extend((1..=4).map(|n| format!("team-week-{n}")));
     ids.extend((1..=5).flat_map(|n| [format!("scale-{n}"), format!("smiley-{n}")]));
+    // The network's knowledge: link sources, step kinds, result kinds,
+    // the map form's fields and notices.
+    ids.extend(
+        kasvu_core::network::LinkSource::CODES
+            .iter()
+            .map(|c| format!("link-{}", c.replace('_', "-"))),
+    );
+    ids.extend(
+        kasvu_core::path::StepKind::CODES
+            .iter()
+            .map(|c| format!("step-{c}")),
+    );
+    ids.extend(
+        kasvu_core::search::SearchKind::CODES
+            .iter()
+            .map(|c| format!("search-kind-{c}")),
+    );
+    for f in [
+        "from",
+        "to",
+        "kind",
+        "note",
+        "saved-linked",
+        "saved-unlinked",
+    ] {
+        ids.push(format!("map-{f}"));
+    }
     for s in ["upcoming", "open", "closed"] {
         ids.push(format!("round-state-{s}"));
         ids.push(format!("round-public-{s}"));

@@ -310,4 +310,136 @@ async fn paths_practices_and_search(db: &str) {
     );
 }
 
-on_both_databases!(collaboration_map, paths_practices_and_search);
+async fn writing_paths_and_practices_in_pages(db: &str) {
+    let s = Server::start(db);
+    let anon = common::client();
+    let manager = "aluepaallikko.keskinen@oulu.example";
+    let c = login(&s, manager, demo_password(manager)).await;
+    let (st, page) = get(&c, s.url("/paths/edit")).await;
+    assert_eq!(st, 200);
+    let csrf = csrf_of(&page);
+    let path = |first_kind: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("code", "iltapaivatoiminta".to_owned()),
+            ("need_fi", "Koululaisen iltapäivät".to_owned()),
+            ("area", "tuira".to_owned()),
+            ("kind1", first_kind.to_owned()),
+            ("what1_fi", "Kysy koulun iltapäivätoiminnasta".to_owned()),
+            ("actor1", "tuiran-koulu".to_owned()),
+            ("kind2", "contact".to_owned()),
+            ("what2_fi", "MLL:n kerhot".to_owned()),
+            ("actor2", "mll-tuira".to_owned()),
+            ("staff_note2", "Tarkista kerhojen paikat".to_owned()),
+            ("kind3", "contact".to_owned()),
+            ("what3_fi", String::new()),
+        ]
+    };
+    // The first step must be everyday support: refused naming the step.
+    let r = c
+        .post(s.url("/paths/save"))
+        .form(&path("contact"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("Vaihe 1"));
+    assert_eq!(
+        get(&c, s.url("/paths/iltapaivatoiminta")).await.0,
+        404,
+        "nothing stored"
+    );
+    // A manager of another area may not write Tuira's paths.
+    let south = "aluepaallikko.etelainen@oulu.example";
+    let o = login(&s, south, demo_password(south)).await;
+    let (_, other) = get(&o, s.url("/paths/edit")).await;
+    let mut form = path("everyday");
+    form[0].1 = csrf_of(&other);
+    let r = o
+        .post(s.url("/paths/save"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = c
+        .post(s.url("/paths/save"))
+        .form(&path("everyday"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (st, page) = get(&c, s.url("/paths/iltapaivatoiminta")).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("Tarkista kerhojen paikat") && page.contains("MLL:n kerhot"));
+    assert_eq!(
+        get(&anon, s.url("/paths/iltapaivatoiminta")).await.0,
+        404,
+        "not published"
+    );
+    let (_, edit) = get(&c, s.url("/paths/edit?code=iltapaivatoiminta")).await;
+    assert!(
+        edit.contains("value=\"Koululaisen iltapäivät\""),
+        "the form is filled in"
+    );
+
+    // Practices: organisation-wide plan roles write them; a viewer may not.
+    let viewer = "katselija@oulu.example";
+    let v = login(&s, viewer, demo_password(viewer)).await;
+    assert_eq!(get(&v, s.url("/practices/edit")).await.0, 403);
+    let admin = "admin@oulu.example";
+    let a = login(&s, admin, demo_password(admin)).await;
+    let (st, page) = get(&a, s.url("/practices/edit?code=hyvinvointiklinikka")).await;
+    assert_eq!(st, 200);
+    let csrf = csrf_of(&page);
+    let r = a
+        .post(s.url("/practices/save"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "hyvinvointiklinikka"),
+            ("name_fi", "Hyvinvointiklinikka"),
+            (
+                "description",
+                "Koulun ja perhekeskuksen yhteinen vastaanotto",
+            ),
+            ("themes", "yksi yhteydenotto, matala kynnys"),
+            ("units", "tuira"),
+            ("units", "kaakkuri"),
+            ("projects", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let saved = json_of(&anon, s.url("/api/v1/practices/hyvinvointiklinikka")).await;
+    assert_eq!(saved["units"], json!(["kaakkuri", "tuira"]));
+    assert_eq!(
+        saved["themes"],
+        json!(["yksi yhteydenotto", "matala kynnys"])
+    );
+    assert_eq!(saved["projects"], json!([1]));
+    let r = a
+        .post(s.url("/practices/save"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "x"),
+            ("name_fi", "X"),
+            ("projects", "999"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(json_of(&anon, s.url("/api/v1/practices"))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["code"] != "x"));
+}
+
+on_both_databases!(
+    collaboration_map,
+    paths_practices_and_search,
+    writing_paths_and_practices_in_pages
+);

@@ -1,0 +1,381 @@
+//! Writing one-contact paths and good practices in pages (the API writes
+//! them too). A path is edited by people who edit the tree at its area (at
+//! the organisation, for a city-wide path); practices by organisation-wide
+//! roles that manage plans. The forms are plain HTML: a path has a fixed
+//! number of step rows, of which the empty ones are left out.
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, PageResult};
+use crate::team_pages::refused;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect};
+use kasvu_core::path::{StepKind, MAX_STEPS};
+use kasvu_core::role::permits;
+use kasvu_core::{Action, Level, Names};
+use kasvu_store::{Actor, PathSpec, PracticeSpec, StepSpec, StoreError, User};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeQuery {
+    pub code: String,
+}
+
+/// Names from the form fields `{prefix}_fi`, `_sv` and `_en`.
+fn names(form: &[(String, String)], prefix: &str) -> Names {
+    Names {
+        fi: field(form, &format!("{prefix}_fi")),
+        sv: field(form, &format!("{prefix}_sv")),
+        en: field(form, &format!("{prefix}_en")),
+    }
+}
+
+fn field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn all(form: &[(String, String)], name: &str) -> Vec<String> {
+    form.iter()
+        .filter(|(k, v)| k == name && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .collect()
+}
+
+/// A field the store names (`steps[2].what.fi`, `need.sv`, `units[1]`) in
+/// the reader's words: "Vaihe 2 – Mitä tehdään (fi)".
+pub fn field_label(ctx: &Ctx, prefix: &str, field: &str) -> String {
+    let mut parts: Vec<&str> = field.split('.').collect();
+    let lang = parts
+        .last()
+        .filter(|l| matches!(**l, "fi" | "sv" | "en"))
+        .map(|l| format!(" ({l})"));
+    if lang.is_some() {
+        parts.pop();
+    }
+    let mut out = String::new();
+    for p in parts {
+        let (name, index) = match p.split_once('[') {
+            Some((n, i)) => (n, Some(i.trim_end_matches(']'))),
+            None => (p, None),
+        };
+        if !out.is_empty() {
+            out.push_str(" – ");
+        }
+        out.push_str(&ctx.t(&format!("{prefix}-{}", name.replace('_', "-"))));
+        if let Some(i) = index {
+            out.push(' ');
+            out.push_str(i);
+        }
+    }
+    out + &lang.unwrap_or_default()
+}
+
+/// A refusal naming the form's field in the reader's language.
+fn form_refused(ctx: &Ctx, prefix: &str, e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(f) | StoreError::Conflict(f) => AppError::BadRequest(format!(
+            "{}: {}",
+            field_label(ctx, prefix, &f.field),
+            ctx.lang.problem(&f.problem)
+        )),
+        other => refused(ctx, other),
+    }
+}
+
+/// May the user write a path for this area (or the whole organisation)?
+fn may_write_path(st_tree: &kasvu_core::OrgTree, user: &User, unit_id: i64) -> bool {
+    permits(&user.assignments(), st_tree, Action::EditTree, unit_id)
+}
+
+pub struct StepRow {
+    pub n: usize,
+    pub kind: String,
+    pub what: Names,
+    pub how: Names,
+    pub actor: String,
+    pub staff_note: String,
+}
+
+#[derive(Template)]
+#[template(path = "path_form.html")]
+pub struct PathForm<'a> {
+    pub ctx: &'a Ctx,
+    pub new: bool,
+    pub p: PathSpec,
+    pub steps: Vec<StepRow>,
+    pub areas: Vec<(String, String)>,
+    pub actors: Vec<(String, String)>,
+    pub kinds: Vec<(String, String)>,
+}
+
+pub async fn edit_path(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CodeQuery>,
+) -> PageResult {
+    let user = ctx.require_user()?.clone();
+    if !ctx.can_edit_tree {
+        return Err(AppError::Forbidden);
+    }
+    let existing = if q.code.trim().is_empty() {
+        None
+    } else {
+        Some(
+            st.store
+                .path(user.org_id, &q.code)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        )
+    };
+    let p = existing
+        .as_ref()
+        .map(|p| p.spec.clone())
+        .unwrap_or(PathSpec {
+            code: String::new(),
+            need: Names::default(),
+            intro: Names::default(),
+            area: String::new(),
+            published: false,
+            steps: Vec::new(),
+        });
+    let blank = |n: usize| StepRow {
+        n,
+        kind: if n == 1 { "everyday" } else { "contact" }.into(),
+        what: Names::default(),
+        how: Names::default(),
+        actor: String::new(),
+        staff_note: String::new(),
+    };
+    let mut steps: Vec<StepRow> = p
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepRow {
+            n: i + 1,
+            kind: s.kind.code().into(),
+            what: s.what.clone(),
+            how: s.how.clone(),
+            actor: s.actor.clone(),
+            staff_note: s.staff_note.clone(),
+        })
+        .collect();
+    // Two empty rows more (four for a new path), up to the most a path may have.
+    let want = (steps.len() + if steps.is_empty() { 4 } else { 2 }).min(MAX_STEPS);
+    while steps.len() < want {
+        steps.push(blank(steps.len() + 1));
+    }
+    let units = st.store.org_units(user.org_id).await?;
+    let page = PathForm {
+        ctx: &ctx,
+        new: existing.is_none(),
+        steps,
+        areas: units
+            .iter()
+            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
+            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
+            .collect(),
+        actors: st
+            .store
+            .actors(user.org_id)
+            .await?
+            .into_iter()
+            .map(|e| (e.spec.code, e.spec.name))
+            .collect(),
+        kinds: StepKind::ALL
+            .iter()
+            .map(|k| (k.code().to_owned(), ctx.t(&format!("step-{}", k.code()))))
+            .collect(),
+        p,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub async fn save_path(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> PageResult {
+    ctx.check_csrf(&field(&form, "csrf"))?;
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    let area = field(&form, "area");
+    let unit = if area.trim().is_empty() {
+        user.org_id
+    } else {
+        st.store
+            .org_units(user.org_id)
+            .await?
+            .iter()
+            .find(|u| u.code == area.trim())
+            .map(|u| u.id)
+            .ok_or_else(|| AppError::BadRequest(format!("area: {area}")))?
+    };
+    if !may_write_path(&tree, &user, unit) {
+        return Err(AppError::Forbidden);
+    }
+    let code = field(&form, "code");
+    // An edited path must stay within the editor's scope where it was, too.
+    if let Some(old) = st.store.path(user.org_id, &code).await? {
+        if !may_write_path(&tree, &user, old.area_id.unwrap_or(user.org_id)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut steps = Vec::new();
+    for n in 1..=MAX_STEPS {
+        let what = names(&form, &format!("what{n}"));
+        let actor = field(&form, &format!("actor{n}"));
+        if what.fi.trim().is_empty() && what.sv.trim().is_empty() && actor.is_empty() {
+            continue;
+        }
+        let kind = StepKind::parse(&field(&form, &format!("kind{n}"))).map_err(|p| {
+            AppError::BadRequest(format!(
+                "{}: {}",
+                field_label(&ctx, "path", &format!("steps[{n}].kind")),
+                ctx.lang.problem(&p)
+            ))
+        })?;
+        steps.push(StepSpec {
+            kind,
+            what,
+            how: names(&form, &format!("how{n}")),
+            actor,
+            staff_note: field(&form, &format!("staff_note{n}")),
+        });
+    }
+    let spec = PathSpec {
+        code: code.clone(),
+        need: names(&form, "need"),
+        intro: names(&form, "intro"),
+        area,
+        published: field(&form, "published") == "on",
+        steps,
+    };
+    st.store
+        .save_path(&Actor::user(user.id, &user.email), user.org_id, &spec)
+        .await
+        .map_err(|e| form_refused(&ctx, "path", e))?;
+    Ok(Redirect::to(&format!("/paths/{}", crate::ctx::url_encode(code.trim()))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "practice_form.html")]
+pub struct PracticeForm<'a> {
+    pub ctx: &'a Ctx,
+    pub new: bool,
+    pub p: PracticeSpec,
+    pub areas: Vec<(String, String)>,
+    pub projects: Vec<(i64, String)>,
+}
+
+/// Organisation-wide roles that manage plans write practices.
+fn may_write_practice(st_tree: &kasvu_core::OrgTree, user: &User) -> bool {
+    permits(
+        &user.assignments(),
+        st_tree,
+        Action::ManagePlans,
+        user.org_id,
+    )
+}
+
+pub async fn edit_practice(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CodeQuery>,
+) -> PageResult {
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    if !may_write_practice(&tree, &user) {
+        return Err(AppError::Forbidden);
+    }
+    let existing = if q.code.trim().is_empty() {
+        None
+    } else {
+        Some(
+            st.store
+                .practice(user.org_id, &q.code)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        )
+    };
+    let units = st.store.org_units(user.org_id).await?;
+    let page = PracticeForm {
+        ctx: &ctx,
+        new: existing.is_none(),
+        p: existing.map(|p| p.spec).unwrap_or(PracticeSpec {
+            code: String::new(),
+            name: Names::default(),
+            description: String::new(),
+            target_group: String::new(),
+            problem: String::new(),
+            how_to: String::new(),
+            resources: String::new(),
+            evidence: String::new(),
+            in_use: String::new(),
+            themes: Vec::new(),
+            units: Vec::new(),
+            projects: Vec::new(),
+        }),
+        areas: units
+            .iter()
+            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
+            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
+            .collect(),
+        projects: st
+            .store
+            .projects(user.org_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub async fn save_practice(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> PageResult {
+    ctx.check_csrf(&field(&form, "csrf"))?;
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    if !may_write_practice(&tree, &user) {
+        return Err(AppError::Forbidden);
+    }
+    let mut projects = Vec::new();
+    for p in all(&form, "projects") {
+        projects.push(
+            p.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("projects: {p}")))?,
+        );
+    }
+    let code = field(&form, "code");
+    let spec = PracticeSpec {
+        code: code.clone(),
+        name: names(&form, "name"),
+        description: field(&form, "description"),
+        target_group: field(&form, "target_group"),
+        problem: field(&form, "problem"),
+        how_to: field(&form, "how_to"),
+        resources: field(&form, "resources"),
+        evidence: field(&form, "evidence"),
+        in_use: field(&form, "in_use"),
+        themes: kasvu_core::actor::parse_list(&field(&form, "themes").replace(',', ";")),
+        units: all(&form, "units"),
+        projects,
+    };
+    st.store
+        .save_practice(&Actor::user(user.id, &user.email), user.org_id, &spec)
+        .await
+        .map_err(|e| form_refused(&ctx, "practice", e))?;
+    Ok(Redirect::to(&format!(
+        "/practices/{}",
+        crate::ctx::url_encode(code.trim())
+    ))
+    .into_response())
+}
