@@ -46,7 +46,7 @@ pub use plans::{
 };
 pub use practices::{Practice, PracticeSpec};
 pub use projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
-pub use search::{SearchDoc, SearchHit};
+pub use search::{SearchDetail, SearchDoc, SearchHit};
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,

@@ -29,16 +29,24 @@ pub struct SearchDoc {
     pub public: bool,
 }
 
-/// A matching entry, with what facets and ordering need.
+/// A matching entry, with only what facets and ordering need (a query may
+/// match thousands; titles and texts are read for the page shown, with
+/// [`Store::search_details`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
     pub id: i64,
     pub kind: SearchKind,
-    pub key: String,
-    pub title: Names,
     pub sector: String,
     pub areas: Vec<String>,
     pub score: u32,
+}
+
+/// What a shown result needs: its page's key, title and indexed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDetail {
+    pub key: String,
+    pub title: Names,
+    pub body: String,
 }
 
 /// Writes (or rewrites) a thing's row.
@@ -103,14 +111,14 @@ pub(crate) async fn remove_kind(
 impl Store {
     /// Every entry of the organisation (and the shared ones) that matches
     /// all words of the query, best first: title matches above the rest,
-    /// then by kind and title. `internal` includes what only the
+    /// then by kind, then as indexed. `internal` includes what only the
     /// organisation's signed-in people may see.
     pub async fn search(&self, org_id: i64, q: &Query, internal: bool) -> Result<Vec<SearchHit>> {
         if q.is_empty() {
             return Ok(Vec::new());
         }
         let public = if internal { "" } else { " AND e.public = 1" };
-        let cols = "e.id, e.kind, e.key, e.title_fi, e.title_sv, e.title_en, e.sector, e.areas, e.title_stems";
+        let cols = "e.id, e.kind, e.sector, e.areas, e.title_stems";
         let (sql, expr) = match self.backend() {
             Backend::Sqlite => (
                 format!(
@@ -140,8 +148,6 @@ impl Store {
             hits.push(SearchHit {
                 id: r.try_get("id")?,
                 kind: SearchKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
-                key: r.try_get("key")?,
-                title: names_of(r, "title")?,
                 sector: r.try_get("sector")?,
                 areas: areas
                     .split(' ')
@@ -155,14 +161,13 @@ impl Store {
             b.score
                 .cmp(&a.score)
                 .then(a.kind.cmp(&b.kind))
-                .then_with(|| a.title.fi.cmp(&b.title.fi))
                 .then(a.id.cmp(&b.id))
         });
         Ok(hits)
     }
 
-    /// The indexed text of entries (for snippets of the results shown).
-    pub async fn search_bodies(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+    /// The key, title and indexed text of the results shown.
+    pub async fn search_details(&self, ids: &[i64]) -> Result<HashMap<i64, SearchDetail>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -170,12 +175,19 @@ impl Store {
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let mut out = HashMap::new();
         for r in sqlx::query(&format!(
-            "SELECT id, body FROM search_entries WHERE id IN ({list})"
+            "SELECT id, key, title_fi, title_sv, title_en, body FROM search_entries WHERE id IN ({list})"
         ))
         .fetch_all(&self.pool)
         .await?
         {
-            out.insert(r.try_get("id")?, r.try_get("body")?);
+            out.insert(
+                r.try_get("id")?,
+                SearchDetail {
+                    key: r.try_get("key")?,
+                    title: names_of(&r, "title")?,
+                    body: r.try_get("body")?,
+                },
+            );
         }
         Ok(out)
     }

@@ -285,8 +285,12 @@ async fn paths_and_practices(store: Store) {
     assert_eq!(store.practice(org, "lp").await.unwrap().unwrap().spec, ok);
 }
 
-fn keys(hits: &[kasvu_store::SearchHit]) -> Vec<(SearchKind, String)> {
-    hits.iter().map(|h| (h.kind, h.key.clone())).collect()
+async fn keys_of(store: &Store, hits: &[kasvu_store::SearchHit]) -> Vec<(SearchKind, String)> {
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let details = store.search_details(&ids).await.unwrap();
+    hits.iter()
+        .map(|h| (h.kind, details[&h.id].key.clone()))
+        .collect()
 }
 
 async fn finnish_search(store: Store) {
@@ -319,7 +323,7 @@ async fn finnish_search(store: Store) {
         "PERHEKESKUKSESSA",
     ] {
         let hits = store.search(org, &Query::parse(form), true).await.unwrap();
-        results.push(keys(&hits));
+        results.push(keys_of(&store, &hits).await);
     }
     assert!(results.windows(2).all(|w| w[0] == w[1]), "{results:?}");
     assert_eq!(
@@ -341,7 +345,10 @@ async fn finnish_search(store: Store) {
         .search(org, &Query::parse("perhekahvila perhekeskus"), true)
         .await
         .unwrap();
-    assert_eq!(keys(&hits), [(SearchKind::Actor, "mll".to_owned())]);
+    assert_eq!(
+        keys_of(&store, &hits).await,
+        [(SearchKind::Actor, "mll".to_owned())]
+    );
     assert!(store
         .search(org, &Query::parse("Yksityinen"), true)
         .await
@@ -362,24 +369,29 @@ async fn finnish_search(store: Store) {
         (hit.sector.as_str(), hit.areas.clone()),
         ("third_sector", vec!["p-tuira".to_owned()])
     );
-    let bodies = store.search_bodies(&[hit.id]).await.unwrap();
-    assert!(bodies[&hit.id].contains("Perhekahvila"));
+    let details = store.search_details(&[hit.id]).await.unwrap();
+    assert!(details[&hit.id].body.contains("Perhekahvila"));
+    assert_eq!(details[&hit.id].title.fi, "MLL Tuira");
     // A rebuild gives the same answers.
-    let before = keys(
+    let before = keys_of(
+        &store,
         &store
             .search(org, &Query::parse("perhekeskus"), true)
             .await
             .unwrap(),
-    );
+    )
+    .await;
     let n = store.reindex_search().await.unwrap();
     assert!(n >= 4, "{n}");
     assert_eq!(store.search_size().await.unwrap() as usize, n);
-    let after = keys(
+    let after = keys_of(
+        &store,
         &store
             .search(org, &Query::parse("perhekeskus"), true)
             .await
             .unwrap(),
-    );
+    )
+    .await;
     assert_eq!(before, after);
 }
 

@@ -546,26 +546,29 @@ pub async fn search(
         .collect();
     let limit = p.limit.unwrap_or(20).clamp(1, 100);
     let shown: Vec<_> = kept.iter().skip(p.offset).take(limit).collect();
-    let bodies = st
+    let details = st
         .store
-        .search_bodies(&shown.iter().map(|h| h.id).collect::<Vec<_>>())
+        .search_details(&shown.iter().map(|h| h.id).collect::<Vec<_>>())
         .await?;
     Ok(Json(SearchDto {
         total: kept.len(),
         facets,
         results: shown
             .iter()
-            .map(|h| SearchResultDto {
-                kind: h.kind.code().into(),
-                key: h.key.clone(),
-                href: href_of(h.kind, &h.key),
-                title: crate::api::NamesDto {
-                    fi: h.title.fi.clone(),
-                    sv: h.title.sv.clone(),
-                    en: h.title.en.clone(),
-                },
-                snippet: snippet(bodies.get(&h.id).map(String::as_str).unwrap_or(""), &q, 220),
-                score: h.score,
+            .filter_map(|h| {
+                let d = details.get(&h.id)?;
+                Some(SearchResultDto {
+                    kind: h.kind.code().into(),
+                    key: d.key.clone(),
+                    href: href_of(h.kind, &d.key),
+                    title: crate::api::NamesDto {
+                        fi: d.title.fi.clone(),
+                        sv: d.title.sv.clone(),
+                        en: d.title.en.clone(),
+                    },
+                    snippet: snippet(&d.body, &q, 220),
+                    score: h.score,
+                })
             })
             .collect(),
     }))

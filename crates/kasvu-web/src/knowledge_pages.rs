@@ -413,18 +413,18 @@ pub async fn search(
         .copied()
         .collect();
     let ids: Vec<i64> = shown.iter().map(|h| h.id).collect();
-    let bodies = st.store.search_bodies(&ids).await?;
+    let details = st.store.search_details(&ids).await?;
     let results = shown
         .iter()
-        .map(|h| {
-            let title = title_in(&ctx, &h.title);
-            let body = bodies.get(&h.id).cloned().unwrap_or_default();
-            ResultView {
+        .filter_map(|h| {
+            let d = details.get(&h.id)?;
+            let title = title_in(&ctx, &d.title);
+            Some(ResultView {
                 kind: ctx.t(&format!("search-kind-{}", h.kind.code())),
-                href: href_of(h.kind, &h.key),
+                href: href_of(h.kind, &d.key),
                 title: highlight(&title, &q),
-                text: highlight(&snippet(&body, &q, 220), &q),
-            }
+                text: highlight(&snippet(&d.body, &q, 220), &q),
+            })
         })
         .collect();
     let total = kept.len();

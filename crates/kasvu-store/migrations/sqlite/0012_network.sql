@@ -99,17 +99,19 @@ CREATE TABLE practice_projects (
 -- (kasvu_core::search), indexed by each database's own full-text index.
 CREATE TABLE search_entries (
     id           INTEGER PRIMARY KEY,
+    -- What every match is read for first (ordering, facets, visibility);
+    -- the long texts come last so a match is read without them.
     org_id       BIGINT NOT NULL,
     kind         TEXT NOT NULL,
+    public       BIGINT NOT NULL,
+    sector       TEXT NOT NULL DEFAULT '',
+    areas        TEXT NOT NULL DEFAULT '',
+    title_stems  TEXT NOT NULL,
     key          TEXT NOT NULL,
     title_fi     TEXT NOT NULL,
     title_sv     TEXT NOT NULL DEFAULT '',
     title_en     TEXT NOT NULL DEFAULT '',
     body         TEXT NOT NULL DEFAULT '',
-    sector       TEXT NOT NULL DEFAULT '',
-    areas        TEXT NOT NULL DEFAULT '',
-    public       BIGINT NOT NULL,
-    title_stems  TEXT NOT NULL,
     stems        TEXT NOT NULL,
     UNIQUE (org_id, kind, key)
 );
