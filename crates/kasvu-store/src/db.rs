@@ -192,6 +192,26 @@ pub(crate) fn stored_date(s: &str) -> Result<time::Date> {
         .ok_or_else(|| StoreError::Corrupt("empty date".into()))
 }
 
+/// The id of the row of `table` (org_units or actors) with `code` in an
+/// organisation; refused with `missing` naming `field` when there is none.
+async fn id_by_code(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    org_id: i64,
+    code: &str,
+    field: &str,
+    missing: kasvu_core::Problem,
+) -> Result<i64> {
+    let id: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {table} WHERE code = $1 AND org_id = $2"
+    ))
+    .bind(code.trim())
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    id.ok_or_else(|| StoreError::invalid(field, missing))
+}
+
 /// The id of the org unit `code` of an organisation; refused naming `field`
 /// when the organisation has no such unit.
 pub(crate) async fn unit_in(
@@ -200,20 +220,26 @@ pub(crate) async fn unit_in(
     code: &str,
     field: &str,
 ) -> Result<i64> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM org_units WHERE code = $1 AND org_id = $2")
-            .bind(code.trim())
-            .bind(org_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    id.ok_or_else(|| {
-        StoreError::invalid(
-            field,
-            kasvu_core::Problem::new(
-                "err-unit-missing",
-                format!("there is no org unit '{}'", code.trim()),
-            )
-            .arg("value", code.trim()),
-        )
-    })
+    let c = code.trim();
+    let missing =
+        kasvu_core::Problem::new("err-unit-missing", format!("there is no org unit '{c}'"))
+            .arg("value", c);
+    id_by_code(conn, "org_units", org_id, c, field, missing).await
+}
+
+/// The id of the register's actor `code` of an organisation; refused naming
+/// `field` when the register has no such actor.
+pub(crate) async fn actor_in(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    code: &str,
+    field: &str,
+) -> Result<i64> {
+    let c = code.trim();
+    let missing = kasvu_core::Problem::new(
+        "err-actor-missing",
+        format!("the register has no actor '{c}'"),
+    )
+    .arg("value", c);
+    id_by_code(conn, "actors", org_id, c, field, missing).await
 }

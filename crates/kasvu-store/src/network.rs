@@ -30,30 +30,6 @@ pub struct Collaboration {
 /// The longest note on a collaboration.
 pub const MAX_NOTE: usize = 500;
 
-pub(crate) async fn actor_id(
-    conn: &mut sqlx::AnyConnection,
-    org_id: i64,
-    code: &str,
-    field: &str,
-) -> Result<i64> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM actors WHERE org_id = $1 AND code = $2")
-            .bind(org_id)
-            .bind(code.trim())
-            .fetch_optional(&mut *conn)
-            .await?;
-    id.ok_or_else(|| {
-        StoreError::invalid(
-            field,
-            Problem::new(
-                "err-actor-missing",
-                format!("the register has no actor '{}'", code.trim()),
-            )
-            .arg("value", code.trim()),
-        )
-    })
-}
-
 impl Store {
     /// Records a collaboration between two actors of the register.
     pub async fn add_collaboration(
@@ -77,8 +53,8 @@ impl Store {
             parse_text(note, MAX_NOTE).map_err(|p| StoreError::invalid("note", p))?
         };
         let mut tx = self.begin_write().await?;
-        let a = actor_id(&mut tx, org_id, from, "from").await?;
-        let b = actor_id(&mut tx, org_id, to, "to").await?;
+        let a = crate::db::actor_in(&mut tx, org_id, from, "from").await?;
+        let b = crate::db::actor_in(&mut tx, org_id, to, "to").await?;
         if a == b {
             return Err(StoreError::invalid(
                 "to",

@@ -144,9 +144,7 @@ async fn step_actor(
     if code.is_empty() {
         return Ok(None);
     }
-    Ok(Some(
-        crate::network::actor_id(conn, org_id, code, field).await?,
-    ))
+    Ok(Some(crate::db::actor_in(conn, org_id, code, field).await?))
 }
 
 impl Store {

@@ -305,7 +305,7 @@ impl Store {
         let mut actor_ids = Vec::new();
         for (i, code) in spec.actors.iter().enumerate() {
             let field = format!("actors[{}]", i + 1);
-            actor_ids.push(crate::network::actor_id(&mut tx, org_id, code, &field).await?);
+            actor_ids.push(crate::db::actor_in(&mut tx, org_id, code, &field).await?);
         }
         actor_ids.sort_unstable();
         actor_ids.dedup();

@@ -4,10 +4,9 @@
 //! good practices and search. Reads are public (an organisation by `org`,
 //! else the first); writes need a bearer token and the role the pages ask.
 
-use crate::actor_pages::{approves, is_staff_of};
 use crate::api::{ApiError, ApiResult, ApiUser};
 use crate::knowledge_pages::{href_of, keep};
-use crate::map_page::{map_data, MapFilter};
+use crate::map_page::{map_data, may_link_between, MapFilter};
 use crate::team_api::IdDto;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -247,16 +246,6 @@ pub struct LinkBody {
     pub note: String,
 }
 
-/// Whether the user may enter or remove a collaboration of these actors.
-async fn may_link(st: &AppState, user: &User, codes: &[i64]) -> Result<bool, ApiError> {
-    let tree = st.store.org_tree(user.org_id).await?;
-    let all = st.store.actors(user.org_id).await?;
-    Ok(codes
-        .iter()
-        .filter_map(|id| all.iter().find(|e| e.id == *id))
-        .any(|e| approves(&tree, user, e) || is_staff_of(&tree, user, e)))
-}
-
 #[utoipa::path(post, path = "/api/v1/network/links", tag = "network", security(("bearer" = [])),
     request_body = LinkBody,
     responses((status = 201, body = IdDto), (status = 400, body = crate::api::ApiErrorBody),
@@ -266,12 +255,7 @@ pub async fn add_link(
     ApiUser(user): ApiUser,
     Json(b): Json<LinkBody>,
 ) -> ApiResult<(StatusCode, Json<IdDto>)> {
-    let all = st.store.actors(user.org_id).await?;
-    let ids: Vec<i64> = [&b.from, &b.to]
-        .iter()
-        .filter_map(|c| all.iter().find(|e| e.spec.code == c.trim()).map(|e| e.id))
-        .collect();
-    if !may_link(&st, &user, &ids).await? {
+    if !may_link_between(&st, &user, &[b.from.trim(), b.to.trim()], &[]).await? {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "only people of either actor's areas, or working for either actor, enter its collaborations",
@@ -308,7 +292,7 @@ pub async fn remove_link(
         .into_iter()
         .find(|c| c.id == id)
         .ok_or_else(|| ApiError::not_found("collaboration"))?;
-    if !may_link(&st, &user, &[c.from.0, c.to.0]).await? {
+    if !may_link_between(&st, &user, &[], &[c.from.0, c.to.0]).await? {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "your roles do not allow this here",

@@ -119,6 +119,23 @@ fn may_link(tree: &kasvu_core::OrgTree, u: &User, e: &ActorEntry) -> bool {
     approves(tree, u, e) || is_staff_of(tree, u, e)
 }
 
+/// Who may enter or remove a collaboration between actors named by code
+/// (`codes`) or by id (`ids`): people who may change either actor's entry
+/// or work for either actor. Unknown actors grant nothing.
+pub(crate) async fn may_link_between(
+    st: &AppState,
+    user: &User,
+    codes: &[&str],
+    ids: &[i64],
+) -> Result<bool, AppError> {
+    let tree = st.store.org_tree(user.org_id).await?;
+    let all = st.store.actors(user.org_id).await?;
+    Ok(all
+        .iter()
+        .filter(|e| codes.contains(&e.spec.code.as_str()) || ids.contains(&e.id))
+        .any(|e| may_link(&tree, user, e)))
+}
+
 fn source_name(ctx: &Ctx, s: LinkSource) -> String {
     ctx.t(&format!("link-{}", s.code().replace('_', "-")))
 }
@@ -430,13 +447,7 @@ pub async fn add_link(
 ) -> PageResult {
     ctx.check_csrf(&f.csrf)?;
     let user = ctx.require_user()?.clone();
-    let tree = st.store.org_tree(user.org_id).await?;
-    let all = st.store.actors(user.org_id).await?;
-    let allowed = [&f.from, &f.to]
-        .iter()
-        .filter_map(|c| all.iter().find(|e| e.spec.code == c.trim()))
-        .any(|e| may_link(&tree, &user, e));
-    if !allowed {
+    if !may_link_between(&st, &user, &[f.from.trim(), f.to.trim()], &[]).await? {
         return Err(AppError::Forbidden);
     }
     let kind = LinkSource::parse(&f.kind).map_err(|p| {
@@ -484,8 +495,6 @@ pub async fn remove_link(
 ) -> PageResult {
     ctx.check_csrf(&f.csrf)?;
     let user = ctx.require_user()?.clone();
-    let tree = st.store.org_tree(user.org_id).await?;
-    let all = st.store.actors(user.org_id).await?;
     let c = st
         .store
         .collaborations(user.org_id)
@@ -493,11 +502,7 @@ pub async fn remove_link(
         .into_iter()
         .find(|c| c.id == id)
         .ok_or(AppError::NotFound)?;
-    let allowed = [c.from.0, c.to.0]
-        .iter()
-        .filter_map(|id| all.iter().find(|e| e.id == *id))
-        .any(|e| may_link(&tree, &user, e));
-    if !allowed {
+    if !may_link_between(&st, &user, &[], &[c.from.0, c.to.0]).await? {
         return Err(AppError::Forbidden);
     }
     st.store
