@@ -467,5 +467,7 @@ test('a planner describes a good practice in a form', async () => {
   await page.waitForURL(BASE + '/practices/taideneuvola');
   assert.match(await page.locator('h1').innerText(), /Taideneuvola/);
   await expectNoViolations(page, 'the new practice');
+  await visit(page, '/projects/edit?id=1', "the form of seed 004's project, filled in");
+  await visit(page, '/projects/edit', 'the form of a new project');
   await context.close();
 });

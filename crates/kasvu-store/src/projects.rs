@@ -295,8 +295,33 @@ impl Store {
         org_id: i64,
         spec: &ProjectSpec,
     ) -> Result<i64> {
+        self.save_project(actor, org_id, None, spec).await
+    }
+
+    /// Writes a project whole: a new one (`id` None), or replacing every
+    /// field of the organisation's project `id`. Checked whole; nothing
+    /// changes on refusal.
+    pub async fn save_project(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        id: Option<i64>,
+        spec: &ProjectSpec,
+    ) -> Result<i64> {
         let c = check(spec)?;
+        let replacing = id.is_some();
         let mut tx = self.begin_write().await?;
+        if let Some(id) = id {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND org_id = $2")
+                    .bind(id)
+                    .bind(org_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound(format!("project {id}")));
+            }
+        }
         let mut unit_ids = Vec::new();
         for (i, code) in spec.units.iter().enumerate() {
             let field = format!("units[{}]", i + 1);
@@ -312,28 +337,51 @@ impl Store {
         for (i, g) in spec.plan_goals.iter().enumerate() {
             goal_exists(&mut tx, org_id, g, &format!("plan_goals[{}]", i + 1)).await?;
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO projects (org_id, name, project_type, summary, goals, results, benefits, good_practices, \
-             remarks, state, start_on, end_on, responsible, manager, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(&c.name)
-        .bind(spec.project_type.trim())
-        .bind(spec.summary.trim())
-        .bind(spec.goals.trim())
-        .bind(spec.results.trim())
-        .bind(spec.benefits.trim())
-        .bind(spec.good_practices.trim())
-        .bind(spec.remarks.trim())
-        .bind(spec.state.code())
-        .bind(c.start.map(format_date))
-        .bind(c.end.map(format_date))
-        .bind(spec.responsible.trim())
-        .bind(spec.manager.trim())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
+        let (sql, key) = match id {
+            None => (
+                "INSERT INTO projects (org_id, name, project_type, summary, goals, results, benefits, good_practices, \
+                 remarks, state, start_on, end_on, responsible, manager, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                org_id,
+            ),
+            Some(id) => (
+                "UPDATE projects SET name = $2, project_type = $3, summary = $4, goals = $5, results = $6, \
+                 benefits = $7, good_practices = $8, remarks = $9, state = $10, start_on = $11, end_on = $12, \
+                 responsible = $13, manager = $14, updated_at = $15 WHERE id = $1 RETURNING id",
+                id,
+            ),
+        };
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(key)
+            .bind(&c.name)
+            .bind(spec.project_type.trim())
+            .bind(spec.summary.trim())
+            .bind(spec.goals.trim())
+            .bind(spec.results.trim())
+            .bind(spec.benefits.trim())
+            .bind(spec.good_practices.trim())
+            .bind(spec.remarks.trim())
+            .bind(spec.state.code())
+            .bind(c.start.map(format_date))
+            .bind(c.end.map(format_date))
+            .bind(spec.responsible.trim())
+            .bind(spec.manager.trim())
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+        for table in [
+            "project_tags",
+            "project_cost_lines",
+            "project_links",
+            "project_units",
+            "project_actors",
+            "project_goals",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         for (kind, names) in [
             ("portfolio", &spec.portfolios),
             ("funder", &spec.funders),
@@ -432,7 +480,7 @@ impl Store {
             org_id,
             "project",
             &id.to_string(),
-            "create",
+            if replacing { "update" } else { "create" },
             json!(spec),
         )
         .await?;

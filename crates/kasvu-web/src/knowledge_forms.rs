@@ -272,8 +272,8 @@ pub struct PracticeForm<'a> {
     pub projects: Vec<(i64, String)>,
 }
 
-/// Organisation-wide roles that manage plans write practices.
-fn may_write_practice(st_tree: &kasvu_core::OrgTree, user: &User) -> bool {
+/// Organisation-wide roles that manage plans write practices and projects.
+fn manages_org_plans(st_tree: &kasvu_core::OrgTree, user: &User) -> bool {
     permits(
         &user.assignments(),
         st_tree,
@@ -289,7 +289,7 @@ pub async fn edit_practice(
 ) -> PageResult {
     let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
-    if !may_write_practice(&tree, &user) {
+    if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);
     }
     let existing = if q.code.trim().is_empty() {
@@ -344,7 +344,7 @@ pub async fn save_practice(
     ctx.check_csrf(&field(&form, "csrf"))?;
     let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
-    if !may_write_practice(&tree, &user) {
+    if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);
     }
     let mut projects = Vec::new();
@@ -378,4 +378,312 @@ pub async fn save_practice(
         crate::ctx::url_encode(code.trim())
     ))
     .into_response())
+}
+
+/// A cost line row of the project form (euros as typed).
+pub struct CostRow {
+    pub n: usize,
+    pub name: String,
+    pub original_budget: String,
+    pub realised_costs: String,
+    pub funding: String,
+    pub external_funding: String,
+}
+
+#[derive(Template)]
+#[template(path = "project_form.html")]
+pub struct ProjectForm<'a> {
+    pub ctx: &'a Ctx,
+    /// The project's id when editing one.
+    pub id: Option<i64>,
+    pub p: kasvu_store::ProjectSpec,
+    pub lines: Vec<CostRow>,
+    /// (row, title, url)
+    pub links: Vec<(usize, String, String)>,
+    pub states: Vec<(String, String)>,
+    pub areas: Vec<(String, String)>,
+    pub actors: Vec<(String, String)>,
+    /// ("plan#goal", "plan title: goal name")
+    pub goals: Vec<(String, String)>,
+    pub chosen_goals: Vec<String>,
+}
+
+/// Rows of cost lines and links the form offers beyond those stored.
+const SPARE_ROWS: usize = 2;
+
+/// Euros as people write them, from stored cents ("521 264", "1 234,50").
+fn euros_text(cents: i64) -> String {
+    let (e, c) = (cents / 100, cents % 100);
+    let digits = e.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(ch);
+    }
+    if c == 0 {
+        grouped
+    } else {
+        format!("{grouped},{c:02}")
+    }
+}
+
+pub async fn edit_project(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<IdQuery>,
+) -> PageResult {
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    if !manages_org_plans(&tree, &user) {
+        return Err(AppError::Forbidden);
+    }
+    let existing = match q.id {
+        Some(id) => Some(
+            st.store
+                .project(id)
+                .await?
+                .filter(|p| p.org_id == user.org_id)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let p = existing.as_ref();
+    let spec = kasvu_store::ProjectSpec {
+        name: p.map(|p| p.name.clone()).unwrap_or_default(),
+        project_type: p.map(|p| p.project_type.clone()).unwrap_or_default(),
+        portfolios: p.map(|p| p.portfolios.clone()).unwrap_or_default(),
+        summary: p.map(|p| p.summary.clone()).unwrap_or_default(),
+        goals: p.map(|p| p.goals.clone()).unwrap_or_default(),
+        cost_lines: Vec::new(),
+        results: p.map(|p| p.results.clone()).unwrap_or_default(),
+        benefits: p.map(|p| p.benefits.clone()).unwrap_or_default(),
+        good_practices: p.map(|p| p.good_practices.clone()).unwrap_or_default(),
+        remarks: p.map(|p| p.remarks.clone()).unwrap_or_default(),
+        state: p.map(|p| p.state).unwrap_or_default(),
+        start_on: p
+            .and_then(|p| p.start_on)
+            .map(kasvu_core::format_date)
+            .unwrap_or_default(),
+        end_on: p
+            .and_then(|p| p.end_on)
+            .map(kasvu_core::format_date)
+            .unwrap_or_default(),
+        funders: p.map(|p| p.funders.clone()).unwrap_or_default(),
+        implementers: p.map(|p| p.implementers.clone()).unwrap_or_default(),
+        responsible: p.map(|p| p.responsible.clone()).unwrap_or_default(),
+        manager: p.map(|p| p.manager.clone()).unwrap_or_default(),
+        links: Vec::new(),
+        units: p
+            .map(|p| p.units.iter().map(|(_, c)| c.clone()).collect())
+            .unwrap_or_default(),
+        actors: p
+            .map(|p| p.actors.iter().map(|(_, c)| c.clone()).collect())
+            .unwrap_or_default(),
+        plan_goals: p.map(|p| p.plan_goals.clone()).unwrap_or_default(),
+    };
+    let mut lines: Vec<CostRow> = p
+        .map(|p| {
+            p.cost_lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| CostRow {
+                    n: i + 1,
+                    name: l.name.clone(),
+                    original_budget: euros_text(l.original_budget),
+                    realised_costs: euros_text(l.realised_costs),
+                    funding: euros_text(l.funding),
+                    external_funding: euros_text(l.external_funding),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for _ in 0..SPARE_ROWS {
+        lines.push(CostRow {
+            n: lines.len() + 1,
+            name: String::new(),
+            original_budget: String::new(),
+            realised_costs: String::new(),
+            funding: String::new(),
+            external_funding: String::new(),
+        });
+    }
+    let mut links: Vec<(usize, String, String)> = p
+        .map(|p| {
+            p.links
+                .iter()
+                .enumerate()
+                .map(|(i, (t, u))| (i + 1, t.clone(), u.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for _ in 0..SPARE_ROWS {
+        links.push((links.len() + 1, String::new(), String::new()));
+    }
+    let mut goals = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for plan in st.store.plans(user.org_id).await? {
+        // The newest version of each plan (plans come newest first per code).
+        if !seen.insert(plan.code.clone()) {
+            continue;
+        }
+        if let Some(t) = st.store.plan_tree(plan.id).await? {
+            for (i, g) in t.goals.iter().enumerate() {
+                goals.push((
+                    format!("{}#{}", plan.code, i + 1),
+                    format!("{}: {}", ctx.name(&plan.title), ctx.name(&g.names)),
+                ));
+            }
+        }
+    }
+    let units = st.store.org_units(user.org_id).await?;
+    let page = ProjectForm {
+        ctx: &ctx,
+        id: existing.as_ref().map(|p| p.id),
+        chosen_goals: spec
+            .plan_goals
+            .iter()
+            .map(|g| format!("{}#{}", g.plan, g.goal))
+            .collect(),
+        lines,
+        links,
+        states: kasvu_core::project::ProjectState::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.code().to_owned(),
+                    ctx.t(&format!("project-state-{}", s.code())),
+                )
+            })
+            .collect(),
+        areas: units
+            .iter()
+            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
+            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
+            .collect(),
+        actors: st
+            .store
+            .actors(user.org_id)
+            .await?
+            .into_iter()
+            .map(|e| (e.spec.code, e.spec.name))
+            .collect(),
+        goals,
+        p: spec,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IdQuery {
+    pub id: Option<i64>,
+}
+
+/// Lines of a textarea, one name per line.
+fn lines_of(form: &[(String, String)], name: &str) -> Vec<String> {
+    field(form, name)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub async fn save_project(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> PageResult {
+    ctx.check_csrf(&field(&form, "csrf"))?;
+    let user = ctx.require_user()?.clone();
+    let tree = st.store.org_tree(user.org_id).await?;
+    if !manages_org_plans(&tree, &user) {
+        return Err(AppError::Forbidden);
+    }
+    let id = match field(&form, "id").trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("id: {s}")))?,
+        ),
+    };
+    let mut cost_lines = Vec::new();
+    for n in 1..=20 {
+        let f = |name: &str| field(&form, &format!("{name}{n}"));
+        let row = [
+            f("line_name"),
+            f("original_budget"),
+            f("realised_costs"),
+            f("funding"),
+            f("external_funding"),
+        ];
+        if row.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let [name, original_budget, realised_costs, funding, external_funding] = row;
+        cost_lines.push(kasvu_store::CostLineSpec {
+            name,
+            original_budget,
+            realised_costs,
+            funding,
+            external_funding,
+        });
+    }
+    let mut links = Vec::new();
+    for n in 1..=20 {
+        let (title, url) = (
+            field(&form, &format!("link_title{n}")),
+            field(&form, &format!("link_url{n}")),
+        );
+        if title.trim().is_empty() && url.trim().is_empty() {
+            continue;
+        }
+        links.push(kasvu_store::LinkSpec { title, url });
+    }
+    let mut plan_goals = Vec::new();
+    for g in all(&form, "plan_goals") {
+        let (plan, no) = g
+            .rsplit_once('#')
+            .and_then(|(p, n)| n.parse::<u32>().ok().map(|n| (p.to_owned(), n)))
+            .ok_or_else(|| AppError::BadRequest(format!("plan_goals: {g}")))?;
+        plan_goals.push(kasvu_store::GoalRef { plan, goal: no });
+    }
+    let state = kasvu_core::project::ProjectState::parse(&field(&form, "state")).map_err(|p| {
+        AppError::BadRequest(format!(
+            "{}: {}",
+            ctx.t("project-state"),
+            ctx.lang.problem(&p)
+        ))
+    })?;
+    let spec = kasvu_store::ProjectSpec {
+        name: field(&form, "name"),
+        project_type: field(&form, "project_type"),
+        portfolios: lines_of(&form, "portfolios"),
+        summary: field(&form, "summary"),
+        goals: field(&form, "goals"),
+        cost_lines,
+        results: field(&form, "results"),
+        benefits: field(&form, "benefits"),
+        good_practices: field(&form, "good_practices"),
+        remarks: field(&form, "remarks"),
+        state,
+        start_on: field(&form, "start_on"),
+        end_on: field(&form, "end_on"),
+        funders: lines_of(&form, "funders"),
+        implementers: lines_of(&form, "implementers"),
+        responsible: field(&form, "responsible"),
+        manager: field(&form, "manager"),
+        links,
+        units: all(&form, "units"),
+        actors: all(&form, "actors"),
+        plan_goals,
+    };
+    let saved = st
+        .store
+        .save_project(&Actor::user(user.id, &user.email), user.org_id, id, &spec)
+        .await
+        .map_err(|e| form_refused(&ctx, "project", e))?;
+    Ok(Redirect::to(&format!("/projects/{saved}")).into_response())
 }

@@ -27,8 +27,13 @@ fn unit_name(units: &[OrgUnit], ctx: &Ctx, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
-/// Whether the viewer may write practices (organisation-wide plan roles).
-async fn writes_practices(st: &AppState, ctx: &Ctx, org_id: i64) -> Result<bool, AppError> {
+/// Whether the viewer may write practices and projects (organisation-wide
+/// plan roles).
+pub(crate) async fn writes_practices(
+    st: &AppState,
+    ctx: &Ctx,
+    org_id: i64,
+) -> Result<bool, AppError> {
     let Some(u) = ctx.user.as_ref().filter(|u| u.org_id == org_id) else {
         return Ok(false);
     };

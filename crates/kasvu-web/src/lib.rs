@@ -254,6 +254,8 @@ pub fn app(state: AppState) -> Router {
         .route("/practices/{code}", get(knowledge_pages::practice))
         .route("/search", get(knowledge_pages::search))
         .route("/projects", get(project_pages::projects))
+        .route("/projects/edit", get(knowledge_forms::edit_project))
+        .route("/projects/save", post(knowledge_forms::save_project))
         .route("/projects/{id}", get(project_pages::project))
         .route("/indicators", get(measure_pages::indicators))
         .route("/indicators/{code}", get(measure_pages::indicator))

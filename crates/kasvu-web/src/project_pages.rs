@@ -89,6 +89,8 @@ pub struct ProjectsPage<'a> {
     pub funders: Vec<String>,
     pub states: Vec<(String, String)>,
     pub areas: Vec<(String, String)>,
+    /// Whether the viewer records projects.
+    pub writes: bool,
 }
 
 fn period_text(p: &Project) -> String {
@@ -142,6 +144,7 @@ pub async fn projects(
     funders.dedup();
     let page = ProjectsPage {
         ctx: &ctx,
+        writes: crate::knowledge_pages::writes_practices(&st, &ctx, org.org_id).await?,
         projects: shown
             .iter()
             .map(|p| ProjectRow {
@@ -199,6 +202,8 @@ pub struct ProjectPage<'a> {
     pub goals: Vec<(i64, String)>,
     /// Good practices that came from it: (code, name).
     pub practices: Vec<(String, String)>,
+    /// Whether the viewer records projects.
+    pub writes: bool,
 }
 
 pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -248,6 +253,7 @@ pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         .collect();
     let page = ProjectPage {
         ctx: &ctx,
+        writes: crate::knowledge_pages::writes_practices(&st, &ctx, p.org_id).await?,
         actors,
         goals,
         practices,

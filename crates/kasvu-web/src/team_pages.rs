@@ -1416,6 +1416,57 @@ pub fn dynamic_message_ids() -> Vec<String> {
     ] {
         ids.push(format!("map-{f}"));
     }
+    // Fields named in the refusals of the path, practice and project forms
+    // (`crate::knowledge_forms::field_label`).
+    for f in [
+        "code",
+        "need",
+        "intro",
+        "area",
+        "steps",
+        "kind",
+        "what",
+        "how",
+        "actor",
+        "staff-note",
+    ] {
+        ids.push(format!("path-{f}"));
+    }
+    for f in [
+        "code",
+        "name",
+        "description",
+        "target-group",
+        "problem",
+        "how-to",
+        "resources",
+        "evidence",
+        "in-use",
+        "units",
+        "projects",
+    ] {
+        ids.push(format!("practice-{f}"));
+    }
+    for f in [
+        "name",
+        "cost-lines",
+        "original-budget",
+        "realised-costs",
+        "funding",
+        "external-funding",
+        "start-on",
+        "end-on",
+        "links",
+        "title",
+        "url",
+        "units",
+        "actors",
+        "plan-goals",
+        "plan",
+        "goal",
+    ] {
+        ids.push(format!("project-{f}"));
+    }
     for s in ["upcoming", "open", "closed"] {
         ids.push(format!("round-state-{s}"));
         ids.push(format!("round-public-{s}"));

@@ -436,6 +436,104 @@ async fn writing_paths_and_practices_in_pages(db: &str) {
         .unwrap()
         .iter()
         .all(|p| p["code"] != "x"));
+
+    // Projects in a form: the stored record comes back as people write it.
+    assert_eq!(get(&v, s.url("/projects/edit")).await.0, 403);
+    let (st, page) = get(&a, s.url("/projects/edit?id=1")).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("value=\"521 264\"") && page.contains("Hyvinvointisalkku"));
+    let before = json_of(&anon, s.url("/api/v1/projects"))
+        .await
+        .as_array()
+        .unwrap()
+        .len();
+    let project = |name: &str, external: &str, id: Option<&str>| {
+        let mut f: Vec<(&str, String)> = vec![
+            ("csrf", csrf.clone()),
+            ("name", name.to_owned()),
+            ("state", "ongoing".to_owned()),
+            ("start_on", "2026-01-01".to_owned()),
+            (
+                "portfolios",
+                "Hyvinvointisalkku 2014-2020\nKasvun salkku".to_owned(),
+            ),
+            ("line_name1", "Koko hanke".to_owned()),
+            ("original_budget1", "10 000".to_owned()),
+            ("realised_costs1", "5 000".to_owned()),
+            ("funding1", "5 000".to_owned()),
+            ("external_funding1", external.to_owned()),
+            ("actors", "mll-tuira".to_owned()),
+            ("actors", "tuiran-seurakunta".to_owned()),
+            ("plan_goals", "lanu-2022#3".to_owned()),
+            ("units", "tuira".to_owned()),
+        ];
+        if let Some(i) = id {
+            f.push(("id", i.to_owned()));
+        }
+        f
+    };
+    let name = "Perhekeskusten vertaisryhmät";
+    let r = a
+        .post(s.url("/projects/save"))
+        .form(&project(name, "6 000", None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("Kustannusrivi 1") && text.contains("Ulkopuolinen rahoitus"),
+        "{text}"
+    );
+    assert_eq!(
+        json_of(&anon, s.url("/api/v1/projects"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        before
+    );
+    let r = a
+        .post(s.url("/projects/save"))
+        .form(&project(name, "2 500", None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let id = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/projects/")
+        .to_owned();
+    let saved = json_of(&anon, s.url(&format!("/api/v1/projects/{id}"))).await;
+    assert_eq!(saved["cost_lines"][0]["external_percent"], json!(50.0));
+    assert_eq!(saved["portfolios"].as_array().unwrap().len(), 2);
+    assert_eq!(saved["plan_goals"], json!([["lanu-2022", 3]]));
+    // Editing replaces the record; its actors are joined on the map.
+    let renamed = "Perhekeskusten vertaisryhmät 2026";
+    let r = a
+        .post(s.url("/projects/save"))
+        .form(&project(renamed, "2 500", Some(&id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let all = json_of(&anon, s.url("/api/v1/projects")).await;
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        before + 1,
+        "replaced, not added"
+    );
+    assert_eq!(
+        json_of(&anon, s.url(&format!("/api/v1/projects/{id}"))).await["name"],
+        renamed
+    );
+    let map = json_of(&anon, s.url("/api/v1/network")).await;
+    assert!(map["edges"].as_array().unwrap().iter().any(|e| e["via"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["label"] == renamed)));
 }
 
 on_both_databases!(
