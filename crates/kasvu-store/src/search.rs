@@ -118,43 +118,55 @@ impl Store {
             return Ok(Vec::new());
         }
         let public = if internal { "" } else { " AND e.public = 1" };
-        let cols = "e.id, e.kind, e.sector, e.areas, e.title_stems";
+        // Every match comes back packed into one text value (a line per
+        // match, fields split by '|'; none of them can hold either), so a
+        // query matching thousands costs one row through the driver, not
+        // thousands.
+        let packed =
+            "e.id || '|' || e.kind || '|' || e.sector || '|' || e.areas || '|' || e.title_stems";
         let (sql, expr) = match self.backend() {
             Backend::Sqlite => (
                 format!(
-                    "SELECT {cols} FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid \
+                    "SELECT group_concat({packed}, char(10)) AS packed FROM search_fts \
+                     JOIN search_entries e ON e.id = search_fts.rowid \
                      WHERE search_fts MATCH $1 AND e.org_id IN ($2, 0){public}"
                 ),
                 q.fts5(),
             ),
             Backend::Postgres => (
                 format!(
-                    "SELECT {cols} FROM search_entries e WHERE to_tsvector('simple', e.stems) @@ \
-                     to_tsquery('simple', $1) AND e.org_id IN ($2, 0){public}"
+                    "SELECT string_agg({}, E'\\n') AS packed FROM search_entries e \
+                     WHERE to_tsvector('simple', e.stems) @@ to_tsquery('simple', $1) \
+                     AND e.org_id IN ($2, 0){public}",
+                    packed.replacen("e.id", "e.id::text", 1)
                 ),
                 q.tsquery(),
             ),
         };
-        let rows = sqlx::query(&sql)
+        let packed: Option<String> = sqlx::query_scalar(&sql)
             .bind(expr)
             .bind(org_id)
-            .fetch_all(&self.pool)
+            .fetch_one(&self.pool)
             .await?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let kind: String = r.try_get("kind")?;
-            let areas: String = r.try_get("areas")?;
-            let title_stems: String = r.try_get("title_stems")?;
+        let packed = packed.unwrap_or_default();
+        let mut hits = Vec::new();
+        for line in packed.lines().filter(|l| !l.is_empty()) {
+            let f: Vec<&str> = line.splitn(5, '|').collect();
+            let [id, kind, sector, areas, title_stems] = f[..] else {
+                return Err(StoreError::Corrupt(format!("search entry '{line}'")));
+            };
             hits.push(SearchHit {
-                id: r.try_get("id")?,
-                kind: SearchKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
-                sector: r.try_get("sector")?,
+                id: id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("search entry id '{id}'")))?,
+                kind: SearchKind::parse(kind).map_err(|p| StoreError::corrupt("kind", p))?,
+                sector: sector.to_owned(),
                 areas: areas
                     .split(' ')
                     .filter(|a| !a.is_empty())
                     .map(str::to_owned)
                     .collect(),
-                score: q.score(&title_stems),
+                score: q.score(title_stems),
             });
         }
         hits.sort_by(|a, b| {
