@@ -581,6 +581,25 @@ pub struct IdQuery {
     pub id: Option<i64>,
 }
 
+/// Most rows of one kind a form is read for (a row number beyond it is
+/// ignored, so a crafted request cannot make the loop long).
+const MAX_FORM_ROWS: usize = 200;
+
+/// The highest row number among fields named `{prefix}{n}` (0 when none):
+/// the rows a form sent, however many it offered, up to [`MAX_FORM_ROWS`].
+fn rows_of(form: &[(String, String)], prefixes: &[&str]) -> usize {
+    form.iter()
+        .filter_map(|(k, _)| {
+            prefixes
+                .iter()
+                .find_map(|p| k.strip_prefix(p))
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+        .filter(|n| *n <= MAX_FORM_ROWS)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Lines of a textarea, one name per line.
 fn lines_of(form: &[(String, String)], name: &str) -> Vec<String> {
     field(form, name)
@@ -610,7 +629,14 @@ pub async fn save_project(
         ),
     };
     let mut cost_lines = Vec::new();
-    for n in 1..=20 {
+    let line_fields = [
+        "line_name",
+        "original_budget",
+        "realised_costs",
+        "funding",
+        "external_funding",
+    ];
+    for n in 1..=rows_of(&form, &line_fields) {
         let f = |name: &str| field(&form, &format!("{name}{n}"));
         let row = [
             f("line_name"),
@@ -632,7 +658,7 @@ pub async fn save_project(
         });
     }
     let mut links = Vec::new();
-    for n in 1..=20 {
+    for n in 1..=rows_of(&form, &["link_title", "link_url"]) {
         let (title, url) = (
             field(&form, &format!("link_title{n}")),
             field(&form, &format!("link_url{n}")),
@@ -686,4 +712,39 @@ pub async fn save_project(
         .await
         .map_err(|e| form_refused(&ctx, "project", e))?;
     Ok(Redirect::to(&format!("/projects/{saved}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(keys: &[&str]) -> Vec<(String, String)> {
+        keys.iter()
+            .map(|k| (k.to_string(), "x".to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_row_sent_is_read_but_not_an_absurd_one() {
+        let f = form(&[
+            "line_name3",
+            "funding25",
+            "external_funding7",
+            "funders",
+            "line_name999",
+        ]);
+        assert_eq!(
+            rows_of(&f, &["line_name", "funding", "external_funding"]),
+            25
+        );
+        assert_eq!(rows_of(&f, &["link_title"]), 0);
+    }
+
+    #[test]
+    fn euros_are_shown_as_people_write_them() {
+        assert_eq!(euros_text(52_126_400), "521 264");
+        assert_eq!(euros_text(123_450), "1 234,50");
+        assert_eq!(euros_text(5), "0,05");
+        assert_eq!(euros_text(0), "0");
+    }
 }
