@@ -16,7 +16,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use kasvu_core::actor::{parse_list, review_due, Audience};
 use kasvu_core::role::permits;
-use kasvu_core::{Action, Level, Sector};
+use kasvu_core::{Action, Sector};
 use kasvu_store::{Actor, ActorEntry, ActorSpec, OrgUnit, User};
 use serde::Deserialize;
 
@@ -144,11 +144,7 @@ pub async fn actors(
             .iter()
             .map(|s| (s.code().to_owned(), ctx.sector(s)))
             .collect(),
-        areas: units
-            .iter()
-            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
-            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
-            .collect(),
+        areas: crate::pages::area_choices(&ctx, &units),
         audiences: Audience::ALL
             .iter()
             .map(|a| {

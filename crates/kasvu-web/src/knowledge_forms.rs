@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use kasvu_core::path::{StepKind, MAX_STEPS};
 use kasvu_core::role::permits;
-use kasvu_core::{Action, Level, Names};
+use kasvu_core::{Action, Names};
 use kasvu_store::{Actor, PathSpec, PracticeSpec, StepSpec, StoreError, User};
 use serde::Deserialize;
 
@@ -174,18 +174,8 @@ pub async fn edit_path(
         ctx: &ctx,
         new: existing.is_none(),
         steps,
-        areas: units
-            .iter()
-            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
-            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
-            .collect(),
-        actors: st
-            .store
-            .actors(user.org_id)
-            .await?
-            .into_iter()
-            .map(|e| (e.spec.code, e.spec.name))
-            .collect(),
+        areas: crate::pages::area_choices(&ctx, &units),
+        actors: crate::pages::actor_choices(&st, user.org_id).await?,
         kinds: StepKind::ALL
             .iter()
             .map(|k| (k.code().to_owned(), ctx.t(&format!("step-{}", k.code()))))
@@ -320,11 +310,7 @@ pub async fn edit_practice(
             units: Vec::new(),
             projects: Vec::new(),
         }),
-        areas: units
-            .iter()
-            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
-            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
-            .collect(),
+        areas: crate::pages::area_choices(&ctx, &units),
         projects: st
             .store
             .projects(user.org_id)
@@ -557,18 +543,8 @@ pub async fn edit_project(
                 )
             })
             .collect(),
-        areas: units
-            .iter()
-            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
-            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
-            .collect(),
-        actors: st
-            .store
-            .actors(user.org_id)
-            .await?
-            .into_iter()
-            .map(|e| (e.spec.code, e.spec.name))
-            .collect(),
+        areas: crate::pages::area_choices(&ctx, &units),
+        actors: crate::pages::actor_choices(&st, user.org_id).await?,
         goals,
         p: spec,
     };

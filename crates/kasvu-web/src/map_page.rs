@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect};
 use kasvu_core::network::{
     circle, edges, figures, filtered, missing, Edge, Figures, LinkSource, Node,
 };
-use kasvu_core::{Level, Sector};
+use kasvu_core::Sector;
 use kasvu_store::{Actor, ActorEntry, Collaboration, User};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -366,11 +366,7 @@ pub async fn map(
         .collect();
     let page = MapPage {
         ctx: &ctx,
-        areas: units
-            .iter()
-            .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
-            .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
-            .collect(),
+        areas: crate::pages::area_choices(&ctx, &units),
         sectors: Sector::ALL
             .iter()
             .map(|s| (s.code().to_owned(), ctx.sector(s)))

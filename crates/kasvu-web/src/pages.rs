@@ -23,6 +23,30 @@ pub(crate) async fn viewer_org(st: &AppState, ctx: &Ctx) -> Result<OrgUnit, AppE
     orgs.into_iter().nth(at).ok_or(AppError::NotFound)
 }
 
+/// The organisation's areas and clusters as (code, name) choices for a
+/// form or filter, in the reader's language.
+pub(crate) fn area_choices(ctx: &Ctx, units: &[OrgUnit]) -> Vec<(String, String)> {
+    units
+        .iter()
+        .filter(|u| matches!(u.level, Level::Area | Level::Cluster))
+        .map(|u| (u.code.clone(), ctx.name(&u.names).to_owned()))
+        .collect()
+}
+
+/// The register's actors as (code, name) choices.
+pub(crate) async fn actor_choices(
+    st: &AppState,
+    org_id: i64,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(st
+        .store
+        .actors(org_id)
+        .await?
+        .into_iter()
+        .map(|e| (e.spec.code, e.spec.name))
+        .collect())
+}
+
 pub(crate) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
