@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod activity;
 pub mod actor;
 pub mod error;
 pub mod feedback;

@@ -11,6 +11,7 @@ mod cache;
 mod credentials;
 mod db;
 mod error;
+mod families;
 mod feedback;
 mod indicators;
 mod measure;
@@ -31,6 +32,10 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use families::{
+    check_activity, schedule_of, Activity, ActivityPage, ActivityQuery, ActivitySpec, CancelSpec,
+    DateSpec, Place, PlaceSpec, PublicSettings, SlotSpec, WishCount, WishSpec, MAX_WISH_TEXT,
+};
 pub use feedback::{Question, Round, RoundResults, RoundSpec};
 pub use indicators::Indicator;
 pub use measure::{
