@@ -218,7 +218,12 @@ pub fn check_schedule(s: &Schedule) -> Result<(), (String, Problem)> {
         }
         None => {}
     }
-    let ends_after = || Problem::new("err-ends-before-start", "an activity ends after it starts");
+    let ends_after = || {
+        Problem::new(
+            "err-activity-ends-before-start",
+            "an activity ends after it starts",
+        )
+    };
     for (i, slot) in s.slots.iter().enumerate() {
         if minutes(slot.ends) <= minutes(slot.starts) {
             return Err((format!("slots[{}]", i + 1), ends_after()));
@@ -398,7 +403,7 @@ mod tests {
         let (field, p) = check_schedule(&s).unwrap_err();
         assert_eq!(
             (field.as_str(), p.code),
-            ("dates[1]", "err-ends-before-start")
+            ("dates[1]", "err-activity-ends-before-start")
         );
         // Over midnight into the next day is fine.
         s.dates[0].ends_on = date!(2026 - 11 - 29);

@@ -170,7 +170,10 @@ impl fmt::Display for OrgCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Names {
     pub fi: String,
+    /// Missing in JSON means not translated (shown in Finnish).
+    #[serde(default)]
     pub sv: String,
+    #[serde(default)]
     pub en: String,
 }
 

@@ -171,6 +171,7 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     load_actors(store, &actor).await?;
     load_projects(store, &actor).await?;
     load_network(store, &actor).await?;
+    load_families(store, &actor).await?;
     crate::demo_teams::load(store, &actor)
         .await
         .map_err(DemoError::Store)?;
@@ -251,6 +252,136 @@ async fn load_network(store: &Store, actor: &Actor) -> Result<(), DemoError> {
             .map(|x| x.id)
             .collect();
         store.save_practice(actor, org, &spec).await.map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// The families' pages: places, activities (seasons and dates set around
+/// today so the demo calendar is never empty), a few wishes and the
+/// guidance number.
+pub const FAMILIES_JSON: &str = include_str!("../demo/oulu_families.json");
+
+#[derive(serde::Deserialize)]
+struct DemoDate {
+    days: i64,
+    starts: String,
+    ends: String,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoActivity {
+    #[serde(flatten)]
+    spec: kasvu_store::ActivitySpec,
+    /// The season runs from two months ago to eight months ahead.
+    #[serde(default)]
+    school_year: bool,
+    /// Dated times this many days from today.
+    #[serde(default)]
+    in_days: Vec<DemoDate>,
+    /// Cancel the first time at least three days ahead.
+    #[serde(default)]
+    cancel_next: bool,
+    /// Left waiting for the area's approval.
+    #[serde(default)]
+    pending: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoWish {
+    area: String,
+    age_group: kasvu_core::activity::AgeGroup,
+    categories: Vec<kasvu_core::activity::Category>,
+    text: String,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoFamilies {
+    guidance: kasvu_store::PublicSettings,
+    places: Vec<kasvu_store::PlaceSpec>,
+    activities: Vec<DemoActivity>,
+    wishes: Vec<DemoWish>,
+}
+
+async fn load_families(store: &Store, actor: &Actor) -> Result<(), DemoError> {
+    use kasvu_core::activity::ActivityStatus;
+    let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
+        return Ok(());
+    };
+    let org = oulu.org_id;
+    if !store
+        .places(org, false)
+        .await
+        .map_err(DemoError::Store)?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let file = "demo/oulu_families.json";
+    let demo: DemoFamilies = serde_json::from_str(FAMILIES_JSON)
+        .map_err(|e| DemoError::Import(ImportError::file(file, e.to_string())))?;
+    let fail = |e: StoreError| DemoError::Import(import_error_from_store(file, e));
+    store
+        .set_public_settings(actor, org, &demo.guidance)
+        .await
+        .map_err(fail)?;
+    for p in &demo.places {
+        store.save_place(actor, org, p).await.map_err(fail)?;
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    for a in &demo.activities {
+        let mut spec = a.spec.clone();
+        if a.school_year {
+            spec.season_start = kasvu_core::format_date(today - time::Duration::days(60));
+            spec.season_end = kasvu_core::format_date(today + time::Duration::days(240));
+        }
+        for d in &a.in_days {
+            spec.dates.push(kasvu_store::DateSpec {
+                on: kasvu_core::format_date(today + time::Duration::days(d.days)),
+                starts: d.starts.clone(),
+                ends_on: String::new(),
+                ends: d.ends.clone(),
+            });
+        }
+        if a.cancel_next {
+            let schedule = kasvu_store::schedule_of(&spec).map_err(fail)?;
+            let from = today + time::Duration::days(3);
+            if let Some(o) = kasvu_core::activity::occurrences(
+                &schedule,
+                from,
+                from + time::Duration::days(14),
+                &[],
+            )
+            .first()
+            {
+                spec.cancellations.push(kasvu_store::CancelSpec {
+                    on: kasvu_core::format_date(o.on),
+                    note: "Ohjaaja on sairaana.".into(),
+                });
+            }
+        }
+        let status = if a.pending {
+            ActivityStatus::Pending
+        } else {
+            ActivityStatus::Published
+        };
+        store
+            .save_activity(actor, org, None, &spec, status)
+            .await
+            .map_err(fail)?;
+    }
+    for w in &demo.wishes {
+        store
+            .add_wish(
+                org,
+                &kasvu_store::WishSpec {
+                    area: w.area.clone(),
+                    age_group: w.age_group,
+                    categories: w.categories.clone(),
+                    text: w.text.clone(),
+                },
+            )
+            .await
+            .map_err(fail)?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod feedback_export;
 pub mod ics;
 pub mod indicators_csv;
+pub mod linked_events;
 pub mod mail;
 pub mod orgunits_csv;
 pub mod report;

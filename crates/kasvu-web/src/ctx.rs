@@ -39,6 +39,10 @@ impl Ctx {
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
+    /// A message with a `count` argument ("12 hobbies").
+    pub fn t_n(&self, key: &str, n: impl std::borrow::Borrow<i64>) -> String {
+        self.lang.t_args(key, &[("count", n.borrow().to_string())])
+    }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

@@ -132,6 +132,19 @@ pub struct RoundsPage<'a> {
     pub slots: Vec<usize>,
     pub opens: String,
     pub closes: String,
+    pub wishes: Vec<WishView>,
+}
+
+/// Children's and young people's wishes of an area, as its feedback.
+pub struct WishView {
+    pub area: String,
+    pub total: i64,
+    /// Fewer wishes than the small-number limit: only the total is shown.
+    pub suppressed: bool,
+    pub categories: Vec<(String, i64)>,
+    pub age_groups: Vec<(String, i64)>,
+    /// Their own words: for those who run teams at the area.
+    pub texts: Vec<String>,
 }
 
 /// Question slots in the new-round form.
@@ -179,8 +192,51 @@ pub async fn rounds(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             teams.push((t.id, t.name));
         }
     }
+    let min = crate::families_pages::MIN_WISHES_FOR_TEXT;
+    let wishes = st
+        .store
+        .wish_counts(user.org_id, min)
+        .await?
+        .into_iter()
+        .map(|w| {
+            let suppressed = w.wishes < min;
+            let runs = permits(
+                &a,
+                &tree,
+                Action::ManageTeams,
+                w.area_id.unwrap_or(user.org_id),
+            );
+            WishView {
+                area: if w.area.fi.is_empty() {
+                    ctx.t("wish-area-none")
+                } else {
+                    ctx.name(&w.area).to_owned()
+                },
+                total: w.wishes,
+                suppressed,
+                categories: if suppressed {
+                    vec![]
+                } else {
+                    w.categories
+                        .iter()
+                        .map(|(c, n)| (ctx.t(&format!("wish-category-{}", c.code())), *n))
+                        .collect()
+                },
+                age_groups: if suppressed {
+                    vec![]
+                } else {
+                    w.age_groups
+                        .iter()
+                        .map(|(g, n)| (ctx.t(&format!("age-group-{}", g.code())), *n))
+                        .collect()
+                },
+                texts: if runs { w.texts } else { vec![] },
+            }
+        })
+        .collect();
     let now = today();
     let page = RoundsPage {
+        wishes,
         ctx: &ctx,
         rounds: rows,
         units,

@@ -175,6 +175,8 @@ mod tests {
         used.extend(crate::measure_pages::dynamic_message_ids());
         used.extend(crate::plan_pages::dynamic_message_ids());
         used.extend(crate::team_pages::dynamic_message_ids());
+        used.extend(crate::families_pages::dynamic_message_ids());
+        used.extend(crate::families_forms::dynamic_message_ids());
         let missing: Vec<_> = used
             .iter()
             .filter(|k| !fi.contains(*k) && !k.is_empty())

@@ -32,14 +32,14 @@ fn names(form: &[(String, String)], prefix: &str) -> Names {
     }
 }
 
-fn field(form: &[(String, String)], name: &str) -> String {
+pub(crate) fn field(form: &[(String, String)], name: &str) -> String {
     form.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.clone())
         .unwrap_or_default()
 }
 
-fn all(form: &[(String, String)], name: &str) -> Vec<String> {
+pub(crate) fn all(form: &[(String, String)], name: &str) -> Vec<String> {
     form.iter()
         .filter(|(k, v)| k == name && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned())
@@ -76,7 +76,7 @@ pub fn field_label(ctx: &Ctx, prefix: &str, field: &str) -> String {
 }
 
 /// A refusal naming the form's field in the reader's language.
-fn form_refused(ctx: &Ctx, prefix: &str, e: StoreError) -> AppError {
+pub(crate) fn form_refused(ctx: &Ctx, prefix: &str, e: StoreError) -> AppError {
     match e {
         StoreError::Invalid(f) | StoreError::Conflict(f) => AppError::BadRequest(format!(
             "{}: {}",
@@ -563,7 +563,7 @@ const MAX_FORM_ROWS: usize = 200;
 
 /// The highest row number among fields named `{prefix}{n}` (0 when none):
 /// the rows a form sent, however many it offered, up to [`MAX_FORM_ROWS`].
-fn rows_of(form: &[(String, String)], prefixes: &[&str]) -> usize {
+pub(crate) fn rows_of(form: &[(String, String)], prefixes: &[&str]) -> usize {
     form.iter()
         .filter_map(|(k, _)| {
             prefixes

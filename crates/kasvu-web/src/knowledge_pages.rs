@@ -58,12 +58,34 @@ pub struct PathRow {
     pub published: bool,
 }
 
+/// The family social work guidance number, when the organisation has one.
+pub struct Guidance {
+    pub phone: String,
+    /// The number as a `tel:` address wants it.
+    pub tel: String,
+    pub hours: crate::families_pages::LText,
+}
+
+async fn guidance(st: &AppState, ctx: &Ctx, org_id: i64) -> Result<Option<Guidance>, AppError> {
+    let s = st.store.public_settings(org_id).await?;
+    Ok((!s.guidance_phone.is_empty()).then(|| Guidance {
+        tel: s
+            .guidance_phone
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+        phone: s.guidance_phone.clone(),
+        hours: crate::families_pages::lt(ctx, &s.guidance_hours),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "paths.html")]
 pub struct PathsPage<'a> {
     pub ctx: &'a Ctx,
     pub rows: Vec<PathRow>,
     pub staff: bool,
+    pub guidance: Option<Guidance>,
 }
 
 pub async fn paths(State(st): State<AppState>, ctx: Ctx) -> PageResult {
@@ -86,11 +108,13 @@ pub async fn paths(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             code: p.spec.code,
         })
         .collect();
+    let guidance = guidance(&st, &ctx, org.org_id).await?;
     Ok(Html(
         PathsPage {
             ctx: &ctx,
             rows,
             staff,
+            guidance,
         }
         .render()?,
     )
@@ -129,6 +153,7 @@ pub struct PathPage<'a> {
     pub published: bool,
     pub steps: Vec<StepView>,
     pub staff: bool,
+    pub guidance: Option<Guidance>,
 }
 
 pub async fn path(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
@@ -186,6 +211,7 @@ pub async fn path(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>
         published: p.spec.published,
         steps,
         staff,
+        guidance: guidance(&st, &ctx, org.org_id).await?,
     };
     Ok(Html(page.render()?).into_response())
 }

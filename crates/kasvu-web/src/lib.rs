@@ -11,6 +11,8 @@ mod compare_page;
 mod ctx;
 mod entry_pages;
 mod error;
+mod families_forms;
+mod families_pages;
 mod feedback_pages;
 pub mod i18n;
 pub mod import_pages;
@@ -44,6 +46,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use ctx::Ctx;
 pub use error::AppError;
+pub use families_pages::MAX_WISHES_PER_CLIENT;
 pub use feedback_pages::MAX_ANSWERS_PER_CLIENT;
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,8 @@ pub struct WebConfig {
     pub max_answers_per_client: usize,
     /// Register entries not confirmed within this many days are flagged.
     pub actor_review_days: i64,
+    /// Wishes one client may send in ten minutes.
+    pub max_wishes_per_client: usize,
 }
 
 impl Default for WebConfig {
@@ -82,6 +87,7 @@ impl Default for WebConfig {
             public_url: None,
             max_answers_per_client: feedback_pages::MAX_ANSWERS_PER_CLIENT,
             actor_review_days: kasvu_core::actor::DEFAULT_REVIEW_DAYS,
+            max_wishes_per_client: families_pages::MAX_WISHES_PER_CLIENT,
         }
     }
 }
@@ -94,6 +100,8 @@ pub struct AppState {
     pub jobs: import_pages::ImportJobs,
     /// Recent feedback answers per client, against floods.
     pub answers: feedback_pages::AnswerLimiter,
+    /// Recent wishes per client, against floods.
+    pub wishes: feedback_pages::AnswerLimiter,
 }
 
 const CSS: &str = include_str!("../static/kasvu.css");
@@ -253,6 +261,26 @@ pub fn app(state: AppState) -> Router {
         .route("/practices", get(knowledge_pages::practices))
         .route("/practices/{code}", get(knowledge_pages::practice))
         .route("/search", get(knowledge_pages::search))
+        .route("/families", get(families_pages::families))
+        .route("/hobbies", get(families_pages::hobbies))
+        .route("/calendar", get(families_pages::calendar))
+        .route("/calendar.ics", get(families_pages::calendar_feed))
+        .route("/places", get(families_pages::places))
+        .route("/places/{code}", get(families_pages::place))
+        .route(
+            "/wish",
+            get(families_pages::wish_form).post(families_pages::send_wish),
+        )
+        .route("/activities/manage", get(families_forms::manage))
+        .route("/activities/edit", get(families_forms::edit))
+        .route("/activities/save", post(families_forms::save))
+        .route("/activities/guidance", post(families_forms::set_guidance))
+        .route("/activities/{id}", get(families_pages::activity))
+        .route(
+            "/activities/{id}/calendar.ics",
+            get(families_pages::activity_feed),
+        )
+        .route("/activities/{id}/status", post(families_forms::set_status))
         .route("/projects", get(project_pages::projects))
         .route("/projects/edit", get(knowledge_forms::edit_project))
         .route("/projects/save", post(knowledge_forms::save_project))

@@ -1575,7 +1575,7 @@ fn ics_events(team: &Team, meetings: &[Meeting]) -> Vec<kasvu_io::ics::IcsEvent>
         .collect()
 }
 
-fn ics_response(body: String) -> Response {
+pub(crate) fn ics_response(body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

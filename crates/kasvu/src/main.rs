@@ -55,6 +55,9 @@ struct ServeArgs {
     /// Register entries not confirmed within this many days are flagged for review.
     #[arg(long, env = "KASVU_ACTOR_REVIEW_DAYS", default_value_t = kasvu_core::actor::DEFAULT_REVIEW_DAYS)]
     actor_review_days: i64,
+    /// Wishes one client may send in ten minutes.
+    #[arg(long, env = "KASVU_MAX_WISHES_PER_CLIENT", default_value_t = kasvu_web::MAX_WISHES_PER_CLIENT)]
+    max_wishes_per_client: usize,
 }
 
 #[derive(clap::Args)]
@@ -618,6 +621,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         public_url,
         max_answers_per_client,
         actor_review_days,
+        max_wishes_per_client,
     } = args;
     let started = std::time::Instant::now();
     if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
@@ -648,10 +652,12 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             public_url,
             max_answers_per_client,
             actor_review_days,
+            max_wishes_per_client,
             ..Default::default()
         },
         jobs: Default::default(),
         answers: Default::default(),
+        wishes: Default::default(),
     };
     if let Some(mailer) = mail.mailer()? {
         // Reminders go out hourly; each commitment once per meeting.
