@@ -474,6 +474,13 @@ pub fn from_event(
         spec.kind = k.kind;
         spec.category = k.category;
         spec.area = k.area.clone();
+        // The register's organiser and the listed place, by code: a copy
+        // between Kasvus of the same organisation keeps them.
+        spec.organiser = k.organiser.clone();
+        spec.place = k.place.clone();
+        if !k.place.is_empty() {
+            spec.location.clear();
+        }
         spec.signup = k.signup.clone();
         spec.equipment_lent = k.equipment_lent;
         spec.season_start = k.season_start.clone();

@@ -36,7 +36,7 @@ impl StoreError {
     }
 
     /// Attaches a row number to a validation error of a bulk operation.
-    pub(crate) fn at_row(self, row: usize) -> Self {
+    pub fn at_row(self, row: usize) -> Self {
         match self {
             StoreError::Invalid(error) | StoreError::Conflict(error) => {
                 StoreError::Row { row, error }

@@ -565,7 +565,7 @@ impl utoipa::Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, feedback rounds, the project database, the register of actors, the collaboration map, one-contact paths, good practices and search of Kasvu. Figures are served with small numbers suppressed."),
+    info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, feedback rounds, the project database, the register of actors, the collaboration map, one-contact paths, good practices, search, and families' activities (Linked Events-shaped events) and places of Kasvu. Figures are served with small numbers suppressed."),
     paths(list_orgunits, get_orgunit, create_orgunit, replace_orgunit, me, list_users, create_user, audit,
         crate::measure_api::list_indicators, crate::measure_api::get_data, crate::measure_api::post_data,
         crate::plan_api::list_plans, crate::plan_api::get_plan, crate::plan_api::create_plan,
@@ -578,7 +578,9 @@ impl utoipa::Modify for BearerAuth {
         crate::knowledge_api::list_actors, crate::knowledge_api::get_actor, crate::knowledge_api::get_map,
         crate::knowledge_api::add_link, crate::knowledge_api::remove_link, crate::knowledge_api::list_paths,
         crate::knowledge_api::get_path, crate::knowledge_api::put_path, crate::knowledge_api::list_practices,
-        crate::knowledge_api::get_practice, crate::knowledge_api::put_practice, crate::knowledge_api::search),
+        crate::knowledge_api::get_practice, crate::knowledge_api::put_practice, crate::knowledge_api::search,
+        crate::events_api::list_events, crate::events_api::get_event, crate::events_api::list_places,
+        crate::events_api::get_place),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -665,5 +667,9 @@ pub fn router() -> Router<AppState> {
             get(crate::knowledge_api::get_practice).put(crate::knowledge_api::put_practice),
         )
         .route("/search", get(crate::knowledge_api::search))
+        .route("/events", get(crate::events_api::list_events))
+        .route("/events/{id}", get(crate::events_api::get_event))
+        .route("/places", get(crate::events_api::list_places))
+        .route("/places/{code}", get(crate::events_api::get_place))
         .fallback(api_not_found)
 }

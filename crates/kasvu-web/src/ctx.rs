@@ -41,7 +41,7 @@ impl Ctx {
     }
     /// A message with a `count` argument ("12 hobbies").
     pub fn t_n(&self, key: &str, n: impl std::borrow::Borrow<i64>) -> String {
-        self.lang.t_args(key, &[("count", n.borrow().to_string())])
+        self.lang.t_count(key, *n.borrow())
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()

@@ -469,7 +469,7 @@ pub struct RoundPage<'a> {
 }
 
 /// The public address of this server, for links that leave it (QR codes).
-fn public_base(st: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(st: &AppState, headers: &HeaderMap) -> String {
     if let Some(u) = &st.config.public_url {
         return u.trim_end_matches('/').to_owned();
     }

@@ -103,6 +103,15 @@ impl Lang {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// A message with a number `count`, so plural forms are chosen by it.
+    pub fn t_count(self, key: &str, count: i64) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            HashMap::from([(Cow::Borrowed("count"), FluentValue::from(count))]);
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
     /// A domain problem in this language.
     pub fn problem(self, p: &kasvu_core::Problem) -> String {
         self.t_args(

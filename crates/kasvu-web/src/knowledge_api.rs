@@ -41,7 +41,7 @@ async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<User>, ApiE
 }
 
 /// The organisation asked for, and whether the viewer is one of its people.
-async fn org_of(
+pub(crate) async fn org_of(
     st: &AppState,
     headers: &HeaderMap,
     code: &str,

@@ -11,6 +11,7 @@ mod compare_page;
 mod ctx;
 mod entry_pages;
 mod error;
+mod events_api;
 mod families_forms;
 mod families_pages;
 mod feedback_pages;

@@ -151,6 +151,15 @@ enum Command {
         /// Check the file and report what would change, storing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Events: the organisation (needed when the database holds several).
+        #[arg(long)]
+        org: Option<String>,
+        /// Events: the area or cluster the events belong to (a Kasvu export brings its own).
+        #[arg(long)]
+        area: Option<String>,
+        /// Events: publish at once instead of leaving them for the area's approval.
+        #[arg(long)]
+        publish: bool,
         /// The file; - reads standard input.
         file: String,
     },
@@ -228,6 +237,8 @@ enum ImportKind {
     Indicators,
     /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat 2.0
     Values,
+    /// Events for the families' calendars: a Linked Events JSON page ({meta, data}) or list of events
+    Events,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -400,8 +411,22 @@ async fn run(cli: Cli) -> Result<()> {
             format,
             scheme,
             dry_run,
+            org,
+            area,
+            publish,
             file,
         } => match kind {
+            ImportKind::Events => {
+                import_events(
+                    &db,
+                    &file,
+                    org.as_deref(),
+                    area.as_deref(),
+                    publish,
+                    dry_run,
+                )
+                .await
+            }
             ImportKind::Orgunits => import_orgunits(&db, &file, dry_run).await,
             ImportKind::Indicators => import_indicators(&db, &file, dry_run).await,
             ImportKind::Values => {
@@ -457,6 +482,93 @@ async fn import_orgunits(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
     println!(
         "{file}: {} created, {} updated, {} unchanged.",
         s.created, s.updated, s.unchanged
+    );
+    Ok(())
+}
+
+/// The organisation named, or the only one.
+async fn org_named(store: &kasvu_store::Store, code: Option<&str>) -> Result<kasvu_store::OrgUnit> {
+    let orgs = store.organisations().await?;
+    Ok(match code {
+        Some(code) => orgs
+            .into_iter()
+            .find(|o| o.code == code)
+            .with_context(|| format!("--org: there is no organisation '{code}'"))?,
+        None => match <[_; 1]>::try_from(orgs) {
+            Ok([o]) => o,
+            Err(_) => bail!("--org: the database holds several organisations (or none); name one"),
+        },
+    })
+}
+
+/// Events from a Linked Events file, all or none; an event already
+/// imported (by its id) is updated in place.
+async fn import_events(
+    db: &DbArg,
+    file: &str,
+    org: Option<&str>,
+    area: Option<&str>,
+    publish: bool,
+    dry_run: bool,
+) -> Result<()> {
+    use kasvu_io::linked_events;
+    let bytes = read_input(file)?;
+    let text = String::from_utf8(bytes).with_context(|| format!("{file}: not UTF-8 text"))?;
+    let events = linked_events::parse(&text, file)?;
+    let mut specs = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        if area.is_none() && e.kasvu.is_none() {
+            bail!(
+                "{file}, event {}: --area is needed (the event names no Kasvu area)",
+                i + 1
+            );
+        }
+        specs.push(linked_events::from_event(
+            e,
+            area.unwrap_or_default(),
+            file,
+            i + 1,
+        )?);
+    }
+    if dry_run {
+        for (i, s) in specs.iter().enumerate() {
+            kasvu_store::check_activity(s)
+                .map_err(|e| import_error_from_store(file, e.at_row(i + 1)))?;
+        }
+        println!(
+            "{file}: {} events are valid. Nothing was stored (--dry-run).",
+            specs.len()
+        );
+        return Ok(());
+    }
+    let store = open(db).await?;
+    let org = org_named(&store, org).await?;
+    let bar = ProgressBar::new(specs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} events")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {file}"));
+    let status = if publish {
+        kasvu_core::activity::ActivityStatus::Published
+    } else {
+        kasvu_core::activity::ActivityStatus::Pending
+    };
+    let result = store
+        .save_activities(&cli_actor(), org.org_id, &specs, status, &|n| {
+            bar.set_position(n as u64)
+        })
+        .await;
+    bar.finish_and_clear();
+    let (created, updated) = result.map_err(|e| import_error_from_store(file, e))?;
+    println!(
+        "{file}: {created} events created, {updated} updated ({}).",
+        if publish {
+            "published"
+        } else {
+            "waiting for the area's approval"
+        }
     );
     Ok(())
 }

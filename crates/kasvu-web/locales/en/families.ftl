@@ -13,7 +13,11 @@ families-by-area = Your area's calendar
 hobbies-title = Hobby treasure chest
 hobbies-intro = Clubs and hobbies for children and young people. Many are free.
 hobbies-search = Search hobbies
-hobbies-found = { $count } hobbies
+hobbies-found =
+    { $count ->
+        [one] { $count } hobby
+       *[other] { $count } hobbies
+    }
 hobbies-none = No hobbies match your search. Try a wider search.
 hobbies-wish = Found nothing? Tell us your wish.
 
@@ -99,7 +103,11 @@ places-intro = Places you can come to: when they are open, what happens there an
 places-filter = Narrow the places
 places-kind = Kind of place
 places-any-kind = All places
-places-found = { $count } places
+places-found =
+    { $count ->
+        [one] { $count } place
+       *[other] { $count } places
+    }
 place-kind-meeting_place = Meeting place
 place-kind-family_centre = Family centre
 place-kind-youth_centre = Youth centre
@@ -163,7 +171,11 @@ wishes-title = Children's and young people's wishes
 wishes-intro = Wishes come anonymously from the "What would you like to do?" form.
 wishes-form-link = Open the form
 wishes-none = No wishes yet.
-wishes-count = { $count } wishes
+wishes-count =
+    { $count ->
+        [one] { $count } wish
+       *[other] { $count } wishes
+    }
 wishes-suppressed = Fewer than five wishes: the breakdown is not shown.
 wishes-by-type = Wishes by type
 wishes-by-age = Wishes by age group

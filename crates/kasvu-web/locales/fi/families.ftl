@@ -13,7 +13,11 @@ families-by-area = Oman alueen kalenteri
 hobbies-title = Harrastamisen aarrearkku
 hobbies-intro = Kerhoja ja harrastuksia lapsille ja nuorille. Monet ovat maksuttomia.
 hobbies-search = Hae harrastuksia
-hobbies-found = { $count } harrastusta
+hobbies-found =
+    { $count ->
+        [one] { $count } harrastus
+       *[other] { $count } harrastusta
+    }
 hobbies-none = Hakuasi vastaavia harrastuksia ei löytynyt. Kokeile väljempää hakua.
 hobbies-wish = Etkö löytänyt sopivaa? Kerro toiveesi.
 
@@ -99,7 +103,11 @@ places-intro = Paikat, joihin voi tulla: milloin ne ovat auki, mitä siellä tap
 places-filter = Rajaa paikkoja
 places-kind = Paikan tyyppi
 places-any-kind = Kaikki paikat
-places-found = { $count } paikkaa
+places-found =
+    { $count ->
+        [one] { $count } paikka
+       *[other] { $count } paikkaa
+    }
 place-kind-meeting_place = Kohtaamispaikka
 place-kind-family_centre = Perhekeskus
 place-kind-youth_centre = Nuorisotila
@@ -163,7 +171,11 @@ wishes-title = Lasten ja nuorten toiveet
 wishes-intro = Toiveet tulevat nimettömästi Mitä haluaisit tehdä? -lomakkeelta.
 wishes-form-link = Avaa lomake
 wishes-none = Toiveita ei ole vielä tullut.
-wishes-count = { $count } toivetta
+wishes-count =
+    { $count ->
+        [one] { $count } toive
+       *[other] { $count } toivetta
+    }
 wishes-suppressed = Alle viisi toivetta: jakaumaa ei näytetä.
 wishes-by-type = Toiveet lajeittain
 wishes-by-age = Toiveet ikäryhmittäin

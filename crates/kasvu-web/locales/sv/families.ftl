@@ -13,7 +13,11 @@ families-by-area = Ditt områdes kalender
 hobbies-title = Hobbyskattkistan
 hobbies-intro = Klubbar och hobbyer för barn och unga. Många är avgiftsfria.
 hobbies-search = Sök hobbyer
-hobbies-found = { $count } hobbyer
+hobbies-found =
+    { $count ->
+        [one] { $count } hobby
+       *[other] { $count } hobbyer
+    }
 hobbies-none = Inga hobbyer motsvarar sökningen. Pröva en bredare sökning.
 hobbies-wish = Hittade du inget? Berätta vad du önskar.
 
@@ -99,7 +103,11 @@ places-intro = Platser dit man kan komma: när de är öppna, vad som händer d�
 places-filter = Avgränsa platser
 places-kind = Typ av plats
 places-any-kind = Alla platser
-places-found = { $count } platser
+places-found =
+    { $count ->
+        [one] { $count } plats
+       *[other] { $count } platser
+    }
 place-kind-meeting_place = Mötesplats
 place-kind-family_centre = Familjecenter
 place-kind-youth_centre = Ungdomslokal
@@ -163,7 +171,11 @@ wishes-title = Barns och ungas önskemål
 wishes-intro = Önskemålen kommer anonymt från formuläret Vad skulle du vilja göra?.
 wishes-form-link = Öppna formuläret
 wishes-none = Inga önskemål ännu.
-wishes-count = { $count } önskemål
+wishes-count =
+    { $count ->
+        [one] { $count } önskemål
+       *[other] { $count } önskemål
+    }
 wishes-suppressed = Färre än fem önskemål: fördelningen visas inte.
 wishes-by-type = Önskemål per gren
 wishes-by-age = Önskemål per åldersgrupp
