@@ -471,3 +471,123 @@ test('a planner describes a good practice in a form', async () => {
   await visit(page, '/projects/edit', 'the form of a new project');
   await context.close();
 });
+
+test('a family finds a hobby on a phone with the keyboard only', async () => {
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  const fits = async (label) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, `${label} fits a phone`);
+  };
+  await visit(page, '/families', 'the families page on a phone');
+  await fits('the families page');
+  // From the families page to the treasure chest, then the filters, by keyboard.
+  await page.getByRole('link', { name: /Harrastamisen aarrearkku/ }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE + '/hobbies');
+  await expectNoViolations(page, 'the hobby treasure chest on a phone');
+  await fits('the treasure chest');
+  const search = page.getByRole('button', { name: 'Hae harrastuksia' });
+  const box = await search.boundingBox();
+  assert.ok(box.height >= 44, `the search button is a large tap target (${box.height} px)`);
+  await page.getByLabel('Alue').focus();
+  await page.keyboard.type('Keskinen');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('8');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/hobbies\?area=keskinen&age=8/);
+  const cards = page.locator('ul.cards > li');
+  assert.equal(await cards.count(), 2);
+  assert.match(await page.locator('#results').innerText(), /2 harrastusta/);
+  await expectNoViolations(page, 'hobbies found on a phone');
+  await page.screenshot({ path: SHOTS + 'hobbies-phone.png', fullPage: true });
+  // Tab on to the first result and open it.
+  await page.locator('ul.cards a').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/activities\/\d+$/);
+  await expectNoViolations(page, 'a hobby on a phone');
+  await fits('a hobby');
+  assert.ok((await page.locator('ul.occurrences > li').count()) > 0, 'its next times');
+  await context.close();
+});
+
+test('calendars, places and the wish form on a phone', async () => {
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  const fits = async (label) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, `${label} fits a phone`);
+  };
+  await visit(page, '/calendar?area=tuira', "a cluster's month on a phone");
+  await fits('the month view');
+  await page.screenshot({ path: SHOTS + 'calendar-phone.png', fullPage: true });
+  await visit(page, '/calendar?area=keskinen&view=list', "an area's list on a phone");
+  await fits('the list view');
+  assert.ok((await page.locator('section.cal-day').count()) > 0);
+  await visit(page, '/places', 'meeting places on a phone');
+  await fits('the places');
+  await visit(page, '/places/tuiran-perhekeskus', 'a family centre on a phone');
+  await visit(page, '/paths', 'the help pages with the guidance number on a phone');
+  assert.match(await page.locator('.guidance').innerText(), /044 703 6600/);
+  // A child's wish, sent with the keyboard: Space ticks, Enter sends.
+  await visit(page, '/wish', 'the wish form on a phone');
+  await fits('the wish form');
+  await page.getByLabel('Pelata').focus();
+  await page.keyboard.press('Space');
+  await page.getByLabel('7–12').focus();
+  await page.keyboard.press('Space');
+  await page.getByLabel(/Kerro omin sanoin/).focus();
+  await page.keyboard.type('pelikerho');
+  await page.getByRole('button', { name: 'Lähetä toive' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/wish\?thanks=1/);
+  assert.match(await page.locator('[role="status"]').innerText(), /Kiitos/);
+  await expectNoViolations(page, 'the thanks for a wish');
+  // In Swedish, untranslated content falls back to Finnish, marked so.
+  await page.goto(BASE + '/lang/sv?next=/calendar');
+  await expectNoViolations(page, 'the calendar in Swedish with Finnish fallbacks');
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  await context.close();
+});
+
+test('an organiser writes an activity and the area manager approves it', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/activities/manage');
+  await page.getByLabel('Sähköposti').fill('mll.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-mll-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/activities/manage');
+  await expectNoViolations(page, "an organiser's activities");
+  await page.getByRole('link', { name: 'Uusi toiminta' }).click();
+  await expectNoViolations(page, 'the form of a new activity');
+  await page.getByLabel('Nimi (fi)').fill('Vauvajumppa');
+  await page.getByLabel('Alue', { exact: true }).selectOption('tuira');
+  await page.getByLabel('Paikka', { exact: true }).selectOption('tuiran-perhekeskus');
+  await page.getByLabel('Kausi alkaa').fill('2026-09-01');
+  await page.getByLabel('Kausi päättyy').fill('2027-05-31');
+  await page.getByLabel('Viikonpäivä 1').selectOption('5');
+  await page.locator('#ss-1').fill('10:00');
+  await page.locator('#se-1').fill('10:45');
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  await page.waitForURL(/\/activities\/\d+$/);
+  assert.match(await page.locator('main').innerText(), /Odottaa hyväksyntää/);
+  await expectNoViolations(page, 'an activity waiting for approval');
+  await context.close();
+
+  const manager = await finnish();
+  const mpage = await manager.newPage();
+  await mpage.goto(BASE + '/login?next=/activities/manage');
+  await mpage.getByLabel('Sähköposti').fill('aluepaallikko.keskinen@oulu.example');
+  await mpage.getByLabel('Salasana').fill('demo-keskinen-2026');
+  await mpage.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await mpage.waitForURL(BASE + '/activities/manage');
+  await expectNoViolations(mpage, 'the approvals of an area manager');
+  await mpage.getByRole('button', { name: /^Julkaise\W+Vauvajumppa$/ }).click();
+  await mpage.waitForURL(/saved=1/);
+  await mpage.goto(BASE + '/hobbies?area=tuira&day=5');
+  assert.match(await mpage.locator('ul.cards').innerText(), /Vauvajumppa/);
+  await visit(mpage, '/feedback', 'the feedback page with the children\'s wishes');
+  assert.match(await mpage.locator('#wishes').innerText(), /toiveet/);
+  await manager.close();
+});
