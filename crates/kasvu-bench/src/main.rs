@@ -10,7 +10,9 @@
 //! (c) time from a write to its visibility in the area roll-up;
 //! (d) the server's resident memory (RSS) while serving (b);
 //! (e) `kasvu-bench search`: search latency over generated entries on both
-//!     databases (see `search_bench.rs`).
+//!     databases (see `search_bench.rs`);
+//! (f) `kasvu-bench hobbies`: the public hobby search under concurrent
+//!     load versus a static page of the same size (see `hobby_bench.rs`).
 
 use anyhow::{bail, Context, Result};
 use kasvu_core::{
@@ -62,12 +64,22 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
     })
 }
 
+mod hobby_bench;
 mod search_bench;
 
 #[tokio::main]
 async fn main() -> Result<()> {
     if std::env::args().nth(1).as_deref() == Some("search") {
         return search_bench::run(arg("--entries", 100_000) as usize).await;
+    }
+    if std::env::args().nth(1).as_deref() == Some("hobbies") {
+        return hobby_bench::run(
+            arg("--entries", 100_000) as usize,
+            arg("--clients", 8) as usize,
+            arg("--seconds", 10),
+            std::env::args().any(|a| a == "--pg"),
+        )
+        .await;
     }
     let n_values = arg("--values", 1_000_000);
     let clients = arg("--clients", 8) as usize;

@@ -19,6 +19,9 @@ pub struct Store {
     /// What was read from roll-ups and the catalogue, under the
     /// `measure_version` it was read at (see [`crate::cache`]).
     pub(crate) cache: std::sync::Arc<crate::cache::MeasureCache>,
+    /// The published activities' filter columns per organisation (see
+    /// [`crate::families`]).
+    pub(crate) activity_index: std::sync::Arc<crate::families::IndexCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -72,6 +75,7 @@ impl Store {
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
             cache: Default::default(),
+            activity_index: Default::default(),
         })
     }
 

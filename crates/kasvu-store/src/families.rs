@@ -284,6 +284,17 @@ pub struct ActivitySpec {
     pub source_id: String,
 }
 
+/// An activity's times as stored (the `times` column's JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Times {
+    #[serde(default)]
+    slots: Vec<SlotSpec>,
+    #[serde(default)]
+    dates: Vec<DateSpec>,
+    #[serde(default)]
+    cancellations: Vec<CancelSpec>,
+}
+
 /// A stored activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
@@ -475,6 +486,58 @@ pub struct ActivityQuery {
     pub offset: i64,
 }
 
+/// One published activity's filter columns. The public search filters these
+/// in memory — counting the matches of a filter over a large city in SQL
+/// read tens of thousands of index entries per request — and reads only the
+/// page's rows from the database.
+#[derive(Debug, Clone, Copy)]
+struct Slim {
+    id: i64,
+    kind: ActivityKind,
+    category: Category,
+    area_id: i64,
+    cluster_id: Option<i64>,
+    place_id: Option<i64>,
+    min_age: Option<i64>,
+    max_age: Option<i64>,
+    mask: i64,
+    free: bool,
+}
+
+impl Slim {
+    fn matches(&self, q: &ActivityQuery) -> bool {
+        (q.kinds.is_empty() || q.kinds.contains(&self.kind))
+            && q.area_id.is_none_or(|a| self.area_id == a)
+            && q.cluster_id.is_none_or(|c| self.cluster_id == Some(c))
+            && q.place_id.is_none_or(|p| self.place_id == Some(p))
+            && q.age
+                .is_none_or(|a| kasvu_core::activity::age_fits(self.min_age, self.max_age, a))
+            && (q.weekdays == 0 || self.mask & q.weekdays != 0)
+            && (!q.free_only || self.free)
+            && q.category.is_none_or(|c| self.category == c)
+    }
+}
+
+/// Each organisation's published activities in name order, under the
+/// `activity_versions` version they were read at.
+#[derive(Default)]
+pub(crate) struct IndexCache(std::sync::Mutex<std::collections::HashMap<i64, VersionedIndex>>);
+
+/// An index and the version it was read at.
+type VersionedIndex = (i64, std::sync::Arc<Vec<Slim>>);
+
+/// Bumps the organisation's activity version (in the writing transaction).
+async fn bump_version(tx: &mut AnyConnection, org_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO activity_versions (org_id, version) VALUES ($1, 1) \
+         ON CONFLICT (org_id) DO UPDATE SET version = activity_versions.version + 1",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// A query's page and how many matched in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityPage {
@@ -598,8 +661,8 @@ const ACTIVITY_COLUMNS: &str = "x.id, x.org_id, x.kind, x.category, x.status, x.
      x.price_fi, x.price_sv, x.price_en, x.is_free, x.min_age, x.max_age, x.languages, x.keywords, \
      x.equipment_lent, x.organiser_id, o.code AS organiser, o.name AS organiser_name, x.provider, \
      p.code AS place, p.name_fi AS place_fi, p.name_sv AS place_sv, p.name_en AS place_en, x.location, \
-     x.area_id, x.cluster_id, x.unit_id, u.code AS area, x.season_start, x.season_end, x.info_url, \
-     x.source_id, x.updated_at, x.updated_by";
+     x.area_id, x.cluster_id, x.unit_id, u.code AS area, x.season_start, x.season_end, x.times, \
+     x.info_url, x.source_id, x.updated_at, x.updated_by";
 
 const ACTIVITY_FROM: &str = "activities x LEFT JOIN actors o ON o.id = x.organiser_id \
      LEFT JOIN places p ON p.id = x.place_id JOIN org_units u ON u.id = x.unit_id";
@@ -631,7 +694,9 @@ fn activity_of(r: &AnyRow) -> Result<Activity> {
     let organiser_name = r
         .try_get::<Option<String>, _>("organiser_name")?
         .unwrap_or_else(|| provider.clone());
-    Ok(Activity {
+    let times: Times = serde_json::from_str(&r.try_get::<String, _>("times")?)
+        .map_err(|e| StoreError::Corrupt(format!("times: {e}")))?;
+    let mut a = Activity {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         status: ActivityStatus::parse(&status).map_err(|p| StoreError::corrupt("status", p))?,
@@ -678,15 +743,17 @@ fn activity_of(r: &AnyRow) -> Result<Activity> {
             season_end: r
                 .try_get::<Option<String>, _>("season_end")?
                 .unwrap_or_default(),
-            slots: vec![],
-            dates: vec![],
-            cancellations: vec![],
+            slots: times.slots,
+            dates: times.dates,
+            cancellations: times.cancellations,
             info_url: r.try_get("info_url")?,
             source_id: r
                 .try_get::<Option<String>, _>("source_id")?
                 .unwrap_or_default(),
         },
-    })
+    };
+    a.schedule = schedule_of(&a.spec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(a)
 }
 
 /// A wish of a child or young person: the types of things they would like to
@@ -919,23 +986,29 @@ impl Store {
             )
         })?;
         let who = actor.label.clone();
+        let times_json = serde_json::to_string(&Times {
+            slots: s.slots.clone(),
+            dates: s.dates.clone(),
+            cancellations: s.cancellations.clone(),
+        })
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let values = "kind = $2, category = $3, status = $4, name_fi = $5, name_sv = $6, name_en = $7, \
              description_fi = $8, description_sv = $9, description_en = $10, signup_fi = $11, signup_sv = $12, \
              signup_en = $13, price_fi = $14, price_sv = $15, price_en = $16, is_free = $17, min_age = $18, \
              max_age = $19, languages = $20, keywords = $21, equipment_lent = $22, organiser_id = $23, \
              provider = $24, place_id = $25, location = $26, area_id = $27, cluster_id = $28, unit_id = $29, \
              season_start = $30, season_end = $31, weekday_mask = $32, first_on = $33, last_on = $34, \
-             info_url = $35, source_id = $36, updated_by = $37, updated_at = $38";
+             info_url = $35, source_id = $36, updated_by = $37, updated_at = $38, times = $39";
         let sql = match id {
-            Some(_) => format!("UPDATE activities SET {values} WHERE id = $39 AND org_id = $1 RETURNING id"),
+            Some(_) => format!("UPDATE activities SET {values} WHERE id = $40 AND org_id = $1 RETURNING id"),
             None => "INSERT INTO activities (org_id, kind, category, status, name_fi, name_sv, name_en, \
                  description_fi, description_sv, description_en, signup_fi, signup_sv, signup_en, price_fi, \
                  price_sv, price_en, is_free, min_age, max_age, languages, keywords, equipment_lent, organiser_id, \
                  provider, place_id, location, area_id, cluster_id, unit_id, season_start, season_end, \
-                 weekday_mask, first_on, last_on, info_url, source_id, updated_by, updated_at, created_by) \
+                 weekday_mask, first_on, last_on, info_url, source_id, updated_by, updated_at, times, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
                  $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, \
-                 $37) RETURNING id"
+                 $39, $37) RETURNING id"
                 .to_owned(),
         };
         let q = sqlx::query_scalar(&sql)
@@ -976,7 +1049,8 @@ impl Store {
             .bind(&s.info_url)
             .bind((!s.source_id.is_empty()).then_some(s.source_id.as_str()))
             .bind(&who)
-            .bind(now());
+            .bind(now())
+            .bind(times_json);
         let q = match id {
             Some(i) => q.bind(i),
             None => q,
@@ -985,48 +1059,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("activity {}", id.unwrap_or_default())))?;
-        for table in ["activity_slots", "activity_dates", "activity_cancellations"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE activity_id = $1"))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (i, sl) in s.slots.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO activity_slots (activity_id, position, weekday, starts, ends) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(sl.weekday)
-            .bind(&sl.starts)
-            .bind(&sl.ends)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (i, d) in s.dates.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO activity_dates (activity_id, position, on_date, starts, ends_on, ends) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(&d.on)
-            .bind(&d.starts)
-            .bind(&d.ends_on)
-            .bind(&d.ends)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for c in &s.cancellations {
-            sqlx::query(
-                "INSERT INTO activity_cancellations (activity_id, on_date, note) VALUES ($1, $2, $3)",
-            )
-            .bind(id)
-            .bind(&c.on)
-            .bind(&c.note)
-            .execute(&mut *tx)
-            .await?;
-        }
+        bump_version(tx, org_id).await?;
         audit_change(
             tx,
             actor,
@@ -1063,6 +1096,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(format!("activity {id}")));
         }
+        bump_version(&mut tx, org_id).await?;
         audit_change(
             &mut tx,
             actor,
@@ -1086,20 +1120,15 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let mut a = vec![activity_of(&r)?];
-        self.fill_schedules(&mut a).await?;
-        Ok(a.pop())
+        row.as_ref().map(activity_of).transpose()
     }
 
     /// A page of activities matching `q`, by name, with the number that
-    /// matched in all. Schedules are filled in when `with_schedules`.
-    pub async fn find_activities(
-        &self,
-        org_id: i64,
-        q: &ActivityQuery,
-        with_schedules: bool,
-    ) -> Result<ActivityPage> {
+    /// matched in all.
+    pub async fn find_activities(&self, org_id: i64, q: &ActivityQuery) -> Result<ActivityPage> {
+        if q.statuses.is_none() && q.between.is_none() && q.organisers.is_none() {
+            return self.find_public(org_id, q).await;
+        }
         let (cond, args) = conditions(org_id, q);
         let count_sql = format!("SELECT COUNT(*) FROM activities x WHERE {cond}");
         let total: i64 = {
@@ -1121,92 +1150,113 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), &args)
             .fetch_all(&self.pool)
             .await?;
-        let mut items = rows.iter().map(activity_of).collect::<Result<Vec<_>>>()?;
-        if with_schedules {
-            self.fill_schedules(&mut items).await?;
-        }
+        let items = rows.iter().map(activity_of).collect::<Result<Vec<_>>>()?;
         Ok(ActivityPage { items, total })
     }
 
-    /// Reads the slots, dates and cancellations of the activities, three
-    /// queries for all of them.
-    async fn fill_schedules(&self, items: &mut [Activity]) -> Result<()> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let ids: Vec<String> = items.iter().map(|a| a.id.to_string()).collect();
-        let list = ids.join(", ");
-        let at = |id: i64| items.iter().position(|a| a.id == id);
-        let mut slots: Vec<(usize, SlotSpec)> = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT activity_id, weekday, starts, ends FROM activity_slots WHERE activity_id IN ({list}) \
-             ORDER BY activity_id, position"
-        ))
-        .fetch_all(&self.pool)
-        .await?
+    /// The published activities' index of an organisation, read again when
+    /// its version has moved. The version is read before the rows, so an
+    /// index is never older than the version it is kept under.
+    async fn public_index(&self, org_id: i64) -> Result<std::sync::Arc<Vec<Slim>>> {
+        let version: i64 =
+            sqlx::query_scalar("SELECT version FROM activity_versions WHERE org_id = $1")
+                .bind(org_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0);
+        let cache = &self.activity_index.0;
+        if let Some((v, items)) = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&org_id)
         {
-            if let Some(i) = at(r.try_get("activity_id")?) {
-                slots.push((
-                    i,
-                    SlotSpec {
-                        weekday: r.try_get("weekday")?,
-                        starts: r.try_get("starts")?,
-                        ends: r.try_get("ends")?,
-                    },
-                ));
+            if *v == version {
+                return Ok(items.clone());
             }
         }
-        let mut dates: Vec<(usize, DateSpec)> = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT activity_id, on_date, starts, ends_on, ends FROM activity_dates WHERE activity_id IN ({list}) \
-             ORDER BY activity_id, position"
-        ))
+        let rows = sqlx::query(
+            "SELECT id, kind, category, area_id, cluster_id, place_id, min_age, max_age, weekday_mask, is_free \
+             FROM activities WHERE org_id = $1 AND status = 'published' ORDER BY name_fi, id",
+        )
+        .bind(org_id)
         .fetch_all(&self.pool)
-        .await?
-        {
-            if let Some(i) = at(r.try_get("activity_id")?) {
-                dates.push((
-                    i,
-                    DateSpec {
-                        on: r.try_get("on_date")?,
-                        starts: r.try_get("starts")?,
-                        ends_on: r.try_get("ends_on")?,
-                        ends: r.try_get("ends")?,
-                    },
-                ));
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let category: String = r.try_get("category")?;
+            items.push(Slim {
+                id: r.try_get("id")?,
+                kind: ActivityKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
+                category: Category::parse(&category)
+                    .map_err(|p| StoreError::corrupt("category", p))?,
+                area_id: r.try_get("area_id")?,
+                cluster_id: r.try_get("cluster_id")?,
+                place_id: r.try_get("place_id")?,
+                min_age: r.try_get("min_age")?,
+                max_age: r.try_get("max_age")?,
+                mask: r.try_get("weekday_mask")?,
+                free: r.try_get::<i64, _>("is_free")? == 1,
+            });
+        }
+        let items = std::sync::Arc::new(items);
+        cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(org_id, (version, items.clone()));
+        Ok(items)
+    }
+
+    /// The public search: matches counted in memory, the page's rows read.
+    async fn find_public(&self, org_id: i64, q: &ActivityQuery) -> Result<ActivityPage> {
+        let index = self.public_index(org_id).await?;
+        let limit = q.limit.clamp(1, 1000) as usize;
+        let offset = q.offset.max(0) as usize;
+        let mut total = 0usize;
+        let mut ids = Vec::with_capacity(limit);
+        for s in index.iter().filter(|s| s.matches(q)) {
+            if total >= offset && ids.len() < limit {
+                ids.push(s.id);
+            }
+            total += 1;
+        }
+        let mut items = Vec::with_capacity(ids.len());
+        if !ids.is_empty() {
+            // By id alone, so the planner takes the primary key (with the
+            // organisation and status in the condition SQLite preferred an
+            // index on those and read every entry); both are checked below.
+            // The placeholders are padded to the page size so the statement
+            // is the same each time and stays prepared.
+            let slots = limit.max(ids.len());
+            let marks: Vec<String> = (1..=slots).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM {ACTIVITY_FROM} WHERE x.id IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for i in 0..slots {
+                query = query.bind(ids.get(i).copied().unwrap_or(-1));
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            let mut found = rows
+                .iter()
+                .map(activity_of)
+                .filter(|a| {
+                    a.as_ref().map_or(true, |a| {
+                        a.org_id == org_id && a.status == ActivityStatus::Published
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            for id in &ids {
+                if let Some(i) = found.iter().position(|a| a.id == *id) {
+                    items.push(found.swap_remove(i));
+                }
             }
         }
-        let mut cancels: Vec<(usize, CancelSpec)> = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT activity_id, on_date, note FROM activity_cancellations WHERE activity_id IN ({list}) \
-             ORDER BY activity_id, on_date"
-        ))
-        .fetch_all(&self.pool)
-        .await?
-        {
-            if let Some(i) = at(r.try_get("activity_id")?) {
-                cancels.push((
-                    i,
-                    CancelSpec {
-                        on: r.try_get("on_date")?,
-                        note: r.try_get("note")?,
-                    },
-                ));
-            }
-        }
-        for (i, s) in slots {
-            items[i].spec.slots.push(s);
-        }
-        for (i, d) in dates {
-            items[i].spec.dates.push(d);
-        }
-        for (i, c) in cancels {
-            items[i].spec.cancellations.push(c);
-        }
-        for a in items.iter_mut() {
-            a.schedule = schedule_of(&a.spec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        }
-        Ok(())
+        Ok(ActivityPage {
+            items,
+            total: total as i64,
+        })
     }
 
     // ------------------------------------------------------------ wishes

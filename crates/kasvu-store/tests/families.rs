@@ -146,7 +146,7 @@ async fn count(store: &Store, org: i64) -> i64 {
         statuses: Some(ActivityStatus::ALL.to_vec()),
         ..public()
     };
-    store.find_activities(org, &q, false).await.unwrap().total
+    store.find_activities(org, &q).await.unwrap().total
 }
 
 async fn rules_and_approval(store: Store) {
@@ -209,18 +209,14 @@ async fn rules_and_approval(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        store
-            .find_activities(org, &public(), false)
-            .await
-            .unwrap()
-            .total,
+        store.find_activities(org, &public()).await.unwrap().total,
         0
     );
     store
         .set_activity_status(&cli(), org, id, ActivityStatus::Published)
         .await
         .unwrap();
-    let page = store.find_activities(org, &public(), true).await.unwrap();
+    let page = store.find_activities(org, &public()).await.unwrap();
     assert_eq!(page.total, 1);
     let a = &page.items[0];
     assert_eq!(a.spec.name.fi, "Taidekerho");
@@ -245,10 +241,7 @@ async fn rules_and_approval(store: Store) {
             area_id: Some(area),
             ..public()
         };
-        assert_eq!(
-            store.find_activities(org, &q, false).await.unwrap().total,
-            n
-        );
+        assert_eq!(store.find_activities(org, &q).await.unwrap().total, n);
     }
     // Replacing the entry replaces its times; withdrawing hides it.
     let mut s2 = s.clone();
@@ -269,11 +262,7 @@ async fn rules_and_approval(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        store
-            .find_activities(org, &public(), false)
-            .await
-            .unwrap()
-            .total,
+        store.find_activities(org, &public()).await.unwrap().total,
         0
     );
     // Another organisation's id is not found.
@@ -382,7 +371,6 @@ async fn filters_on_generated_data(store: Store) {
                 limit: 1000,
                 ..public()
             },
-            true,
         )
         .await
         .unwrap()
@@ -442,7 +430,7 @@ async fn filters_on_generated_data(store: Store) {
             .filter(|a| q.category.is_none_or(|c| a.spec.category == c))
             .collect();
         expected.sort_by(|a, b| a.spec.name.fi.cmp(&b.spec.name.fi).then(a.id.cmp(&b.id)));
-        let page = store.find_activities(org, &q, false).await.unwrap();
+        let page = store.find_activities(org, &q).await.unwrap();
         assert_eq!(page.total as usize, expected.len(), "query {q_no}: {q:?}");
         let want: Vec<i64> = expected
             .iter()

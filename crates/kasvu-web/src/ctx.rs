@@ -212,7 +212,7 @@ pub async fn context(
             }
         }
     }
-    ctx.demo = state.store.has_demo_data().await.unwrap_or(false);
+    ctx.demo = state.trees.demo(&state.store).await;
     req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;
     if let Some(marker) = res.extensions().get::<ErrorMarker>().cloned() {

@@ -125,7 +125,7 @@ pub async fn list_events(
     }
     query.limit = size;
     query.offset = (page - 1) * size;
-    let found = st.store.find_activities(org.org_id, &query, true).await?;
+    let found = st.store.find_activities(org.org_id, &query).await?;
     let places = st.store.places(org.org_id, true).await?;
     let base = public_base(&st, &headers);
     let raw = uri.query().unwrap_or("");

@@ -90,7 +90,7 @@ pub async fn manage(
         limit: 1000,
         ..ActivityQuery::default()
     };
-    let found = st.store.find_activities(user.org_id, &q, true).await?;
+    let found = st.store.find_activities(user.org_id, &q).await?;
     let mut cards: Vec<(ActivityCard, bool, bool)> = found
         .items
         .iter()

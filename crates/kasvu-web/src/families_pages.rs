@@ -7,7 +7,7 @@
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, PageResult};
-use crate::pages::{area_choices, today, viewer_org};
+use crate::pages::{area_choices, today};
 use crate::team_pages::{date_text, ics_response};
 use crate::AppState;
 use askama::Template;
@@ -20,7 +20,8 @@ use kasvu_core::activity::{
 use kasvu_core::{Level, Names, Problem};
 use kasvu_store::{Activity, ActivityQuery, OrgUnit, Place, WishSpec};
 use serde::Deserialize;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 use time::{Date, Month};
 
 /// Hobbies per page of the treasure chest.
@@ -37,6 +38,79 @@ const WISH_WINDOW: Duration = Duration::from_secs(600);
 const WISH_KEY: i64 = -1;
 /// A team sees what wishes say only when at least this many came from the area.
 pub const MIN_WISHES_FOR_TEXT: i64 = 5;
+
+/// How long the public pages reuse the organisations and their units
+/// (read-mostly; a change to the tree shows on these pages within this).
+const TREE_TTL: Duration = Duration::from_secs(10);
+
+type Trees = std::collections::HashMap<i64, Arc<Vec<OrgUnit>>>;
+
+/// The organisations and their units as the public pages read them, kept
+/// for [`TREE_TTL`]: the hobby search under load spent most of its time in
+/// these lookups, not in the search.
+#[derive(Clone, Default)]
+pub struct TreeCache(
+    Arc<Mutex<Option<TreesAt>>>,
+    Arc<Mutex<Option<(Instant, bool)>>>,
+);
+
+/// The organisations and the units read so far, and when the organisations were read.
+type TreesAt = (Instant, Arc<Vec<OrgUnit>>, Trees);
+
+impl TreeCache {
+    /// Whether the database holds demo data (every page says so), kept
+    /// like the tree.
+    pub(crate) async fn demo(&self, store: &kasvu_store::Store) -> bool {
+        if let Some((at, d)) = *self.1.lock().unwrap_or_else(PoisonError::into_inner) {
+            if at.elapsed() < TREE_TTL {
+                return d;
+            }
+        }
+        let d = store.has_demo_data().await.unwrap_or(false);
+        *self.1.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), d));
+        d
+    }
+
+    fn fresh(&self) -> Option<(Arc<Vec<OrgUnit>>, Trees)> {
+        let g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        g.as_ref()
+            .filter(|(at, _, _)| at.elapsed() < TREE_TTL)
+            .map(|(_, o, t)| (o.clone(), t.clone()))
+    }
+}
+
+/// The viewer's organisation (a signed-in person's own, else the first by
+/// name) and its units.
+pub(crate) async fn org_and_units(
+    st: &AppState,
+    ctx: &Ctx,
+) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
+    let (orgs, mut trees) = match st.trees.fresh() {
+        Some(x) => x,
+        None => (Arc::new(st.store.organisations().await?), Trees::new()),
+    };
+    let at = ctx
+        .user
+        .as_ref()
+        .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
+        .unwrap_or(0);
+    let org = orgs.get(at).cloned().ok_or(AppError::NotFound)?;
+    let units = match trees.get(&org.org_id) {
+        Some(u) => u.clone(),
+        None => {
+            let u = Arc::new(st.store.org_units(org.org_id).await?);
+            trees.insert(org.org_id, u.clone());
+            let mut g = st.trees.0.lock().unwrap_or_else(PoisonError::into_inner);
+            let started = match g.as_ref() {
+                Some((at, o, _)) if Arc::ptr_eq(o, &orgs) => *at,
+                _ => Instant::now(),
+            };
+            *g = Some((started, orgs.clone(), trees));
+            u
+        }
+    };
+    Ok((org, units))
+}
 
 /// Text in the reader's language, or in Finnish when the organiser gave no
 /// translation; `lang` is the text's own language, written on its element
@@ -326,8 +400,7 @@ pub struct FamiliesPage<'a> {
 }
 
 pub async fn families(State(st): State<AppState>, ctx: Ctx) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (_, units) = org_and_units(&st, &ctx).await?;
     let page = FamiliesPage {
         ctx: &ctx,
         areas: area_choices(&ctx, &units),
@@ -373,14 +446,13 @@ impl HobbiesPage<'_> {
 /// The hobby treasure chest: hobbies and clubs filtered by area, age, day,
 /// price and type, twenty to a page.
 pub async fn hobbies(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let page_no: i64 = f.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
     let (cards, total, error) = match query_of(&st, org.org_id, &f, &units).await {
         Ok(mut q) => {
             q.kinds = vec![ActivityKind::Hobby];
             q.offset = (page_no - 1) * PAGE_SIZE;
-            let found = st.store.find_activities(org.org_id, &q, true).await?;
+            let found = st.store.find_activities(org.org_id, &q).await?;
             let cards = found.items.iter().map(|a| card(&ctx, a, &units)).collect();
             (cards, found.total, None)
         }
@@ -455,7 +527,7 @@ fn occurrence_row(ctx: &Ctx, o: &Occurrence, note: &str) -> OccurrenceRow {
 /// times with cancellations. Unpublished entries only for those who may
 /// edit them.
 pub async fn activity(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let a = st
         .store
         .activity(org.org_id, id)
@@ -465,7 +537,7 @@ pub async fn activity(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     if a.status != kasvu_core::activity::ActivityStatus::Published && !may_edit {
         return Err(AppError::NotFound);
     }
-    let units = st.store.org_units(org.org_id).await?;
+
     let place = match a.spec.place.as_str() {
         "" => None,
         code => st.store.place(org.org_id, code).await?,
@@ -611,7 +683,7 @@ async fn occurrences_of(
     q.between = Some((from, to));
     q.limit = CALENDAR_LIMIT;
     q.offset = 0;
-    let page = st.store.find_activities(org_id, &q, true).await?;
+    let page = st.store.find_activities(org_id, &q).await?;
     let truncated = page.total > CALENDAR_LIMIT;
     let mut out = Vec::new();
     for a in page.items {
@@ -629,8 +701,7 @@ async fn occurrences_of(
 /// The activity calendar of the city, an area or a cluster: a month as a
 /// grid or as a list by day, cancellations shown, and its iCalendar feed.
 pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let now = today();
     let first = parse_month(&f.month).unwrap_or_else(|| now.replace_day(1).unwrap_or(now));
     let next = first
@@ -767,8 +838,7 @@ pub async fn calendar_feed(
     ctx: Ctx,
     Query(f): Query<Filter>,
 ) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let q = query_of(&st, org.org_id, &f, &units)
         .await
         .map_err(|(field, p)| AppError::BadRequest(format!("{field}: {}", ctx.lang.problem(&p))))?;
@@ -798,7 +868,7 @@ pub async fn activity_feed(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
+    let (org, _) = org_and_units(&st, &ctx).await?;
     let a = st
         .store
         .activity(org.org_id, id)
@@ -869,8 +939,7 @@ pub async fn places(
     ctx: Ctx,
     Query(f): Query<PlaceFilter>,
 ) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let area = units.iter().find(|u| u.code == f.area.trim());
     let cards = st
         .store
@@ -923,14 +992,14 @@ pub struct PlacePage<'a> {
 }
 
 pub async fn place(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
+    let (org, units) = org_and_units(&st, &ctx).await?;
     let p = st
         .store
         .place(org.org_id, &code)
         .await?
         .filter(|p| p.spec.published)
         .ok_or(AppError::NotFound)?;
-    let units = st.store.org_units(org.org_id).await?;
+
     let runner = match p.spec.actor.as_str() {
         "" => None,
         c => st
@@ -1005,8 +1074,7 @@ pub async fn wish_form(
     ctx: Ctx,
     Query(q): Query<WishQuery>,
 ) -> PageResult {
-    let org = viewer_org(&st, &ctx).await?;
-    let units = st.store.org_units(org.org_id).await?;
+    let (_, units) = org_and_units(&st, &ctx).await?;
     let page = WishPage {
         ctx: &ctx,
         areas: area_choices(&ctx, &units),
@@ -1056,7 +1124,7 @@ pub async fn send_wish(
     ) {
         return Err(AppError::TooManyRequests);
     }
-    let org = viewer_org(&st, &ctx).await?;
+    let (org, _) = org_and_units(&st, &ctx).await?;
     let bad = |field: &str, p: Problem| {
         AppError::BadRequest(format!(
             "{}: {}",

@@ -103,6 +103,8 @@ pub struct AppState {
     pub answers: feedback_pages::AnswerLimiter,
     /// Recent wishes per client, against floods.
     pub wishes: feedback_pages::AnswerLimiter,
+    /// The organisations and their units for the public pages, briefly kept.
+    pub trees: families_pages::TreeCache,
 }
 
 const CSS: &str = include_str!("../static/kasvu.css");

@@ -770,6 +770,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         jobs: Default::default(),
         answers: Default::default(),
         wishes: Default::default(),
+        trees: Default::default(),
     };
     if let Some(mailer) = mail.mailer()? {
         // Reminders go out hourly; each commitment once per meeting.

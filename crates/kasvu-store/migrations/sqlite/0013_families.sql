@@ -38,7 +38,9 @@ CREATE TABLE places (
 
 -- An activity's area (and cluster when it has one) are both stored so a
 -- search by either is one indexed comparison; the weekday mask and the
--- first/last day likewise (see kasvu_core::activity).
+-- first/last day likewise (see kasvu_core::activity). The public search
+-- filters on area or cluster, age, day, price and type: the indexes carry
+-- those columns so counting the matches reads the index only.
 CREATE TABLE activities (
     id              INTEGER PRIMARY KEY,
     org_id          BIGINT NOT NULL REFERENCES org_units(id),
@@ -72,6 +74,10 @@ CREATE TABLE activities (
     unit_id         BIGINT NOT NULL REFERENCES org_units(id),
     season_start    TEXT,
     season_end      TEXT,
+    -- The weekly slots, dated times and cancellations as JSON
+    -- ({"slots": [...], "dates": [...], "cancellations": [...]}): read
+    -- whole with the entry, so a list of cards is one query.
+    times           TEXT NOT NULL,
     weekday_mask    BIGINT NOT NULL,
     first_on        TEXT NOT NULL,
     last_on         TEXT NOT NULL,
@@ -82,38 +88,12 @@ CREATE TABLE activities (
     updated_at      BIGINT NOT NULL,
     approved_by     TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX activities_area ON activities(org_id, status, kind, area_id, name_fi);
-CREATE INDEX activities_cluster ON activities(org_id, status, kind, cluster_id, name_fi);
-CREATE INDEX activities_name ON activities(org_id, status, kind, name_fi);
+CREATE INDEX activities_area ON activities(org_id, status, kind, area_id, name_fi, min_age, max_age, weekday_mask, is_free, category);
+CREATE INDEX activities_cluster ON activities(org_id, status, kind, cluster_id, name_fi, min_age, max_age, weekday_mask, is_free, category);
+CREATE INDEX activities_name ON activities(org_id, status, kind, name_fi, min_age, max_age, weekday_mask, is_free, category);
 CREATE INDEX activities_last_on ON activities(org_id, status, last_on);
 CREATE INDEX activities_place ON activities(place_id);
 CREATE UNIQUE INDEX activities_source ON activities(org_id, source_id);
-
-CREATE TABLE activity_slots (
-    activity_id     BIGINT NOT NULL REFERENCES activities(id),
-    position        BIGINT NOT NULL,
-    weekday         BIGINT NOT NULL,
-    starts          TEXT NOT NULL,
-    ends            TEXT NOT NULL,
-    PRIMARY KEY (activity_id, position)
-);
-
-CREATE TABLE activity_dates (
-    activity_id     BIGINT NOT NULL REFERENCES activities(id),
-    position        BIGINT NOT NULL,
-    on_date         TEXT NOT NULL,
-    starts          TEXT NOT NULL,
-    ends_on         TEXT NOT NULL,
-    ends            TEXT NOT NULL,
-    PRIMARY KEY (activity_id, position)
-);
-
-CREATE TABLE activity_cancellations (
-    activity_id     BIGINT NOT NULL REFERENCES activities(id),
-    on_date         TEXT NOT NULL,
-    note            TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (activity_id, on_date)
-);
 
 -- A child's or young person's wish: no name, no contact, no free text
 -- beyond a short line; counted per area in the feedback results.
@@ -135,4 +115,12 @@ CREATE TABLE public_settings (
     guidance_hours_sv   TEXT NOT NULL DEFAULT '',
     guidance_hours_en   TEXT NOT NULL DEFAULT '',
     updated_at          BIGINT NOT NULL
+);
+
+-- Bumped in the same transaction as every change to an organisation's
+-- activities, so each server's in-memory index of the public ones (see
+-- kasvu_store::families) knows when to read them again.
+CREATE TABLE activity_versions (
+    org_id      BIGINT PRIMARY KEY REFERENCES org_units(id),
+    version     BIGINT NOT NULL
 );

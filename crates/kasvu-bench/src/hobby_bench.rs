@@ -1,0 +1,344 @@
+//! (f) The public hobby search under concurrent load versus a static page
+//! of the same size served by the same server:
+//! `kasvu-bench hobbies --entries 100000 --clients 8 --seconds 10`.
+//!
+//! The database holds N published hobbies spread over 4 areas and 12
+//! clusters, ages 0–17, one or two weekly times, half of them free, eleven
+//! types. Kasvu's whole web app (its middleware, the families' page handler,
+//! the template) serves both the searches and, on a route added for the
+//! benchmark, a fixed HTML body as long as a typical result page; the same
+//! client load is put on each for the same time. Searches draw a filter mix
+//! like families use: an area or a cluster, an age, often a day, sometimes
+//! "free" or a type.
+
+use anyhow::{Context, Result};
+use kasvu_core::activity::{ActivityKind, ActivityStatus, Category};
+use kasvu_core::{Level, Names, Sector};
+use kasvu_store::{ActivitySpec, Actor, ActorSpec, OrgUnitSpec, SlotSpec, Store};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const AREAS: usize = 4;
+const CLUSTERS_PER_AREA: usize = 3;
+const NAMES: &[&str] = &[
+    "Sählykerho",
+    "Taidekerho",
+    "Koodikerho",
+    "Kuoro",
+    "Partio",
+    "Luontokerho",
+    "Lautapelit",
+    "Nikkarit",
+    "Teatteri",
+    "Sirkus",
+    "Uinti",
+    "Jalkapallo",
+];
+
+fn spec(rng: &mut Rng, i: usize) -> ActivitySpec {
+    let area = rng.below(AREAS);
+    let cluster = rng.below(CLUSTERS_PER_AREA + 1);
+    let min = rng.below(15) as i64;
+    let free = rng.below(2) == 0;
+    let slots = (0..1 + rng.below(2))
+        .map(|_| {
+            let h = 14 + rng.below(6);
+            SlotSpec {
+                weekday: 1 + rng.below(7) as i64,
+                starts: format!("{h:02}:00"),
+                ends: format!("{h:02}:45"),
+            }
+        })
+        .collect();
+    ActivitySpec {
+        kind: ActivityKind::Hobby,
+        category: Category::ALL[rng.below(Category::ALL.len())],
+        name: Names {
+            fi: format!("{} {i}", NAMES[rng.below(NAMES.len())]),
+            sv: String::new(),
+            en: String::new(),
+        },
+        description: Names {
+            fi: "Harrastus lapsille ja nuorille, tule kokeilemaan.".into(),
+            ..Names::default()
+        },
+        signup: Names::default(),
+        price: if free {
+            Names::default()
+        } else {
+            Names {
+                fi: "30 € / kausi".into(),
+                ..Names::default()
+            }
+        },
+        is_free: free,
+        min_age: Some(min),
+        max_age: Some(min + 2 + rng.below(6) as i64),
+        languages: vec!["fi".into()],
+        keywords: vec![],
+        equipment_lent: rng.below(3) == 0,
+        organiser: "seura".into(),
+        provider: String::new(),
+        place: String::new(),
+        location: "Koulun liikuntasali".into(),
+        area: if cluster == CLUSTERS_PER_AREA {
+            format!("b-area-{area}")
+        } else {
+            format!("b-cl-{area}-{cluster}")
+        },
+        season_start: "2026-08-15".into(),
+        season_end: "2027-05-31".into(),
+        slots,
+        dates: vec![],
+        cancellations: vec![],
+        info_url: String::new(),
+        source_id: format!("bench:{i}"),
+    }
+}
+
+async fn fill(store: &Store, n: usize) -> Result<()> {
+    let cli = Actor::system("bench");
+    let mut rows = vec![(1, unit("b-org", None, Level::Organisation)?)];
+    for a in 0..AREAS {
+        rows.push((
+            rows.len() + 1,
+            unit(&format!("b-area-{a}"), Some("b-org"), Level::Area)?,
+        ));
+        for c in 0..CLUSTERS_PER_AREA {
+            rows.push((
+                rows.len() + 1,
+                unit(
+                    &format!("b-cl-{a}-{c}"),
+                    Some(&format!("b-area-{a}")),
+                    Level::Cluster,
+                )?,
+            ));
+        }
+    }
+    store
+        .import_org_units(&cli, &rows, false, &mut |_| {})
+        .await?;
+    let org = store.org_unit("b-org").await?.context("org")?.org_id;
+    let seura = ActorSpec {
+        code: "seura".into(),
+        name: "Urheiluseura".into(),
+        sector: Sector::ThirdSector,
+        unit: String::new(),
+        offer: "Harrastuksia".into(),
+        audiences: vec![],
+        themes: vec![],
+        languages: vec![],
+        opening_hours: String::new(),
+        areas: vec![],
+        phone: String::new(),
+        email: String::new(),
+        website: String::new(),
+        contact_person: String::new(),
+        contact_phone: String::new(),
+        contact_email: String::new(),
+        confirmed_on: String::new(),
+    };
+    store
+        .save_actor(&cli, org, &seura, time::OffsetDateTime::now_utc().date())
+        .await?;
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let batch: Vec<ActivitySpec> = (done..(done + 5000).min(n))
+            .map(|i| spec(&mut rng, i))
+            .collect();
+        store
+            .save_activities(&cli, org, &batch, ActivityStatus::Published, &|_| {})
+            .await?;
+        done += batch.len();
+        eprint!("\r  {done}/{n} hobbies stored");
+    }
+    eprintln!(" in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
+    crate::unit(code, parent, level)
+}
+
+fn query(rng: &mut Rng) -> String {
+    let mut q = Vec::new();
+    let a = rng.below(AREAS);
+    if rng.below(2) == 0 {
+        q.push(format!("area=b-area-{a}"));
+    } else {
+        q.push(format!("area=b-cl-{a}-{}", rng.below(CLUSTERS_PER_AREA)));
+    }
+    q.push(format!("age={}", 4 + rng.below(14)));
+    if rng.below(3) > 0 {
+        q.push(format!("day={}", 1 + rng.below(7)));
+    }
+    if rng.below(3) == 0 {
+        q.push("free=1".into());
+    }
+    if rng.below(4) == 0 {
+        q.push(format!(
+            "type={}",
+            Category::ALL[rng.below(Category::ALL.len())].code()
+        ));
+    }
+    format!("/hobbies?{}", q.join("&"))
+}
+
+struct Load {
+    requests: usize,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+    bytes: usize,
+}
+
+async fn load(base: &str, clients: usize, seconds: u64, search: bool) -> Result<Load> {
+    let http = reqwest::Client::new();
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let http = http.clone();
+        let base = base.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng(0x9e37_79b9 + c as u64);
+            let mut times = Vec::new();
+            let mut bytes = 0;
+            while Instant::now() < until {
+                let path = if search {
+                    query(&mut rng)
+                } else {
+                    "/bench-static".to_owned()
+                };
+                let t = Instant::now();
+                let r = http.get(format!("{base}{path}")).send().await?;
+                anyhow::ensure!(r.status().is_success(), "{path}: {}", r.status());
+                bytes += r.bytes().await?.len();
+                times.push(t.elapsed());
+            }
+            anyhow::Ok((times, bytes))
+        }));
+    }
+    let mut all = Vec::new();
+    let mut bytes = 0;
+    for t in tasks {
+        let (times, b) = t.await??;
+        all.extend(times);
+        bytes += b;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    all.sort();
+    Ok(Load {
+        requests: all.len(),
+        seconds,
+        p50: crate::percentile(&all, 0.5),
+        p99: crate::percentile(&all, 0.99),
+        bytes: bytes / all.len().max(1),
+    })
+}
+
+async fn run_on(label: &str, store: Store, n: usize, clients: usize, seconds: u64) -> Result<()> {
+    fill(&store, n).await?;
+    let state = kasvu_web::AppState {
+        store,
+        config: kasvu_web::WebConfig::default(),
+        jobs: Default::default(),
+        answers: Default::default(),
+        wishes: Default::default(),
+        trees: Default::default(),
+    };
+    // A typical result page's size, for the static page.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let body: Arc<std::sync::Mutex<String>> = Arc::default();
+    let static_body = body.clone();
+    let app = kasvu_web::app(state).merge(axum::Router::new().route(
+        "/bench-static",
+        axum::routing::get(move || {
+            let b = static_body.lock().map(|b| b.clone()).unwrap_or_default();
+            async move { axum::response::Html(b) }
+        }),
+    ));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let mut rng = Rng(42);
+    let mut sizes = Vec::new();
+    for _ in 0..50 {
+        sizes.push(
+            http.get(format!("{base}{}", query(&mut rng)))
+                .send()
+                .await?
+                .bytes()
+                .await?
+                .len(),
+        );
+    }
+    sizes.sort_unstable();
+    let typical = sizes[sizes.len() / 2];
+    if let Ok(mut b) = body.lock() {
+        *b = "<!DOCTYPE html><html lang=\"fi\"><title>x</title><p>".to_owned()
+            + &"x".repeat(typical.saturating_sub(60));
+    }
+    // Warm up both, then measure each alone.
+    load(&base, clients, 2, true).await?;
+    load(&base, clients, 2, false).await?;
+    let stat = load(&base, clients, seconds, false).await?;
+    let srch = load(&base, clients, seconds, true).await?;
+    let rate = |l: &Load| l.requests as f64 / l.seconds;
+    println!(
+        "| {label} | hobby search | {n} | {clients} | {:.0} | {} | {} | {} B |",
+        rate(&srch),
+        crate::ms(srch.p50),
+        crate::ms(srch.p99),
+        srch.bytes
+    );
+    println!(
+        "| {label} | static page, same size | – | {clients} | {:.0} | {} | {} | {} B |",
+        rate(&stat),
+        crate::ms(stat.p50),
+        crate::ms(stat.p99),
+        stat.bytes
+    );
+    println!(
+        "| {label} | **ratio** | | | **{:.2}×** | | | |",
+        rate(&srch) / rate(&stat)
+    );
+    Ok(())
+}
+
+pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Result<()> {
+    println!("| Database | Served | Hobbies | Clients | Requests/s | p50 | p99 | Page |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let dir = tempfile::tempdir()?;
+    // KASVU_BENCH_DB keeps the SQLite file (for EXPLAIN QUERY PLAN afterwards).
+    let path = std::env::var("KASVU_BENCH_DB")
+        .unwrap_or_else(|_| dir.path().join("hobbies.db").display().to_string());
+    let url = format!("sqlite://{path}");
+    let store = Store::open(&url).await?;
+    run_on("SQLite", store, n, clients, seconds).await?;
+    if with_pg {
+        if let Some(pg) = kasvu_store::testing::TestDb::postgres().await {
+            run_on("PostgreSQL", pg.store.clone(), n, clients, seconds).await?;
+            pg.finish().await;
+        } else {
+            eprintln!("PostgreSQL not reachable: measured SQLite only");
+        }
+    }
+    Ok(())
+}
