@@ -189,6 +189,37 @@ pub(crate) fn names_of(row: &AnyRow, prefix: &str) -> Result<kasvu_core::Names> 
     })
 }
 
+/// Names in three languages checked for a form or file: trimmed, at most
+/// `max` characters each, Finnish required when `required`; the error
+/// names the language (`need.fi`).
+pub(crate) fn checked_names(
+    field: &str,
+    n: &kasvu_core::Names,
+    required: bool,
+    max: usize,
+) -> Result<kasvu_core::Names> {
+    let check = |lang: &str, v: &str| -> Result<String> {
+        if v.chars().count() > max {
+            return Err(StoreError::invalid(
+                &format!("{field}.{lang}"),
+                kasvu_core::Problem::too_long(max),
+            ));
+        }
+        Ok(v.trim().to_owned())
+    };
+    let fi = if required {
+        kasvu_core::team::parse_text(&n.fi, max)
+            .map_err(|p| StoreError::invalid(&format!("{field}.fi"), p))?
+    } else {
+        check("fi", &n.fi)?
+    };
+    Ok(kasvu_core::Names {
+        fi,
+        sv: check("sv", &n.sv)?,
+        en: check("en", &n.en)?,
+    })
+}
+
 /// A stored ISO date (always present where this is used).
 pub(crate) fn stored_date(s: &str) -> Result<time::Date> {
     kasvu_core::parse_date(s)

@@ -6,14 +6,14 @@
 //! only `published` entries are ever read for the public.
 
 use crate::audit::audit_change;
-use crate::db::{names_of, unit_in, Store};
+use crate::db::{checked_names as names, names_of, unit_in, Store};
 use crate::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::activity::{
     check_ages, check_price, check_schedule, span, weekday_mask, ActivityKind, ActivityStatus,
     Category, DatedTime, PlaceKind, Schedule, WeeklySlot,
 };
-use kasvu_core::team::{parse_text, weekday_from_number};
+use kasvu_core::team::weekday_from_number;
 use kasvu_core::{format_date, parse_date, ClockTime, Level, Names, OrgCode, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -25,28 +25,6 @@ const MAX_TEXT: usize = 4000;
 const MAX_LINE: usize = 300;
 /// Most characters of a wish's own words.
 pub const MAX_WISH_TEXT: usize = 200;
-
-fn names(field: &str, n: &Names, required: bool, max: usize) -> Result<Names> {
-    let check = |lang: &str, v: &str| -> Result<String> {
-        if v.chars().count() > max {
-            return Err(StoreError::invalid(
-                &format!("{field}.{lang}"),
-                Problem::too_long(max),
-            ));
-        }
-        Ok(v.trim().to_owned())
-    };
-    let fi = if required {
-        parse_text(&n.fi, max).map_err(|p| StoreError::invalid(&format!("{field}.fi"), p))?
-    } else {
-        check("fi", &n.fi)?
-    };
-    Ok(Names {
-        fi,
-        sv: check("sv", &n.sv)?,
-        en: check("en", &n.en)?,
-    })
-}
 
 fn line(field: &str, v: &str) -> Result<String> {
     if v.chars().count() > MAX_LINE {

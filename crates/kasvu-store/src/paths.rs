@@ -9,7 +9,6 @@ use crate::search::{self, SearchDoc};
 use crate::{now, Actor};
 use kasvu_core::path::{check_steps, StepKind};
 use kasvu_core::search::SearchKind;
-use kasvu_core::team::parse_text;
 use kasvu_core::{Names, OrgCode, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -57,25 +56,7 @@ pub struct ContactPath {
 const MAX_TEXT: usize = 2000;
 
 fn names(field: &str, n: &Names, required: bool) -> Result<Names> {
-    let check = |lang: &str, v: &str| -> Result<String> {
-        if v.chars().count() > MAX_TEXT {
-            return Err(StoreError::invalid(
-                &format!("{field}.{lang}"),
-                Problem::too_long(MAX_TEXT),
-            ));
-        }
-        Ok(v.trim().to_owned())
-    };
-    let fi = if required {
-        parse_text(&n.fi, MAX_TEXT).map_err(|p| StoreError::invalid(&format!("{field}.fi"), p))?
-    } else {
-        check("fi", &n.fi)?
-    };
-    Ok(Names {
-        fi,
-        sv: check("sv", &n.sv)?,
-        en: check("en", &n.en)?,
-    })
+    crate::db::checked_names(field, n, required, MAX_TEXT)
 }
 
 /// Checks a path whole; the error names the field (`steps[2].what.fi`).

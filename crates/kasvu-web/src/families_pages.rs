@@ -1108,14 +1108,8 @@ pub async fn send_wish(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    ctx.check_csrf(get("csrf"))?;
+    let get = |k: &str| crate::knowledge_forms::field(&fields, k);
+    ctx.check_csrf(&get("csrf"))?;
     if !st.wishes.allow(
         WISH_KEY,
         &ctx.client_ip,
@@ -1139,12 +1133,12 @@ pub async fn send_wish(
             categories.push(c);
         }
     }
-    let age_group = AgeGroup::parse(get("age_group")).map_err(|p| bad("age-group", p))?;
+    let age_group = AgeGroup::parse(&get("age_group")).map_err(|p| bad("age-group", p))?;
     let spec = WishSpec {
-        area: get("area").to_owned(),
+        area: get("area"),
         age_group,
         categories,
-        text: get("text").to_owned(),
+        text: get("text"),
     };
     st.store
         .add_wish(org.org_id, &spec)
