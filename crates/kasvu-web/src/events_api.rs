@@ -110,7 +110,7 @@ pub async fn list_events(
         ..Filter::default()
     };
     let mut query = query_of(&st, org.org_id, &f, &units)
-        .await
+        .await?
         .map_err(|(field, p)| {
             ApiError::new(StatusCode::BAD_REQUEST, p.english).with_field(field)
         })?;

@@ -85,8 +85,12 @@ pub async fn manage(
         .map(|a| a.id)
         .collect();
     let units = st.store.org_units(user.org_id).await?;
+    let approver_anywhere = units.iter().any(|u| approves_at(&tree, &user, u.id));
     let q = ActivityQuery {
         statuses: Some(ActivityStatus::ALL.to_vec()),
+        // An organiser's own entries in the database; an approver's list is
+        // narrowed below to the areas they approve at.
+        organisers: (!approver_anywhere).then(|| mine.clone()),
         limit: 1000,
         ..ActivityQuery::default()
     };

@@ -299,6 +299,25 @@ pub(crate) async fn query_of(
     org_id: i64,
     f: &Filter,
     units: &[OrgUnit],
+) -> Result<Result<ActivityQuery, (&'static str, Problem)>, kasvu_store::StoreError> {
+    let place = match f.place.trim() {
+        "" => None,
+        code => Some(
+            st.store
+                .place(org_id, code)
+                .await?
+                .filter(|p| p.spec.published),
+        ),
+    };
+    Ok(filter_query(f, units, place))
+}
+
+/// A filter as a store query, with the place it names already looked up
+/// (`Some(None)`: a place that is not there or not public).
+fn filter_query(
+    f: &Filter,
+    units: &[OrgUnit],
+    place: Option<Option<Place>>,
 ) -> Result<ActivityQuery, (&'static str, Problem)> {
     let mut q = ActivityQuery {
         limit: PAGE_SIZE,
@@ -332,16 +351,8 @@ pub(crate) async fn query_of(
     if !kind.is_empty() {
         q.kinds = vec![ActivityKind::parse(kind).map_err(|p| ("kind", p))?];
     }
-    let place = f.place.trim();
-    if !place.is_empty() {
-        let p = st
-            .store
-            .place(org_id, place)
-            .await
-            .ok()
-            .flatten()
-            .filter(|p| p.spec.published)
-            .ok_or_else(|| ("place", unknown(place)))?;
+    if let Some(p) = place {
+        let p = p.ok_or_else(|| ("place", unknown(f.place.trim())))?;
         q.place_id = Some(p.id);
     }
     Ok(q)
@@ -448,7 +459,7 @@ impl HobbiesPage<'_> {
 pub async fn hobbies(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
     let (org, units) = org_and_units(&st, &ctx).await?;
     let page_no: i64 = f.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
-    let (cards, total, error) = match query_of(&st, org.org_id, &f, &units).await {
+    let (cards, total, error) = match query_of(&st, org.org_id, &f, &units).await? {
         Ok(mut q) => {
             q.kinds = vec![ActivityKind::Hobby];
             q.offset = (page_no - 1) * PAGE_SIZE;
@@ -679,14 +690,14 @@ async fn occurrences_of(
     mut q: ActivityQuery,
     from: Date,
     to: Date,
-) -> Result<(Vec<(Occurrence, Activity)>, bool), AppError> {
+) -> Result<(Vec<(Occurrence, Arc<Activity>)>, bool), AppError> {
     q.between = Some((from, to));
     q.limit = CALENDAR_LIMIT;
     q.offset = 0;
     let page = st.store.find_activities(org_id, &q).await?;
     let truncated = page.total > CALENDAR_LIMIT;
     let mut out = Vec::new();
-    for a in page.items {
+    for a in page.items.into_iter().map(Arc::new) {
         let cancelled = a.cancelled();
         for o in occurrences(&a.schedule, from, to, &cancelled) {
             out.push((o, a.clone()));
@@ -715,7 +726,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         .and_then(|d| d.replace_day(1).ok())
         .unwrap_or(first);
     let list_view = f.view.trim() == "list";
-    let (found, truncated, error) = match query_of(&st, org.org_id, &f, &units).await {
+    let (found, truncated, error) = match query_of(&st, org.org_id, &f, &units).await? {
         Ok(q) => {
             let (o, t) = occurrences_of(&st, org.org_id, q, first, last).await?;
             (o, t, None)
@@ -810,7 +821,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
 }
 
 /// The iCalendar events of occurrences.
-fn ics_events(ctx: &Ctx, found: &[(Occurrence, Activity)]) -> Vec<kasvu_io::ics::IcsEvent> {
+fn ics_events(ctx: &Ctx, found: &[(Occurrence, Arc<Activity>)]) -> Vec<kasvu_io::ics::IcsEvent> {
     found
         .iter()
         .map(|(o, a)| {
@@ -840,7 +851,7 @@ pub async fn calendar_feed(
 ) -> PageResult {
     let (org, units) = org_and_units(&st, &ctx).await?;
     let q = query_of(&st, org.org_id, &f, &units)
-        .await
+        .await?
         .map_err(|(field, p)| AppError::BadRequest(format!("{field}: {}", ctx.lang.problem(&p))))?;
     let now = today();
     let (found, _) = occurrences_of(
@@ -869,15 +880,16 @@ pub async fn activity_feed(
     Path(id): Path<i64>,
 ) -> PageResult {
     let (org, _) = org_and_units(&st, &ctx).await?;
-    let a = st
-        .store
-        .activity(org.org_id, id)
-        .await?
-        .filter(|a| a.status == kasvu_core::activity::ActivityStatus::Published)
-        .ok_or(AppError::NotFound)?;
+    let a = Arc::new(
+        st.store
+            .activity(org.org_id, id)
+            .await?
+            .filter(|a| a.status == kasvu_core::activity::ActivityStatus::Published)
+            .ok_or(AppError::NotFound)?,
+    );
     let now = today();
     let cancelled = a.cancelled();
-    let found: Vec<(Occurrence, Activity)> = occurrences(
+    let found: Vec<(Occurrence, Arc<Activity>)> = occurrences(
         &a.schedule,
         now - time::Duration::days(FEED_BACK_DAYS),
         now + time::Duration::days(FEED_AHEAD_DAYS * 2),
