@@ -126,6 +126,11 @@ pub async fn csrf(server: &Server, c: &reqwest::Client) -> String {
     )
 }
 
+/// Signs in as a demo user with their demo password.
+pub async fn login_demo(server: &Server, email: &str) -> reqwest::Client {
+    login(server, email, demo_password(email)).await
+}
+
 pub fn demo_password(email: &str) -> &'static str {
     kasvu_io_demo_password(email)
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{csrf_of, demo_password, login, Server};
+use common::{csrf_of, login_demo, Server};
 use serde_json::Value;
 
 async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
@@ -373,12 +373,7 @@ async fn linked_events_api_and_import(db: &str) {
         "waiting for approval, not public"
     );
     // The area's manager sees them waiting.
-    let manager = login(
-        &s,
-        "aluepaallikko.keskinen@oulu.example",
-        demo_password("aluepaallikko.keskinen@oulu.example"),
-    )
-    .await;
+    let manager = login_demo(&s, "aluepaallikko.keskinen@oulu.example").await;
     let (_, p) = get(&manager, s.url("/activities/manage")).await;
     assert!(p.contains("Satutunti") && p.contains("Odottaa hyväksyntää"));
 }
@@ -386,12 +381,7 @@ async fn linked_events_api_and_import(db: &str) {
 async fn organisers_write_and_the_area_approves(db: &str) {
     let s = Server::start(db);
     let anon = common::client();
-    let mll = login(
-        &s,
-        "mll.tuira@oulu.example",
-        demo_password("mll.tuira@oulu.example"),
-    )
-    .await;
+    let mll = login_demo(&s, "mll.tuira@oulu.example").await;
     let (st, form) = get(&mll, s.url("/activities/edit")).await;
     assert_eq!(st, 200);
     let csrf = csrf_of(&form);
@@ -470,12 +460,7 @@ async fn organisers_write_and_the_area_approves(db: &str) {
     )
     .await;
     assert_eq!(st, 403);
-    let south = login(
-        &s,
-        "aluepaallikko.etelainen@oulu.example",
-        demo_password("aluepaallikko.etelainen@oulu.example"),
-    )
-    .await;
+    let south = login_demo(&s, "aluepaallikko.etelainen@oulu.example").await;
     let south_csrf = common::csrf(&s, &south).await;
     let (st, _, _) = post(
         &south,
@@ -484,21 +469,11 @@ async fn organisers_write_and_the_area_approves(db: &str) {
     )
     .await;
     assert_eq!(st, 403);
-    let viewer = login(
-        &s,
-        "katselija@oulu.example",
-        demo_password("katselija@oulu.example"),
-    )
-    .await;
+    let viewer = login_demo(&s, "katselija@oulu.example").await;
     let (st, _) = get(&viewer, s.url("/activities/edit")).await;
     assert_eq!(st, 403);
     // The area's manager sees it waiting and publishes it.
-    let manager = login(
-        &s,
-        "aluepaallikko.keskinen@oulu.example",
-        demo_password("aluepaallikko.keskinen@oulu.example"),
-    )
-    .await;
+    let manager = login_demo(&s, "aluepaallikko.keskinen@oulu.example").await;
     let (_, manage) = get(&manager, s.url("/activities/manage")).await;
     assert!(manage.contains("Perheparkour"));
     let mcsrf = csrf_of(&manage);
@@ -558,23 +533,13 @@ async fn wishes_reach_the_area(db: &str) {
     let (st, _, _) = post(&child, s.url("/wish"), &wish).await;
     assert_eq!(st, 429);
     // The area's manager sees the counts and the words; a viewer only counts.
-    let manager = login(
-        &s,
-        "aluepaallikko.keskinen@oulu.example",
-        demo_password("aluepaallikko.keskinen@oulu.example"),
-    )
-    .await;
+    let manager = login_demo(&s, "aluepaallikko.keskinen@oulu.example").await;
     let (_, p) = get(&manager, s.url("/feedback")).await;
     assert!(p.contains("Lasten ja nuorten toiveet"));
     // Five demo wishes in Keskinen and the two sent here.
     assert!(p.contains("Keskinen alue: 7 toivetta"), "{p}");
     assert!(p.contains("sirkuskoulu"));
-    let viewer = login(
-        &s,
-        "katselija@oulu.example",
-        demo_password("katselija@oulu.example"),
-    )
-    .await;
+    let viewer = login_demo(&s, "katselija@oulu.example").await;
     let (_, p) = get(&viewer, s.url("/feedback")).await;
     assert!(p.contains("Keskinen alue: 7 toivetta"));
     assert!(!p.contains("sirkuskoulu"));
