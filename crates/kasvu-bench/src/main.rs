@@ -15,6 +15,7 @@
 //!     load versus a static page of the same size (see `hobby_bench.rs`).
 
 use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
 use kasvu_core::{
     Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
 };
@@ -27,14 +28,6 @@ const INDICATORS: usize = 20;
 const MONTHS: i64 = 60;
 const UNITS_PER_CLUSTER: usize = 40;
 const AREAS: usize = 4;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.windows(2)
-        .find(|w| w[0] == name)
-        .and_then(|w| w[1].replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -67,23 +60,82 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
 mod hobby_bench;
 mod search_bench;
 
+/// Kasvu's benchmarks. Without a subcommand: shared measurement (import,
+/// dashboard under load, write-to-roll-up latency, server memory). Every
+/// option has a default; `--help` prints this and runs nothing.
+#[derive(Parser)]
+#[command(name = "kasvu-bench", version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Bench>,
+    #[command(flatten)]
+    measurement: MeasurementArgs,
+}
+
+#[derive(clap::Args)]
+struct MeasurementArgs {
+    /// Indicator values in the synthetic city (underscores allowed: 10_000_000).
+    #[arg(long, default_value = "1000000", value_parser = count)]
+    values: u64,
+    /// Concurrent clients loading the dashboard.
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+    /// Seconds of load per measurement.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Site search latency over generated entries on SQLite and PostgreSQL.
+    Search {
+        /// Generated entries.
+        #[arg(long, default_value = "100000", value_parser = count)]
+        entries: u64,
+    },
+    /// The public hobby search under load versus a static page of the same size.
+    Hobbies {
+        /// Generated activities.
+        #[arg(long, default_value = "100000", value_parser = count)]
+        entries: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Also measure PostgreSQL at KASVU_TEST_PG.
+        #[arg(long)]
+        pg: bool,
+    },
+}
+
+/// A count as people write big numbers: `10000000` or `10_000_000`.
+fn count(s: &str) -> Result<u64, String> {
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("'{s}' is not a whole number"))
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
-    if std::env::args().nth(1).as_deref() == Some("search") {
-        return search_bench::run(arg("--entries", 100_000) as usize).await;
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Bench::Search { entries }) => search_bench::run(entries as usize).await,
+        Some(Bench::Hobbies {
+            entries,
+            clients,
+            seconds,
+            pg,
+        }) => hobby_bench::run(entries as usize, clients, seconds, pg).await,
+        None => {
+            let m = cli.measurement;
+            shared_measurement(m.values, m.clients, m.seconds).await
+        }
     }
-    if std::env::args().nth(1).as_deref() == Some("hobbies") {
-        return hobby_bench::run(
-            arg("--entries", 100_000) as usize,
-            arg("--clients", 8) as usize,
-            arg("--seconds", 10),
-            std::env::args().any(|a| a == "--pg"),
-        )
-        .await;
-    }
-    let n_values = arg("--values", 1_000_000);
-    let clients = arg("--clients", 8) as usize;
-    let seconds = arg("--seconds", 10);
+}
+
+async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Result<()> {
     let kasvu_bin = std::env::var("KASVU_BIN").unwrap_or_else(|_| "target/release/kasvu".into());
     let units = (n_values as usize).div_ceil(INDICATORS * MONTHS as usize);
     let clusters = units.div_ceil(UNITS_PER_CLUSTER);
