@@ -64,7 +64,12 @@ mod search_bench;
 /// dashboard under load, write-to-roll-up latency, server memory). Every
 /// option has a default; `--help` prints this and runs nothing.
 #[derive(Parser)]
-#[command(name = "kasvu-bench", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "kasvu-bench",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Bench>,

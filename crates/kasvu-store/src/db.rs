@@ -119,6 +119,26 @@ impl Store {
     }
 
     /// Checks that the database answers (for `/healthz`).
+    /// The embedded migrations this binary expects that the database has
+    /// not applied (empty when the schema is current). For `/readyz`: a
+    /// server started against a database another node has not migrated yet,
+    /// or one migrated only in part, is not ready.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        Ok(migrator
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
+    }
+
     pub async fn health(&self) -> Result<()> {
         let row: AnyRow = sqlx::query("SELECT 1 AS ok").fetch_one(&self.pool).await?;
         let ok: i64 = row

@@ -17,6 +17,7 @@ mod indicators;
 mod measure;
 mod network;
 mod orgunits;
+mod passwords;
 mod paths;
 mod plans;
 mod practices;
@@ -44,6 +45,7 @@ pub use measure::{
 };
 pub use network::{Collaboration, MAX_NOTE};
 pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
+pub use passwords::PASSWORD_LINK_HOURS;
 pub use paths::{ContactPath, PathSpec, StepSpec};
 pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,

@@ -142,7 +142,7 @@ fn user_snapshot(u: &User) -> serde_json::Value {
     })
 }
 
-async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
+pub(crate) async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
     let rows = sqlx::query(&format!("{SELECT_USERS} WHERE id = $1"))
         .bind(id)
         .fetch_all(&mut *conn)
@@ -339,39 +339,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(after)
-    }
-
-    pub async fn set_password(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        password: &Password,
-    ) -> Result<()> {
-        let hash = hash_password(password.expose())?;
-        let mut tx = self.begin_write().await?;
-        let user = user_in(&mut tx, user_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("user".into()))?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        write_audit(
-            &mut tx,
-            actor,
-            AuditWrite {
-                org_id: Some(user.org_id),
-                entity: "user",
-                key: &user.email,
-                action: "set_password",
-                old: None,
-                new: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn audit_user_change(

@@ -531,7 +531,138 @@ async fn backup(store: Store) {
     }
 }
 
+/// A user without a password gets one through a one-time link; a person
+/// changes their own with the current one; every other session ends.
+async fn passwords_by_link_and_change(store: Store) {
+    small_tree(&store, "a").await;
+    let u = store
+        .create_user(
+            &cli(),
+            NewUser {
+                email: Email::parse("uusi@example.fi").unwrap(),
+                name: "Uusi Käyttäjä".into(),
+                password: None,
+                role: Role::Staff,
+                scope_code: "a-school".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .authenticate("uusi@example.fi", "")
+        .await
+        .unwrap()
+        .is_none());
+
+    let first = store.create_password_link(&cli(), u.id, 72).await.unwrap();
+    let link = store.create_password_link(&cli(), u.id, 72).await.unwrap();
+    assert!(
+        store.password_link_user(&first).await.unwrap().is_none(),
+        "a new link replaces the earlier one"
+    );
+    assert_eq!(
+        store.password_link_user(&link).await.unwrap().map(|x| x.id),
+        Some(u.id)
+    );
+    let pw = Password::parse("talvi tulee tuiraan taas").unwrap();
+    let set = store.use_password_link(&link, &pw).await.unwrap();
+    assert_eq!(set.map(|x| x.id), Some(u.id));
+    assert!(
+        store.use_password_link(&link, &pw).await.unwrap().is_none(),
+        "a link works once"
+    );
+    assert!(store.password_link_user(&link).await.unwrap().is_none());
+    assert!(store
+        .authenticate("uusi@example.fi", "talvi tulee tuiraan taas")
+        .await
+        .unwrap()
+        .is_some());
+    let expired = store.create_password_link(&cli(), u.id, -1).await.unwrap();
+    assert!(store
+        .use_password_link(&expired, &pw)
+        .await
+        .unwrap()
+        .is_none());
+
+    // Changing one's own password: the current one is required, this
+    // session stays and the others end.
+    let (here, _) = store.create_session(u.id, 3600).await.unwrap();
+    let (phone, _) = store.create_session(u.id, 3600).await.unwrap();
+    let new = Password::parse("kevät tulee kaakkuriin myös").unwrap();
+    let wrong = store
+        .change_own_password(u.id, "arvaus-arvaus", &new, &here)
+        .await;
+    assert!(
+        matches!(&wrong, Err(StoreError::Invalid(e)) if e.field == "current" && e.problem.code == "err-password-current"),
+        "{wrong:?}"
+    );
+    assert!(
+        store.session(&phone).await.unwrap().is_some(),
+        "a refusal changes nothing"
+    );
+    store
+        .change_own_password(u.id, "talvi tulee tuiraan taas", &new, &here)
+        .await
+        .unwrap();
+    assert!(store.session(&here).await.unwrap().is_some());
+    assert!(
+        store.session(&phone).await.unwrap().is_none(),
+        "other sessions end"
+    );
+    assert!(store
+        .authenticate("uusi@example.fi", "talvi tulee tuiraan taas")
+        .await
+        .unwrap()
+        .is_none());
+
+    // An admin's or the CLI's new password ends every session.
+    store
+        .set_password(
+            &cli(),
+            u.id,
+            &Password::parse("syksy sataa sisään").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(store.session(&here).await.unwrap().is_none());
+
+    // A disabled user's link does not work.
+    let link = store.create_password_link(&cli(), u.id, 72).await.unwrap();
+    store.set_user_disabled(&cli(), u.id, true).await.unwrap();
+    assert!(store.password_link_user(&link).await.unwrap().is_none());
+    assert!(store.use_password_link(&link, &pw).await.unwrap().is_none());
+
+    let actions: Vec<String> = store
+        .audit_entries(&AuditFilter {
+            org_id: u.org_id,
+            entity: Some("user".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create",
+            "password_link",
+            "password_link",
+            "set_password_by_link",
+            "password_link",
+            "change_password",
+            "set_password",
+            "password_link",
+            "disable"
+        ]
+    );
+}
+
 both_databases!(
+    passwords_by_link_and_change,
     tree_is_created_and_read,
     tree_rules_are_enforced,
     import_is_all_or_nothing_and_idempotent,

@@ -16,6 +16,8 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set after a password was set through a link: say so above the form.
+    password_set: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +42,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
         email: String::new(),
         next,
         error: None,
+        notice: q.password_set.map(|_| ctx.t("password-set-done")),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -50,6 +53,7 @@ fn login_failed(ctx: &Ctx, form: &LoginForm, status: StatusCode, key: &str) -> P
         email: form.email.trim().to_owned(),
         next: safe_next(Some(&form.next)),
         error: Some(ctx.t(key)),
+        notice: None,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -99,7 +103,7 @@ pub async fn login(
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 pub async fn logout(

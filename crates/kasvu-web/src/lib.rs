@@ -2,6 +2,7 @@
 //! JavaScript needed, strict CSP) and the JSON API v1. Handlers are thin:
 //! they parse input, ask the domain core who may act, and call the store.
 
+mod account;
 mod actor_pages;
 mod admin;
 pub mod api;
@@ -141,6 +142,41 @@ async fn healthz(State(state): State<AppState>) -> Response {
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CONTENT_TYPE, "application/json")],
                 r#"{"status":"error","database":"unreachable"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Ready to serve: the database answers and its schema is the one this
+/// binary expects (a load balancer sends no traffic to a node that is not).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match state.store.pending_migrations().await {
+        Ok(pending) if pending.is_empty() => (
+            StatusCode::OK,
+            json,
+            r#"{"status":"ready","database":"ok","migrations":"current"}"#.to_owned(),
+        )
+            .into_response(),
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json,
+            serde_json::json!({
+                "status": "not ready",
+                "database": "ok",
+                "migrations": "pending",
+                "pending": pending,
+            })
+            .to_string(),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("readiness check failed: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json,
+                r#"{"status":"not ready","database":"unreachable"}"#.to_owned(),
             )
                 .into_response()
         }
@@ -352,6 +388,12 @@ pub fn app(state: AppState) -> Router {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(auth::set_language))
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/password/{token}",
+            get(account::link_form).post(account::set_by_link),
+        )
         .route("/admin/units", get(admin::units).post(admin::create_unit))
         .route("/admin/units/new", get(admin::new_unit))
         .route("/admin/units/{code}", post(admin::update_unit))
@@ -363,6 +405,10 @@ pub fn app(state: AppState) -> Router {
             post(admin::remove_role),
         )
         .route("/admin/users/{id}/status", post(admin::set_status))
+        .route(
+            "/admin/users/{id}/password-link",
+            post(admin::password_link),
+        )
         .route("/admin/audit", get(admin::audit))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -371,6 +417,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route(CSS_PATH.as_str(), get(stylesheet))
         .nest("/api/v1", api::router())
         .merge(pages)
@@ -384,6 +431,9 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Pages, JSON and CSV compress to a fifth or less; gzip when the
+        // client asks for it (small bodies are left alone by the layer).
+        .layer(tower_http::compression::CompressionLayer::new());
     security_headers(router)
 }

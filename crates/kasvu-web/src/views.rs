@@ -121,6 +121,7 @@ pub struct LoginPage<'a> {
     pub email: String,
     pub next: String,
     pub error: Option<String>,
+    pub notice: Option<String>,
 }
 
 /// A form field's problem, shown beside the field and in the summary.

@@ -125,6 +125,32 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Start an empty installation: create the organisation and its first
+    /// admin, and print a one-time link for the admin to set a password.
+    Init {
+        #[command(flatten)]
+        db: DbArg,
+        /// Code of the organisation (e.g. oulu): lower-case letters, digits and dashes.
+        #[arg(long)]
+        org: String,
+        /// The organisation's name in Finnish (e.g. "Oulun kaupunki").
+        #[arg(long)]
+        name: String,
+        /// Its name in Swedish, if it has one.
+        #[arg(long, default_value = "")]
+        name_sv: String,
+        /// Its name in English, if it has one.
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// The first admin's e-mail address.
+        #[arg(long)]
+        admin_email: String,
+        /// The first admin's name (defaults to the e-mail address).
+        #[arg(long)]
+        admin_name: Option<String>,
+        #[command(flatten)]
+        link: LinkArgs,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -204,15 +230,74 @@ enum UserCommand {
         /// Code of the org unit the role covers (an admin's is the organisation).
         #[arg(long)]
         org: String,
-        /// Read the password from standard input (otherwise the user has none until one is set).
+        /// Read the password from standard input. Without it, a one-time
+        /// link to set a password is printed, to send to the person.
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        link: LinkArgs,
+    },
+    /// Set a user's password from standard input (one line; it must be hard
+    /// to guess), or with --link print a one-time link for them to set it.
+    /// Either way, all of the user's sessions end.
+    Password {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        /// Print a one-time set-password link instead of reading a password.
+        #[arg(long)]
+        link: bool,
+        #[command(flatten)]
+        link_args: LinkArgs,
     },
     /// List users and their roles.
     List {
         #[command(flatten)]
         db: DbArg,
     },
+}
+
+#[derive(clap::Args)]
+struct LinkArgs {
+    /// The site's public address, for the set-password link.
+    #[arg(
+        long,
+        env = "KASVU_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// Hours the set-password link works.
+    #[arg(long, default_value_t = kasvu_store::PASSWORD_LINK_HOURS, value_parser = clap::value_parser!(i64).range(1..=24 * 30))]
+    link_hours: i64,
+}
+
+impl LinkArgs {
+    /// Creates a link for the user and says how to use it.
+    async fn print_link(&self, store: &Store, user: &kasvu_store::User) -> Result<()> {
+        let token = store
+            .create_password_link(&cli_actor(), user.id, self.link_hours)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "Send {} this link to set a password (it works once, for {} hours):\n  {}/password/{token}",
+            user.email,
+            self.link_hours,
+            self.public_url.trim_end_matches('/')
+        );
+        Ok(())
+    }
+}
+
+/// One line of standard input as a new password, checked for strength
+/// against what is known of the person.
+fn new_password_from_stdin(email: &str, name: &str) -> Result<Password> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("reading the password from standard input")?;
+    let line = s.lines().next().unwrap_or("");
+    Password::parse_new(line, &[email, name]).map_err(|p| anyhow::anyhow!("password: {p}"))
 }
 
 #[derive(Subcommand)]
@@ -271,13 +356,21 @@ fn cli_actor() -> Actor {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KASVU_LOG")
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    // JSON lines for a log collector; text for a person at a terminal.
+    match std::env::var("KASVU_LOG_FORMAT").as_deref() {
+        Ok("json") => logs.json().flatten_event(true).init(),
+        Ok("text") | Ok("") | Err(_) => logs.init(),
+        Ok(other) => {
+            logs.init();
+            tracing::warn!("KASVU_LOG_FORMAT={other} is not json or text; logging as text");
+        }
+    }
     match run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -334,17 +427,13 @@ async fn run(cli: Cli) -> Result<()> {
                     role,
                     org,
                     password_stdin,
+                    link,
                 },
         } => {
             let email = Email::parse(&email).map_err(|p| anyhow::anyhow!("--email: {p}"))?;
             let role = Role::parse(&role).map_err(|p| anyhow::anyhow!("--role: {p}"))?;
             let password = if password_stdin {
-                let mut s = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .context("reading the password from standard input")?;
-                let line = s.lines().next().unwrap_or("");
-                Some(Password::parse(line).map_err(|p| anyhow::anyhow!("password: {p}"))?)
+                Some(new_password_from_stdin(email.as_str(), &name)?)
             } else {
                 None
             };
@@ -366,7 +455,65 @@ async fn run(cli: Cli) -> Result<()> {
                 "Added {} <{}> as {} @ {}.",
                 u.name, u.email, role, u.roles[0].scope_code
             );
+            if !password_stdin {
+                link.print_link(&store, &u).await?;
+            }
             Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Password {
+                    db,
+                    email,
+                    link,
+                    link_args,
+                },
+        } => {
+            let store = open(&db).await?;
+            let Some(u) = store.user_by_email(&email).await? else {
+                bail!("--email: there is no user {email}")
+            };
+            if link {
+                return link_args.print_link(&store, &u).await;
+            }
+            let password = new_password_from_stdin(&u.email, &u.name)?;
+            store
+                .set_password(&cli_actor(), u.id, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Set a new password for {}; their sessions have ended.",
+                u.email
+            );
+            Ok(())
+        }
+        Command::Init {
+            db,
+            org,
+            name,
+            name_sv,
+            name_en,
+            admin_email,
+            admin_name,
+            link,
+        } => {
+            let store = open(&db).await?;
+            init(
+                &store,
+                &org,
+                [&name, &name_sv, &name_en],
+                &admin_email,
+                admin_name.as_deref(),
+            )
+            .await?;
+            let Some(admin) = store.user_by_email(&admin_email).await? else {
+                bail!("--admin-email: the admin was not stored");
+            };
+            println!(
+                "Created the organisation {org} and its admin {}.",
+                admin.email
+            );
+            link.print_link(&store, &admin).await
         }
         Command::User {
             command: UserCommand::List { db },
@@ -447,6 +594,54 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The organisation and its first admin, in an installation that has no
+/// users yet (so `init` cannot be used to slip an admin into a running one).
+async fn init(
+    store: &Store,
+    org: &str,
+    [fi, sv, en]: [&str; 3],
+    admin_email: &str,
+    admin_name: Option<&str>,
+) -> Result<()> {
+    use kasvu_core::{Level, Names, OrgCode, ValidRange};
+    if store.has_users().await? {
+        bail!("the database already has users: add more with `kasvu user add`");
+    }
+    let code = OrgCode::parse(org).map_err(|p| anyhow::anyhow!("--org: {p}"))?;
+    let names = Names::parse(fi, sv, en).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let email = Email::parse(admin_email).map_err(|p| anyhow::anyhow!("--admin-email: {p}"))?;
+    let admin_name = kasvu_store::parse_name(admin_name.unwrap_or(email.as_str()))
+        .map_err(|p| anyhow::anyhow!("--admin-name: {p}"))?;
+    let spec = kasvu_store::OrgUnitSpec {
+        code,
+        parent: None,
+        level: Level::Organisation,
+        kind: None,
+        sector: None,
+        names,
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    };
+    store
+        .create_org_unit(&cli_actor(), &spec)
+        .await
+        .map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+    store
+        .create_user(
+            &cli_actor(),
+            NewUser {
+                name: admin_name,
+                email,
+                password: None,
+                role: Role::Admin,
+                scope_code: org.to_owned(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }
 
 async fn import_orgunits(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
@@ -748,6 +943,13 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             kasvu_io::demo::USERS[0].password
         );
     }
+    if !store.has_users().await? {
+        tracing::warn!(
+            "this installation has no users yet. Create the organisation and its first admin with \
+             `kasvu init --org CODE --name NAME --admin-email E-MAIL` (it prints a one-time link \
+             for the admin to set a password), or start with --demo to try Kasvu with the Oulu demo data"
+        );
+    }
     if store.search_size().await? == 0 {
         // A database from before search existed (or restored from a
         // backup without it): build the index from what is stored.
@@ -792,6 +994,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             }
         });
     }
+    let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -807,29 +1010,33 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         listener,
         kasvu_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await?;
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM (what service managers send) stops the server gracefully.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM (what service managers send) stops the server
+/// gracefully. The handlers are installed here, before the server says it
+/// listens, so a signal sent as soon as it does is never taken by the
+/// default action (which would end the process on the spot).
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+            tracing::info!("shutting down: finishing the requests in flight");
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

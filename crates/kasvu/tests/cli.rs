@@ -15,6 +15,8 @@ fn every_command_has_help() {
         vec!["user", "--help"],
         vec!["user", "add", "--help"],
         vec!["user", "list", "--help"],
+        vec!["user", "password", "--help"],
+        vec!["init", "--help"],
         vec!["token", "create", "--help"],
         vec!["import", "--help"],
         vec!["backup", "--help"],

@@ -21,9 +21,15 @@ impl Server {
 
     /// Like [`Server::start`], with more arguments to `serve`.
     pub fn start_with(db_url: &str, extra: &[&str]) -> Server {
+        Server::start_args(&[&["--demo"], extra].concat(), db_url)
+    }
+
+    /// `kasvu serve` on 127.0.0.1:0 with exactly these arguments (no demo
+    /// unless they say so).
+    pub fn start_args(args: &[&str], db_url: &str) -> Server {
         let mut child = Command::new(BIN)
-            .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--db", db_url])
-            .args(extra)
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", db_url])
+            .args(args)
             .env("KASVU_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
