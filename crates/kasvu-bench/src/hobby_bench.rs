@@ -261,6 +261,7 @@ async fn run_on(label: &str, store: Store, n: usize, clients: usize, seconds: u6
         answers: Default::default(),
         wishes: Default::default(),
         trees: Default::default(),
+        metrics: Default::default(),
     };
     // A typical result page's size, for the static page.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

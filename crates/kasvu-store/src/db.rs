@@ -139,6 +139,15 @@ impl Store {
             .collect())
     }
 
+    /// The connection pool: (open connections, idle ones, the most allowed).
+    pub fn pool_stats(&self) -> (u32, usize, u32) {
+        (
+            self.pool.size(),
+            self.pool.num_idle(),
+            self.pool.options().get_max_connections(),
+        )
+    }
+
     pub async fn health(&self) -> Result<()> {
         let row: AnyRow = sqlx::query("SELECT 1 AS ok").fetch_one(&self.pool).await?;
         let ok: i64 = row

@@ -66,6 +66,13 @@ pub struct Job {
     pub state: JobState,
 }
 
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JobCounts {
+    pub running: usize,
+    pub done: usize,
+    pub failed: usize,
+}
+
 /// The import jobs of this server process.
 #[derive(Clone, Default)]
 pub struct ImportJobs(Arc<Mutex<HashMap<String, Job>>>);
@@ -93,6 +100,21 @@ impl ImportJobs {
             m.retain(|_, j| j.finished.is_none_or(|f| f.elapsed() < KEEP_FINISHED));
             m.insert(job.id.clone(), job);
         });
+    }
+
+    /// How many jobs run, and how many of those kept ended well or badly.
+    pub fn counts(&self) -> JobCounts {
+        self.with(|m| {
+            let mut c = JobCounts::default();
+            for j in m.values() {
+                match j.state {
+                    JobState::Checking { .. } | JobState::Writing { .. } => c.running += 1,
+                    JobState::Done { .. } => c.done += 1,
+                    JobState::Failed { .. } => c.failed += 1,
+                }
+            }
+            c
+        })
     }
 
     fn get(&self, id: &str) -> Option<Job> {

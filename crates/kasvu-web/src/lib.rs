@@ -24,6 +24,7 @@ mod knowledge_pages;
 mod map_page;
 mod measure_api;
 mod measure_pages;
+pub mod metrics;
 mod network_page;
 mod pages;
 mod plan_api;
@@ -106,6 +107,8 @@ pub struct AppState {
     pub wishes: feedback_pages::AnswerLimiter,
     /// The organisations and their units for the public pages, briefly kept.
     pub trees: families_pages::TreeCache,
+    /// Requests, latency, jobs and the pool, for `/metrics`.
+    pub metrics: metrics::Metrics,
 }
 
 const CSS: &str = include_str!("../static/kasvu.css");
@@ -421,7 +424,8 @@ pub fn app(state: AppState) -> Router {
         .route(CSS_PATH.as_str(), get(stylesheet))
         .nest("/api/v1", api::router())
         .merge(pages)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state, metrics::track))
         // Forms and JSON stay under axum's own 2 MB default; only the
         // import upload raises its limit, up to this one.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(

@@ -58,6 +58,10 @@ struct ServeArgs {
     /// Wishes one client may send in ten minutes.
     #[arg(long, env = "KASVU_MAX_WISHES_PER_CLIENT", default_value_t = kasvu_web::MAX_WISHES_PER_CLIENT)]
     max_wishes_per_client: usize,
+    /// Serve Prometheus metrics at http://ADDR/metrics, on an address of
+    /// their own (an internal one: they are not for the public). Off by default.
+    #[arg(long, env = "KASVU_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(clap::Args)]
@@ -929,6 +933,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         max_answers_per_client,
         actor_review_days,
         max_wishes_per_client,
+        metrics_addr,
     } = args;
     let started = std::time::Instant::now();
     if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
@@ -973,6 +978,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         answers: Default::default(),
         wishes: Default::default(),
         trees: Default::default(),
+        metrics: Default::default(),
     };
     if let Some(mailer) = mail.mailer()? {
         // Reminders go out hourly; each commitment once per meeting.
@@ -993,6 +999,20 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
                 }
             }
         });
+    }
+    if let Some(addr) = metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+        let local = listener.local_addr()?;
+        let app = kasvu_web::metrics::app(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!("the metrics listener stopped: {e}");
+            }
+        });
+        tracing::info!("metrics on http://{local}/metrics");
+        println!("metrics on http://{local}/metrics");
     }
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -10,6 +10,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_kasvu");
 
 pub struct Server {
     pub base: String,
+    /// The metrics address, when started with `--metrics-addr`.
+    pub metrics: Option<String>,
     child: Child,
 }
 
@@ -40,14 +42,25 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(addr) = line.strip_prefix("listening on ") {
-                    let _ = tx.send(addr.to_owned());
+                    let _ = tx.send((true, addr.to_owned()));
+                } else if let Some(url) = line.strip_prefix("metrics on ") {
+                    let _ = tx.send((false, url.to_owned()));
                 }
             }
         });
-        let base = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("kasvu did not start listening within 60 s");
-        Server { base, child }
+        let mut metrics = None;
+        let base = loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok((true, base)) => break base,
+                Ok((false, url)) => metrics = Some(url),
+                Err(_) => panic!("kasvu did not start listening within 60 s"),
+            }
+        };
+        Server {
+            base,
+            metrics,
+            child,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

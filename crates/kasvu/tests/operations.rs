@@ -53,6 +53,54 @@ async fn ready_and_compressed(db: &str) {
 
 on_both_databases!(ready_and_compressed);
 
+/// Prometheus metrics on their own address only: requests by route pattern
+/// and status, latency, import jobs, the pool, the build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_on_their_own_address() {
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let server = Server::start_with(&db.url, &["--metrics-addr", "127.0.0.1:0"]);
+    let metrics = server.metrics.clone().expect("a metrics address");
+    let c = reqwest::Client::new();
+    for path in [
+        "/",
+        "/units/tuira",
+        "/units/tuira",
+        "/units/ei-ole",
+        "/no/such/page",
+    ] {
+        c.get(server.url(path)).send().await.unwrap();
+    }
+    let r = c.get(server.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 404, "not on the public address");
+    let r = c.get(&metrics).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = r.text().await.unwrap();
+    for line in [
+        r#"kasvu_http_requests_total{method="GET",route="/units/{code}",status="200"} 2"#,
+        r#"kasvu_http_requests_total{method="GET",route="/units/{code}",status="404"} 1"#,
+        r#"kasvu_http_requests_total{method="GET",route="/",status="200"} 1"#,
+        r#"kasvu_import_jobs{state="running"} 0"#,
+        r#"kasvu_db_pool_connections{state="max"} 8"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+    }
+    assert!(text.contains(r#"kasvu_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/units/{code}"}"#)
+        || text.contains(r#"kasvu_http_request_duration_seconds_bucket{method="GET",route="/units/{code}",le="0.001"}"#), "{text}");
+    assert!(text.contains(&format!(
+        r#"kasvu_build_info{{version="{}"}} 1"#,
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(
+        !text.contains("/no/such/page") && !text.contains("ei-ole"),
+        "paths people type never become series"
+    );
+    db.finish().await;
+}
+
 #[test]
 fn logs_are_json_lines_when_asked() {
     let dir = tempfile::tempdir().unwrap();
