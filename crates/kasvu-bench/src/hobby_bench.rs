@@ -258,8 +258,6 @@ async fn run_on(label: &str, store: Store, n: usize, clients: usize, seconds: u6
         store,
         config: kasvu_web::WebConfig::default(),
         jobs: Default::default(),
-        answers: Default::default(),
-        wishes: Default::default(),
         trees: Default::default(),
         metrics: Default::default(),
     };

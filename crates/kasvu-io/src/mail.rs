@@ -72,12 +72,40 @@ impl Mailer {
 pub struct ReminderSummary {
     pub messages: usize,
     pub commitments: usize,
+    /// Another process was sweeping at the same moment, so this one did not.
+    pub busy: bool,
 }
+
+/// The most a sweep may take before its lock runs out and another process
+/// may sweep (only a crashed sweep takes this long).
+const SWEEP_LOCK_SECS: i64 = 15 * 60;
 
 /// Sends reminders for the meetings planned from `today` to `today +
 /// lead_days`. Messages are in Finnish with Swedish and English lines, as
 /// a person's language is not stored.
+///
+/// One sweep at a time across every process on the database (a lock in the
+/// database): two servers behind a load balancer, or a server and `kasvu
+/// remind`, never send the same reminder twice. A reminder is marked sent
+/// after it was sent, so a sweep cut short sends the rest next time.
 pub async fn send_reminders(
+    store: &Store,
+    mailer: &Mailer,
+    today: Date,
+    lead_days: i64,
+) -> Result<ReminderSummary, MailError> {
+    let Some(lock) = store.try_lock_task("reminders", SWEEP_LOCK_SECS).await? else {
+        return Ok(ReminderSummary {
+            busy: true,
+            ..Default::default()
+        });
+    };
+    let result = sweep(store, mailer, today, lead_days).await;
+    store.unlock_task(lock).await?;
+    result
+}
+
+async fn sweep(
     store: &Store,
     mailer: &Mailer,
     today: Date,

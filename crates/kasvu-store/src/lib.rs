@@ -8,6 +8,7 @@
 mod actors;
 mod audit;
 mod cache;
+mod cluster;
 mod credentials;
 mod db;
 mod error;
@@ -30,6 +31,7 @@ mod users;
 
 pub use actors::{ActorEntry, ActorSpec, Proposal};
 pub use audit::{AuditEntry, AuditFilter};
+pub use cluster::TaskLock;
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;

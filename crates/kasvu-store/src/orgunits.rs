@@ -377,6 +377,7 @@ async fn create_in(
     check_external_codes_free(conn, org_id, Some(id), &spec.external_codes).await?;
     replace_external_codes(conn, id, &spec.external_codes).await?;
     crate::measure::closure_add_unit(conn, id, parent.as_ref().map(|p| p.id)).await?;
+    crate::cluster::bump_tree_version(conn).await?;
     write_audit(
         conn,
         actor,
@@ -465,6 +466,7 @@ async fn update_in(
     .bind(existing.id)
     .execute(&mut *conn)
     .await?;
+    crate::cluster::bump_tree_version(conn).await?;
     if parent.as_ref().map(|p| p.id) != existing.parent_id {
         // A move changes which roll-ups the unit's values belong to.
         crate::measure::tree_changed(conn, existing.org_id).await?;

@@ -661,7 +661,62 @@ async fn passwords_by_link_and_change(store: Store) {
     );
 }
 
+/// What processes sharing one database share: the tree's version moves with
+/// every write of org units, a task lock has one holder at a time (and runs
+/// out), and rate limits count across processes.
+async fn processes_share_versions_locks_and_limits(store: Store) {
+    let v0 = store.tree_version().await.unwrap();
+    small_tree(&store, "a").await;
+    let v1 = store.tree_version().await.unwrap();
+    assert!(v1 > v0, "creating units bumps the version");
+    small_tree(&store, "a").await;
+    assert_eq!(
+        store.tree_version().await.unwrap(),
+        v1,
+        "an import that changes nothing does not"
+    );
+    let mut renamed = spec("a-north", Some("a"), Level::Area, None);
+    renamed.names = Names::parse("Pohjoisin", "", "").unwrap();
+    store.update_org_unit(&cli(), &renamed).await.unwrap();
+    assert!(
+        store.tree_version().await.unwrap() > v1,
+        "an update bumps it"
+    );
+
+    let other = store.clone();
+    let lock = store.try_lock_task("sweep", 60).await.unwrap().unwrap();
+    assert!(
+        other.try_lock_task("sweep", 60).await.unwrap().is_none(),
+        "one holder at a time"
+    );
+    assert!(other.try_lock_task("another", 60).await.unwrap().is_some());
+    store.unlock_task(lock).await.unwrap();
+    let stale = other.try_lock_task("sweep", -1).await.unwrap().unwrap();
+    assert!(
+        store.try_lock_task("sweep", 60).await.unwrap().is_some(),
+        "a lock whose time ran out is taken over"
+    );
+    // The old holder's unlock does not free the new holder's lock.
+    other.unlock_task(stale).await.unwrap();
+    assert!(store.try_lock_task("sweep", 60).await.unwrap().is_none());
+
+    for _ in 0..3 {
+        assert!(store.rate_allow("k", 3, 600).await.unwrap());
+    }
+    assert!(
+        !other.rate_allow("k", 3, 600).await.unwrap(),
+        "counted across processes"
+    );
+    assert!(store.rate_allow("k2", 3, 600).await.unwrap(), "per key");
+    assert!(store.rate_allow("k3", 1, 0).await.unwrap());
+    assert!(
+        store.rate_allow("k3", 1, 0).await.unwrap(),
+        "events outside the window do not count"
+    );
+}
+
 both_databases!(
+    processes_share_versions_locks_and_limits,
     passwords_by_link_and_change,
     tree_is_created_and_read,
     tree_rules_are_enforced,

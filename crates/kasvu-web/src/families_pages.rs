@@ -21,7 +21,7 @@ use kasvu_core::{Level, Names, Problem};
 use kasvu_store::{Activity, ActivityQuery, OrgUnit, Place, WishSpec};
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::{Date, Month};
 
 /// Hobbies per page of the treasure chest.
@@ -34,48 +34,55 @@ const FEED_AHEAD_DAYS: i64 = 180;
 /// Wishes one client may send in ten minutes.
 pub const MAX_WISHES_PER_CLIENT: usize = 5;
 const WISH_WINDOW: Duration = Duration::from_secs(600);
-/// The wish limiter's key: wishes are counted apart from feedback rounds.
-const WISH_KEY: i64 = -1;
 /// A team sees what wishes say only when at least this many came from the area.
 pub const MIN_WISHES_FOR_TEXT: i64 = 5;
 
-/// How long the public pages reuse the organisations and their units
-/// (read-mostly; a change to the tree shows on these pages within this).
-const TREE_TTL: Duration = Duration::from_secs(10);
-
 type Trees = std::collections::HashMap<i64, Arc<Vec<OrgUnit>>>;
 
-/// The organisations and their units as the public pages read them, kept
-/// for [`TREE_TTL`]: the hobby search under load spent most of its time in
-/// these lookups, not in the search.
+/// The organisations and their units as the public pages read them (the
+/// hobby search under load spent most of its time in these lookups, not in
+/// the search), and whether the database holds demo data (every page says
+/// so). Kept only while the database's `tree_version` stays the same, so a
+/// change made through any process sharing the database shows at once.
 #[derive(Clone, Default)]
-pub struct TreeCache(
-    Arc<Mutex<Option<TreesAt>>>,
-    Arc<Mutex<Option<(Instant, bool)>>>,
-);
+pub struct TreeCache(Arc<Mutex<Option<TreesAt>>>);
 
-/// The organisations and the units read so far, and when the organisations were read.
-type TreesAt = (Instant, Arc<Vec<OrgUnit>>, Trees);
+/// What was read at one `tree_version`.
+struct TreesAt {
+    version: i64,
+    demo: Option<bool>,
+    orgs: Option<Arc<Vec<OrgUnit>>>,
+    trees: Trees,
+}
 
 impl TreeCache {
-    /// Whether the database holds demo data (every page says so), kept
-    /// like the tree.
-    pub(crate) async fn demo(&self, store: &kasvu_store::Store) -> bool {
-        if let Some((at, d)) = *self.1.lock().unwrap_or_else(PoisonError::into_inner) {
-            if at.elapsed() < TREE_TTL {
-                return d;
-            }
-        }
-        let d = store.has_demo_data().await.unwrap_or(false);
-        *self.1.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), d));
-        d
+    /// Works on what is kept for `version`, forgetting what was kept for
+    /// another. (Data read after reading `version` is never older than it.)
+    fn at<T>(&self, version: i64, f: impl FnOnce(&mut TreesAt) -> T) -> T {
+        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = match g.take() {
+            Some(c) if c.version == version => c,
+            _ => TreesAt {
+                version,
+                demo: None,
+                orgs: None,
+                trees: Trees::new(),
+            },
+        };
+        f(g.insert(kept))
     }
 
-    fn fresh(&self) -> Option<(Arc<Vec<OrgUnit>>, Trees)> {
-        let g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        g.as_ref()
-            .filter(|(at, _, _)| at.elapsed() < TREE_TTL)
-            .map(|(_, o, t)| (o.clone(), t.clone()))
+    /// Whether the database holds demo data.
+    pub(crate) async fn demo(&self, store: &kasvu_store::Store) -> bool {
+        let Ok(version) = store.tree_version().await else {
+            return store.has_demo_data().await.unwrap_or(false);
+        };
+        if let Some(d) = self.at(version, |c| c.demo) {
+            return d;
+        }
+        let d = store.has_demo_data().await.unwrap_or(false);
+        self.at(version, |c| c.demo = Some(d));
+        d
     }
 }
 
@@ -85,9 +92,14 @@ pub(crate) async fn org_and_units(
     st: &AppState,
     ctx: &Ctx,
 ) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
-    let (orgs, mut trees) = match st.trees.fresh() {
-        Some(x) => x,
-        None => (Arc::new(st.store.organisations().await?), Trees::new()),
+    let version = st.store.tree_version().await?;
+    let orgs = match st.trees.at(version, |c| c.orgs.clone()) {
+        Some(o) => o,
+        None => {
+            let o = Arc::new(st.store.organisations().await?);
+            st.trees.at(version, |c| c.orgs = Some(o.clone()));
+            o
+        }
     };
     let at = ctx
         .user
@@ -95,17 +107,12 @@ pub(crate) async fn org_and_units(
         .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
         .unwrap_or(0);
     let org = orgs.get(at).cloned().ok_or(AppError::NotFound)?;
-    let units = match trees.get(&org.org_id) {
-        Some(u) => u.clone(),
+    let units = match st.trees.at(version, |c| c.trees.get(&org.org_id).cloned()) {
+        Some(u) => u,
         None => {
             let u = Arc::new(st.store.org_units(org.org_id).await?);
-            trees.insert(org.org_id, u.clone());
-            let mut g = st.trees.0.lock().unwrap_or_else(PoisonError::into_inner);
-            let started = match g.as_ref() {
-                Some((at, o, _)) if Arc::ptr_eq(o, &orgs) => *at,
-                _ => Instant::now(),
-            };
-            *g = Some((started, orgs.clone(), trees));
+            st.trees
+                .at(version, |c| c.trees.insert(org.org_id, u.clone()));
             u
         }
     };
@@ -1122,12 +1129,15 @@ pub async fn send_wish(
 ) -> PageResult {
     let get = |k: &str| crate::knowledge_forms::field(&fields, k);
     ctx.check_csrf(&get("csrf"))?;
-    if !st.wishes.allow(
-        WISH_KEY,
-        &ctx.client_ip,
-        st.config.max_wishes_per_client,
-        WISH_WINDOW,
-    ) {
+    if !st
+        .store
+        .rate_allow(
+            &format!("wish:{}", ctx.client_ip),
+            st.config.max_wishes_per_client,
+            WISH_WINDOW.as_secs() as i64,
+        )
+        .await?
+    {
         return Err(AppError::TooManyRequests);
     }
     let (org, _) = org_and_units(&st, &ctx).await?;

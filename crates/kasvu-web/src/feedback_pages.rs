@@ -24,9 +24,7 @@ use kasvu_core::role::permits;
 use kasvu_core::team::may_run_meetings;
 use kasvu_core::{Action, Answer, Level, Problem, QuestionKind, QuestionSpec, Role, TargetGroup};
 use kasvu_store::{Actor, Round, RoundResults, RoundSpec, User};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Answers one client may send to one round within [`ANSWER_WINDOW`]. Set
 /// so a school class behind one address can answer, a script cannot flood.
@@ -34,33 +32,6 @@ pub const MAX_ANSWERS_PER_CLIENT: usize = 60;
 pub const ANSWER_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 /// When a client's recent answers to a round came, keyed by (round, client).
-type RecentAnswers = HashMap<(i64, String), VecDeque<Instant>>;
-
-/// Recent answers per (round, client) in this process.
-#[derive(Clone, Default)]
-pub struct AnswerLimiter(Arc<Mutex<RecentAnswers>>);
-
-impl AnswerLimiter {
-    /// Counts an answer unless the client is over the limit.
-    pub fn allow(&self, round_id: i64, client: &str, max: usize, window: Duration) -> bool {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        // Forget clients whose window has passed, so the map stays small.
-        if map.len() > 10_000 {
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
-        }
-        let q = map.entry((round_id, client.to_owned())).or_default();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
-            q.pop_front();
-        }
-        if q.len() >= max {
-            return false;
-        }
-        q.push_back(now);
-        true
-    }
-}
-
 /// What the signed-in viewer may do with a round of their organisation.
 pub(crate) struct RoundAccess {
     pub round: Round,
@@ -705,12 +676,15 @@ pub async fn submit_answer(
             "this feedback round is not open for answers",
         ))));
     }
-    if !st.answers.allow(
-        r.id,
-        &ctx.client_ip,
-        st.config.max_answers_per_client,
-        ANSWER_WINDOW,
-    ) {
+    if !st
+        .store
+        .rate_allow(
+            &format!("answer:{}:{}", r.id, ctx.client_ip),
+            st.config.max_answers_per_client,
+            ANSWER_WINDOW.as_secs() as i64,
+        )
+        .await?
+    {
         return Err(AppError::TooManyRequests);
     }
     let nonce = fields

@@ -101,10 +101,6 @@ pub struct AppState {
     pub config: WebConfig,
     /// Imports started in the web, for their progress pages.
     pub jobs: import_pages::ImportJobs,
-    /// Recent feedback answers per client, against floods.
-    pub answers: feedback_pages::AnswerLimiter,
-    /// Recent wishes per client, against floods.
-    pub wishes: feedback_pages::AnswerLimiter,
     /// The organisations and their units for the public pages, briefly kept.
     pub trees: families_pages::TreeCache,
     /// Requests, latency, jobs and the pool, for `/metrics`.

@@ -395,6 +395,9 @@ async fn run(cli: Cli) -> Result<()> {
             let today = time::OffsetDateTime::now_utc().date();
             let s =
                 kasvu_io::mail::send_reminders(&store, &mailer, today, mail.remind_days).await?;
+            if s.busy {
+                bail!("another process is sending reminders right now; try again in a moment");
+            }
             println!(
                 "sent {} reminder message(s) covering {} commitment(s)",
                 s.messages, s.commitments
@@ -975,8 +978,6 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             ..Default::default()
         },
         jobs: Default::default(),
-        answers: Default::default(),
-        wishes: Default::default(),
         trees: Default::default(),
         metrics: Default::default(),
     };

@@ -7,9 +7,7 @@
 
 mod common;
 
-use common::{cli, csrf_of, demo_password, login, Server};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use common::{cli, csrf_of, demo_password, login, smtp_sink, Server};
 
 async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
@@ -245,51 +243,6 @@ async fn commitment_cycle_across_two_meetings(db: &str) {
         cal.components.iter().filter_map(|c| c.as_event()).count(),
         3
     );
-}
-
-/// A minimal SMTP server that accepts every message and keeps it.
-async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let got: Arc<Mutex<Vec<String>>> = Arc::default();
-    let store = got.clone();
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
-                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                let mut data: Option<String> = None;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(d) = data.as_mut() {
-                        if line == "." {
-                            store.lock().unwrap().push(data.take().unwrap_or_default());
-                            let _ = w.write_all(b"250 OK\r\n").await;
-                        } else {
-                            d.push_str(&line);
-                            d.push('\n');
-                        }
-                        continue;
-                    }
-                    let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        data = Some(String::new());
-                        b"354 go on\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        break;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = w.write_all(reply).await;
-                }
-            });
-        }
-    });
-    (port, got)
 }
 
 async fn reminders_reach_the_smtp_sink(db: &str) {
