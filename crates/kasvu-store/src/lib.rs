@@ -24,6 +24,7 @@ mod plans;
 mod practices;
 mod projects;
 mod search;
+mod sso;
 mod targets;
 mod teams;
 pub mod testing;
@@ -56,6 +57,7 @@ pub use plans::{
 pub use practices::{Practice, PracticeSpec};
 pub use projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
 pub use search::{SearchDetail, SearchDoc, SearchHit};
+pub use sso::SsoLogin;
 pub use targets::{Analysis, Target, MAX_ANALYSIS};
 pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,

@@ -715,7 +715,69 @@ async fn processes_share_versions_locks_and_limits(store: Store) {
     );
 }
 
+/// A single sign-on's state is taken once, only by the browser that started
+/// it, and only while it lives.
+async fn sso_logins_are_used_once_by_their_browser(store: Store) {
+    let login = kasvu_store::SsoLogin {
+        nonce: "n".into(),
+        pkce_verifier: "v".into(),
+        next_path: "/account".into(),
+    };
+    store
+        .save_sso_login("state-1", "browser-1", &login, 600)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .take_sso_login("state-1", "browser-2")
+            .await
+            .unwrap()
+            .is_none(),
+        "another browser"
+    );
+    assert!(
+        store
+            .take_sso_login("state-1", "browser-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "a failed try spends the state too"
+    );
+    store
+        .save_sso_login("state-2", "browser-1", &login, 600)
+        .await
+        .unwrap();
+    let got = store
+        .take_sso_login("state-2", "browser-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            got.nonce.as_str(),
+            got.pkce_verifier.as_str(),
+            got.next_path.as_str()
+        ),
+        ("n", "v", "/account")
+    );
+    assert!(store
+        .take_sso_login("state-2", "browser-1")
+        .await
+        .unwrap()
+        .is_none());
+    store
+        .save_sso_login("state-3", "browser-1", &login, -1)
+        .await
+        .unwrap();
+    assert!(store
+        .take_sso_login("state-3", "browser-1")
+        .await
+        .unwrap()
+        .is_none());
+}
+
 both_databases!(
+    sso_logins_are_used_once_by_their_browser,
     processes_share_versions_locks_and_limits,
     passwords_by_link_and_change,
     tree_is_created_and_read,

@@ -32,7 +32,11 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
+pub async fn login_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+) -> PageResult {
     let next = safe_next(q.next.as_deref());
     if ctx.user.is_some() {
         return Ok(Redirect::to(&next).into_response());
@@ -43,17 +47,27 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
         next,
         error: None,
         notice: q.password_set.map(|_| ctx.t("password-set-done")),
+        sso: st.config.oidc.is_some(),
+        password: st.config.password_login,
     };
     Ok(Html(page.render()?).into_response())
 }
 
-fn login_failed(ctx: &Ctx, form: &LoginForm, status: StatusCode, key: &str) -> PageResult {
+fn login_failed(
+    st: &AppState,
+    ctx: &Ctx,
+    form: &LoginForm,
+    status: StatusCode,
+    key: &str,
+) -> PageResult {
     let page = LoginPage {
         ctx,
         email: form.email.trim().to_owned(),
         next: safe_next(Some(&form.next)),
         error: Some(ctx.t(key)),
         notice: None,
+        sso: st.config.oidc.is_some(),
+        password: st.config.password_login,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -65,6 +79,15 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> PageResult {
     ctx.check_csrf(&form.csrf)?;
+    if !st.config.password_login {
+        return login_failed(
+            &st,
+            &ctx,
+            &form,
+            StatusCode::FORBIDDEN,
+            "login-password-off",
+        );
+    }
     let email_key = format!("email:{}", form.email.trim().to_lowercase());
     let ip_key = format!("ip:{}", ctx.client_ip);
     let since = time::OffsetDateTime::now_utc().unix_timestamp() - st.config.login_window_secs;
@@ -73,6 +96,7 @@ pub async fn login(
             >= st.config.max_login_failures_per_ip
     {
         return login_failed(
+            &st,
             &ctx,
             &form,
             StatusCode::TOO_MANY_REQUESTS,
@@ -83,10 +107,21 @@ pub async fn login(
         st.store
             .record_login_failure(&[&email_key, &ip_key])
             .await?;
-        return login_failed(&ctx, &form, StatusCode::UNAUTHORIZED, "login-failed");
+        return login_failed(&st, &ctx, &form, StatusCode::UNAUTHORIZED, "login-failed");
     };
     st.store.clear_login_failures(&email_key).await?;
-    // A new session id at every sign-in (no session fixation).
+    let jar = start_session(&st, &ctx, jar, &user).await?;
+    Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+}
+
+/// Signs a person in, however they proved who they are: a new session id
+/// at every sign-in (no session fixation), the anonymous CSRF cookie gone.
+pub(crate) async fn start_session(
+    st: &AppState,
+    ctx: &Ctx,
+    jar: CookieJar,
+    user: &kasvu_store::User,
+) -> Result<CookieJar, AppError> {
     if let Some(old) = &ctx.session_token {
         st.store.delete_session(old).await?;
     }
@@ -94,10 +129,9 @@ pub async fn login(
         .store
         .create_session(user.id, st.config.session_hours * 3600)
         .await?;
-    let jar = jar
+    Ok(jar
         .add(session_cookie(token, st.config.secure_cookies))
-        .remove(Cookie::build(CSRF_COOKIE).path("/").build());
-    Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+        .remove(Cookie::build(CSRF_COOKIE).path("/").build()))
 }
 
 #[derive(Deserialize)]

@@ -31,6 +31,7 @@ mod plan_api;
 mod plan_pages;
 mod project_pages;
 mod room_page;
+pub mod sso;
 mod target_pages;
 mod team_api;
 mod team_pages;
@@ -76,6 +77,11 @@ pub struct WebConfig {
     pub actor_review_days: i64,
     /// Wishes one client may send in ten minutes.
     pub max_wishes_per_client: usize,
+    /// Single sign-on through the organisation's OpenID Connect provider.
+    pub oidc: Option<std::sync::Arc<sso::Oidc>>,
+    /// Whether people may sign in with a password (off when every account
+    /// signs in through the provider).
+    pub password_login: bool,
 }
 
 impl Default for WebConfig {
@@ -91,6 +97,8 @@ impl Default for WebConfig {
             max_answers_per_client: feedback_pages::MAX_ANSWERS_PER_CLIENT,
             actor_review_days: kasvu_core::actor::DEFAULT_REVIEW_DAYS,
             max_wishes_per_client: families_pages::MAX_WISHES_PER_CLIENT,
+            oidc: None,
+            password_login: true,
         }
     }
 }
@@ -386,6 +394,8 @@ pub fn app(state: AppState) -> Router {
         .route("/my/calendar.ics", get(team_pages::my_calendar))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/login/sso", get(sso::start))
+        .route("/login/sso/callback", get(sso::callback))
         .route("/lang/{code}", get(auth::set_language))
         .route("/account", get(account::account))
         .route("/account/password", post(account::change_password))

@@ -122,6 +122,10 @@ pub struct LoginPage<'a> {
     pub next: String,
     pub error: Option<String>,
     pub notice: Option<String>,
+    /// Offer signing in through the organisation's identity provider.
+    pub sso: bool,
+    /// Offer the password form.
+    pub password: bool,
 }
 
 /// A form field's problem, shown beside the field and in the summary.

@@ -62,6 +62,20 @@ struct ServeArgs {
     /// their own (an internal one: they are not for the public). Off by default.
     #[arg(long, env = "KASVU_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Single sign-on: the issuer URL of the organisation's OpenID Connect
+    /// provider (e.g. https://login.microsoftonline.com/TENANT/v2.0). Needs
+    /// --public-url, --oidc-client-id and usually --oidc-client-secret.
+    #[arg(long, env = "KASVU_OIDC_ISSUER", requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// The client id Kasvu is registered with at the provider.
+    #[arg(long, env = "KASVU_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The client secret (better given in the environment than on the command line).
+    #[arg(long, env = "KASVU_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Refuse password sign-in: everyone signs in through the provider.
+    #[arg(long, env = "KASVU_DISABLE_PASSWORD_LOGIN", requires = "oidc_issuer")]
+    disable_password_login: bool,
 }
 
 #[derive(clap::Args)]
@@ -937,7 +951,27 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         actor_review_days,
         max_wishes_per_client,
         metrics_addr,
+        oidc_issuer,
+        oidc_client_id,
+        oidc_client_secret,
+        disable_password_login,
     } = args;
+    let oidc = match (oidc_issuer, oidc_client_id) {
+        (Some(issuer), Some(client_id)) => {
+            let Some(public) = public_url.as_deref() else {
+                bail!("--oidc-issuer needs --public-url: the provider sends people back to PUBLIC_URL/login/sso/callback");
+            };
+            let settings = kasvu_web::sso::OidcSettings {
+                issuer,
+                client_id,
+                client_secret: oidc_client_secret,
+            };
+            Some(std::sync::Arc::new(
+                kasvu_web::sso::Oidc::new(settings, public).map_err(|e| anyhow::anyhow!(e))?,
+            ))
+        }
+        _ => None,
+    };
     let started = std::time::Instant::now();
     if !(suppress_below >= 1.0 && suppress_below.is_finite()) {
         bail!("--suppress-below must be 1 or more");
@@ -975,6 +1009,8 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             max_answers_per_client,
             actor_review_days,
             max_wishes_per_client,
+            oidc,
+            password_login: !disable_password_login,
             ..Default::default()
         },
         jobs: Default::default(),
@@ -1027,14 +1063,36 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
     );
     // Tests and scripts read this line to find the port when started on :0.
     println!("listening on http://{local}");
+    let jobs = state.jobs.clone();
     axum::serve(
         listener,
         kasvu_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    // Uploads run as jobs beside the requests: let the running ones finish
+    // (each is one transaction, so one cut short stores nothing, but a
+    // finished one is what its uploader expects).
+    let deadline = std::time::Instant::now() + IMPORT_DRAIN;
+    let running = jobs.counts().running;
+    if running > 0 {
+        tracing::info!("waiting for {running} running import(s) to finish");
+    }
+    while jobs.counts().running > 0 {
+        if std::time::Instant::now() >= deadline {
+            tracing::warn!(
+                "stopping with {} import(s) unfinished: they are not applied (all or nothing)",
+                jobs.counts().running
+            );
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for running imports.
+const IMPORT_DRAIN: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Ctrl-C or SIGTERM (what service managers send) stops the server
 /// gracefully. The handlers are installed here, before the server says it

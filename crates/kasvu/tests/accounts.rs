@@ -317,3 +317,66 @@ async fn accounts_from_first_start(db: &str) {
 }
 
 on_both_databases!(accounts_from_first_start);
+
+/// With single sign-on set and passwords switched off, the sign-in page
+/// offers only the provider and a password is refused; a provider that does
+/// not answer gets a clear message; SSO without a public address does not
+/// start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_sign_in_can_be_switched_off() {
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let (ok, _, err) = cli(
+        &[
+            "serve",
+            "--db",
+            &db.url,
+            "--oidc-issuer",
+            "http://127.0.0.1:9",
+            "--oidc-client-id",
+            "kasvu",
+        ],
+        None,
+    );
+    assert!(
+        !ok && err.contains("--oidc-issuer needs --public-url"),
+        "{err}"
+    );
+    // Nothing listens on port 9: discovery fails at the first sign-in.
+    let server = Server::start_with(
+        &db.url,
+        &[
+            "--public-url",
+            "http://127.0.0.1:9999",
+            "--oidc-issuer",
+            "http://127.0.0.1:9",
+            "--oidc-client-id",
+            "kasvu",
+            "--disable-password-login",
+        ],
+    );
+    let c = client();
+    let (status, page) = get(&c, &server, "/login").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("href=\"/login/sso?next="), "{page}");
+    assert!(!page.contains("name=\"password\""), "no password form");
+    // A form that still has this browser's CSRF token: the wish form.
+    let csrf = csrf_of(&get(&c, &server, "/wish").await.1);
+    let (status, _, page) = post(
+        &c,
+        &server,
+        "/login",
+        &[
+            ("csrf", &csrf),
+            ("email", "admin@oulu.example"),
+            ("password", "demo-admin-2026"),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403, "a right password is refused all the same");
+    assert!(page.contains("organisaation tunnuksella, ei salasanalla"));
+    let (status, page) = get(&c, &server, "/login/sso?next=/").await;
+    assert_eq!(status, 502);
+    assert!(page.contains("Tunnistuspalveluun ei juuri nyt saatu yhteyttä"));
+    db.finish().await;
+}

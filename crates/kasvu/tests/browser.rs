@@ -8,11 +8,13 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_tests_in_headless_chromium() {
+/// Chromium, Node and the e2e packages, or `None` (with a note) when they
+/// are missing and not required.
+fn browser_setup() -> Option<(PathBuf, String)> {
     let required = std::env::var("KASVU_TEST_BROWSER").is_ok_and(|v| v == "1");
     let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e");
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -39,30 +41,114 @@ async fn browser_tests_in_headless_chromium() {
             "\nNOTE: browser tests skipped: {} not installed (apt-get install chromium; npm ci --prefix e2e).\n",
             missing.join(", ")
         );
-        return;
+        return None;
     }
-    let db = kasvu_store::testing::TestDb::sqlite().await;
-    let server = common::Server::start(&db.url);
+    Some((e2e, chromium))
+}
+
+/// Runs one e2e script with Node's test runner and checks that every
+/// `test(` in it ran and passed.
+fn run_script(e2e: &Path, script: &str, env: &[(&str, &str)]) {
     let out = Command::new("node")
-        .args(["--test", "--test-reporter=spec", "browser.test.mjs"])
-        .current_dir(&e2e)
-        .env("BASE_URL", &server.base)
-        .env("CHROMIUM_PATH", &chromium)
+        .args([
+            "--test",
+            "--test-reporter=spec",
+            "--test-timeout=600000",
+            script,
+        ])
+        .current_dir(e2e)
+        .envs(env.iter().copied())
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser tests failed:\n{stdout}\n{stderr}"
-    );
-    // Every test() in browser.test.mjs must have run and passed.
-    let script = std::fs::read_to_string(e2e.join("browser.test.mjs")).expect("read the script");
-    let expected = script.matches("\ntest(").count();
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    let text = std::fs::read_to_string(e2e.join(script)).expect("read the script");
+    let expected = text.matches("\ntest(").count();
     assert!(
         stdout.contains(&format!("pass {expected}")) && stdout.contains("fail 0"),
-        "all {expected} browser tests ran:\n{stdout}"
+        "all {expected} tests of {script} ran:\n{stdout}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_tests_in_headless_chromium() {
+    let Some((e2e, chromium)) = browser_setup() else {
+        return;
+    };
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let server = common::Server::start(&db.url);
+    run_script(
+        &e2e,
+        "browser.test.mjs",
+        &[("BASE_URL", &server.base), ("CHROMIUM_PATH", &chromium)],
+    );
+    drop(server);
+    db.finish().await;
+}
+
+/// Single sign-on through a real OpenID Connect provider (`oidc-provider`
+/// from npm, run by Node): sign in and out, and the refusals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn single_sign_on_through_a_real_provider() {
+    let Some((e2e, chromium)) = browser_setup() else {
+        return;
+    };
+    // Kasvu's address must be known before it starts: the provider has its
+    // redirect URI, and Kasvu its public URL.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut provider = Command::new("node")
+        .arg("oidc-provider.mjs")
+        .current_dir(&e2e)
+        .env("REDIRECT_URI", format!("{base}/login/sso/callback"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the OpenID Connect provider");
+    let mut out = BufReader::new(provider.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("the provider's issuer");
+    // Keep reading what it prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || for _ in out.lines().map_while(Result::ok) {});
+    let issuer = line
+        .trim()
+        .strip_prefix("issuer ")
+        .unwrap_or_else(|| panic!("no issuer in {line:?}"))
+        .to_owned();
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let addr = format!("127.0.0.1:{port}");
+    let server = common::Server::start_args(
+        &[
+            "--demo",
+            "--addr",
+            &addr,
+            "--public-url",
+            &base,
+            "--oidc-issuer",
+            &issuer,
+            "--oidc-client-id",
+            "kasvu",
+            "--oidc-client-secret",
+            "kasvu-test-secret",
+        ],
+        &db.url,
+    );
+    assert_eq!(server.base, base);
+    run_script(
+        &e2e,
+        "sso.test.mjs",
+        &[
+            ("BASE_URL", &server.base),
+            ("PROVIDER_URL", &issuer),
+            ("CHROMIUM_PATH", &chromium),
+        ],
+    );
+    let _ = provider.kill();
+    let _ = provider.wait();
     drop(server);
     db.finish().await;
 }

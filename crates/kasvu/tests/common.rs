@@ -30,8 +30,14 @@ impl Server {
     /// `kasvu serve` on 127.0.0.1:0 with exactly these arguments (no demo
     /// unless they say so).
     pub fn start_args(args: &[&str], db_url: &str) -> Server {
+        let addr: &[&str] = if args.contains(&"--addr") {
+            &[]
+        } else {
+            &["--addr", "127.0.0.1:0"]
+        };
         let mut child = Command::new(BIN)
-            .args(["serve", "--addr", "127.0.0.1:0", "--db", db_url])
+            .args(["serve", "--db", db_url])
+            .args(addr)
             .args(args)
             .env("KASVU_LOG", "warn")
             .stdout(Stdio::piped())
@@ -66,6 +72,25 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// Sends SIGTERM (what a service manager sends) and waits for the
+    /// process to end; its exit status.
+    pub fn terminate(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let until = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for kasvu") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < until,
+                "kasvu did not stop within {timeout:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

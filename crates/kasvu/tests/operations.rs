@@ -145,3 +145,196 @@ fn logs_are_json_lines_when_asked() {
             .as_str()
             .is_some_and(|m| m.contains("listening"))));
 }
+
+/// SIGTERM while an upload is being imported: the server stops taking
+/// requests, lets the import finish, and exits; the database then has the
+/// whole file (a cut-short import would leave none of it: all or nothing).
+async fn sigterm_during_an_import(db: &str) {
+    let mut server = Server::start(db);
+    // 48 units × 116 years × 12 months of a monthly count, before the demo's years.
+    let mut csv = String::from("indicator,orgunit,period,value\n");
+    let store = kasvu_store::Store::open(db).await.unwrap();
+    let oulu = store.org_unit("oulu").await.unwrap().unwrap();
+    let units: Vec<String> = store
+        .org_units(oulu.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.level == kasvu_core::Level::Unit && u.valid.from.is_none())
+        .map(|u| u.code)
+        .collect();
+    let mut rows = 0;
+    for u in &units {
+        for y in 1900..2016 {
+            for m in 1..=12 {
+                csv.push_str(&format!(
+                    "pilot_phone_calls,{u},{y}{m:02},{}\n",
+                    (y + m) % 40 + 5
+                ));
+                rows += 1;
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("soitot.csv");
+    std::fs::write(&file, &csv).unwrap();
+
+    let admin = common::login_demo(&server, "admin@oulu.example").await;
+    let page = admin
+        .get(server.url("/imports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", common::csrf_of(&page))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("soitot.csv"),
+        );
+    let r = admin
+        .post(server.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the import started");
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = admin
+        .get(server.url(&job))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("Valmis:"),
+        "still running when SIGTERM comes"
+    );
+    let status =
+        tokio::task::spawn_blocking(move || server.terminate(std::time::Duration::from_secs(150)))
+            .await
+            .unwrap();
+    assert!(status.success(), "a clean stop: {status}");
+    let (ok, out, err) = common::cli(
+        &["import", "--db", db, "--dry-run", file.to_str().unwrap()],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("0 created, 0 replaced, {rows} unchanged")),
+        "the whole file was stored before the server stopped: {out}"
+    );
+}
+
+on_both_databases!(sigterm_during_an_import);
+
+/// What a reader is served, for comparing two servers: the API's figures
+/// and lists and the public CSV export.
+const SAME_ANSWERS: &[&str] = &[
+    "/api/v1/orgunits",
+    "/api/v1/indicators",
+    "/api/v1/data?indicator=shps_lonely_n&orgunit=itainen&period=2017",
+    "/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period=2024",
+    "/api/v1/plans",
+    "/api/v1/events",
+    "/indicators/shps_lonely_n/export?format=csv",
+];
+
+async fn answers(server: &Server) -> Vec<(String, String)> {
+    let c = reqwest::Client::new();
+    let mut out = Vec::new();
+    for path in SAME_ANSWERS {
+        let r = c.get(server.url(path)).send().await.unwrap();
+        let status = r.status().as_u16();
+        assert_eq!(status, 200, "{path}");
+        // Links name the server they were served by.
+        let body = r.text().await.unwrap().replace(&server.base, "BASE");
+        out.push((path.to_string(), body));
+    }
+    out
+}
+
+fn assert_same(a: &[(String, String)], b: &[(String, String)]) {
+    for ((path, x), (_, y)) in a.iter().zip(b) {
+        assert!(x == y, "{path} differs:\n{:.300}\n---\n{:.300}", x, y);
+    }
+}
+
+/// `kasvu backup FILE` while serving, then serving from FILE: the same answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_backup_serves_the_same_answers() {
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let server = Server::start(&db.url);
+    let before = answers(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("varmuuskopio.db");
+    let (ok, out, err) = common::cli(&["backup", "--db", &db.url, copy.to_str().unwrap()], None);
+    assert!(ok && out.contains("Backup written"), "{err}");
+    let restored = Server::start_args(&[], &format!("sqlite://{}", copy.display()));
+    assert_same(&answers(&restored).await, &before);
+    drop(server);
+    db.finish().await;
+}
+
+/// The README's PostgreSQL backup and restore, as written there: pg_dump in
+/// the custom format, pg_restore into a new database, and Kasvu serving from
+/// it gives the same answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_dump_restores_to_the_same_answers() {
+    let Some(db) = kasvu_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let server = Server::start(&db.url);
+    let before = answers(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("kasvu.dump");
+    let run = |cmd: &str, args: &[&str]| {
+        let out = Command::new(cmd).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(
+        "pg_dump",
+        &["--format=custom", "--file", dump.to_str().unwrap(), &db.url],
+    );
+    let (base, _) = db.url.rsplit_once('/').unwrap();
+    let name = format!("kasvu_restored_{}", std::process::id());
+    let admin = kasvu_store::Store::connect(&format!("{base}/postgres"))
+        .await
+        .unwrap();
+    admin
+        .raw_execute_for_tests(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    admin
+        .raw_execute_for_tests(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let restored_url = format!("{base}/{name}");
+    run(
+        "pg_restore",
+        &[
+            "--no-owner",
+            "--dbname",
+            &restored_url,
+            dump.to_str().unwrap(),
+        ],
+    );
+    {
+        let restored = Server::start_args(&[], &restored_url);
+        assert_same(&answers(&restored).await, &before);
+    }
+    drop(server);
+    admin
+        .raw_execute_for_tests(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    db.finish().await;
+}

@@ -525,3 +525,13 @@ password-link-help = Send the link to the person. It works once, for { $count ->
     [one] { $count } hour
    *[other] { $count } hours
     }. The current password keeps working until the link is used; then all of the person's sign-ins end.
+login-sso = Sign in with your organisation account
+login-sso-hint = You sign in at your organisation's identity service and are then sent back to Kasvu.
+login-with-password = Or sign in with a Kasvu password
+login-password-off = This service signs people in with their organisation account, not with a password.
+sso-unavailable = The identity service could not be reached just now. Try again in a moment.
+sso-expired = The sign-in expired or was started in another browser. Start again.
+sso-provider-refused = The identity service stopped the sign-in. Start again.
+sso-invalid = The identity service's answer could not be verified, so you were not signed in. Start again; if it happens again, tell Kasvu's administrator.
+sso-no-email = The identity service gave no verified e-mail address, so Kasvu does not know who you are. Tell Kasvu's administrator.
+sso-unknown-user = There is no Kasvu user with the address { $email }. Ask your organisation's Kasvu admin to add you.

@@ -525,3 +525,13 @@ password-link-help = Lähetä linkki henkilölle. Se toimii kerran, { $count ->
     [one] { $count } tunnin
    *[other] { $count } tunnin
 } ajan. Nykyinen salasana toimii, kunnes linkkiä käytetään; silloin kaikki henkilön kirjautumiset päättyvät.
+login-sso = Kirjaudu organisaation tunnuksella
+login-sso-hint = Kirjautuminen tapahtuu organisaatiosi tunnistuspalvelussa, ja sinut ohjataan sen jälkeen takaisin Kasvuun.
+login-with-password = Tai kirjaudu Kasvun salasanalla
+login-password-off = Tässä palvelussa kirjaudutaan organisaation tunnuksella, ei salasanalla.
+sso-unavailable = Tunnistuspalveluun ei juuri nyt saatu yhteyttä. Yritä hetken kuluttua uudelleen.
+sso-expired = Kirjautuminen vanhentui tai se aloitettiin toisessa selaimessa. Aloita kirjautuminen alusta.
+sso-provider-refused = Tunnistuspalvelu keskeytti kirjautumisen. Aloita kirjautuminen alusta.
+sso-invalid = Tunnistuspalvelun vastausta ei voitu varmistaa, joten sinua ei kirjattu sisään. Aloita alusta; jos virhe toistuu, kerro siitä Kasvun ylläpitäjälle.
+sso-no-email = Tunnistuspalvelu ei kertonut vahvistettua sähköpostiosoitettasi, joten Kasvu ei tunnista sinua. Kerro tästä Kasvun ylläpitäjälle.
+sso-unknown-user = Osoitteella { $email } ei ole käyttäjää Kasvussa. Pyydä organisaatiosi Kasvu-pääkäyttäjää lisäämään sinut.

@@ -525,3 +525,13 @@ password-link-help = Skicka länken till personen. Den fungerar en gång, i { $c
     [one] { $count } timme
    *[other] { $count } timmar
     }. Det nuvarande lösenordet fungerar tills länken används; då avslutas alla personens inloggningar.
+login-sso = Logga in med organisationens konto
+login-sso-hint = Du loggar in i din organisations identifieringstjänst och skickas sedan tillbaka till Kasvu.
+login-with-password = Eller logga in med Kasvus lösenord
+login-password-off = I den här tjänsten loggar man in med organisationens konto, inte med lösenord.
+sso-unavailable = Det gick inte att nå identifieringstjänsten just nu. Försök igen om en stund.
+sso-expired = Inloggningen gick ut eller påbörjades i en annan webbläsare. Börja om från början.
+sso-provider-refused = Identifieringstjänsten avbröt inloggningen. Börja om från början.
+sso-invalid = Identifieringstjänstens svar kunde inte bekräftas, så du loggades inte in. Börja om; om felet upprepas, meddela Kasvus administratör.
+sso-no-email = Identifieringstjänsten uppgav ingen bekräftad e-postadress, så Kasvu känner inte igen dig. Meddela Kasvus administratör.
+sso-unknown-user = Adressen { $email } har ingen användare i Kasvu. Be din organisations huvudanvändare i Kasvu att lägga till dig.
