@@ -101,3 +101,99 @@ impl Store {
         Ok(true)
     }
 }
+
+/// An import job as stored (see `kasvu-web`'s `import_pages.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportJobRow {
+    pub id: String,
+    pub user_id: i64,
+    pub file: String,
+    pub dry_run: bool,
+    /// Unix seconds.
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    /// The web's JSON of the job's state.
+    pub state: String,
+}
+
+/// How long a finished job is kept for its page.
+const KEEP_FINISHED_SECS: i64 = 3600;
+
+fn job_of(r: &sqlx::any::AnyRow) -> Result<ImportJobRow> {
+    use sqlx::Row;
+    let dry: i64 = r.try_get("dry_run")?;
+    Ok(ImportJobRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        file: r.try_get("file")?,
+        dry_run: dry != 0,
+        started_at: r.try_get("started_at")?,
+        finished_at: r.try_get("finished_at")?,
+        state: r.try_get("state")?,
+    })
+}
+
+const SELECT_JOBS: &str =
+    "SELECT id, user_id, file, dry_run, started_at, finished_at, state FROM import_jobs";
+
+impl Store {
+    /// Records a job that starts now (and forgets jobs that ended over an hour ago).
+    pub async fn start_import_job(
+        &self,
+        id: &str,
+        user_id: i64,
+        file: &str,
+        dry_run: bool,
+        state: &str,
+    ) -> Result<()> {
+        let t = now();
+        sqlx::query("DELETE FROM import_jobs WHERE finished_at < $1")
+            .bind(t - KEEP_FINISHED_SECS)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO import_jobs (id, user_id, file, dry_run, started_at, state) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(file)
+        .bind(i64::from(dry_run))
+        .bind(t)
+        .bind(state)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores how far a job has come; `finished` when it has ended.
+    pub async fn set_import_job(&self, id: &str, state: &str, finished: bool) -> Result<()> {
+        sqlx::query("UPDATE import_jobs SET state = $1, finished_at = $2 WHERE id = $3")
+            .bind(state)
+            .bind(finished.then(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn import_job(&self, id: &str) -> Result<Option<ImportJobRow>> {
+        let row = sqlx::query(&format!("{SELECT_JOBS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_of).transpose()
+    }
+
+    /// A person's jobs of the last hour, newest first.
+    pub async fn import_jobs_of(&self, user_id: i64) -> Result<Vec<ImportJobRow>> {
+        let rows = sqlx::query(&format!(
+            "{SELECT_JOBS} WHERE user_id = $1 AND (finished_at IS NULL OR finished_at >= $2) \
+             ORDER BY started_at DESC, id"
+        ))
+        .bind(user_id)
+        .bind(now() - KEEP_FINISHED_SECS)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_of).collect()
+    }
+}

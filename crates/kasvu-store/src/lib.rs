@@ -32,7 +32,7 @@ mod users;
 
 pub use actors::{ActorEntry, ActorSpec, Proposal};
 pub use audit::{AuditEntry, AuditFilter};
-pub use cluster::TaskLock;
+pub use cluster::{ImportJobRow, TaskLock};
 pub use credentials::{hash_password, random_token, verify_password};
 pub use db::{Backend, Store};
 pub use error::StoreError;

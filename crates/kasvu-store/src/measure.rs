@@ -118,7 +118,7 @@ pub struct WriteOptions {
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct WriteSummary {
     pub created: u64,
     pub replaced: u64,

@@ -6,10 +6,10 @@
 //! user may enter data for; a refused file is answered with 400 and the
 //! message naming its row or cell and field.
 //!
-//! Jobs live in this process's memory: a job's page is served by the
-//! instance that runs it (a load balancer needs sticky sessions for this
-//! page), and finished jobs are forgotten after an hour or a restart — the
-//! audit log is the lasting record.
+//! A job runs in the server that took the upload, and its state is kept in
+//! the database (written a few times a second while it runs), so its page
+//! is served by whichever server behind a load balancer is asked. Finished
+//! jobs are forgotten after an hour; the audit log is the lasting record.
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, PageResult};
@@ -25,17 +25,18 @@ use kasvu_core::{Action, Problem};
 use kasvu_io::values::Format;
 use kasvu_io::ImportError;
 use kasvu_store::{Actor, WriteOptions, WriteSummary};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The largest file the upload takes.
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
-/// Finished jobs are kept this long for their page.
-const KEEP_FINISHED: Duration = Duration::from_secs(3600);
+/// How often a running job's progress is written to the database.
+const PROGRESS_EVERY: Duration = Duration::from_millis(300);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum JobState {
     /// Reading and checking rows: how many so far, of how many (when known).
     Checking {
@@ -50,9 +51,27 @@ pub enum JobState {
         summary: WriteSummary,
         secs: f64,
     },
+    /// The refusal as shown to people, in each language (written when it
+    /// happened, naming the file, row or cell, and field).
     Failed {
-        error: Box<ImportError>,
+        fi: String,
+        sv: String,
+        en: String,
     },
+}
+
+impl JobState {
+    fn failed(e: &ImportError) -> JobState {
+        JobState::Failed {
+            fi: error_text(Lang::Fi, e),
+            sv: error_text(Lang::Sv, e),
+            en: error_text(Lang::En, e),
+        }
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -61,11 +80,35 @@ pub struct Job {
     pub user_id: i64,
     pub file: String,
     pub dry_run: bool,
-    pub started: Instant,
-    pub finished: Option<Instant>,
     pub state: JobState,
 }
 
+impl Job {
+    fn of(row: kasvu_store::ImportJobRow) -> Result<Job, AppError> {
+        let state = serde_json::from_str(&row.state)
+            .map_err(|e| AppError::Internal(format!("import job {}: {e}", row.id)))?;
+        Ok(Job {
+            id: row.id,
+            user_id: row.user_id,
+            file: row.file,
+            dry_run: row.dry_run,
+            state,
+        })
+    }
+}
+
+/// The jobs this process runs, counted (their state is in the database).
+#[derive(Clone, Default)]
+pub struct ImportJobs(Arc<JobCounters>);
+
+#[derive(Default)]
+struct JobCounters {
+    running: AtomicUsize,
+    done: AtomicUsize,
+    failed: AtomicUsize,
+}
+
+/// Jobs of this process: running now, and ended well or refused since it started.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct JobCounts {
     pub running: usize,
@@ -73,64 +116,13 @@ pub struct JobCounts {
     pub failed: usize,
 }
 
-/// The import jobs of this server process.
-#[derive(Clone, Default)]
-pub struct ImportJobs(Arc<Mutex<HashMap<String, Job>>>);
-
 impl ImportJobs {
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Job>) -> T) -> T {
-        // A panic while holding the lock leaves plain data behind; go on with it.
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut map)
-    }
-
-    fn set(&self, id: &str, state: JobState) {
-        self.with(|m| {
-            if let Some(j) = m.get_mut(id) {
-                if matches!(state, JobState::Done { .. } | JobState::Failed { .. }) {
-                    j.finished = Some(Instant::now());
-                }
-                j.state = state;
-            }
-        });
-    }
-
-    fn start(&self, job: Job) {
-        self.with(|m| {
-            m.retain(|_, j| j.finished.is_none_or(|f| f.elapsed() < KEEP_FINISHED));
-            m.insert(job.id.clone(), job);
-        });
-    }
-
-    /// How many jobs run, and how many of those kept ended well or badly.
     pub fn counts(&self) -> JobCounts {
-        self.with(|m| {
-            let mut c = JobCounts::default();
-            for j in m.values() {
-                match j.state {
-                    JobState::Checking { .. } | JobState::Writing { .. } => c.running += 1,
-                    JobState::Done { .. } => c.done += 1,
-                    JobState::Failed { .. } => c.failed += 1,
-                }
-            }
-            c
-        })
-    }
-
-    fn get(&self, id: &str) -> Option<Job> {
-        self.with(|m| m.get(id).cloned())
-    }
-
-    fn of_user(&self, user_id: i64) -> Vec<Job> {
-        self.with(|m| {
-            let mut jobs: Vec<Job> = m
-                .values()
-                .filter(|j| j.user_id == user_id)
-                .cloned()
-                .collect();
-            jobs.sort_by_key(|j| std::cmp::Reverse(j.started));
-            jobs
-        })
+        JobCounts {
+            running: self.0.running.load(Ordering::SeqCst),
+            done: self.0.done.load(Ordering::SeqCst),
+            failed: self.0.failed.load(Ordering::SeqCst),
+        }
     }
 }
 
@@ -193,26 +185,25 @@ fn summary_text(lang: Lang, s: &WriteSummary, dry_run: bool) -> String {
 
 pub async fn imports_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let user = importer(&st, &ctx).await?;
-    render_list(&st, &ctx, user.id, None, StatusCode::OK)
+    render_list(&st, &ctx, user.id, None, StatusCode::OK).await
 }
 
-fn render_list(
+async fn render_list(
     st: &AppState,
     ctx: &Ctx,
     user_id: i64,
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let jobs = st
-        .jobs
-        .of_user(user_id)
-        .iter()
-        .map(|j| JobRow {
-            id: j.id.clone(),
-            file: j.file.clone(),
-            status: status_text(ctx.lang, j),
-        })
-        .collect();
+    let mut jobs = Vec::new();
+    for row in st.store.import_jobs_of(user_id).await? {
+        let j = Job::of(row)?;
+        jobs.push(JobRow {
+            status: status_text(ctx.lang, &j),
+            id: j.id,
+            file: j.file,
+        });
+    }
     let page = ImportsPage {
         ctx,
         jobs,
@@ -267,7 +258,7 @@ pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
     let refuse =
         |message: String| render_list(&st, &ctx, user.id, Some(message), StatusCode::BAD_REQUEST);
     if upload.bytes.is_empty() || upload.file_name.is_empty() {
-        return refuse(lang.t("import-no-file"));
+        return refuse(lang.t("import-no-file")).await;
     }
     let format = match upload.format.as_str() {
         "" => match Format::detect(&upload.file_name, &upload.bytes) {
@@ -277,6 +268,7 @@ pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
                     "import-unknown-format",
                     &[("file", upload.file_name.clone())],
                 ))
+                .await
             }
         },
         "csv" => Format::Csv,
@@ -288,6 +280,7 @@ pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
                 other,
                 &["csv", "xlsx", "sotkanet", "jsonstat"],
             )))
+            .await
         }
     };
     // A CSV file is read as it is written, so its size is known only by
@@ -305,24 +298,41 @@ pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
             dry_run: upload.dry_run,
         };
     let id = kasvu_store::random_token()[..24].to_owned();
-    st.jobs.start(Job {
-        id: id.clone(),
-        user_id: user.id,
-        file: upload.file_name.clone(),
-        dry_run: upload.dry_run,
-        started: Instant::now(),
-        finished: None,
-        state: JobState::Checking { done: 0, total },
-    });
-    let jobs = st.jobs.clone();
+    st.store
+        .start_import_job(
+            &id,
+            user.id,
+            &upload.file_name,
+            upload.dry_run,
+            &JobState::Checking { done: 0, total }.json(),
+        )
+        .await?;
+    let counters = st.jobs.0.clone();
+    counters.running.fetch_add(1, Ordering::SeqCst);
     let store = st.store.clone();
     let actor = Actor::user(user.id, &user.email);
     let job_id = id.clone();
     tokio::spawn(async move {
         let started = Instant::now();
         let scheme = (!upload.scheme.is_empty()).then_some(upload.scheme.as_str());
-        let progress_jobs = jobs.clone();
-        let progress_id = job_id.clone();
+        // The import reports progress to this channel; a writer stores the
+        // latest a few times a second (never from inside the import).
+        let (tx, mut rx) = tokio::sync::watch::channel(None::<JobState>);
+        let writer = {
+            let (store, id) = (store.clone(), job_id.clone());
+            tokio::spawn(async move {
+                // Ends when the import drops its sender.
+                while rx.changed().await.is_ok() {
+                    let latest = rx.borrow_and_update().clone();
+                    if let Some(state) = latest {
+                        if let Err(e) = store.set_import_job(&id, &state.json(), false).await {
+                            tracing::warn!("import job {id}: progress not stored: {e}");
+                        }
+                    }
+                    tokio::time::sleep(PROGRESS_EVERY).await;
+                }
+            })
+        };
         let result = kasvu_io::values::import(
             &store,
             &actor,
@@ -331,28 +341,35 @@ pub async fn upload(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
             format,
             scheme,
             opts,
-            &mut move |done, known| {
+            &mut |done, known| {
                 let total = known.or(total);
                 let state = match total {
                     Some(t) if done >= t => JobState::Writing { rows: done },
                     _ => JobState::Checking { done, total },
                 };
-                progress_jobs.set(&progress_id, state);
+                tx.send_replace(Some(state));
             },
         )
         .await;
-        jobs.set(
-            &job_id,
-            match result {
-                Ok(summary) => JobState::Done {
-                    summary,
+        drop(tx);
+        let _ = writer.await;
+        let end = match &result {
+            Ok(summary) => {
+                counters.done.fetch_add(1, Ordering::SeqCst);
+                JobState::Done {
+                    summary: *summary,
                     secs: started.elapsed().as_secs_f64(),
-                },
-                Err(error) => JobState::Failed {
-                    error: Box::new(error),
-                },
-            },
-        );
+                }
+            }
+            Err(error) => {
+                counters.failed.fetch_add(1, Ordering::SeqCst);
+                JobState::failed(error)
+            }
+        };
+        if let Err(e) = store.set_import_job(&job_id, &end.json(), true).await {
+            tracing::error!("import job {job_id}: its end was not stored: {e}");
+        }
+        counters.running.fetch_sub(1, Ordering::SeqCst);
     });
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
@@ -420,15 +437,21 @@ pub(crate) fn error_text(lang: Lang, e: &ImportError) -> String {
 
 pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.require_user()?;
-    let job = st
-        .jobs
-        .get(&id)
-        .filter(|j| j.user_id == user.id)
-        .ok_or(AppError::NotFound)?;
+    let job = match st.store.import_job(&id).await? {
+        Some(row) if row.user_id == user.id => Job::of(row)?,
+        _ => return Err(AppError::NotFound),
+    };
     let lang = ctx.lang;
     let (running, value, max) = bar(&job.state);
     let error = match &job.state {
-        JobState::Failed { error } => Some(error_text(lang, error)),
+        JobState::Failed { fi, sv, en } => Some(
+            match lang {
+                Lang::Fi => fi,
+                Lang::Sv => sv,
+                Lang::En => en,
+            }
+            .clone(),
+        ),
         _ => None,
     };
     let mut status = status_text(lang, &job);

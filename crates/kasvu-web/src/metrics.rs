@@ -76,7 +76,7 @@ impl Default for Metrics {
         let import_jobs = Family::<StateLabels, Gauge>::default();
         registry.register(
             "import_jobs",
-            "Import jobs started in the web and kept for their pages (an hour after they end), by state",
+            "Import jobs run by this process: running now, and ended well (done) or refused (failed) since it started",
             import_jobs.clone(),
         );
         let pool = Family::<StateLabels, Gauge>::default();

@@ -92,6 +92,47 @@ async fn two_servers_on_one_database_behave_as_one() {
         "B serves A's write at once"
     );
 
+    // An upload taken by A has its progress page on B.
+    let page = person
+        .get(a.url("/imports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csv = format!(
+        "indicator,orgunit,period,value\nlp_discussions,kaakkurin-koulu,{q},31\nlp_discussions,maikkulan-koulu,{q},12\n"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", common::csrf_of(&page))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("keskustelut.csv"),
+        );
+    let r = person
+        .post(a.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let mut done = false;
+    for _ in 0..50 {
+        let (status, page) = get(&person, b.url(&job)).await;
+        assert_eq!(status, 200, "B serves the job A runs");
+        if page.contains("Valmis:") {
+            assert!(page.contains("keskustelut.csv"));
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(done, "the job ended and B says so");
+    let (_, list) = get(&person, b.url("/imports")).await;
+    assert!(list.contains(&job), "B lists it too");
+
     // Signing out on B ends the session on A too.
     let csrf = common::csrf(&b, &person).await;
     let r = person
