@@ -54,10 +54,20 @@ pub fn to_utc(on: Date, start: ClockTime) -> chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// A calendar's name on one line. The icalendar crate escapes the events'
+/// SUMMARY, DESCRIPTION and LOCATION and the X-WR-CALNAME, but writes NAME
+/// as given, so a team named "x\r\nBEGIN:VEVENT…" could forge events in
+/// its feed: line breaks and other control characters become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// A calendar named `name` with the events.
 pub fn calendar(name: &str, events: &[IcsEvent]) -> String {
     let mut cal = Calendar::new();
-    cal.name(name);
+    cal.name(&one_line(name));
     for e in events {
         let start = to_utc(e.on, e.start);
         let end = start + chrono::Duration::minutes(e.duration_min.max(0));
@@ -155,5 +165,41 @@ mod tests {
         );
         assert_eq!(events[0].get_location(), Some("Tuiran koulu"));
         assert_eq!(events[1].get_status(), Some(EventStatus::Cancelled));
+    }
+
+    #[test]
+    fn names_cannot_forge_events() {
+        let evil = "Tiimi\r\nEND:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Forged\r\nEND:VEVENT; x, y\\";
+        let e = IcsEvent {
+            uid: "u1@kasvu".into(),
+            summary: evil.into(),
+            description: evil.into(),
+            location: evil.into(),
+            on: date!(2026 - 03 - 02),
+            start: ClockTime::parse("09:00").unwrap(),
+            duration_min: 60,
+            stamp: 0,
+            cancelled: false,
+        };
+        let text = calendar(evil, &[e]);
+        assert_eq!(
+            text.lines().filter(|l| *l == "BEGIN:VEVENT").count(),
+            1,
+            "{text}"
+        );
+        assert!(!text.lines().any(|l| l.starts_with("SUMMARY:Forged")));
+        let parsed: icalendar::Calendar = text.parse().unwrap();
+        assert_eq!(
+            parsed
+                .components
+                .iter()
+                .filter_map(|c| c.as_event())
+                .count(),
+            1
+        );
+        assert!(
+            text.contains("\nNAME:Tiimi  END:VCALENDAR  BEGIN:VEVENT"),
+            "{text}"
+        );
     }
 }

@@ -112,9 +112,20 @@ pub fn url_encode(s: &str) -> String {
 }
 
 /// A `next=` target is followed only when it is a path on this site.
+/// A path on this site to go to next, or `/`. Browsers drop tab, CR and LF
+/// from URLs (so `/\t/evil.example` is `//evil.example`, another site), and
+/// a control character cannot stand in a `Location` header: any of them
+/// makes the path unsafe, as do `//` and `\\`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -234,4 +245,30 @@ pub async fn context(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site() {
+        for ok in ["/", "/units/tuira?x=1", "/hobbies?q=taide%20kerho"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/ok\u{0}",
+            "/\u{7f}",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -678,9 +678,15 @@ impl CalendarPage<'_> {
     }
 }
 
+/// The months a calendar can show. Beyond these a family's calendar has
+/// nothing, and the date arithmetic around a month (its grid reaches into
+/// the weeks before and after) stays far from the limits of the date type:
+/// `?month=9999-12` used to overflow and drop the connection.
+const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 fn parse_month(s: &str) -> Option<Date> {
     let (y, m) = s.trim().split_once('-')?;
-    let y: i32 = y.parse().ok()?;
+    let y: i32 = y.parse().ok().filter(|y| CALENDAR_YEARS.contains(y))?;
     let m: u8 = m.parse().ok()?;
     Date::from_calendar_date(y, Month::try_from(m).ok()?, 1).ok()
 }

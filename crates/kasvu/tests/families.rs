@@ -148,6 +148,18 @@ async fn treasure_chest_calendars_and_places(db: &str) {
         assert!(p.contains("Perhekahvila"));
         assert!(!p.contains("Sählykerho"));
     }
+    // The edges of the calendar (these used to overflow and drop the
+    // connection): a month out of range is shown as the current one.
+    for month in ["9999-12", "-9999-01", "0000-01", "2200-12", "1900-01"] {
+        for view in ["month", "list"] {
+            let (st, _) = get(
+                &anon,
+                s.url(&format!("/calendar?month={month}&view={view}")),
+            )
+            .await;
+            assert_eq!(st, 200, "{month} {view}");
+        }
+    }
     // Pending and unknown entries are not found.
     let pending = json_of(&anon, s.url("/api/v1/events?page_size=100")).await;
     assert!(pending["data"]

@@ -135,6 +135,21 @@ async fn language_switch_and_accept_language(db: &str) {
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/", "no open redirect");
+    // Browsers drop tab, CR and LF from URLs: /<tab>/evil.example is //evil.example.
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%0a",
+    ] {
+        let r = c
+            .get(s.url(&format!("/lang/en?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{next}: a redirect, not a 500");
+        assert_eq!(r.headers()["location"], "/", "{next}: no open redirect");
+    }
     let en = client()
         .get(s.url("/"))
         .header("accept-language", "en-GB,en;q=0.9")
