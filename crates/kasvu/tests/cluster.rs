@@ -93,31 +93,10 @@ async fn two_servers_on_one_database_behave_as_one() {
     );
 
     // An upload taken by A has its progress page on B.
-    let page = person
-        .get(a.url("/imports"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     let csv = format!(
         "indicator,orgunit,period,value\nlp_discussions,kaakkurin-koulu,{q},31\nlp_discussions,maikkulan-koulu,{q},12\n"
     );
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", common::csrf_of(&page))
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("keskustelut.csv"),
-        );
-    let r = person
-        .post(a.url("/imports"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let job = common::upload(&person, &a, "keskustelut.csv", csv).await;
     let mut done = false;
     for _ in 0..50 {
         let (status, page) = get(&person, b.url(&job)).await;

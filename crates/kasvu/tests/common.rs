@@ -292,3 +292,30 @@ pub async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>)
     });
     (port, got)
 }
+
+/// Uploads a values file at `/imports` as the signed-in client; the job
+/// page's path the server redirects to.
+pub async fn upload(c: &reqwest::Client, server: &Server, name: &str, body: String) -> String {
+    let page = c
+        .get(server.url("/imports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf_of(&page))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(body.into_bytes()).file_name(name.to_owned()),
+        );
+    let r = c
+        .post(server.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the import of {name} started");
+    r.headers()["location"].to_str().unwrap().to_owned()
+}

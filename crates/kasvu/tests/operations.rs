@@ -180,28 +180,7 @@ async fn sigterm_during_an_import(db: &str) {
     std::fs::write(&file, &csv).unwrap();
 
     let admin = common::login_demo(&server, "admin@oulu.example").await;
-    let page = admin
-        .get(server.url("/imports"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", common::csrf_of(&page))
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("soitot.csv"),
-        );
-    let r = admin
-        .post(server.url("/imports"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "the import started");
-    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let job = common::upload(&admin, &server, "soitot.csv", csv).await;
     let page = admin
         .get(server.url(&job))
         .send()
