@@ -152,7 +152,7 @@ async fn fill(store: &Store, n: usize) -> Result<()> {
         confirmed_on: String::new(),
     };
     store
-        .save_actor(&cli, org, &seura, time::OffsetDateTime::now_utc().date())
+        .save_actor(&cli, org, &seura, kasvu_core::clock::today())
         .await?;
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let started = Instant::now();

@@ -8,6 +8,7 @@ mod macros;
 
 pub mod activity;
 pub mod actor;
+pub mod clock;
 pub mod error;
 pub mod feedback;
 pub mod indicator;

@@ -327,7 +327,7 @@ async fn load_families(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     for p in &demo.places {
         store.save_place(actor, org, p).await.map_err(fail)?;
     }
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = kasvu_core::clock::today();
     for a in &demo.activities {
         let mut spec = a.spec.clone();
         if a.school_year {
@@ -401,12 +401,7 @@ async fn load_actors(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     let file = "demo/oulu_actors.csv";
     let rows = crate::actors_csv::parse(ACTORS_CSV.as_bytes(), file).map_err(DemoError::Import)?;
     store
-        .import_actors(
-            actor,
-            oulu.org_id,
-            &rows,
-            time::OffsetDateTime::now_utc().date(),
-        )
+        .import_actors(actor, oulu.org_id, &rows, kasvu_core::clock::today())
         .await
         .map_err(|e| DemoError::Import(import_error_from_store(file, e)))?;
     Ok(())

@@ -13,7 +13,7 @@ use kasvu_store::{Actor, MeetingRecord, MeetingSpec, RoundSpec, Store, StoreErro
 use time::{Date, Duration};
 
 fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
+    kasvu_core::clock::today()
 }
 
 /// Loads the demo team and rounds unless the organisation has teams already.

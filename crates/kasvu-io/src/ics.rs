@@ -9,7 +9,7 @@ use kasvu_core::ClockTime;
 use time::Date;
 
 /// The time zone of Kasvu's wall-clock times.
-pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Helsinki;
+pub const TIME_ZONE: chrono_tz::Tz = kasvu_core::clock::TIME_ZONE;
 
 /// One event of a feed.
 #[derive(Debug, Clone, PartialEq, Eq)]

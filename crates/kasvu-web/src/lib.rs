@@ -2,56 +2,47 @@
 //! JavaScript needed, strict CSP) and the JSON API v1. Handlers are thin:
 //! they parse input, ask the domain core who may act, and call the store.
 
-mod account;
-mod actor_pages;
+// Shared pieces; features import only these (and `AppState`).
+pub mod support;
+
+// One folder per feature, each with its pages, forms, API handlers and
+// `routes()`. A feature does not reach into another's files
+// (`tests/layout.rs` keeps it so).
+pub mod account;
 mod admin;
-pub mod api;
-mod auth;
-mod charts;
-mod compare_page;
-mod ctx;
-mod entry_pages;
-mod error;
-mod events_api;
-mod families_forms;
-mod families_pages;
-mod feedback_pages;
-pub mod i18n;
-pub mod import_pages;
-mod knowledge_api;
-mod knowledge_forms;
-mod knowledge_pages;
-mod map_page;
-mod measure_api;
-mod measure_pages;
-pub mod metrics;
-mod network_page;
-mod pages;
-mod plan_api;
-mod plan_pages;
-mod project_pages;
-mod room_page;
-pub mod sso;
-mod target_pages;
-mod team_api;
-mod team_pages;
-mod views;
+mod families;
+mod feedback;
+mod knowledge;
+mod measure;
+mod network;
+mod org;
+mod plans;
+mod teams;
+
+// The composition of the JSON API and its OpenAPI document.
+pub mod openapi;
+
+#[cfg(test)]
+mod catalogue_tests;
+
+pub use account::sso;
+pub use support::{i18n, metrics};
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use kasvu_store::Store;
 use std::sync::LazyLock;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use ctx::Ctx;
-pub use error::AppError;
-pub use families_pages::MAX_WISHES_PER_CLIENT;
-pub use feedback_pages::MAX_ANSWERS_PER_CLIENT;
+pub use families::MAX_WISHES_PER_CLIENT;
+pub use feedback::MAX_ANSWERS_PER_CLIENT;
+pub use support::ctx::Ctx;
+pub use support::error::AppError;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -94,9 +85,9 @@ impl Default for WebConfig {
             login_window_secs: 15 * 60,
             lock_after_days: 90,
             public_url: None,
-            max_answers_per_client: feedback_pages::MAX_ANSWERS_PER_CLIENT,
+            max_answers_per_client: feedback::MAX_ANSWERS_PER_CLIENT,
             actor_review_days: kasvu_core::actor::DEFAULT_REVIEW_DAYS,
-            max_wishes_per_client: families_pages::MAX_WISHES_PER_CLIENT,
+            max_wishes_per_client: families::MAX_WISHES_PER_CLIENT,
             oidc: None,
             password_login: true,
         }
@@ -108,9 +99,9 @@ pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
     /// Imports started in the web, for their progress pages.
-    pub jobs: import_pages::ImportJobs,
+    pub jobs: measure::ImportJobs,
     /// The organisations and their units for the public pages, briefly kept.
-    pub trees: families_pages::TreeCache,
+    pub trees: families::TreeCache,
     /// Requests, latency, jobs and the pool, for `/metrics`.
     pub metrics: metrics::Metrics,
 }
@@ -191,7 +182,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 pub(crate) fn render_error_page(ctx: &Ctx, status: StatusCode, detail: Option<String>) -> Response {
-    let page = views::ErrorPage {
+    let page = support::views::ErrorPage {
         ctx,
         title: ctx.t(&format!("error-{}", status.as_u16())),
         detail,
@@ -231,211 +222,44 @@ fn security_headers(router: Router) -> Router {
     })
 }
 
+/// Every feature's pages.
+fn features() -> Router<AppState> {
+    Router::new()
+        .merge(org::routes())
+        .merge(measure::routes())
+        .merge(plans::routes())
+        .merge(teams::routes())
+        .merge(feedback::routes())
+        .merge(network::routes())
+        .merge(knowledge::routes())
+        .merge(families::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
+}
+
 /// The whole app.
 pub fn app(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(pages::home))
-        .route("/units/{code}", get(pages::unit))
-        .route("/units/{code}/dashboard", get(measure_pages::dashboard))
-        .route(
-            "/units/{code}/entry",
-            get(entry_pages::entry_form).post(entry_pages::save_entry),
-        )
-        .route(
-            "/units/{code}/targets",
-            get(target_pages::targets_page).post(target_pages::set_target),
-        )
-        .route(
-            "/units/{code}/targets/remove",
-            post(target_pages::remove_target),
-        )
-        .route("/units/{code}/analysis", post(target_pages::set_analysis))
-        .route("/compare", get(compare_page::compare))
-        .route("/plans", get(plan_pages::plans))
-        .route("/plans/{id}", get(plan_pages::plan))
-        .route("/plans/{id}/report", get(plan_pages::report))
-        .route(
-            "/plans/{id}/versions/compare",
-            get(plan_pages::compare_versions),
-        )
-        .route("/plans/{id}/report.xlsx", get(plan_pages::report_xlsx))
-        .route("/plans/{id}/report.pdf", get(plan_pages::report_pdf))
-        .route("/plans/{id}/status", post(plan_pages::set_status))
-        .route("/plans/{id}/versions", post(plan_pages::new_version))
-        .route("/plans/{id}/content", post(plan_pages::replace_content))
-        .route(
-            "/plans/{id}/measures/{measure_id}/status",
-            post(plan_pages::set_measure_status),
-        )
-        .route(
-            "/plans/{id}/measures/{measure_id}/evaluation",
-            post(plan_pages::set_evaluation),
-        )
-        .route(
-            "/imports",
-            get(import_pages::imports_page)
-                .post(import_pages::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    import_pages::MAX_UPLOAD_BYTES,
-                )),
-        )
-        .route("/imports/{id}", get(import_pages::job_page))
-        .route("/actors", get(actor_pages::actors))
-        .route("/actors/export", get(actor_pages::export))
-        .route(
-            "/actors/import",
-            post(actor_pages::import).layer(axum::extract::DefaultBodyLimit::max(
-                import_pages::MAX_UPLOAD_BYTES,
-            )),
-        )
-        .route("/actors/{code}", get(actor_pages::actor))
-        .route("/actors/{code}/confirm", post(actor_pages::confirm))
-        .route("/actors/{code}/propose", post(actor_pages::propose))
-        .route(
-            "/actors/{code}/proposals/{proposal}",
-            post(actor_pages::decide),
-        )
-        .route("/network", get(map_page::map))
-        .route("/network/links", post(map_page::add_link))
-        .route("/network/links/{id}/remove", post(map_page::remove_link))
-        .route("/paths", get(knowledge_pages::paths))
-        .route("/paths/edit", get(knowledge_forms::edit_path))
-        .route("/paths/save", post(knowledge_forms::save_path))
-        .route("/practices/edit", get(knowledge_forms::edit_practice))
-        .route("/practices/save", post(knowledge_forms::save_practice))
-        .route("/paths/{code}", get(knowledge_pages::path))
-        .route("/practices", get(knowledge_pages::practices))
-        .route("/practices/{code}", get(knowledge_pages::practice))
-        .route("/search", get(knowledge_pages::search))
-        .route("/families", get(families_pages::families))
-        .route("/hobbies", get(families_pages::hobbies))
-        .route("/calendar", get(families_pages::calendar))
-        .route("/calendar.ics", get(families_pages::calendar_feed))
-        .route("/places", get(families_pages::places))
-        .route("/places/{code}", get(families_pages::place))
-        .route(
-            "/wish",
-            get(families_pages::wish_form).post(families_pages::send_wish),
-        )
-        .route("/activities/manage", get(families_forms::manage))
-        .route("/activities/edit", get(families_forms::edit))
-        .route("/activities/save", post(families_forms::save))
-        .route("/activities/guidance", post(families_forms::set_guidance))
-        .route("/activities/{id}", get(families_pages::activity))
-        .route(
-            "/activities/{id}/calendar.ics",
-            get(families_pages::activity_feed),
-        )
-        .route("/activities/{id}/status", post(families_forms::set_status))
-        .route("/projects", get(project_pages::projects))
-        .route("/projects/edit", get(knowledge_forms::edit_project))
-        .route("/projects/save", post(knowledge_forms::save_project))
-        .route("/projects/{id}", get(project_pages::project))
-        .route("/indicators", get(measure_pages::indicators))
-        .route("/indicators/{code}", get(measure_pages::indicator))
-        .route("/indicators/{code}/export", get(measure_pages::export))
-        .route(
-            "/teams",
-            get(team_pages::teams).post(team_pages::create_team),
-        )
-        .route(
-            "/teams/{id}",
-            get(team_pages::team).post(team_pages::update_team),
-        )
-        .route("/teams/{id}/members", post(team_pages::add_member))
-        .route(
-            "/teams/{id}/members/{user_id}/remove",
-            post(team_pages::remove_member),
-        )
-        .route("/teams/{id}/meetings", post(team_pages::plan_meeting))
-        .route("/teams/{id}/calendar.ics", get(team_pages::team_calendar))
-        .route("/teams/{id}/room", get(room_page::room))
-        .route("/teams/{id}/network", get(network_page::network))
-        .route("/teams/{id}/network/share", post(network_page::set_share))
-        .route(
-            "/teams/{id}/network/participants",
-            post(network_page::add_participant),
-        )
-        .route("/meetings/{id}", get(team_pages::meeting))
-        .route("/meetings/{id}/agenda", post(team_pages::add_agenda_item))
-        .route("/meetings/{id}/record", post(team_pages::record_meeting))
-        .route("/meetings/{id}/decisions", post(team_pages::add_decision))
-        .route(
-            "/meetings/{id}/commitments",
-            post(team_pages::make_commitment),
-        )
-        .route(
-            "/commitments/{id}/review",
-            post(team_pages::review_commitment),
-        )
-        .route(
-            "/feedback",
-            get(feedback_pages::rounds).post(feedback_pages::create_round),
-        )
-        .route("/feedback/{id}", get(feedback_pages::round))
-        .route(
-            "/feedback/{id}/results.csv",
-            get(feedback_pages::results_csv),
-        )
-        .route(
-            "/feedback/{id}/results.xlsx",
-            get(feedback_pages::results_xlsx),
-        )
-        .route(
-            "/feedback/{id}/response",
-            post(feedback_pages::set_response),
-        )
-        .route(
-            "/a/{token}",
-            get(feedback_pages::answer_form).post(feedback_pages::submit_answer),
-        )
-        .route("/a/{token}/results", get(feedback_pages::public_results))
-        .route("/my/commitments", get(team_pages::my_commitments))
-        .route("/my/calendar.ics", get(team_pages::my_calendar))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/login/sso", get(sso::start))
-        .route("/login/sso/callback", get(sso::callback))
-        .route("/lang/{code}", get(auth::set_language))
-        .route("/account", get(account::account))
-        .route("/account/password", post(account::change_password))
-        .route(
-            "/password/{token}",
-            get(account::link_form).post(account::set_by_link),
-        )
-        .route("/admin/units", get(admin::units).post(admin::create_unit))
-        .route("/admin/units/new", get(admin::new_unit))
-        .route("/admin/units/{code}", post(admin::update_unit))
-        .route("/admin/units/{code}/edit", get(admin::edit_unit))
-        .route("/admin/users", get(admin::users).post(admin::create_user))
-        .route("/admin/users/{id}/roles", post(admin::add_role))
-        .route(
-            "/admin/users/{id}/roles/{role_id}/delete",
-            post(admin::remove_role),
-        )
-        .route("/admin/users/{id}/status", post(admin::set_status))
-        .route(
-            "/admin/users/{id}/password-link",
-            post(admin::password_link),
-        )
-        .route("/admin/audit", get(admin::audit))
-        .fallback(pages::not_found)
+    let pages = features()
+        .fallback(org::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            ctx::context,
+            support::ctx::context,
         ));
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(CSS_PATH.as_str(), get(stylesheet))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", openapi::router())
         .merge(pages)
         .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(state, metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            support::metrics::track,
+        ))
         // Forms and JSON stay under axum's own 2 MB default; only the
         // import upload raises its limit, up to this one.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            import_pages::MAX_UPLOAD_BYTES + 64 * 1024,
+            support::upload::MAX_UPLOAD_BYTES + 64 * 1024,
         ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

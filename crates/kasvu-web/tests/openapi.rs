@@ -4,6 +4,6 @@ use utoipa::OpenApi;
 
 #[test]
 fn openapi_document_is_stable() {
-    let doc = serde_json::to_value(kasvu_web::api::ApiDoc::openapi()).expect("serialise");
+    let doc = serde_json::to_value(kasvu_web::openapi::ApiDoc::openapi()).expect("serialise");
     insta::assert_json_snapshot!("openapi", doc);
 }

@@ -406,7 +406,7 @@ async fn run(cli: Cli) -> Result<()> {
             let Some(mailer) = mail.mailer()? else {
                 bail!("set --smtp-url (or KASVU_SMTP_URL) to send reminders");
             };
-            let today = time::OffsetDateTime::now_utc().date();
+            let today = kasvu_core::clock::today();
             let s =
                 kasvu_io::mail::send_reminders(&store, &mailer, today, mail.remind_days).await?;
             if s.busy {
@@ -1024,7 +1024,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 tick.tick().await;
-                let today = time::OffsetDateTime::now_utc().date();
+                let today = kasvu_core::clock::today();
                 match kasvu_io::mail::send_reminders(&store, &mailer, today, days).await {
                     Ok(s) if s.messages > 0 => tracing::info!(
                         "sent {} reminder(s) for {} commitment(s)",

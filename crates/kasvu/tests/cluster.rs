@@ -61,14 +61,11 @@ async fn two_servers_on_one_database_behave_as_one() {
     // A figure: written through A, B's roll-up has it at once.
     let q = kasvu_core::Period::of_date(
         kasvu_core::PeriodType::Quarterly,
-        time::OffsetDateTime::now_utc().date(),
+        kasvu_core::clock::today(),
     )
     .code();
-    let y = kasvu_core::Period::of_date(
-        kasvu_core::PeriodType::Yearly,
-        time::OffsetDateTime::now_utc().date(),
-    )
-    .code();
+    let y = kasvu_core::Period::of_date(kasvu_core::PeriodType::Yearly, kasvu_core::clock::today())
+        .code();
     let area = format!("/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period={y}");
     let figure = |s: &Server| {
         let (api, url) = (api.clone(), s.url(&area));

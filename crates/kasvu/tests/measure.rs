@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 /// The current period of a type: never locked, whatever day the tests run.
 fn current(t: kasvu_core::PeriodType) -> String {
-    kasvu_core::Period::of_date(t, time::OffsetDateTime::now_utc().date()).code()
+    kasvu_core::Period::of_date(t, kasvu_core::clock::today()).code()
 }
 
 async fn get_json(c: &reqwest::Client, url: String) -> Value {

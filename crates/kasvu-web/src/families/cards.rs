@@ -1,0 +1,265 @@
+//! Activity cards and the public filter (area, age, day, type, free of
+//! charge) shared by the hobby search, the calendar and the API.
+
+use super::site::PAGE_SIZE;
+use crate::support::access::area_choices;
+use crate::support::ctx::Ctx;
+use crate::support::format::date_text;
+use crate::support::format::lt;
+use crate::support::format::LText;
+use crate::AppState;
+use kasvu_core::activity::{weekday_bit, ActivityKind, Category};
+use kasvu_core::{Level, Problem};
+use kasvu_store::{Activity, ActivityQuery, OrgUnit, Place};
+use serde::Deserialize;
+
+pub(super) fn weekday_no(d: time::Weekday) -> u8 {
+    d.number_from_monday()
+}
+
+/// "7–12", "7+", "–12" or the words for every age.
+pub(crate) fn ages_text(ctx: &Ctx, min: Option<i64>, max: Option<i64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        (Some(a), None) => format!("{a}+"),
+        (None, Some(b)) => format!("0–{b}"),
+        (None, None) => ctx.t("activity-all-ages"),
+    }
+}
+
+/// The times of an activity in words: weekly slots, then dates (at most
+/// `max`, then "…").
+pub(crate) fn times_text(ctx: &Ctx, a: &Activity, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .schedule
+        .slots
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}–{}",
+                ctx.t(&format!("weekday-{}", weekday_no(s.weekday))),
+                s.starts,
+                s.ends
+            )
+        })
+        .collect();
+    for d in &a.schedule.dates {
+        out.push(if d.ends_on == d.on {
+            format!("{} {}–{}", date_text(d.on), d.starts, d.ends)
+        } else {
+            format!(
+                "{} {} – {} {}",
+                date_text(d.on),
+                d.starts,
+                date_text(d.ends_on),
+                d.ends
+            )
+        });
+    }
+    if out.len() > max {
+        out.truncate(max);
+        out.push("…".into());
+    }
+    out
+}
+
+/// An activity as a card in a list.
+pub struct ActivityCard {
+    pub id: i64,
+    pub name: LText,
+    pub kind: String,
+    pub category: String,
+    pub times: Vec<String>,
+    pub season: String,
+    pub place: LText,
+    pub area: String,
+    pub ages: String,
+    pub free: bool,
+    pub price: LText,
+    pub languages: String,
+    pub equipment_lent: bool,
+    pub organiser: String,
+    pub status: String,
+    pub pending: bool,
+}
+
+pub(super) fn unit_name(units: &[OrgUnit], ctx: &Ctx, id: i64) -> String {
+    units
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| ctx.name(&u.names).to_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn card(ctx: &Ctx, a: &Activity, units: &[OrgUnit]) -> ActivityCard {
+    ActivityCard {
+        id: a.id,
+        name: lt(ctx, &a.spec.name),
+        kind: ctx.t(&format!("activity-kind-{}", a.spec.kind.code())),
+        category: ctx.t(&format!("category-{}", a.spec.category.code())),
+        times: times_text(ctx, a, 3),
+        season: match a.schedule.season {
+            Some((from, to)) if !a.schedule.slots.is_empty() => {
+                format!("{}–{}", date_text(from), date_text(to))
+            }
+            _ => String::new(),
+        },
+        place: lt(ctx, &a.place_name),
+        area: unit_name(units, ctx, a.cluster_id.unwrap_or(a.area_id)),
+        ages: ages_text(ctx, a.spec.min_age, a.spec.max_age),
+        free: a.spec.is_free,
+        price: lt(ctx, &a.spec.price),
+        languages: a.spec.languages.join(", "),
+        equipment_lent: a.spec.equipment_lent,
+        organiser: a.organiser_name.clone(),
+        status: ctx.t(&format!("activity-status-{}", a.status.code())),
+        pending: a.status != kasvu_core::activity::ActivityStatus::Published,
+    }
+}
+
+/// The filters of the treasure chest, the calendars and the feeds, as typed
+/// in the address.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct Filter {
+    pub area: String,
+    pub age: String,
+    pub day: String,
+    pub free: String,
+    #[serde(rename = "type")]
+    pub category: String,
+    pub kind: String,
+    pub place: String,
+    pub month: String,
+    pub view: String,
+    pub page: String,
+}
+
+impl Filter {
+    /// The address's query for the same filters (without page and view).
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("area", &self.area),
+            ("age", &self.age),
+            ("day", &self.day),
+            ("free", &self.free),
+            ("type", &self.category),
+            ("kind", &self.kind),
+            ("place", &self.place),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", crate::support::ctx::url_encode(v.trim())));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// A filter turned into a store query; the error names the field.
+pub(crate) async fn query_of(
+    st: &AppState,
+    org_id: i64,
+    f: &Filter,
+    units: &[OrgUnit],
+) -> Result<Result<ActivityQuery, (&'static str, Problem)>, kasvu_store::StoreError> {
+    let place = match f.place.trim() {
+        "" => None,
+        code => Some(
+            st.store
+                .place(org_id, code)
+                .await?
+                .filter(|p| p.spec.published),
+        ),
+    };
+    Ok(filter_query(f, units, place))
+}
+
+/// A filter as a store query, with the place it names already looked up
+/// (`Some(None)`: a place that is not there or not public).
+pub(super) fn filter_query(
+    f: &Filter,
+    units: &[OrgUnit],
+    place: Option<Option<Place>>,
+) -> Result<ActivityQuery, (&'static str, Problem)> {
+    let mut q = ActivityQuery {
+        limit: PAGE_SIZE,
+        ..ActivityQuery::default()
+    };
+    let area = f.area.trim();
+    if !area.is_empty() {
+        let u = units
+            .iter()
+            .find(|u| u.code == area)
+            .ok_or_else(|| ("area", unknown(area)))?;
+        match u.level {
+            Level::Area => q.area_id = Some(u.id),
+            Level::Cluster => q.cluster_id = Some(u.id),
+            _ => return Err(("area", unknown(area))),
+        }
+    }
+    q.age = kasvu_core::activity::parse_age(&f.age).map_err(|p| ("age", p))?;
+    let day = f.day.trim();
+    if !day.is_empty() {
+        let n: i64 = day.parse().map_err(|_| ("day", unknown(day)))?;
+        let wd = kasvu_core::team::weekday_from_number(n).map_err(|p| ("day", p))?;
+        q.weekdays = weekday_bit(wd);
+    }
+    q.free_only = matches!(f.free.trim(), "1" | "on" | "true");
+    let cat = f.category.trim();
+    if !cat.is_empty() {
+        q.category = Some(Category::parse(cat).map_err(|p| ("type", p))?);
+    }
+    let kind = f.kind.trim();
+    if !kind.is_empty() {
+        q.kinds = vec![ActivityKind::parse(kind).map_err(|p| ("kind", p))?];
+    }
+    if let Some(p) = place {
+        let p = p.ok_or_else(|| ("place", unknown(f.place.trim())))?;
+        q.place_id = Some(p.id);
+    }
+    Ok(q)
+}
+
+pub(super) fn unknown(v: &str) -> Problem {
+    Problem::new(
+        "err-filter-value",
+        format!("'{v}' is not one of the choices"),
+    )
+    .arg("value", v)
+}
+
+/// The choices of the filter form.
+pub struct FilterForm {
+    pub areas: Vec<(String, String)>,
+    pub categories: Vec<(String, String)>,
+    pub kinds: Vec<(String, String)>,
+    pub days: Vec<(String, String)>,
+}
+
+pub(super) fn filter_form(ctx: &Ctx, units: &[OrgUnit]) -> FilterForm {
+    FilterForm {
+        areas: area_choices(ctx, units),
+        categories: Category::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.code().to_owned(),
+                    ctx.t(&format!("category-{}", c.code())),
+                )
+            })
+            .collect(),
+        kinds: ActivityKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.code().to_owned(),
+                    ctx.t(&format!("activity-kind-{}", k.code())),
+                )
+            })
+            .collect(),
+        days: (1..=7)
+            .map(|n| (n.to_string(), ctx.t(&format!("weekday-{n}"))))
+            .collect(),
+    }
+}

@@ -1,0 +1,50 @@
+//! Families' public pages: hobbies, the calendar, meeting places, the wish
+//! form, the staff's activity forms, and Linked Events-shaped events.
+
+pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod cards;
+pub(crate) mod forms;
+pub(crate) mod hobbies;
+pub(crate) mod places;
+pub(crate) mod site;
+pub(crate) mod wishes;
+
+/// Wishes shown as text only from this many on (feedback shows them too).
+pub(crate) use site::MIN_WISHES_FOR_TEXT;
+pub use site::{TreeCache, MAX_WISHES_PER_CLIENT};
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The feature's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/families", get(hobbies::families))
+        .route("/hobbies", get(hobbies::hobbies))
+        .route("/calendar", get(calendar::calendar))
+        .route("/calendar.ics", get(calendar::calendar_feed))
+        .route("/places", get(places::places))
+        .route("/places/{code}", get(places::place))
+        .route("/wish", get(wishes::wish_form).post(wishes::send_wish))
+        .route("/activities/manage", get(forms::manage))
+        .route("/activities/edit", get(forms::edit))
+        .route("/activities/save", post(forms::save))
+        .route("/activities/guidance", post(forms::set_guidance))
+        .route("/activities/{id}", get(hobbies::activity))
+        .route(
+            "/activities/{id}/calendar.ics",
+            get(calendar::activity_feed),
+        )
+        .route("/activities/{id}/status", post(forms::set_status))
+}
+
+/// The feature's part of the JSON API (under `/api/v1`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(api::list_events))
+        .route("/events/{id}", get(api::get_event))
+        .route("/places", get(api::list_places))
+        .route("/places/{code}", get(api::get_place))
+}

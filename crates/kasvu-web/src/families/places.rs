@@ -1,0 +1,175 @@
+//! Meeting places and one place's page with what happens there.
+
+use super::calendar::occurrences_of;
+use super::cards::{unit_name, weekday_no};
+use super::site::org_and_units;
+use crate::support::access::area_choices;
+use crate::support::ctx::Ctx;
+use crate::support::error::{AppError, PageResult};
+use crate::support::format::date_text;
+use crate::support::format::lt;
+use crate::support::format::LText;
+use crate::support::today;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse};
+use kasvu_core::activity::PlaceKind;
+use kasvu_store::{ActivityQuery, OrgUnit, Place};
+use serde::Deserialize;
+
+// -------------------------------------------------------------- places
+
+pub struct PlaceCard {
+    pub code: String,
+    pub name: LText,
+    pub kind: String,
+    pub address: String,
+    pub area: String,
+    pub hours: LText,
+    pub what: LText,
+}
+
+pub(super) fn place_card(ctx: &Ctx, p: &Place, units: &[OrgUnit]) -> PlaceCard {
+    PlaceCard {
+        code: p.spec.code.clone(),
+        name: lt(ctx, &p.spec.name),
+        kind: ctx.t(&format!("place-kind-{}", p.spec.kind.code())),
+        address: p.spec.address.clone(),
+        area: unit_name(units, ctx, p.cluster_id.unwrap_or(p.area_id)),
+        hours: lt(ctx, &p.spec.hours),
+        what: lt(ctx, &p.spec.what),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PlaceFilter {
+    pub area: String,
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "places.html")]
+pub struct PlacesPage<'a> {
+    pub ctx: &'a Ctx,
+    pub f: PlaceFilter,
+    pub areas: Vec<(String, String)>,
+    pub kinds: Vec<(String, String)>,
+    pub cards: Vec<PlaceCard>,
+}
+
+/// Meeting places and family centres: where, when open, what happens there.
+pub async fn places(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<PlaceFilter>,
+) -> PageResult {
+    let (org, units) = org_and_units(&st, &ctx).await?;
+    let area = units.iter().find(|u| u.code == f.area.trim());
+    let cards = st
+        .store
+        .places(org.org_id, true)
+        .await?
+        .iter()
+        .filter(|p| area.is_none_or(|u| p.area_id == u.id || p.cluster_id == Some(u.id)))
+        .filter(|p| f.kind.trim().is_empty() || p.spec.kind.code() == f.kind.trim())
+        .map(|p| place_card(&ctx, p, &units))
+        .collect();
+    let page = PlacesPage {
+        ctx: &ctx,
+        areas: area_choices(&ctx, &units),
+        kinds: PlaceKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.code().to_owned(),
+                    ctx.t(&format!("place-kind-{}", k.code())),
+                )
+            })
+            .collect(),
+        cards,
+        f,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub struct UpcomingItem {
+    pub id: i64,
+    pub date: String,
+    pub weekday: String,
+    pub time: String,
+    pub name: LText,
+    pub cancelled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "place.html")]
+pub struct PlacePage<'a> {
+    pub ctx: &'a Ctx,
+    pub c: PlaceCard,
+    pub directions: LText,
+    pub access: LText,
+    pub runner: Option<(String, String)>,
+    pub phone: String,
+    pub tel: String,
+    pub website: String,
+    pub upcoming: Vec<UpcomingItem>,
+}
+
+pub async fn place(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
+    let (org, units) = org_and_units(&st, &ctx).await?;
+    let p = st
+        .store
+        .place(org.org_id, &code)
+        .await?
+        .filter(|p| p.spec.published)
+        .ok_or(AppError::NotFound)?;
+
+    let runner = match p.spec.actor.as_str() {
+        "" => None,
+        c => st
+            .store
+            .actors(org.org_id)
+            .await?
+            .into_iter()
+            .find(|a| a.spec.code == c)
+            .map(|a| (a.spec.code, a.spec.name)),
+    };
+    let now = today();
+    let q = ActivityQuery {
+        place_id: Some(p.id),
+        ..ActivityQuery::default()
+    };
+    let (found, _) =
+        occurrences_of(&st, org.org_id, q, now, now + time::Duration::days(14)).await?;
+    let upcoming = found
+        .iter()
+        .take(30)
+        .map(|(o, a)| UpcomingItem {
+            id: a.id,
+            date: date_text(o.on),
+            weekday: ctx.t(&format!("weekday-{}", weekday_no(o.on.weekday()))),
+            time: format!("{}–{}", o.starts, o.ends),
+            name: lt(&ctx, &a.spec.name),
+            cancelled: o.cancelled,
+        })
+        .collect();
+    let page = PlacePage {
+        ctx: &ctx,
+        c: place_card(&ctx, &p, &units),
+        directions: lt(&ctx, &p.spec.directions),
+        access: lt(&ctx, &p.spec.access),
+        runner,
+        tel: p
+            .spec
+            .phone
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+        phone: p.spec.phone.clone(),
+        website: p.spec.website.clone(),
+        upcoming,
+    };
+    Ok(Html(page.render()?).into_response())
+}

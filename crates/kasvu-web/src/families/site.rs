@@ -1,0 +1,108 @@
+//! The public pages for families (seeds 000/001/004): the hobby treasure
+//! chest, the activity calendars of areas and clusters with their
+//! iCalendar feeds, meeting places and family centres, and the
+//! "what would you like to do?" wish form. No sign-in; only published
+//! entries are read. Content is shown in the reader's language when the
+//! organiser gave it, else in Finnish marked with `lang="fi"`.
+
+use crate::support::ctx::Ctx;
+use crate::support::error::AppError;
+use crate::AppState;
+use kasvu_store::OrgUnit;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// Hobbies per page of the treasure chest.
+pub const PAGE_SIZE: i64 = 20;
+/// Most activities a calendar month or feed reads.
+pub(super) const CALENDAR_LIMIT: i64 = 1000;
+/// Days a feed reaches back and ahead.
+pub(super) const FEED_BACK_DAYS: i64 = 7;
+pub(super) const FEED_AHEAD_DAYS: i64 = 180;
+/// Wishes one client may send in ten minutes.
+pub const MAX_WISHES_PER_CLIENT: usize = 5;
+pub(super) const WISH_WINDOW: Duration = Duration::from_secs(600);
+/// A team sees what wishes say only when at least this many came from the area.
+pub const MIN_WISHES_FOR_TEXT: i64 = 5;
+
+pub(super) type Trees = std::collections::HashMap<i64, Arc<Vec<OrgUnit>>>;
+
+/// The organisations and their units as the public pages read them (the
+/// hobby search under load spent most of its time in these lookups, not in
+/// the search), and whether the database holds demo data (every page says
+/// so). Kept only while the database's `tree_version` stays the same, so a
+/// change made through any process sharing the database shows at once.
+#[derive(Clone, Default)]
+pub struct TreeCache(Arc<Mutex<Option<TreesAt>>>);
+
+/// What was read at one `tree_version`.
+pub(super) struct TreesAt {
+    version: i64,
+    demo: Option<bool>,
+    orgs: Option<Arc<Vec<OrgUnit>>>,
+    trees: Trees,
+}
+
+impl TreeCache {
+    /// Works on what is kept for `version`, forgetting what was kept for
+    /// another. (Data read after reading `version` is never older than it.)
+    fn at<T>(&self, version: i64, f: impl FnOnce(&mut TreesAt) -> T) -> T {
+        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = match g.take() {
+            Some(c) if c.version == version => c,
+            _ => TreesAt {
+                version,
+                demo: None,
+                orgs: None,
+                trees: Trees::new(),
+            },
+        };
+        f(g.insert(kept))
+    }
+
+    /// Whether the database holds demo data.
+    pub(crate) async fn demo(&self, store: &kasvu_store::Store) -> bool {
+        let Ok(version) = store.tree_version().await else {
+            return store.has_demo_data().await.unwrap_or(false);
+        };
+        if let Some(d) = self.at(version, |c| c.demo) {
+            return d;
+        }
+        let d = store.has_demo_data().await.unwrap_or(false);
+        self.at(version, |c| c.demo = Some(d));
+        d
+    }
+}
+
+/// The viewer's organisation (a signed-in person's own, else the first by
+/// name) and its units.
+pub(crate) async fn org_and_units(
+    st: &AppState,
+    ctx: &Ctx,
+) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
+    let version = st.store.tree_version().await?;
+    let orgs = match st.trees.at(version, |c| c.orgs.clone()) {
+        Some(o) => o,
+        None => {
+            let o = Arc::new(st.store.organisations().await?);
+            st.trees.at(version, |c| c.orgs = Some(o.clone()));
+            o
+        }
+    };
+    let at = ctx
+        .user
+        .as_ref()
+        .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
+        .unwrap_or(0);
+    let org = orgs.get(at).cloned().ok_or(AppError::NotFound)?;
+    let units = match st.trees.at(version, |c| c.trees.get(&org.org_id).cloned()) {
+        Some(u) => u,
+        None => {
+            let u = Arc::new(st.store.org_units(org.org_id).await?);
+            st.trees
+                .at(version, |c| c.trees.insert(org.org_id, u.clone()));
+            u
+        }
+    };
+    Ok((org, units))
+}

@@ -1,0 +1,276 @@
+//! The network's knowledge in the JSON API: the register of actors (a
+//! private contact person only for the organisation's own people), the
+//! collaboration map and hand-entered collaborations, one-contact paths,
+//! good practices and search. Reads are public (an organisation by `org`,
+//! else the first); writes need a bearer token and the role the pages ask.
+
+use crate::knowledge::pages::{href_of, keep};
+use crate::support::access::org_of;
+use crate::support::api::IdDto;
+use crate::support::api::OrgQuery;
+use crate::support::api::{ApiError, ApiResult, ApiUser};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use kasvu_core::role::permits;
+use kasvu_core::search::{snippet, SearchKind};
+use kasvu_core::Action;
+use kasvu_store::{Actor, PathSpec, PracticeSpec, User};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// A path as the public reads it: without the staff notes unless the
+/// viewer is one of the organisation's people.
+fn path_json(p: &PathSpec, staff: bool) -> serde_json::Value {
+    let mut p = p.clone();
+    if !staff {
+        for s in &mut p.steps {
+            s.staff_note.clear();
+        }
+    }
+    serde_json::json!(p)
+}
+
+#[utoipa::path(get, path = "/api/v1/paths", tag = "network", params(OrgQuery),
+    responses((status = 200, description = "One-contact paths (published ones, or all for the organisation's people): [{code, need {fi,sv,en}, intro, area, published, steps [{kind (everyday|contact|urgent), what, how, actor, staff_note}]}]", body = [Object])))]
+pub async fn list_paths(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    let (org, own) = org_of(&st, &headers, &q.org).await?;
+    let list = st.store.paths(org.org_id, own.is_none()).await?;
+    Ok(Json(
+        list.iter()
+            .map(|p| path_json(&p.spec, own.is_some()))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/paths/{code}", tag = "network", params(("code" = String, Path), OrgQuery),
+    responses((status = 200, body = Object), (status = 404, body = crate::support::api::ApiErrorBody)))]
+pub async fn get_path(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (org, own) = org_of(&st, &headers, &q.org).await?;
+    let p = st
+        .store
+        .path(org.org_id, &code)
+        .await?
+        .filter(|p| own.is_some() || p.spec.published)
+        .ok_or_else(|| ApiError::not_found("path"))?;
+    Ok(Json(path_json(&p.spec, own.is_some())))
+}
+
+/// People who change the tree at the path's area (or at the organisation).
+fn may_edit_at(st_tree: &kasvu_core::OrgTree, user: &User, unit_id: i64) -> bool {
+    permits(&user.assignments(), st_tree, Action::EditTree, unit_id)
+}
+
+#[utoipa::path(put, path = "/api/v1/paths/{code}", tag = "network", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body(content = Object, description = "A path: need {fi, sv, en}, intro, area (area or cluster code; empty for the whole organisation), published, steps [{kind: everyday|contact|urgent, what {fi,sv,en}, how {fi,sv,en}, actor (register code), staff_note}] — everyday support first, urgent last, 2–10 steps. crates/kasvu-io/demo/oulu_network.json has examples."),
+    responses((status = 201, body = IdDto), (status = 400, body = crate::support::api::ApiErrorBody), (status = 403, body = crate::support::api::ApiErrorBody)))]
+pub async fn put_path(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> ApiResult<(StatusCode, Json<IdDto>)> {
+    let mut spec: PathSpec = serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the path: {e}")))?;
+    spec.code = code;
+    let tree = st.store.org_tree(user.org_id).await?;
+    let units = st.store.org_units(user.org_id).await?;
+    let at = units
+        .iter()
+        .find(|u| u.code == spec.area.trim())
+        .map(|u| u.id)
+        .unwrap_or(user.org_id);
+    if !may_edit_at(&tree, &user, at) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "your roles do not allow this here",
+        ));
+    }
+    let id = st
+        .store
+        .save_path(&Actor::user(user.id, &user.email), user.org_id, &spec)
+        .await?;
+    Ok((StatusCode::CREATED, Json(IdDto { id })))
+}
+
+#[utoipa::path(get, path = "/api/v1/practices", tag = "network", params(OrgQuery),
+    responses((status = 200, description = "Good practices: [{code, name {fi,sv,en}, description, target_group, problem, how_to, resources, evidence, in_use, themes, units, projects (ids)}]", body = [Object])))]
+pub async fn list_practices(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<Json<Vec<PracticeSpec>>> {
+    let (org, _) = org_of(&st, &headers, &q.org).await?;
+    Ok(Json(
+        st.store
+            .practices(org.org_id)
+            .await?
+            .into_iter()
+            .map(|p| p.spec)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/practices/{code}", tag = "network", params(("code" = String, Path), OrgQuery),
+    responses((status = 200, body = Object), (status = 404, body = crate::support::api::ApiErrorBody)))]
+pub async fn get_practice(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<Json<PracticeSpec>> {
+    let (org, _) = org_of(&st, &headers, &q.org).await?;
+    let p = st
+        .store
+        .practice(org.org_id, &code)
+        .await?
+        .ok_or_else(|| ApiError::not_found("practice"))?;
+    Ok(Json(p.spec))
+}
+
+#[utoipa::path(put, path = "/api/v1/practices/{code}", tag = "network", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body(content = Object, description = "A practice: name {fi, sv, en}, description, target_group, problem, how_to, resources, evidence, in_use, themes [..], units [area or cluster codes], projects [project ids]."),
+    responses((status = 201, body = IdDto), (status = 400, body = crate::support::api::ApiErrorBody), (status = 403, body = crate::support::api::ApiErrorBody)))]
+pub async fn put_practice(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> ApiResult<(StatusCode, Json<IdDto>)> {
+    let tree = st.store.org_tree(user.org_id).await?;
+    if !permits(&user.assignments(), &tree, Action::ManagePlans, user.org_id) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "your roles do not allow this here",
+        ));
+    }
+    let mut spec: PracticeSpec = serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the practice: {e}")))?;
+    spec.code = code;
+    let id = st
+        .store
+        .save_practice(&Actor::user(user.id, &user.email), user.org_id, &spec)
+        .await?;
+    Ok((StatusCode::CREATED, Json(IdDto { id })))
+}
+
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(default)]
+pub struct SearchParams {
+    pub q: String,
+    /// actor, path, project, practice, plan or indicator.
+    pub kind: String,
+    /// An area or cluster code.
+    pub area: String,
+    /// A sector code.
+    pub sector: String,
+    pub org: String,
+    /// How many results (default 20, at most 100).
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResultDto {
+    pub kind: String,
+    pub key: String,
+    /// The result's page.
+    pub href: String,
+    pub title: crate::support::api::NamesDto,
+    /// Up to 220 characters around the first match.
+    pub snippet: String,
+    pub score: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchDto {
+    pub total: usize,
+    /// Counts per kind, area and sector among the matches the other facets keep.
+    pub facets: BTreeMap<String, BTreeMap<String, usize>>,
+    pub results: Vec<SearchResultDto>,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "network", params(SearchParams),
+    responses((status = 200, description = "Matches of every word (in Finnish, Swedish or English forms), best first, with facets", body = SearchDto)))]
+pub async fn search(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> ApiResult<Json<SearchDto>> {
+    let (org, own) = org_of(&st, &headers, &p.org).await?;
+    let q = kasvu_core::search::Query::parse(&p.q);
+    let hits = st.store.search(org.org_id, &q, own.is_some()).await?;
+    let kind = SearchKind::parse(&p.kind).ok();
+    let (area, sector) = (p.area.trim(), p.sector.trim());
+    let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for h in &hits {
+        if keep(h, None, area, sector) {
+            *facets
+                .entry("kind".into())
+                .or_default()
+                .entry(h.kind.code().into())
+                .or_insert(0) += 1;
+        }
+        if keep(h, kind, "", sector) {
+            for a in &h.areas {
+                *facets
+                    .entry("area".into())
+                    .or_default()
+                    .entry(a.clone())
+                    .or_insert(0) += 1;
+            }
+        }
+        if keep(h, kind, area, "") && !h.sector.is_empty() {
+            *facets
+                .entry("sector".into())
+                .or_default()
+                .entry(h.sector.clone())
+                .or_insert(0) += 1;
+        }
+    }
+    let kept: Vec<_> = hits
+        .iter()
+        .filter(|h| keep(h, kind, area, sector))
+        .collect();
+    let limit = p.limit.unwrap_or(20).clamp(1, 100);
+    let shown: Vec<_> = kept.iter().skip(p.offset).take(limit).collect();
+    let details = st
+        .store
+        .search_details(&shown.iter().map(|h| h.id).collect::<Vec<_>>())
+        .await?;
+    Ok(Json(SearchDto {
+        total: kept.len(),
+        facets,
+        results: shown
+            .iter()
+            .filter_map(|h| {
+                let d = details.get(&h.id)?;
+                Some(SearchResultDto {
+                    kind: h.kind.code().into(),
+                    key: d.key.clone(),
+                    href: href_of(h.kind, &d.key),
+                    title: crate::support::api::NamesDto {
+                        fi: d.title.fi.clone(),
+                        sv: d.title.sv.clone(),
+                        en: d.title.en.clone(),
+                    },
+                    snippet: snippet(&d.body, &q, 220),
+                    score: h.score,
+                })
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,50 @@
+//! Shared measurement: indicators and their dashboards, data entry, targets
+//! and analyses, comparison of units, and imports of statistics files.
+
+pub(crate) mod api;
+pub(crate) mod compare;
+pub(crate) mod dashboard;
+pub(crate) mod entry;
+pub(crate) mod imports;
+pub(crate) mod indicators;
+pub(crate) mod targets;
+
+pub use imports::ImportJobs;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The feature's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/units/{code}/dashboard", get(dashboard::dashboard))
+        .route(
+            "/units/{code}/entry",
+            get(entry::entry_form).post(entry::save_entry),
+        )
+        .route(
+            "/units/{code}/targets",
+            get(targets::targets_page).post(targets::set_target),
+        )
+        .route("/units/{code}/targets/remove", post(targets::remove_target))
+        .route("/units/{code}/analysis", post(targets::set_analysis))
+        .route("/compare", get(compare::compare))
+        .route(
+            "/imports",
+            get(imports::imports_page).post(imports::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::support::upload::MAX_UPLOAD_BYTES),
+            ),
+        )
+        .route("/imports/{id}", get(imports::job_page))
+        .route("/indicators", get(indicators::indicators))
+        .route("/indicators/{code}", get(indicators::indicator))
+        .route("/indicators/{code}/export", get(indicators::export))
+}
+
+/// The feature's part of the JSON API (under `/api/v1`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(api::list_indicators))
+        .route("/data", get(api::get_data).post(api::post_data))
+}

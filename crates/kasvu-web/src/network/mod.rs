@@ -1,0 +1,49 @@
+//! The network of actors: the register (schools, NGOs, parishes…) and the
+//! collaboration map of who works with whom (`collaboration_map`).
+
+pub(crate) mod api;
+pub(crate) mod collaboration_map;
+pub(crate) mod register;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The feature's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actors", get(register::actors))
+        .route("/actors/export", get(register::export))
+        .route(
+            "/actors/import",
+            post(register::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::support::upload::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/actors/{code}", get(register::actor))
+        .route("/actors/{code}/confirm", post(register::confirm))
+        .route("/actors/{code}/propose", post(register::propose))
+        .route(
+            "/actors/{code}/proposals/{proposal}",
+            post(register::decide),
+        )
+        .route("/network", get(collaboration_map::map))
+        .route("/network/links", post(collaboration_map::add_link))
+        .route(
+            "/network/links/{id}/remove",
+            post(collaboration_map::remove_link),
+        )
+}
+
+/// The feature's part of the JSON API (under `/api/v1`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/actors", get(api::list_actors))
+        .route("/actors/{code}", get(api::get_actor))
+        .route("/network", get(api::get_map))
+        .route("/network/links", axum::routing::post(api::add_link))
+        .route(
+            "/network/links/{id}",
+            axum::routing::delete(api::remove_link),
+        )
+}

@@ -1,0 +1,31 @@
+//! The organisation's public face: the home page, each org unit's page, and
+//! the org tree over the API.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+pub(crate) use pages::not_found;
+
+use crate::AppState;
+use axum::routing::get;
+use axum::Router;
+
+/// The feature's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/units/{code}", get(pages::unit))
+}
+
+/// The feature's part of the JSON API (under `/api/v1`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/orgunits",
+            get(api::list_orgunits).post(api::create_orgunit),
+        )
+        .route(
+            "/orgunits/{code}",
+            get(api::get_orgunit).put(api::replace_orgunit),
+        )
+}

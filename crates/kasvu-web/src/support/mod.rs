@@ -1,0 +1,20 @@
+//! What every feature shares, and nothing feature-specific: the request
+//! context and the extractors that open a handler (CSRF-checked forms and
+//! uploads, the signed-in user), one error type, the catalogues, formatting,
+//! access helpers, common templates, charts and file responses.
+
+pub(crate) mod access;
+pub mod api;
+pub(crate) mod charts;
+pub mod ctx;
+pub mod error;
+pub(crate) mod format;
+pub(crate) mod forms;
+pub mod i18n;
+pub mod metrics;
+pub(crate) mod responses;
+pub(crate) mod upload;
+pub(crate) mod views;
+
+/// Today in the organisation's time zone (Europe/Helsinki), everywhere.
+pub(crate) use kasvu_core::clock::today;

@@ -1,0 +1,94 @@
+//! Files posted from Kasvu's pages (multipart forms): read into memory up to
+//! the route's body limit, their CSRF token checked before a handler sees them.
+
+use crate::support::ctx::Ctx;
+use crate::support::error::AppError;
+use crate::support::i18n::Lang;
+use axum::extract::{FromRequest, Multipart, Request};
+use kasvu_core::Problem;
+use kasvu_io::ImportError;
+
+/// The largest file the upload takes.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// A posted file with the form's other fields.
+#[derive(Default)]
+pub(crate) struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    fields: Vec<(String, String)>,
+}
+
+impl Upload {
+    /// A text field of the form, or "".
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// An upload whose CSRF token matched: the extractor for every file form.
+pub(crate) struct CheckedUpload(pub Upload);
+
+impl<S: Send + Sync> FromRequest<S> for CheckedUpload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("no request context".into()))?;
+        let multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let upload = read_upload(multipart).await?;
+        ctx.check_csrf(upload.field("csrf"))?;
+        Ok(CheckedUpload(upload))
+    }
+}
+
+async fn read_upload(mut m: Multipart) -> Result<Upload, AppError> {
+    let mut u = Upload::default();
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            u.file_name = field
+                .file_name()
+                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
+                .unwrap_or_default();
+            u.bytes = field.bytes().await.map_err(bad)?.to_vec();
+        } else if !name.is_empty() {
+            let value = field.text().await.map_err(bad)?;
+            u.fields.push((name, value));
+        }
+    }
+    Ok(u)
+}
+
+/// An import error in the page's language: where, then what.
+pub(crate) fn error_text(lang: Lang, e: &ImportError) -> String {
+    let mut at = vec![e.file.clone()];
+    if let Some(r) = e.row {
+        at.push(lang.t_args("import-at-row", &[("row", r.to_string())]));
+    }
+    if let Some(c) = e.cell {
+        at.push(lang.t_args("import-at-cell", &[("cell", c.to_string())]));
+    }
+    if let Some(f) = &e.field {
+        at.push(lang.t_args("import-at-field", &[("field", f.clone())]));
+    }
+    let what = match e.code {
+        Some(code) => lang.problem(&Problem {
+            code,
+            args: e.args.clone(),
+            english: e.message.clone(),
+        }),
+        None => e.message.clone(),
+    };
+    format!("{}: {what}", at.join(", "))
+}

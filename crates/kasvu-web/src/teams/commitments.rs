@@ -1,0 +1,187 @@
+//! Personal commitments: made at a meeting, reviewed at the next, and "my
+//! commitments" across teams.
+
+use super::meetings::{meeting_for, outcomes};
+use super::team::{actor, bad, team_access};
+use super::team_page::{commitment_row, saved_text, CommitmentRow};
+use crate::support::ctx::Ctx;
+use crate::support::error::{AppError, PageResult};
+use crate::support::format::date_text;
+use crate::support::forms::refused;
+use crate::support::forms::Checked;
+use crate::support::forms::SavedQuery;
+use crate::support::today;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect};
+use axum::Form;
+use kasvu_core::team::may_handle_commitment;
+use kasvu_core::{CommitmentStatus, Problem};
+use kasvu_store::Meeting;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CommitForm {
+    pub csrf: String,
+    pub member: String,
+    pub text: String,
+}
+
+/// A member's promise, made at this meeting (due at the next one).
+pub async fn make_commitment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Checked(Form(f)): Checked<Form<CommitForm>>,
+) -> PageResult {
+    let (m, acc) = meeting_for(&st, &ctx, id).await?;
+    let owner: i64 = match f.member.trim() {
+        "" => acc.user.id,
+        s => s
+            .parse()
+            .map_err(|_| bad(&ctx, "user", &Problem::required()))?,
+    };
+    if !may_handle_commitment(owner == acc.user.id, acc.role, acc.runs) {
+        return Err(AppError::Forbidden);
+    }
+    st.store
+        .make_commitment(
+            &actor(&acc.user),
+            m.team_id,
+            owner,
+            &f.text,
+            Some(m.id),
+            m.on.max(today()),
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    Ok(Redirect::to(&format!("/meetings/{id}?saved=commitment#made")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    pub csrf: String,
+    pub status: String,
+    pub note: String,
+    pub carry: String,
+    pub meeting: String,
+    pub back: String,
+}
+
+/// Marks a commitment done / partly / not done (optionally carried over).
+pub async fn review_commitment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Checked(Form(f)): Checked<Form<ReviewForm>>,
+) -> PageResult {
+    let c = st.store.commitment(id).await?.ok_or(AppError::NotFound)?;
+    let acc = team_access(&st, &ctx, c.team_id).await?;
+    if !acc.may_handle(&c) {
+        return Err(AppError::Forbidden);
+    }
+    let status = CommitmentStatus::parse(&f.status).map_err(|p| bad(&ctx, "status", &p))?;
+    let meeting_id = match f.meeting.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| bad(&ctx, "meeting", &Problem::required()))?,
+        ),
+    };
+    st.store
+        .review_commitment(
+            &actor(&acc.user),
+            id,
+            meeting_id,
+            status,
+            &f.note,
+            !f.carry.is_empty(),
+        )
+        .await
+        .map_err(|e| refused(&ctx, e))?;
+    let back = crate::support::ctx::safe_next(Some(f.back.as_str()));
+    let back = if back == "/" {
+        "/my/commitments".to_owned()
+    } else {
+        back
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{back}{sep}saved=review")).into_response())
+}
+
+// ---------------------------------------------------------------- my commitments
+
+#[derive(Template)]
+#[template(path = "my_commitments.html")]
+pub struct MyCommitmentsPage<'a> {
+    pub ctx: &'a Ctx,
+    pub open: Vec<(CommitmentRow, String, bool)>,
+    pub closed: Vec<CommitmentRow>,
+    pub teams: Vec<(i64, String, String)>,
+    pub ical_url: String,
+    pub saved: Option<String>,
+    pub outcomes: Vec<(String, String)>,
+    pub review_meeting: String,
+    pub review_back: String,
+}
+
+/// Days before a meeting when its open commitments show as due soon.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+pub async fn my_commitments(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
+    let user = ctx.require_user()?.clone();
+    let all = st.store.user_commitments(user.id, false).await?;
+    let mut next_of: BTreeMap<i64, Option<Meeting>> = BTreeMap::new();
+    let mut teams = Vec::new();
+    for t in st.store.teams_of_user(user.id).await? {
+        let next = st.store.next_meeting(t.id, today()).await?;
+        teams.push((
+            t.id,
+            t.name.clone(),
+            next.as_ref()
+                .map(|m| format!("{} {}", date_text(m.on), m.start))
+                .unwrap_or_else(|| ctx.t("team-no-meeting")),
+        ));
+        next_of.insert(t.id, next);
+    }
+    let mut open = Vec::new();
+    let mut closed = Vec::new();
+    for c in &all {
+        let row = commitment_row(&ctx, c, true);
+        if c.status == CommitmentStatus::Open {
+            let next = next_of.get(&c.team_id).cloned().flatten();
+            let (due, soon) = match next {
+                Some(m) => (
+                    format!("{} {}", date_text(m.on), m.start),
+                    (m.on - today()).whole_days() <= DUE_SOON_DAYS,
+                ),
+                None => (ctx.t("team-no-meeting"), false),
+            };
+            open.push((row, due, soon));
+        } else {
+            closed.push(row);
+        }
+    }
+    closed.reverse();
+    let token = st.store.calendar_token(user.id).await?;
+    let page = MyCommitmentsPage {
+        ctx: &ctx,
+        open,
+        closed,
+        teams,
+        ical_url: format!("/my/calendar.ics?token={token}"),
+        saved: saved_text(&ctx, q.saved.as_deref()),
+        outcomes: outcomes(&ctx),
+        review_meeting: String::new(),
+        review_back: "/my/commitments".into(),
+    };
+    Ok(Html(page.render()?).into_response())
+}

@@ -1,0 +1,75 @@
+//! Leadership teams and their monthly situation room: teams, meetings,
+//! commitments, calendars, and the learning network between organisations
+//! (`learning_network`, not to be confused with the collaboration map).
+
+pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod commitments;
+pub(crate) mod learning_network;
+pub(crate) mod meetings;
+pub(crate) mod room;
+pub(crate) mod team;
+pub(crate) mod team_page;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The feature's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/teams", get(team::teams).post(team::create_team))
+        .route(
+            "/teams/{id}",
+            get(team_page::team).post(team_page::update_team),
+        )
+        .route("/teams/{id}/members", post(team_page::add_member))
+        .route(
+            "/teams/{id}/members/{user_id}/remove",
+            post(team_page::remove_member),
+        )
+        .route("/teams/{id}/meetings", post(team_page::plan_meeting))
+        .route("/teams/{id}/calendar.ics", get(calendar::team_calendar))
+        .route("/teams/{id}/room", get(room::room))
+        .route("/teams/{id}/network", get(learning_network::network))
+        .route(
+            "/teams/{id}/network/share",
+            post(learning_network::set_share),
+        )
+        .route(
+            "/teams/{id}/network/participants",
+            post(learning_network::add_participant),
+        )
+        .route("/meetings/{id}", get(meetings::meeting))
+        .route("/meetings/{id}/agenda", post(meetings::add_agenda_item))
+        .route("/meetings/{id}/record", post(meetings::record_meeting))
+        .route("/meetings/{id}/decisions", post(meetings::add_decision))
+        .route(
+            "/meetings/{id}/commitments",
+            post(commitments::make_commitment),
+        )
+        .route(
+            "/commitments/{id}/review",
+            post(commitments::review_commitment),
+        )
+        .route("/my/commitments", get(commitments::my_commitments))
+        .route("/my/calendar.ics", get(calendar::my_calendar))
+}
+
+/// The feature's part of the JSON API (under `/api/v1`).
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/teams", get(api::list_teams))
+        .route("/teams/{id}", get(api::get_team))
+        .route("/teams/{id}/meetings", get(api::list_meetings))
+        .route(
+            "/teams/{id}/commitments",
+            get(api::team_commitments).post(api::make_commitment),
+        )
+        .route("/me/commitments", get(api::my_commitments))
+        .route(
+            "/commitments/{id}/review",
+            axum::routing::post(api::review_commitment),
+        )
+        .route("/teams/{id}/network", get(learning_network::network_api))
+}
