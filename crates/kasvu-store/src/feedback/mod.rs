@@ -3,10 +3,10 @@
 //! we did"). An answer sheet stores the answers, the day and a one-time form
 //! token (so a double post counts once) — never who or where from.
 
-use crate::audit::audit_change;
-use crate::credentials::random_token;
-use crate::db::Store;
-use crate::error::{Result, StoreError};
+use crate::support::audit::audit_change;
+use crate::support::credentials::random_token;
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::feedback::{
     aggregate, check_questions, check_round_period, round_state, QuestionResult, RoundState,
@@ -98,7 +98,7 @@ fn date_field(field: &str, s: &str) -> Result<Date> {
         .ok_or_else(|| StoreError::invalid(field, Problem::required()))
 }
 
-use crate::db::stored_date;
+use crate::support::db::stored_date;
 
 const SELECT_ROUNDS: &str =
     "SELECT r.id, r.org_id, r.unit_id, u.code, u.name_fi, u.name_sv, u.name_en, r.team_id, \
@@ -113,7 +113,7 @@ fn round_of(r: &AnyRow) -> Result<Round> {
         org_id: r.try_get("org_id")?,
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("code")?,
-        unit_names: crate::db::names_of(r, "name")?,
+        unit_names: crate::support::db::names_of(r, "name")?,
         team_id: r.try_get("team_id")?,
         title: r.try_get("title")?,
         intro: r.try_get("intro")?,
@@ -148,7 +148,7 @@ impl Store {
         check_questions(&spec.questions)
             .map_err(|(f, p)| StoreError::Invalid(FieldError::new(f, p)))?;
         let mut tx = self.begin_write().await?;
-        let unit_id = crate::db::unit_in(&mut tx, org_id, &spec.unit, "unit").await?;
+        let unit_id = crate::support::db::unit_in(&mut tx, org_id, &spec.unit, "unit").await?;
         if let Some(team_id) = spec.team_id {
             let n: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE id = $1 AND org_id = $2")
@@ -314,7 +314,7 @@ impl Store {
         .await;
         let response_id = match res {
             Ok(id) => id,
-            Err(e) if crate::db::is_unique_violation(&e) => {
+            Err(e) if crate::support::db::is_unique_violation(&e) => {
                 return Err(StoreError::Conflict(FieldError::new(
                     "nonce",
                     Problem::new(

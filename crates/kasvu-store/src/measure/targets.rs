@@ -2,9 +2,9 @@
 //! period), and the written analysis and conclusions of a unit and period.
 //! Both are audited.
 
-use crate::audit::{write_audit, AuditWrite};
-use crate::db::Store;
-use crate::error::{Result, StoreError};
+use crate::support::audit::{write_audit, AuditWrite};
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::{Period, Problem};
 use serde::Serialize;

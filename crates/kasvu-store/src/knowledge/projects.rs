@@ -3,9 +3,9 @@
 //! their money in cost lines whose percentages the core computes. A project
 //! is tied to areas or clusters of its organisation. Audited.
 
-use crate::audit::audit_change;
-use crate::db::{stored_date, Store};
-use crate::error::{Result, StoreError};
+use crate::support::audit::audit_change;
+use crate::support::db::{stored_date, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::project::{parse_euros, CostLine, ProjectState};
 use kasvu_core::team::parse_text;
@@ -325,12 +325,12 @@ impl Store {
         let mut unit_ids = Vec::new();
         for (i, code) in spec.units.iter().enumerate() {
             let field = format!("units[{}]", i + 1);
-            unit_ids.push(crate::db::unit_in(&mut tx, org_id, code, &field).await?);
+            unit_ids.push(crate::support::db::unit_in(&mut tx, org_id, code, &field).await?);
         }
         let mut actor_ids = Vec::new();
         for (i, code) in spec.actors.iter().enumerate() {
             let field = format!("actors[{}]", i + 1);
-            actor_ids.push(crate::db::actor_in(&mut tx, org_id, code, &field).await?);
+            actor_ids.push(crate::support::db::actor_in(&mut tx, org_id, code, &field).await?);
         }
         actor_ids.sort_unstable();
         actor_ids.dedup();

@@ -1,4 +1,4 @@
-use crate::error::{Result, StoreError};
+use crate::support::error::{Result, StoreError};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::time::Duration;
@@ -17,8 +17,8 @@ pub struct Store {
     /// Counts below this are not served (small-number suppression).
     pub(crate) threshold: f64,
     /// What was read from roll-ups and the catalogue, under the
-    /// `measure_version` it was read at (see [`crate::cache`]).
-    pub(crate) cache: std::sync::Arc<crate::cache::MeasureCache>,
+    /// `measure_version` it was read at (see [`crate::measure::cache`]).
+    pub(crate) cache: std::sync::Arc<crate::measure::cache::MeasureCache>,
     /// The published activities' filter columns per organisation (see
     /// [`crate::families`]).
     pub(crate) activity_index: std::sync::Arc<crate::families::IndexCache>,

@@ -4,9 +4,9 @@
 //! members represent an actor's unit, projects linked to actors, and plan
 //! measures owned by actors' units.
 
-use crate::audit::audit_change;
-use crate::db::Store;
-use crate::error::{Result, StoreError};
+use crate::support::audit::audit_change;
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::network::{LinkSource, Record};
 use kasvu_core::team::parse_text;
@@ -53,8 +53,8 @@ impl Store {
             parse_text(note, MAX_NOTE).map_err(|p| StoreError::invalid("note", p))?
         };
         let mut tx = self.begin_write().await?;
-        let a = crate::db::actor_in(&mut tx, org_id, from, "from").await?;
-        let b = crate::db::actor_in(&mut tx, org_id, to, "to").await?;
+        let a = crate::support::db::actor_in(&mut tx, org_id, from, "from").await?;
+        let b = crate::support::db::actor_in(&mut tx, org_id, to, "to").await?;
         if a == b {
             return Err(StoreError::invalid(
                 "to",
@@ -78,7 +78,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
+            if crate::support::db::is_unique_violation(&e) {
                 StoreError::Conflict(FieldError::new(
                     "kind",
                     Problem::new(

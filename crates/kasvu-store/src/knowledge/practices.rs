@@ -3,10 +3,10 @@
 //! what it needs, what shows it works, where it is in use and the projects
 //! it came from. Written whole by code; public.
 
-use crate::audit::audit_change;
-use crate::db::{names_of, unit_in, Store};
-use crate::error::{Result, StoreError};
 use crate::search::{self, SearchDoc};
+use crate::support::audit::audit_change;
+use crate::support::db::{names_of, unit_in, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::search::SearchKind;
 use kasvu_core::team::parse_text;

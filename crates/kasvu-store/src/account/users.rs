@@ -1,9 +1,9 @@
 //! People, their roles, sessions, API tokens and login throttling.
 
-use crate::audit::{write_audit, AuditWrite};
-use crate::credentials::{hash_password, random_token, token_hash};
-use crate::db::{is_unique_violation, Store};
-use crate::error::{Result, StoreError};
+use crate::support::audit::{write_audit, AuditWrite};
+use crate::support::credentials::{hash_password, random_token, token_hash};
+use crate::support::db::{is_unique_violation, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::{Assignment, Email, FieldError, Names, Password, Problem, Role};
 use serde_json::json;
@@ -100,7 +100,7 @@ async fn roles_of(conn: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<(i64
                 role: Role::parse(&role).map_err(|p| StoreError::Corrupt(p.to_string()))?,
                 scope_id: r.try_get("scope_id")?,
                 scope_code: r.try_get("code")?,
-                scope_names: crate::db::names_of(&r, "name")?,
+                scope_names: crate::support::db::names_of(&r, "name")?,
             },
         ));
     }
@@ -400,14 +400,14 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else {
-            let _ = crate::credentials::verify_password(password, DUMMY_HASH);
+            let _ = crate::support::credentials::verify_password(password, DUMMY_HASH);
             return Ok(None);
         };
         let hash: Option<String> = row.try_get("password_hash")?;
         let disabled: Option<i64> = row.try_get("disabled_at")?;
         let ok = hash
             .as_deref()
-            .is_some_and(|h| crate::credentials::verify_password(password, h));
+            .is_some_and(|h| crate::support::credentials::verify_password(password, h));
         if !ok || disabled.is_some() {
             return Ok(None);
         }

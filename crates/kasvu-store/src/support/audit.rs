@@ -1,8 +1,8 @@
 //! The audit log: who changed what, when, with the old and new value. Rows
 //! are only ever inserted; triggers in both databases refuse UPDATE and DELETE.
 
-use crate::db::Store;
-use crate::error::Result;
+use crate::support::db::Store;
+use crate::support::error::Result;
 use crate::{now, Actor};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};

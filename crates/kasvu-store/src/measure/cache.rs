@@ -10,9 +10,9 @@
 //! shares the database — one cheap query per request instead of decoding
 //! thousands of roll-up rows.
 
-use crate::error::Result;
-use crate::indicators::Indicator;
+use crate::measure::indicators::Indicator;
 use crate::measure::Observation;
+use crate::support::error::Result;
 use kasvu_core::Period;
 use sqlx::AnyConnection;
 use std::collections::HashMap;

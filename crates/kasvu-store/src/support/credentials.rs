@@ -1,7 +1,7 @@
 //! Password hashing (argon2id with the crate's OWASP-recommended defaults)
 //! and random tokens for sessions and the API.
 
-use crate::error::{Result, StoreError};
+use crate::support::error::{Result, StoreError};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };

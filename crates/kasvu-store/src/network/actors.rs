@@ -4,9 +4,9 @@
 //! was last confirmed. Staff of an actor propose updates; a proposal never
 //! touches the entry until it is approved. Audited.
 
-use crate::audit::audit_change;
-use crate::db::{stored_date, unit_in, Store};
-use crate::error::{Result, StoreError};
+use crate::support::audit::audit_change;
+use crate::support::db::{stored_date, unit_in, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor, ImportSummary};
 use kasvu_core::actor::{check_phone, check_url, parse_languages};
 use kasvu_core::team::parse_text;

@@ -1,10 +1,10 @@
 //! The indicator catalogue: reads, and the all-or-nothing upsert used by the
 //! CSV import, the admin form and the demo loader. Every change is audited.
 
-use crate::audit::{write_audit, AuditWrite};
-use crate::db::Store;
-use crate::error::{Result, StoreError};
-use crate::orgunits::ImportSummary;
+use crate::support::audit::{write_audit, AuditWrite};
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
+use crate::support::ImportSummary;
 use crate::{now, Actor};
 use kasvu_core::{
     Aggregation, Cadence, Direction, ExternalCode, FieldError, IndicatorSpec, Names, Problem,
@@ -138,7 +138,7 @@ fn snapshot(s: &IndicatorSpec) -> serde_json::Value {
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds $1–$20 of the indicator INSERT and UPDATE. Not a cached prepared
-/// statement: see [`crate::db::NULLABLE_FLOAT`].
+/// statement: see [`crate::support::db::NULLABLE_FLOAT`].
 fn bind_spec<'q>(q: AnyQuery<'q>, spec: &IndicatorSpec, t: i64) -> AnyQuery<'q> {
     q.persistent(false)
         .bind(spec.names.fi.clone())
@@ -174,7 +174,7 @@ impl Store {
     /// The whole catalogue, ordered by code.
     pub async fn indicators(&self) -> Result<Vec<Indicator>> {
         let mut conn = self.pool.acquire().await?;
-        let version = crate::cache::version(&mut conn).await?;
+        let version = crate::measure::cache::version(&mut conn).await?;
         if let Some(c) = self.cache.catalogue(version) {
             return Ok(c.as_ref().clone());
         }
@@ -427,7 +427,7 @@ impl Store {
         if dry_run {
             tx.rollback().await?;
         } else {
-            crate::cache::bump(&mut tx).await?;
+            crate::measure::cache::bump(&mut tx).await?;
             tx.commit().await?;
             self.index_indicators().await?;
         }

@@ -2,10 +2,10 @@
 //! register's actors. Written whole (by code) from a [`PathSpec`]; the
 //! public reads only published paths and never the staff notes.
 
-use crate::audit::audit_change;
-use crate::db::{names_of, unit_in, Store};
-use crate::error::{Result, StoreError};
 use crate::search::{self, SearchDoc};
+use crate::support::audit::audit_change;
+use crate::support::db::{names_of, unit_in, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::path::{check_steps, StepKind};
 use kasvu_core::search::SearchKind;
@@ -56,7 +56,7 @@ pub struct ContactPath {
 const MAX_TEXT: usize = 2000;
 
 fn names(field: &str, n: &Names, required: bool) -> Result<Names> {
-    crate::db::checked_names(field, n, required, MAX_TEXT)
+    crate::support::db::checked_names(field, n, required, MAX_TEXT)
 }
 
 /// Checks a path whole; the error names the field (`steps[2].what.fi`).
@@ -125,7 +125,9 @@ async fn step_actor(
     if code.is_empty() {
         return Ok(None);
     }
-    Ok(Some(crate::db::actor_in(conn, org_id, code, field).await?))
+    Ok(Some(
+        crate::support::db::actor_in(conn, org_id, code, field).await?,
+    ))
 }
 
 impl Store {

@@ -4,8 +4,8 @@
 //! facets and highlights are computed in Rust, so both backends answer
 //! alike. Rows are written in the same transaction as what they describe.
 
-use crate::db::{names_of, Backend, Store};
-use crate::error::{Result, StoreError};
+use crate::support::db::{names_of, Backend, Store};
+use crate::support::error::{Result, StoreError};
 use kasvu_core::search::{joined, stems, Lang, Query, SearchKind};
 use kasvu_core::Names;
 use sqlx::{AnyConnection, Row};
@@ -339,16 +339,16 @@ impl Store {
             for a in self.actors(o).await? {
                 let mut spec = a.spec.clone();
                 spec.areas = a.areas.iter().map(|(_, c)| c.clone()).collect();
-                docs.push(crate::actors::actor_doc(o, &spec));
+                docs.push(crate::network::actors::actor_doc(o, &spec));
             }
             for p in self.projects(o).await? {
-                docs.push(crate::projects::project_doc(&p));
+                docs.push(crate::knowledge::projects::project_doc(&p));
             }
             for p in self.practices(o).await? {
-                docs.push(crate::practices::practice_doc(o, &p.spec));
+                docs.push(crate::knowledge::practices::practice_doc(o, &p.spec));
             }
             for p in self.paths(o, false).await? {
-                docs.push(crate::paths::path_doc(o, &p.spec));
+                docs.push(crate::knowledge::paths::path_doc(o, &p.spec));
             }
             docs.extend(self.plan_docs(o).await?);
         }

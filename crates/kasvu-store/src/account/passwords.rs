@@ -2,11 +2,11 @@
 //! password, a person changing their own, and the rule that a new password
 //! ends every other session of that person.
 
-use crate::audit::{write_audit, AuditWrite};
-use crate::credentials::{hash_password, random_token, token_hash, verify_password};
-use crate::db::Store;
-use crate::error::{Result, StoreError};
-use crate::users::User;
+use crate::account::users::User;
+use crate::support::audit::{write_audit, AuditWrite};
+use crate::support::credentials::{hash_password, random_token, token_hash, verify_password};
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::{Password, Problem};
 use serde_json::json;
@@ -61,7 +61,7 @@ async fn store_password(
 }
 
 async fn user_for(conn: &mut AnyConnection, user_id: i64) -> Result<User> {
-    crate::users::user_in(conn, user_id)
+    crate::account::users::user_in(conn, user_id)
         .await?
         .ok_or_else(|| StoreError::NotFound("user".into()))
 }

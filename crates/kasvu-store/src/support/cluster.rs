@@ -2,10 +2,10 @@
 //! behave as one: the org tree's version (for caches), locks for tasks that
 //! must run once (the reminder sweep), and rate limits.
 
-use crate::credentials::random_token;
-use crate::db::Store;
-use crate::error::Result;
 use crate::now;
+use crate::support::credentials::random_token;
+use crate::support::db::Store;
+use crate::support::error::Result;
 use sqlx::AnyConnection;
 
 /// Bumps the org tree's version: the last statement of a transaction that

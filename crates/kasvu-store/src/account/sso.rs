@@ -2,10 +2,10 @@
 //! database between leaving for the provider and coming back, so any server
 //! behind the load balancer can finish one.
 
-use crate::credentials::token_hash;
-use crate::db::Store;
-use crate::error::Result;
 use crate::now;
+use crate::support::credentials::token_hash;
+use crate::support::db::Store;
+use crate::support::error::Result;
 use sqlx::Row;
 
 /// A sign-in through the organisation's identity provider, between leaving

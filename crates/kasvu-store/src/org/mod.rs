@@ -1,9 +1,9 @@
 //! Org units: reads, single creates and updates, and the all-or-nothing bulk
 //! import. Every change writes an audit entry in the same transaction.
 
-use crate::audit::{write_audit, AuditWrite};
-use crate::db::{is_unique_violation, Store};
-use crate::error::{Result, StoreError};
+use crate::support::audit::{write_audit, AuditWrite};
+use crate::support::db::{is_unique_violation, Store};
+use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
 use kasvu_core::{
     check_kind, format_date, parse_date, ExternalCode, FieldError, Level, Names, OrgCode, OrgTree,
@@ -13,6 +13,10 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
+
+mod import;
+
+use crate::support::ImportSummary;
 
 /// An org unit as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +76,6 @@ impl OrgUnitSpec {
         self.sector
             .or_else(|| self.kind.and_then(UnitKind::default_sector))
     }
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ImportSummary {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 /// The audited view of a unit: what a reader of the log wants to compare.
@@ -147,7 +143,7 @@ fn row_to_unit(r: &AnyRow) -> Result<OrgUnit> {
             .map(Sector::parse)
             .transpose()
             .map_err(|p| corrupt(&code, "sector", p))?,
-        names: crate::db::names_of(r, "name")?,
+        names: crate::support::db::names_of(r, "name")?,
         external_codes: Vec::new(),
         valid: ValidRange {
             from: from
@@ -377,7 +373,7 @@ async fn create_in(
     check_external_codes_free(conn, org_id, Some(id), &spec.external_codes).await?;
     replace_external_codes(conn, id, &spec.external_codes).await?;
     crate::measure::closure_add_unit(conn, id, parent.as_ref().map(|p| p.id)).await?;
-    crate::cluster::bump_tree_version(conn).await?;
+    crate::support::cluster::bump_tree_version(conn).await?;
     write_audit(
         conn,
         actor,
@@ -466,7 +462,7 @@ async fn update_in(
     .bind(existing.id)
     .execute(&mut *conn)
     .await?;
-    crate::cluster::bump_tree_version(conn).await?;
+    crate::support::cluster::bump_tree_version(conn).await?;
     if parent.as_ref().map(|p| p.id) != existing.parent_id {
         // A move changes which roll-ups the unit's values belong to.
         crate::measure::tree_changed(conn, existing.org_id).await?;
@@ -502,56 +498,6 @@ async fn upsert_in(
             .await
             .map(|_| Outcome::Created),
     }
-}
-
-/// Orders rows so that a parent defined in the same file comes before its
-/// children; reports a row whose parent is in the file only through a cycle.
-fn parents_first(rows: &[(usize, OrgUnitSpec)]) -> Result<Vec<usize>> {
-    let in_file: HashMap<&str, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (_, s))| (s.code.as_str(), i))
-        .collect();
-    let mut done: HashSet<usize> = HashSet::new();
-    let mut order = Vec::with_capacity(rows.len());
-    while order.len() < rows.len() {
-        let before = order.len();
-        for (i, (_, spec)) in rows.iter().enumerate() {
-            if done.contains(&i) {
-                continue;
-            }
-            let ready = match &spec.parent {
-                None => true,
-                Some(p) => match in_file.get(p.as_str()) {
-                    Some(&pi) => done.contains(&pi),
-                    None => true, // must exist in the database; checked on insert
-                },
-            };
-            if ready {
-                done.insert(i);
-                order.push(i);
-            }
-        }
-        if order.len() == before {
-            let (row, spec) = rows
-                .iter()
-                .enumerate()
-                .find(|(i, _)| !done.contains(i))
-                .map(|(_, r)| r)
-                .ok_or_else(|| StoreError::Corrupt("import ordering lost a row".into()))?;
-            return Err(StoreError::Row {
-                row: *row,
-                error: FieldError::new(
-                    "parent_code",
-                    Problem::new(
-                        "err-parent-cycle",
-                        format!("unit '{}' is placed under its own sub-unit", spec.code),
-                    ),
-                ),
-            });
-        }
-    }
-    Ok(order)
 }
 
 impl Store {
@@ -648,79 +594,5 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(spec.code.to_string()))?;
         Ok((unit, outcome == Outcome::Updated))
-    }
-
-    /// Creates or updates every row in one transaction: any bad row rolls
-    /// everything back and names the row. Rows equal to what is stored
-    /// change nothing (a second import of the same file is a no-op).
-    /// `progress` is called with the number of rows done.
-    pub async fn import_org_units(
-        &self,
-        actor: &Actor,
-        rows: &[(usize, OrgUnitSpec)],
-        demo: bool,
-        progress: &mut (dyn FnMut(usize) + Send),
-    ) -> Result<ImportSummary> {
-        self.import_org_units_inner(actor, rows, demo, progress, true)
-            .await
-    }
-
-    /// Checks every row against the database exactly as an import would,
-    /// and reports what would change; the transaction is rolled back.
-    pub async fn import_org_units_dry_run(
-        &self,
-        actor: &Actor,
-        rows: &[(usize, OrgUnitSpec)],
-    ) -> Result<ImportSummary> {
-        self.import_org_units_inner(actor, rows, false, &mut |_| {}, false)
-            .await
-    }
-
-    async fn import_org_units_inner(
-        &self,
-        actor: &Actor,
-        rows: &[(usize, OrgUnitSpec)],
-        demo: bool,
-        progress: &mut (dyn FnMut(usize) + Send),
-        commit: bool,
-    ) -> Result<ImportSummary> {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (row, spec) in rows {
-            if let Some(first) = seen.insert(spec.code.as_str(), *row) {
-                return Err(StoreError::Row {
-                    row: *row,
-                    error: FieldError::new(
-                        "code",
-                        Problem::new(
-                            "err-code-twice",
-                            format!("code '{}' is also on row {first}", spec.code),
-                        )
-                        .arg("value", spec.code.as_str())
-                        .arg("row", first.to_string()),
-                    ),
-                });
-            }
-        }
-        let order = parents_first(rows)?;
-        let mut summary = ImportSummary::default();
-        let mut tx = self.begin_write().await?;
-        for (done, i) in order.into_iter().enumerate() {
-            let (row, spec) = &rows[i];
-            match upsert_in(&mut tx, actor, spec, demo)
-                .await
-                .map_err(|e| e.at_row(*row))?
-            {
-                Outcome::Created => summary.created += 1,
-                Outcome::Updated => summary.updated += 1,
-                Outcome::Unchanged => summary.unchanged += 1,
-            }
-            progress(done + 1);
-        }
-        if commit {
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        Ok(summary)
     }
 }
