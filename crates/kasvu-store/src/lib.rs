@@ -13,6 +13,7 @@ mod measure;
 mod network;
 mod org;
 mod plans;
+mod reindex;
 mod search;
 mod support;
 mod teams;

@@ -315,7 +315,8 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?
                 .unwrap_or(0);
-        let cache = &self.activity_index.0;
+        let index = self.caches.get::<IndexCache>();
+        let cache = &index.0;
         if let Some((v, items)) = cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -32,7 +32,6 @@ pub use activities::{
     SlotSpec,
 };
 pub use finder::ActivityPage;
-pub(crate) use finder::IndexCache;
 use finder::{activity_of, bump_version, ACTIVITY_COLUMNS, ACTIVITY_FROM};
 pub use places::{Place, PlaceSpec};
 pub use settings::PublicSettings;

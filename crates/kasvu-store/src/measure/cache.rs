@@ -12,6 +12,7 @@
 
 use crate::measure::indicators::Indicator;
 use crate::measure::Observation;
+use crate::support::db::Store;
 use crate::support::error::Result;
 use kasvu_core::Period;
 use sqlx::AnyConnection;
@@ -96,6 +97,13 @@ pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<()> {
         .execute(conn)
         .await?;
     Ok(())
+}
+
+impl Store {
+    /// This store's measure cache.
+    pub(crate) fn measure_cache(&self) -> Arc<MeasureCache> {
+        self.caches.get()
+    }
 }
 
 #[cfg(test)]

@@ -173,14 +173,14 @@ fn row_error(row: usize, field: &str, p: Problem) -> StoreError {
 impl Store {
     /// The whole catalogue, ordered by code.
     pub async fn indicators(&self) -> Result<Vec<Indicator>> {
+        let cache = self.measure_cache();
         let mut conn = self.pool.acquire().await?;
         let version = crate::measure::cache::version(&mut conn).await?;
-        if let Some(c) = self.cache.catalogue(version) {
+        if let Some(c) = cache.catalogue(version) {
             return Ok(c.as_ref().clone());
         }
         let c = load_catalogue(&mut conn).await?;
-        self.cache
-            .put_catalogue(version, std::sync::Arc::new(c.clone()));
+        cache.put_catalogue(version, std::sync::Arc::new(c.clone()));
         Ok(c)
     }
 

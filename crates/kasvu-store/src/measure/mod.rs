@@ -29,6 +29,7 @@ pub(crate) mod cache;
 mod closure;
 pub(crate) mod indicators;
 mod read;
+mod search_docs;
 mod served;
 mod suppression;
 pub(crate) mod targets;

@@ -259,23 +259,24 @@ impl Store {
     /// one query for all roll-ups of the unit, cached until the next write
     /// (see [`crate::measure::cache`]).
     pub async fn unit_series(&self, unit_id: i64) -> Result<Arc<UnitSeries>> {
+        let cache = self.measure_cache();
         let mut conn = self.pool.acquire().await?;
         let version = crate::measure::cache::version(&mut conn).await?;
-        if let Some(s) = self.cache.series(version, unit_id) {
+        if let Some(s) = cache.series(version, unit_id) {
             return Ok(s);
         }
-        let _filling = self.cache.filling.lock().await;
+        let _filling = cache.filling.lock().await;
         // Another request may have filled it while this one waited; and the
         // version may have moved on, so read it again.
         let version = crate::measure::cache::version(&mut conn).await?;
-        if let Some(s) = self.cache.series(version, unit_id) {
+        if let Some(s) = cache.series(version, unit_id) {
             return Ok(s);
         }
-        let catalogue = match self.cache.catalogue(version) {
+        let catalogue = match cache.catalogue(version) {
             Some(c) => c,
             None => {
                 let c = Arc::new(crate::measure::indicators::load_catalogue(&mut conn).await?);
-                self.cache.put_catalogue(version, c.clone());
+                cache.put_catalogue(version, c.clone());
                 c
             }
         };
@@ -283,7 +284,7 @@ impl Store {
             self.series_from_rollups(&mut conn, &catalogue, unit_id)
                 .await?,
         );
-        self.cache.put_series(version, unit_id, s.clone());
+        cache.put_series(version, unit_id, s.clone());
         Ok(s)
     }
 

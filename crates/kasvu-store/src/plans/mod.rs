@@ -23,6 +23,7 @@ use time::Date;
 
 mod follow_up;
 mod read;
+mod search_docs;
 mod write;
 
 pub use read::OpenMeasure;

@@ -223,143 +223,35 @@ impl Store {
     }
 }
 
-fn plan_doc(t: &crate::PlanTree) -> SearchDoc {
-    let mut body = vec![t.plan.aim.fi.clone()];
-    for g in &t.goals {
-        body.push(g.names.fi.clone());
-        for f in &g.focus_areas {
-            body.push(f.names.fi.clone());
-            body.extend(f.measures.iter().map(|m| m.names.fi.clone()));
-        }
-    }
-    body.retain(|b| !b.is_empty());
-    let v = t.plan.version;
-    let title = |n: &str| {
-        if n.is_empty() {
-            String::new()
-        } else {
-            format!("{n} (v{v})")
-        }
-    };
-    SearchDoc {
-        org_id: t.plan.org_id,
-        kind: SearchKind::Plan,
-        key: t.plan.id.to_string(),
-        title: Names {
-            fi: title(&t.plan.title.fi),
-            sv: title(&t.plan.title.sv),
-            en: title(&t.plan.title.en),
-        },
-        body: body.join(" · "),
-        sector: String::new(),
-        areas: t.plan.scope.iter().map(|(_, c)| c.clone()).collect(),
-        public: t.plan.is_public(),
-    }
-}
-
 impl Store {
-    /// The rows of an organisation's plans: each plan's newest version
-    /// (shown to the organisation's people), and its newest public version
-    /// when that is an older one (shown to everyone).
-    async fn plan_docs(&self, org_id: i64) -> Result<Vec<SearchDoc>> {
-        let plans = self.plans(org_id).await?;
-        let mut chosen: Vec<i64> = Vec::new();
-        let mut codes: HashMap<String, (bool, bool)> = HashMap::new();
-        for p in &plans {
-            // newest first per code
-            let seen = codes.entry(p.code.clone()).or_insert((false, false));
-            if !seen.0 {
-                seen.0 = true;
-                seen.1 = p.is_public();
-                chosen.push(p.id);
-            } else if !seen.1 && p.is_public() {
-                seen.1 = true;
-                chosen.push(p.id);
-            }
-        }
-        let mut docs = Vec::new();
-        for id in chosen {
-            if let Some(t) = self.plan_tree(id).await? {
-                docs.push(plan_doc(&t));
-            }
-        }
-        Ok(docs)
-    }
-
-    /// Rewrites the rows of an organisation's plans (after a plan changes).
-    pub(crate) async fn index_plans(&self, org_id: i64) -> Result<()> {
-        let docs = self.plan_docs(org_id).await?;
+    /// Replaces the rows of one kind of an organisation's things (0: the
+    /// shared catalogue) with `docs`, in one transaction. The features call
+    /// this with their own documents, so the index needs to know none of them.
+    pub(crate) async fn replace_search_kind(
+        &self,
+        org_id: i64,
+        kind: SearchKind,
+        docs: &[SearchDoc],
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        remove_kind(&mut tx, org_id, SearchKind::Plan).await?;
-        for d in &docs {
+        remove_kind(&mut tx, org_id, kind).await?;
+        for d in docs {
             put(&mut tx, d).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    fn indicator_docs(list: &[crate::Indicator]) -> Vec<SearchDoc> {
-        list.iter()
-            .map(|i| SearchDoc {
-                org_id: 0,
-                kind: SearchKind::Indicator,
-                key: i.spec.code.clone(),
-                title: i.spec.names.clone(),
-                body: [i.spec.definitions.fi.clone(), i.spec.themes.join(", ")]
-                    .into_iter()
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                sector: String::new(),
-                areas: Vec::new(),
-                public: true,
-            })
-            .collect()
-    }
-
-    /// Rewrites the rows of the indicator catalogue (after an import).
-    pub(crate) async fn index_indicators(&self) -> Result<()> {
-        let docs = Self::indicator_docs(&self.indicators().await?);
-        let mut tx = self.begin_write().await?;
-        remove_kind(&mut tx, 0, SearchKind::Indicator).await?;
-        for d in &docs {
-            put(&mut tx, d).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Rebuilds the whole index from what is stored (for a database made
-    /// before search existed, or after restoring a backup); returns the
-    /// number of rows.
-    pub async fn reindex_search(&self) -> Result<usize> {
-        let mut docs = Self::indicator_docs(&self.indicators().await?);
-        for org in self.organisations().await? {
-            let o = org.id;
-            for a in self.actors(o).await? {
-                let mut spec = a.spec.clone();
-                spec.areas = a.areas.iter().map(|(_, c)| c.clone()).collect();
-                docs.push(crate::network::actors::actor_doc(o, &spec));
-            }
-            for p in self.projects(o).await? {
-                docs.push(crate::knowledge::projects::project_doc(&p));
-            }
-            for p in self.practices(o).await? {
-                docs.push(crate::knowledge::practices::practice_doc(o, &p.spec));
-            }
-            for p in self.paths(o, false).await? {
-                docs.push(crate::knowledge::paths::path_doc(o, &p.spec));
-            }
-            docs.extend(self.plan_docs(o).await?);
-        }
+    /// Replaces the whole index with `docs`, in one transaction.
+    pub(crate) async fn replace_search_index(&self, docs: &[SearchDoc]) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM search_entries")
             .execute(&mut *tx)
             .await?;
-        for d in &docs {
+        for d in docs {
             put(&mut tx, d).await?;
         }
         tx.commit().await?;
-        Ok(docs.len())
+        Ok(())
     }
 }

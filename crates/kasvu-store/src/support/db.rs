@@ -1,6 +1,9 @@
 use crate::support::error::{Result, StoreError};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,12 +19,36 @@ pub struct Store {
     backend: Backend,
     /// Counts below this are not served (small-number suppression).
     pub(crate) threshold: f64,
-    /// What was read from roll-ups and the catalogue, under the
-    /// `measure_version` it was read at (see [`crate::measure::cache`]).
-    pub(crate) cache: std::sync::Arc<crate::measure::cache::MeasureCache>,
-    /// The published activities' filter columns per organisation (see
-    /// [`crate::families`]).
-    pub(crate) activity_index: std::sync::Arc<crate::families::IndexCache>,
+    /// What features cache per store (the measure cache of roll-ups and
+    /// the catalogue, the families' activity index), kept by type.
+    pub(crate) caches: Arc<Caches>,
+}
+
+/// Caches that features keep per store, keyed by their type. The store holds
+/// them without naming them, so this shared plumbing imports no feature
+/// (it used to name the measure cache and the activity index: a circle).
+#[derive(Default)]
+pub(crate) struct Caches(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
+impl Caches {
+    /// The cache of type `T`, empty on first use.
+    pub(crate) fn get<T: Any + Default + Send + Sync>(&self) -> Arc<T> {
+        // A panic while holding the lock leaves a plain map; go on with it.
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = map
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()));
+        match Arc::clone(entry).downcast::<T>() {
+            Ok(cache) => cache,
+            // Cannot happen (the entry is keyed by its own type); starting
+            // that cache over is still better than a panic.
+            Err(_) => {
+                let cache = Arc::new(T::default());
+                *entry = cache.clone();
+                cache
+            }
+        }
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -74,8 +101,7 @@ impl Store {
             pool,
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
-            cache: Default::default(),
-            activity_index: Default::default(),
+            caches: Default::default(),
         })
     }
 
@@ -110,7 +136,7 @@ impl Store {
     pub fn with_threshold(mut self, threshold: f64) -> Store {
         self.threshold = threshold;
         // Cached observations were suppressed at the old threshold.
-        self.cache = Default::default();
+        self.caches = Default::default();
         self
     }
 
