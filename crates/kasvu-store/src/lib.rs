@@ -17,6 +17,7 @@ mod reindex;
 mod search;
 mod support;
 mod teams;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use account::passwords::PASSWORD_LINK_HOURS;

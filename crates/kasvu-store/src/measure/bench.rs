@@ -1,4 +1,4 @@
-//! The benchmark's yardstick.
+//! The benchmark's yardstick (only with the `testing` feature).
 
 use super::*;
 

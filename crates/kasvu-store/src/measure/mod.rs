@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use time::Date;
 
+#[cfg(feature = "testing")]
 mod bench;
 pub(crate) mod cache;
 mod closure;
