@@ -2,36 +2,32 @@
 //! filter columns kept in memory, filtered there, and a page read from the database.
 
 use super::*;
+use kasvu_core::activity::{ActivityFilter, FilterColumns};
 
 /// One published activity's filter columns. The public search filters these
 /// in memory — counting the matches of a filter over a large city in SQL
 /// read tens of thousands of index entries per request — and reads only the
-/// page's rows from the database.
+/// page's rows from the database. The matching rules are kasvu-core's
+/// [`ActivityFilter`], the same as [`conditions`] writes in SQL.
 #[derive(Debug, Clone, Copy)]
 struct Slim {
     id: i64,
-    kind: ActivityKind,
-    category: Category,
-    area_id: i64,
-    cluster_id: Option<i64>,
-    place_id: Option<i64>,
-    min_age: Option<i64>,
-    max_age: Option<i64>,
-    mask: i64,
-    free: bool,
+    columns: FilterColumns,
 }
 
-impl Slim {
-    fn matches(&self, q: &ActivityQuery) -> bool {
-        (q.kinds.is_empty() || q.kinds.contains(&self.kind))
-            && q.area_id.is_none_or(|a| self.area_id == a)
-            && q.cluster_id.is_none_or(|c| self.cluster_id == Some(c))
-            && q.place_id.is_none_or(|p| self.place_id == Some(p))
-            && q.age
-                .is_none_or(|a| kasvu_core::activity::age_fits(self.min_age, self.max_age, a))
-            && (q.weekdays == 0 || self.mask & q.weekdays != 0)
-            && (!q.free_only || self.free)
-            && q.category.is_none_or(|c| self.category == c)
+impl ActivityQuery {
+    /// The part of the query the public filter matches by.
+    pub fn filter(&self) -> ActivityFilter {
+        ActivityFilter {
+            kinds: self.kinds.clone(),
+            area_id: self.area_id,
+            cluster_id: self.cluster_id,
+            place_id: self.place_id,
+            age: self.age,
+            weekdays: self.weekdays,
+            free_only: self.free_only,
+            category: self.category,
+        }
     }
 }
 
@@ -68,6 +64,9 @@ enum Arg {
     S(String),
 }
 
+/// The query as SQL: the statuses, dates and organisers staff lists narrow
+/// by, and [`ActivityFilter`]'s rules written as conditions (a parity test
+/// checks that the two agree).
 fn conditions(org_id: i64, q: &ActivityQuery) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::I(org_id)];
     let mut conds = vec!["x.org_id = $1".to_owned()];
@@ -339,16 +338,18 @@ impl Store {
             let category: String = r.try_get("category")?;
             items.push(Slim {
                 id: r.try_get("id")?,
-                kind: ActivityKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
-                category: Category::parse(&category)
-                    .map_err(|p| StoreError::corrupt("category", p))?,
-                area_id: r.try_get("area_id")?,
-                cluster_id: r.try_get("cluster_id")?,
-                place_id: r.try_get("place_id")?,
-                min_age: r.try_get("min_age")?,
-                max_age: r.try_get("max_age")?,
-                mask: r.try_get("weekday_mask")?,
-                free: r.try_get::<i64, _>("is_free")? == 1,
+                columns: FilterColumns {
+                    kind: ActivityKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
+                    category: Category::parse(&category)
+                        .map_err(|p| StoreError::corrupt("category", p))?,
+                    area_id: r.try_get("area_id")?,
+                    cluster_id: r.try_get("cluster_id")?,
+                    place_id: r.try_get("place_id")?,
+                    min_age: r.try_get("min_age")?,
+                    max_age: r.try_get("max_age")?,
+                    weekday_mask: r.try_get("weekday_mask")?,
+                    is_free: r.try_get::<i64, _>("is_free")? == 1,
+                },
             });
         }
         let items = std::sync::Arc::new(items);
@@ -366,7 +367,8 @@ impl Store {
         let offset = q.offset.max(0) as usize;
         let mut total = 0usize;
         let mut ids = Vec::with_capacity(limit);
-        for s in index.iter().filter(|s| s.matches(q)) {
+        let filter = q.filter();
+        for s in index.iter().filter(|s| filter.matches(&s.columns)) {
             if total >= offset && ids.len() < limit {
                 ids.push(s.id);
             }
