@@ -340,6 +340,54 @@ pub fn age_fits(min: Option<i64>, max: Option<i64>, age: i64) -> bool {
     min.is_none_or(|m| m <= age) && max.is_none_or(|m| m >= age)
 }
 
+/// What the public activity search narrows by. An empty field does not
+/// narrow. These are the matching rules; the store applies them in memory
+/// to its index of published activities and writes the same rules as SQL
+/// for staff lists, and a parity test checks that the two agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityFilter {
+    /// Any of these kinds.
+    pub kinds: Vec<ActivityKind>,
+    pub area_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    pub place_id: Option<i64>,
+    /// An age the activity's audience must include.
+    pub age: Option<i64>,
+    /// A mask of weekday bits ([`weekday_bit`]); any of them.
+    pub weekdays: i64,
+    pub free_only: bool,
+    pub category: Option<Category>,
+}
+
+/// What of an activity the filter looks at (its stored filter columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterColumns {
+    pub kind: ActivityKind,
+    pub category: Category,
+    pub area_id: i64,
+    pub cluster_id: Option<i64>,
+    pub place_id: Option<i64>,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
+    /// [`weekday_mask`] of its schedule.
+    pub weekday_mask: i64,
+    pub is_free: bool,
+}
+
+impl ActivityFilter {
+    /// Whether an activity with these columns passes every filter.
+    pub fn matches(&self, a: &FilterColumns) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&a.kind))
+            && self.area_id.is_none_or(|x| a.area_id == x)
+            && self.cluster_id.is_none_or(|x| a.cluster_id == Some(x))
+            && self.place_id.is_none_or(|x| a.place_id == Some(x))
+            && self.age.is_none_or(|x| age_fits(a.min_age, a.max_age, x))
+            && (self.weekdays == 0 || a.weekday_mask & self.weekdays != 0)
+            && (!self.free_only || a.is_free)
+            && self.category.is_none_or(|c| a.category == c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,65 +5,56 @@
 //! decodes reliably on both, timestamps are Unix seconds (`BIGINT`), dates
 //! ISO-8601 text, and flags `BIGINT` 0/1. Every storage test runs on both.
 
-mod actors;
-mod audit;
-mod cache;
-mod cluster;
-mod credentials;
-mod db;
-mod error;
+mod account;
 mod families;
 mod feedback;
-mod indicators;
+mod knowledge;
 mod measure;
 mod network;
-mod orgunits;
-mod passwords;
-mod paths;
+mod org;
 mod plans;
-mod practices;
-mod projects;
+mod reindex;
 mod search;
-mod sso;
-mod targets;
+mod support;
 mod teams;
+#[cfg(feature = "testing")]
 pub mod testing;
-mod users;
 
-pub use actors::{ActorEntry, ActorSpec, Proposal};
-pub use audit::{AuditEntry, AuditFilter};
-pub use cluster::{ImportJobRow, TaskLock};
-pub use credentials::{hash_password, random_token, verify_password};
-pub use db::{Backend, Store};
-pub use error::StoreError;
+pub use account::passwords::PASSWORD_LINK_HOURS;
+pub use account::sso::SsoLogin;
+pub use account::users::{parse_name, NewUser, User, UserRole};
 pub use families::{
     check_activity, schedule_of, Activity, ActivityPage, ActivityQuery, ActivitySpec, CancelSpec,
     DateSpec, Place, PlaceSpec, PublicSettings, SlotSpec, WishCount, WishSpec, MAX_WISH_TEXT,
 };
 pub use feedback::{Question, Round, RoundResults, RoundSpec};
-pub use indicators::Indicator;
+pub use knowledge::paths::{ContactPath, PathSpec, StepSpec};
+pub use knowledge::practices::{Practice, PracticeSpec};
+pub use knowledge::projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
+pub use measure::indicators::Indicator;
+pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
     protect_breakdowns, Breakdown, Observation, ServedRow, UnitGuard, ValueRow, ValueWriter,
     WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
-pub use network::{Collaboration, MAX_NOTE};
-pub use orgunits::{ImportSummary, OrgUnit, OrgUnitSpec};
-pub use passwords::PASSWORD_LINK_HOURS;
-pub use paths::{ContactPath, PathSpec, StepSpec};
+pub use network::actors::{ActorEntry, ActorSpec, Proposal};
+pub use network::links::{Collaboration, MAX_NOTE};
+pub use org::{OrgUnit, OrgUnitSpec};
 pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
     OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
-pub use practices::{Practice, PracticeSpec};
-pub use projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
 pub use search::{SearchDetail, SearchDoc, SearchHit};
-pub use sso::SsoLogin;
-pub use targets::{Analysis, Target, MAX_ANALYSIS};
+pub use support::audit::{AuditEntry, AuditFilter};
+pub use support::cluster::{ImportJobRow, TaskLock};
+pub use support::credentials::{hash_password, random_token, verify_password};
+pub use support::db::{Backend, Store};
+pub use support::error::StoreError;
+pub use support::ImportSummary;
 pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,
     TeamSpec,
 };
-pub use users::{parse_name, NewUser, User, UserRole};
 
 /// Who makes a change: a signed-in user, or the CLI / demo loader.
 #[derive(Debug, Clone)]

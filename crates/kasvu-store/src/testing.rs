@@ -1,6 +1,7 @@
 //! Test support shared by Kasvu's test suites: a fresh database per test on
 //! SQLite (a temporary file) and on PostgreSQL (a new database on the server
-//! named by `KASVU_TEST_PG`, dropped afterwards).
+//! named by `KASVU_TEST_PG`, dropped afterwards). Only built with the
+//! `testing` feature, so none of it is in a production binary.
 //!
 //! With `KASVU_TEST_PG` set (CI), PostgreSQL is required and its absence
 //! fails the test. Without it, the default local server

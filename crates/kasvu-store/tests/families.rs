@@ -510,8 +510,153 @@ async fn wishes_and_settings(store: Store) {
     assert_eq!(store.public_settings(org).await.unwrap(), s);
 }
 
+/// The activity filter's rules live in `kasvu_core::activity::ActivityFilter`;
+/// the public search applies them in memory, staff lists as SQL. On
+/// generated activities and proptest-generated filters, the SQL answer, the
+/// in-memory answer and the core function applied to each activity agree.
+async fn filter_rules_agree_with_sql(store: Store) {
+    use kasvu_core::activity::{weekday_mask, FilterColumns};
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let org = setup(&store).await;
+    let mut rng = Lcg(11);
+    let areas = ["f-tuira", "f-north", "f-south", "f-mll"];
+    let mut specs = Vec::new();
+    for i in 0..120 {
+        let mut s = hobby(&format!("Ryhmä {:03}", rng.next(1000)));
+        s.kind = ActivityKind::ALL[rng.next(2) as usize * 2];
+        s.category = Category::ALL[rng.next(Category::ALL.len() as u64) as usize];
+        s.area = areas[rng.next(4) as usize].into();
+        s.place = String::new();
+        s.location = "Puisto".into();
+        s.is_free = rng.next(2) == 0;
+        s.price = if s.is_free {
+            Names::default()
+        } else {
+            fi("10 €")
+        };
+        s.min_age = (rng.next(3) > 0).then(|| rng.next(12) as i64);
+        s.max_age = (rng.next(3) > 0).then(|| s.min_age.unwrap_or(0) + rng.next(10) as i64);
+        s.slots = (0..=rng.next(2))
+            .map(|_| SlotSpec {
+                weekday: 1 + rng.next(7) as i64,
+                starts: "16:00".into(),
+                ends: "17:00".into(),
+            })
+            .collect();
+        s.source_id = format!("parity:{i}");
+        specs.push(s);
+    }
+    store
+        .save_activities(&cli(), org, &specs, ActivityStatus::Published, &|_| {})
+        .await
+        .unwrap();
+    let published = |q: &ActivityQuery| ActivityQuery {
+        statuses: Some(vec![ActivityStatus::Published]),
+        limit: 1000,
+        ..q.clone()
+    };
+    let all = store
+        .find_activities(org, &published(&ActivityQuery::default()))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(all.len(), 120);
+    // Some are withdrawn: in no answer of the three.
+    for a in all.iter().step_by(13) {
+        store
+            .set_activity_status(&cli(), org, a.id, ActivityStatus::Withdrawn)
+            .await
+            .unwrap();
+    }
+    let all = store
+        .find_activities(org, &published(&ActivityQuery::default()))
+        .await
+        .unwrap()
+        .items;
+    let columns = |a: &kasvu_store::Activity| FilterColumns {
+        kind: a.spec.kind,
+        category: a.spec.category,
+        area_id: a.area_id,
+        cluster_id: a.cluster_id,
+        // No generated activity has a place.
+        place_id: None,
+        min_age: a.spec.min_age,
+        max_age: a.spec.max_age,
+        weekday_mask: weekday_mask(&a.schedule),
+        is_free: a.spec.is_free,
+    };
+    let mut units = Vec::new();
+    for code in areas {
+        units.push(store.org_unit(code).await.unwrap().unwrap().id);
+    }
+    // Each filter is left out more often than not, so answers are not all
+    // empty; a place is named rarely (no generated activity has one).
+    let some = |p| proptest::option::weighted(p, proptest::sample::select(units.clone()));
+    let filters = (
+        proptest::collection::vec(proptest::sample::select(ActivityKind::ALL), 0..3),
+        some(0.3),
+        some(0.3),
+        proptest::option::weighted(0.05, -1i64..1_000_000),
+        proptest::option::weighted(0.4, 0i64..25),
+        prop_oneof![Just(0i64), 1i64..128],
+        proptest::bool::weighted(0.3),
+        proptest::option::weighted(0.3, proptest::sample::select(Category::ALL)),
+    );
+    let mut runner = TestRunner::deterministic();
+    let mut nonempty = 0;
+    for n in 0..80 {
+        let (kinds, area_id, cluster_id, place_id, age, weekdays, free_only, category) =
+            filters.new_tree(&mut runner).unwrap().current();
+        let q = ActivityQuery {
+            kinds,
+            area_id,
+            cluster_id,
+            place_id,
+            age,
+            weekdays,
+            free_only,
+            category,
+            limit: 1000,
+            ..ActivityQuery::default()
+        };
+        let by_core: Vec<i64> = all
+            .iter()
+            .filter(|a| q.filter().matches(&columns(a)))
+            .map(|a| a.id)
+            .collect();
+        let in_memory: Vec<i64> = store
+            .find_activities(org, &q)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        let by_sql: Vec<i64> = store
+            .find_activities(org, &published(&q))
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(by_sql, by_core, "filter {n}: SQL and core differ for {q:?}");
+        assert_eq!(
+            in_memory, by_core,
+            "filter {n}: memory and core differ for {q:?}"
+        );
+        nonempty += usize::from(!by_core.is_empty());
+    }
+    // The generated filters were not all empty answers.
+    assert!(nonempty > 20, "only {nonempty} filters matched anything");
+}
+
 both_databases!(
     rules_and_approval,
     filters_on_generated_data,
+    filter_rules_agree_with_sql,
     wishes_and_settings
 );

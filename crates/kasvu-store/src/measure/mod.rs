@@ -1,0 +1,149 @@
+//! Values, their incrementally maintained roll-ups, and the reads that turn
+//! roll-ups into (suppressed) observations.
+//!
+//! A write stages its rows in a temporary table, checks them, computes the
+//! difference each row makes to what is stored, and adds those differences
+//! to every roll-up row the value belongs to — each ancestor-or-self org unit
+//! (`org_closure`) times each containing period (`period_closure`) — all in
+//! the write's transaction. So a value is visible in every roll-up the
+//! moment it is committed, and bulk imports are a handful of set-based
+//! statements rather than a per-row loop. `closure::recompute_rollups_in` rebuilds the
+//! same numbers from raw values when the tree itself changes.
+
+use crate::measure::cache::UnitSeries;
+use crate::measure::indicators::{load_catalogue, Indicator};
+use crate::support::db::Store;
+use crate::support::error::{Result, StoreError};
+use crate::{now, Actor};
+use kasvu_core::measure::{protect_parts, ratio, Acc, Cell};
+use kasvu_core::{Aggregation, FieldError, Period, Problem, Sex, ValueUnit};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use time::Date;
+
+#[cfg(feature = "testing")]
+mod bench;
+pub(crate) mod cache;
+mod closure;
+pub(crate) mod indicators;
+mod read;
+mod search_docs;
+mod served;
+mod suppression;
+pub(crate) mod targets;
+mod write;
+
+use closure::add_periods;
+pub(crate) use closure::{closure_add_unit, tree_changed};
+use read::AccTable;
+use served::IndicatorTables;
+pub use served::ServedRow;
+pub use suppression::protect_breakdowns;
+use suppression::protect_siblings;
+pub use write::{
+    UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
+};
+use write::{CHUNK, KEY_COLS};
+
+/// Which part of the population a value describes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Breakdown {
+    pub sex: Sex,
+    pub grade: Option<u8>,
+    pub age_group: Option<String>,
+}
+
+impl Default for Breakdown {
+    fn default() -> Self {
+        Breakdown {
+            sex: Sex::Total,
+            grade: None,
+            age_group: None,
+        }
+    }
+}
+
+impl Breakdown {
+    pub fn total() -> Breakdown {
+        Breakdown::default()
+    }
+
+    pub fn sex(sex: Sex) -> Breakdown {
+        Breakdown {
+            sex,
+            ..Breakdown::default()
+        }
+    }
+
+    pub fn is_total(&self) -> bool {
+        self == &Breakdown::default()
+    }
+
+    pub(crate) fn grade_code(&self) -> String {
+        self.grade.map(|g| g.to_string()).unwrap_or_default()
+    }
+
+    pub(crate) fn age_code(&self) -> &str {
+        self.age_group.as_deref().unwrap_or("")
+    }
+
+    fn from_row(r: &AnyRow) -> Result<Breakdown> {
+        let sex: String = r.try_get("sex")?;
+        let grade: String = r.try_get("grade")?;
+        let age: String = r.try_get("age_group")?;
+        Ok(Breakdown {
+            sex: Sex::parse(&sex).map_err(|p| StoreError::Corrupt(p.to_string()))?,
+            grade: if grade.is_empty() {
+                None
+            } else {
+                Some(
+                    grade
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("grade '{grade}'")))?,
+                )
+            },
+            age_group: (!age.is_empty()).then_some(age),
+        })
+    }
+}
+
+/// What a value is, where it comes from, and whether it may be shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    /// The value as computed (never served directly: use [`Observation::shown`]).
+    #[serde(skip)]
+    pub raw: Option<f64>,
+    #[serde(skip)]
+    pub cell: Cell,
+    /// How many raw values are behind it.
+    pub values: i64,
+    /// For `last` over a longer period: the sub-period whose value is used.
+    pub period_used: Option<Period>,
+}
+
+impl Observation {
+    fn new(raw: Option<f64>, counts: &[Option<f64>], values: i64, threshold: f64) -> Self {
+        Observation {
+            raw,
+            cell: Cell::new(raw, counts, threshold),
+            values,
+            period_used: None,
+        }
+    }
+
+    fn missing(threshold: f64) -> Self {
+        Observation::new(None, &[], 0, threshold)
+    }
+
+    /// The value as it may be served: `None` when missing or suppressed.
+    pub fn shown(&self) -> Option<f64> {
+        self.cell.shown()
+    }
+
+    pub fn suppressed(&self) -> bool {
+        self.cell.suppressed
+    }
+}

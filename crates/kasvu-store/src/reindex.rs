@@ -1,0 +1,37 @@
+//! Rebuilding the whole search index: the one place that gathers every
+//! feature's documents (like the crate root, it composes the features; no
+//! feature and not the index itself imports it).
+
+use crate::knowledge::{paths, practices, projects};
+use crate::network::actors;
+use crate::support::db::Store;
+use crate::support::error::Result;
+
+impl Store {
+    /// Rebuilds the whole index from what is stored (for a database made
+    /// before search existed, or after restoring a backup); returns the
+    /// number of rows.
+    pub async fn reindex_search(&self) -> Result<usize> {
+        let mut docs = Self::indicator_docs(&self.indicators().await?);
+        for org in self.organisations().await? {
+            let o = org.id;
+            for a in self.actors(o).await? {
+                let mut spec = a.spec.clone();
+                spec.areas = a.areas.iter().map(|(_, c)| c.clone()).collect();
+                docs.push(actors::actor_doc(o, &spec));
+            }
+            for p in self.projects(o).await? {
+                docs.push(projects::project_doc(&p));
+            }
+            for p in self.practices(o).await? {
+                docs.push(practices::practice_doc(o, &p.spec));
+            }
+            for p in self.paths(o, false).await? {
+                docs.push(paths::path_doc(o, &p.spec));
+            }
+            docs.extend(self.plan_docs(o).await?);
+        }
+        self.replace_search_index(&docs).await?;
+        Ok(docs.len())
+    }
+}

@@ -1,0 +1,257 @@
+//! The search index: one row per searchable thing with the stems Kasvu
+//! computed (`kasvu_core::search`), matched by SQLite FTS5 or a PostgreSQL
+//! tsvector index. The database only finds the candidates; their order,
+//! facets and highlights are computed in Rust, so both backends answer
+//! alike. Rows are written in the same transaction as what they describe.
+
+use crate::support::db::{names_of, Backend, Store};
+use crate::support::error::{Result, StoreError};
+use kasvu_core::search::{joined, stems, Lang, Query, SearchKind};
+use kasvu_core::Names;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeSet, HashMap};
+
+/// What is indexed of one thing.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// 0: shared by every organisation.
+    pub org_id: i64,
+    pub kind: SearchKind,
+    /// Its code or id, as its page's address uses it.
+    pub key: String,
+    pub title: Names,
+    pub body: String,
+    /// An actor's sector code, or empty.
+    pub sector: String,
+    /// Codes of the areas and clusters it concerns.
+    pub areas: Vec<String>,
+    /// Shown to everyone (otherwise only to the organisation's signed-in people).
+    pub public: bool,
+}
+
+/// A matching entry, with only what facets and ordering need (a query may
+/// match thousands; titles and texts are read for the page shown, with
+/// [`Store::search_details`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub id: i64,
+    pub kind: SearchKind,
+    pub sector: String,
+    pub areas: Vec<String>,
+    pub score: u32,
+}
+
+/// What a shown result needs: its page's key, title and indexed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDetail {
+    pub key: String,
+    pub title: Names,
+    pub body: String,
+}
+
+/// Writes (or rewrites) a thing's row.
+pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()> {
+    let mut title: BTreeSet<String> = stems(&doc.title.fi, Lang::Fi);
+    title.extend(stems(&doc.title.sv, Lang::Sv));
+    title.extend(stems(&doc.title.en, Lang::En));
+    let mut all = title.clone();
+    all.extend(stems(&doc.body, Lang::Fi));
+    remove(conn, doc.org_id, doc.kind, &doc.key).await?;
+    sqlx::query(
+        "INSERT INTO search_entries (org_id, kind, key, title_fi, title_sv, title_en, body, sector, areas, \
+         public, title_stems, stems) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(doc.org_id)
+    .bind(doc.kind.code())
+    .bind(&doc.key)
+    .bind(&doc.title.fi)
+    .bind(&doc.title.sv)
+    .bind(&doc.title.en)
+    .bind(&doc.body)
+    .bind(&doc.sector)
+    .bind(doc.areas.join(" "))
+    .bind(i64::from(doc.public))
+    .bind(joined(&title))
+    .bind(joined(&all))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes a thing's row.
+pub(crate) async fn remove(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: SearchKind,
+    key: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM search_entries WHERE org_id = $1 AND kind = $2 AND key = $3")
+        .bind(org_id)
+        .bind(kind.code())
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes all rows of one kind of an organisation (before rewriting them).
+pub(crate) async fn remove_kind(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: SearchKind,
+) -> Result<()> {
+    sqlx::query("DELETE FROM search_entries WHERE org_id = $1 AND kind = $2")
+        .bind(org_id)
+        .bind(kind.code())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Every entry of the organisation (and the shared ones) that matches
+    /// all words of the query, best first: title matches above the rest,
+    /// then by kind, then as indexed. `internal` includes what only the
+    /// organisation's signed-in people may see.
+    pub async fn search(&self, org_id: i64, q: &Query, internal: bool) -> Result<Vec<SearchHit>> {
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let public = if internal { "" } else { " AND e.public = 1" };
+        // Every match comes back packed into one text value (a line per
+        // match, fields split by '|'; none of them can hold either), so a
+        // query matching thousands costs one row through the driver, not
+        // thousands.
+        let packed =
+            "e.id || '|' || e.kind || '|' || e.sector || '|' || e.areas || '|' || e.title_stems";
+        let (sql, expr) = match self.backend() {
+            Backend::Sqlite => (
+                format!(
+                    "SELECT group_concat({packed}, char(10)) AS packed FROM search_fts \
+                     JOIN search_entries e ON e.id = search_fts.rowid \
+                     WHERE search_fts MATCH $1 AND e.org_id IN ($2, 0){public}"
+                ),
+                q.fts5(),
+            ),
+            Backend::Postgres => (
+                format!(
+                    "SELECT string_agg({}, E'\\n') AS packed FROM search_entries e \
+                     WHERE to_tsvector('simple', e.stems) @@ to_tsquery('simple', $1) \
+                     AND e.org_id IN ($2, 0){public}",
+                    packed.replacen("e.id", "e.id::text", 1)
+                ),
+                q.tsquery(),
+            ),
+        };
+        let packed: Option<String> = sqlx::query_scalar(&sql)
+            .bind(expr)
+            .bind(org_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let packed = packed.unwrap_or_default();
+        let mut hits = Vec::new();
+        for line in packed.lines().filter(|l| !l.is_empty()) {
+            let f: Vec<&str> = line.splitn(5, '|').collect();
+            let [id, kind, sector, areas, title_stems] = f[..] else {
+                return Err(StoreError::Corrupt(format!("search entry '{line}'")));
+            };
+            hits.push(SearchHit {
+                id: id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("search entry id '{id}'")))?,
+                kind: SearchKind::parse(kind).map_err(|p| StoreError::corrupt("kind", p))?,
+                sector: sector.to_owned(),
+                areas: areas
+                    .split(' ')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                score: q.score(title_stems),
+            });
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(hits)
+    }
+
+    /// The key, title and indexed text of the results shown.
+    pub async fn search_details(&self, ids: &[i64]) -> Result<HashMap<i64, SearchDetail>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // The ids come from `search`, never from input.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut out = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT id, key, title_fi, title_sv, title_en, body FROM search_entries WHERE id IN ({list})"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            out.insert(
+                r.try_get("id")?,
+                SearchDetail {
+                    key: r.try_get("key")?,
+                    title: names_of(&r, "title")?,
+                    body: r.try_get("body")?,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// How many entries the index holds.
+    pub async fn search_size(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM search_entries")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Writes index rows directly, in one transaction (for rebuilding and
+    /// for the benchmark's generated entries).
+    pub async fn put_search_docs(&self, docs: &[SearchDoc]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for d in docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Replaces the rows of one kind of an organisation's things (0: the
+    /// shared catalogue) with `docs`, in one transaction. The features call
+    /// this with their own documents, so the index needs to know none of them.
+    pub(crate) async fn replace_search_kind(
+        &self,
+        org_id: i64,
+        kind: SearchKind,
+        docs: &[SearchDoc],
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        remove_kind(&mut tx, org_id, kind).await?;
+        for d in docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `docs`, in one transaction.
+    pub(crate) async fn replace_search_index(&self, docs: &[SearchDoc]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM search_entries")
+            .execute(&mut *tx)
+            .await?;
+        for d in docs {
+            put(&mut tx, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,19 @@
+//! Shared plumbing every feature uses: the connection and its helpers, the
+//! error type, the audit log, credentials, and what several servers on one
+//! database coordinate through. Nothing here knows a feature.
+
+pub(crate) mod audit;
+pub(crate) mod cluster;
+pub(crate) mod credentials;
+pub(crate) mod db;
+pub(crate) mod error;
+
+use serde::Serialize;
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
