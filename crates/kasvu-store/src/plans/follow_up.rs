@@ -123,7 +123,7 @@ impl Store {
         .bind(measure_id)
         .bind(t)
         .bind(kasvu_core::format_date(
-            time::OffsetDateTime::now_utc().date(),
+            kasvu_core::clock::today(),
         ))
         .bind(status.code())
         .bind(note)

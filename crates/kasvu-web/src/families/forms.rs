@@ -7,10 +7,11 @@
 use crate::families::cards::{card, ActivityCard};
 use crate::support::access::is_staff_of;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
-use crate::support::forms::{all, field, form_refused, rows_of};
+use crate::support::forms::{all, field, rows_of};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -503,7 +504,7 @@ pub async fn save(
         .store
         .save_activity(&actor, user.org_id, id, &spec, status)
         .await
-        .map_err(|e| form_refused(&ctx, "activity", e))?;
+        .map_err(|e| refused(Labels::Form("activity".into()), e))?;
     Ok(Redirect::to(&format!("/activities/{saved}")).into_response())
 }
 
@@ -573,7 +574,7 @@ pub async fn set_guidance(
     st.store
         .set_public_settings(&actor, user.org_id, &s)
         .await
-        .map_err(|e| form_refused(&ctx, "guidance", e))?;
+        .map_err(|e| refused(Labels::Form("guidance".into()), e))?;
     Ok(Redirect::to("/activities/manage?saved=1").into_response())
 }
 

@@ -4,9 +4,9 @@
 use super::results::{category_labels, result_views, ResultView};
 use super::rounds::ANSWER_WINDOW;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
@@ -161,7 +161,7 @@ pub async fn submit_answer(
         Ok(()) => {}
         // The same form again (a double click, a reload): it counted once.
         Err(kasvu_store::StoreError::Conflict(_)) => {}
-        Err(e) => return Err(refused(&ctx, e)),
+        Err(e) => return Err(refused(Labels::Team, e)),
     }
     let page = ThanksPage {
         ctx: &ctx,

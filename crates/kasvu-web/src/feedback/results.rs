@@ -4,9 +4,9 @@
 use super::rounds::{round_access, state_text};
 use crate::support::charts::bar_chart;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::support::responses::public_base;
@@ -249,6 +249,6 @@ pub async fn set_response(
             today(),
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/feedback/{id}?saved=response#response")).into_response())
 }

@@ -9,9 +9,9 @@
 //! carries a one-time token, so a double post counts once.
 
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::today;
 use crate::AppState;
@@ -324,6 +324,6 @@ pub async fn create_round(
         .store
         .create_round(&Actor::user(user.id, &user.email), user.org_id, &spec)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/feedback/{}?saved=round", round.id)).into_response())
 }

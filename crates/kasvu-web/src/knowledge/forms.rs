@@ -5,11 +5,11 @@
 //! number of step rows, of which the empty ones are left out.
 
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::all;
 use crate::support::forms::field;
 use crate::support::forms::field_label;
-use crate::support::forms::form_refused;
 use crate::support::forms::rows_of;
 use crate::support::forms::Checked;
 use crate::AppState;
@@ -197,7 +197,7 @@ pub async fn save_path(
     st.store
         .save_path(&Actor::user(user.id, &user.email), user.org_id, &spec)
         .await
-        .map_err(|e| form_refused(&ctx, "path", e))?;
+        .map_err(|e| refused(Labels::Form("path".into()), e))?;
     Ok(Redirect::to(&format!(
         "/paths/{}",
         crate::support::ctx::url_encode(code.trim())
@@ -310,7 +310,7 @@ pub async fn save_practice(
     st.store
         .save_practice(&Actor::user(user.id, &user.email), user.org_id, &spec)
         .await
-        .map_err(|e| form_refused(&ctx, "practice", e))?;
+        .map_err(|e| refused(Labels::Form("practice".into()), e))?;
     Ok(Redirect::to(&format!(
         "/practices/{}",
         crate::support::ctx::url_encode(code.trim())
@@ -618,7 +618,7 @@ pub async fn save_project(
         .store
         .save_project(&Actor::user(user.id, &user.email), user.org_id, id, &spec)
         .await
-        .map_err(|e| form_refused(&ctx, "project", e))?;
+        .map_err(|e| refused(Labels::Form("project".into()), e))?;
     Ok(Redirect::to(&format!("/projects/{saved}")).into_response())
 }
 

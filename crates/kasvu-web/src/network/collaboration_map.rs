@@ -10,6 +10,7 @@ use crate::network::register::approves;
 use crate::support::access::is_staff_of;
 use crate::support::access::viewer_org;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::SavedQuery;
 use crate::support::forms::{Checked, TokenOnly};
@@ -460,22 +461,8 @@ pub async fn add_link(
             &f.note,
         )
         .await
-        .map_err(|e| link_refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Map, e))?;
     Ok(Redirect::to("/network?saved=linked").into_response())
-}
-
-/// A refusal naming the form's field.
-pub(crate) fn link_refused(ctx: &Ctx, e: kasvu_store::StoreError) -> AppError {
-    match e {
-        kasvu_store::StoreError::Invalid(f) | kasvu_store::StoreError::Conflict(f) => {
-            AppError::BadRequest(format!(
-                "{}: {}",
-                ctx.t(&format!("map-{}", f.field)),
-                ctx.lang.problem(&f.problem)
-            ))
-        }
-        other => crate::support::forms::refused(ctx, other),
-    }
 }
 
 pub async fn remove_link(

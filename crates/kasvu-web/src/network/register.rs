@@ -8,9 +8,9 @@
 use crate::support::access::is_staff_of;
 use crate::support::access::viewer_org;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::SavedQuery;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::responses::download;
@@ -346,20 +346,8 @@ pub async fn propose(
     st.store
         .propose_actor_update(&Actor::user(user.id, &user.email), e.id, &spec, today())
         .await
-        .map_err(|err| actor_refused(&ctx, err))?;
+        .map_err(|err| refused(Labels::Actor, err))?;
     Ok(Redirect::to(&format!("/actors/{code}?saved=proposed")).into_response())
-}
-
-/// A refusal naming the register's field.
-fn actor_refused(ctx: &Ctx, e: kasvu_store::StoreError) -> AppError {
-    match e {
-        kasvu_store::StoreError::Invalid(f) => AppError::BadRequest(format!(
-            "{}: {}",
-            ctx.t(&format!("actor-{}", f.field.replace('_', "-"))),
-            ctx.lang.problem(&f.problem)
-        )),
-        other => refused(ctx, other),
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -394,7 +382,7 @@ pub async fn decide(
             today(),
         )
         .await
-        .map_err(|err| actor_refused(&ctx, err))?;
+        .map_err(|err| refused(Labels::Actor, err))?;
     let saved = if approve { "approved" } else { "rejected" };
     Ok(Redirect::to(&format!("/actors/{code}?saved={saved}")).into_response())
 }

@@ -3,6 +3,7 @@
 
 use super::plan_page::{rights_of, Rights};
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::{Checked, TokenOnly};
 use crate::AppState;
@@ -44,17 +45,6 @@ pub(super) async fn for_change(
     Ok((tree, rights, user))
 }
 
-pub(super) fn refused(ctx: &Ctx, e: kasvu_store::StoreError) -> AppError {
-    match e {
-        kasvu_store::StoreError::Invalid(f) => AppError::BadRequest(format!(
-            "{}: {}",
-            ctx.t(&format!("plan-field-{}", f.field.replace('_', "-"))),
-            ctx.lang.problem(&f.problem)
-        )),
-        other => other.into(),
-    }
-}
-
 /// Moves a plan along its lifecycle (approval needs the date and decision).
 pub async fn set_status(
     State(st): State<AppState>,
@@ -84,7 +74,7 @@ pub async fn set_status(
             &f.decision_ref,
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Plan, e))?;
     Ok(axum::response::Redirect::to(&format!("/plans/{id}?saved=status")).into_response())
 }
 
@@ -106,7 +96,7 @@ pub async fn new_version(
             tree.plan.id,
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Plan, e))?;
     Ok(axum::response::Redirect::to(&format!("/plans/{new_id}?saved=version")).into_response())
 }
 
@@ -147,7 +137,7 @@ pub async fn set_measure_status(
             &f.note,
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Plan, e))?;
     Ok(
         axum::response::Redirect::to(&format!("/plans/{id}?saved=measure#measure-{measure_id}"))
             .into_response(),
@@ -194,12 +184,7 @@ pub async fn replace_content(
             &spec,
         )
         .await
-        .map_err(|e| match e {
-            kasvu_store::StoreError::Conflict(f) | kasvu_store::StoreError::Invalid(f) => {
-                AppError::BadRequest(format!("{}: {}", f.field, ctx.lang.problem(&f.problem)))
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| refused(Labels::Raw, e))?;
     Ok(axum::response::Redirect::to(&format!("/plans/{id}?saved=content")).into_response())
 }
 
@@ -231,7 +216,7 @@ pub async fn set_evaluation(
             &measure.indicators,
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Plan, e))?;
     Ok(axum::response::Redirect::to(&format!(
         "/plans/{id}?saved=evaluation#measure-{measure_id}"
     ))

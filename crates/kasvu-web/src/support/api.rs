@@ -168,6 +168,16 @@ impl From<AppError> for ApiError {
             AppError::TooManyRequests => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many requests")
             }
+            AppError::Refused {
+                conflict, error, ..
+            } => ApiError::field(
+                if conflict {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
+                error,
+            ),
             AppError::Internal(m) => {
                 tracing::error!("api: {m}");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")

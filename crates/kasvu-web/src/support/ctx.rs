@@ -236,7 +236,7 @@ pub async fn context(
         res = if marker.status == StatusCode::UNAUTHORIZED {
             Redirect::to(&format!("/login?next={}", ctx.next_param())).into_response()
         } else {
-            render_error_page(&ctx, marker.status, marker.detail)
+            render_error_page(&ctx, marker.status, marker.detail.map(|d| d.text(&ctx)))
         };
     }
     if let Some(t) = new_csrf {

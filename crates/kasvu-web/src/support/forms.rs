@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kasvu_store::StoreError;
 
 /// Forms are small: the same limit axum applies to its own extractors.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
@@ -61,30 +60,6 @@ where
             .await
             .map(Checked)
             .map_err(IntoResponse::into_response)
-    }
-}
-
-/// A refusal from the store as a 400 page naming the field.
-pub(crate) fn refused(ctx: &Ctx, e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(f) | StoreError::Conflict(f) => AppError::BadRequest(format!(
-            "{}: {}",
-            ctx.t(&format!("team-field-{}", field_key(&f.field))),
-            ctx.lang.problem(&f.problem)
-        )),
-        other => other.into(),
-    }
-}
-
-/// A refusal naming the form's field in the reader's language.
-pub(crate) fn form_refused(ctx: &Ctx, prefix: &str, e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(f) | StoreError::Conflict(f) => AppError::BadRequest(format!(
-            "{}: {}",
-            field_label(ctx, prefix, &f.field),
-            ctx.lang.problem(&f.problem)
-        )),
-        other => refused(ctx, other),
     }
 }
 

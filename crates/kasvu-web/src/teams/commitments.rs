@@ -5,9 +5,9 @@ use super::meetings::{meeting_for, outcomes};
 use super::team::{actor, bad, team_access};
 use super::team_page::{commitment_row, saved_text, CommitmentRow};
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::support::today;
@@ -57,7 +57,7 @@ pub async fn make_commitment(
             m.on.max(today()),
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/meetings/{id}?saved=commitment#made")).into_response())
 }
 
@@ -102,7 +102,7 @@ pub async fn review_commitment(
             !f.carry.is_empty(),
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     let back = crate::support::ctx::safe_next(Some(f.back.as_str()));
     let back = if back == "/" {
         "/my/commitments".to_owned()

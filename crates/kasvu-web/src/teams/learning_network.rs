@@ -8,9 +8,9 @@
 
 use crate::support::charts::sparkline;
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::{change_between, period_label, shown_text};
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::teams::team::{team_access, team_access_for};
@@ -266,7 +266,7 @@ pub async fn set_share(
             &f.indicator,
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{id}/network?saved=shares")).into_response())
 }
 
@@ -299,7 +299,7 @@ pub async fn add_participant(
     st.store
         .add_network_participant(&Actor::user(acc.user.id, &acc.user.email), id, &f.org)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{id}/network?saved=participant")).into_response())
 }
 

@@ -4,9 +4,9 @@
 use super::team::{actor, bad, team_access, TeamAccess};
 use super::team_page::{commitment_row, saved_text, CommitmentRow};
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::AppState;
@@ -280,7 +280,7 @@ pub async fn add_agenda_item(
     st.store
         .add_agenda_item(&actor(&acc.user), m.id, &f.title, link)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/meetings/{id}?saved=agenda#agenda")).into_response())
 }
 
@@ -319,7 +319,7 @@ pub async fn record_meeting(
             },
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     if state == MeetingState::Held {
         // The next meeting is planned by the schedule once this one is held.
         st.store
@@ -362,6 +362,6 @@ pub async fn add_decision(
     st.store
         .add_decision(&actor(&acc.user), m.id, &f.text)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/meetings/{id}?saved=decision#decisions")).into_response())
 }

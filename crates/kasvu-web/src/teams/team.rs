@@ -12,10 +12,10 @@
 
 use super::team_page::{commitment_row, CommitmentRow};
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
 use crate::support::forms::field_key;
-use crate::support::forms::refused;
 use crate::support::forms::Checked;
 use crate::support::today;
 use crate::AppState;
@@ -353,6 +353,6 @@ pub async fn create_team(
         .store
         .create_team(&actor(&user), &spec)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{}?saved=created", team.id)).into_response())
 }

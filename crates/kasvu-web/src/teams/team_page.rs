@@ -5,9 +5,9 @@ use super::team::{
     actor, bad, parse_int, parse_schedule, schedule_text, team_access, weeks, TeamForm,
 };
 use crate::support::ctx::Ctx;
+use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
-use crate::support::forms::refused;
 use crate::support::forms::SavedQuery;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::today;
@@ -313,7 +313,7 @@ pub async fn update_team(
     st.store
         .update_team(&actor(&acc.user), id, &spec)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{id}?saved=team")).into_response())
 }
 
@@ -357,7 +357,7 @@ pub async fn add_member(
             Some(f.unit.as_str()),
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{id}?saved=member#members")).into_response())
 }
 
@@ -374,7 +374,7 @@ pub async fn remove_member(
     st.store
         .remove_member(&actor(&acc.user), id, user_id)
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/teams/{id}?saved=member-removed#members")).into_response())
 }
 
@@ -425,6 +425,6 @@ pub async fn plan_meeting(
             },
         )
         .await
-        .map_err(|e| refused(&ctx, e))?;
+        .map_err(|e| refused(Labels::Team, e))?;
     Ok(Redirect::to(&format!("/meetings/{mid}?saved=planned")).into_response())
 }
