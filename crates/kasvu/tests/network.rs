@@ -119,7 +119,8 @@ async fn collaboration_map(db: &str) {
     assert_eq!(r.status().as_u16(), 303, "back to the map");
     let after = json_of(&anon, s.url("/api/v1/network")).await;
     assert_eq!(after["edges"].as_array().unwrap().len(), edges.len() + 1);
-    // The same again is refused, naming the field; nothing changes.
+    // The same again conflicts with what is stored (409), naming the field;
+    // nothing changes.
     let r = c
         .post(s.url("/network/links"))
         .form(&[
@@ -131,7 +132,7 @@ async fn collaboration_map(db: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(r.status().as_u16(), 409);
     assert!(r.text().await.unwrap().contains("jo kirjattu"));
     let token = token_for(db, manager);
     let r = api

@@ -5,13 +5,9 @@
 
 use crate::support::ctx::Ctx;
 use crate::support::error::AppError;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-
-/// Forms are small: the same limit axum applies to its own extractors.
-const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
 /// A form with nothing but its CSRF token (sign out, confirm, remove…):
 /// `_: Checked<TokenOnly>`.
@@ -44,10 +40,12 @@ where
             .get::<Ctx>()
             .cloned()
             .ok_or_else(|| AppError::Internal("no request context".into()).into_response())?;
+        // Read once under the route's body limit (axum's own 413 or 400),
+        // then handed to `E` as the same bytes.
         let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
-            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+            .map_err(IntoResponse::into_response)?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let token = pairs
             .iter()
