@@ -2,7 +2,7 @@
 //! required; every other session ends) and setting a password through a
 //! one-time link (from `kasvu user add`, `kasvu init` or an admin's reset).
 
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
@@ -120,9 +120,9 @@ pub struct ChangeForm {
 pub async fn change_password(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Checked(Form(form)): Checked<Form<ChangeForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     let session = ctx.session_token.as_deref().ok_or(AppError::Unauthorized)?;
     let mut errs = Vec::new();
     if form.current.is_empty() {

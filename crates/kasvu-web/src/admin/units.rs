@@ -3,7 +3,7 @@
 
 use super::views::{level_choices, AdminUnitsPage, Choice, TreeRow, UnitFormPage};
 use crate::i18n::Lang;
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
@@ -202,9 +202,9 @@ pub(super) fn indented(u: &OrgUnit, depth: usize, lang: Lang) -> String {
 pub async fn units(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     if !ctx.can_edit_tree {
         return Err(AppError::Forbidden);
     }
@@ -297,9 +297,9 @@ pub struct NewQuery {
 pub async fn new_unit(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     if !ctx.can_edit_tree {
         return Err(AppError::Forbidden);
     }
@@ -341,9 +341,9 @@ pub(super) fn store_field_error(e: StoreError) -> Result<(FieldError, StatusCode
 pub async fn create_unit(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Checked(Form(form)): Checked<Form<UnitForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     let (tree, units) = my_org(&st, user).await?;
     let bad = |form: UnitForm, errs: Vec<FieldError>, status| {
         unit_form_page(
@@ -412,9 +412,9 @@ pub(super) async fn editable(
 pub async fn edit_unit(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Path(code): Path<String>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     let (tree, units, unit) = editable(&st, user, &code).await?;
     unit_form_page(
         &ctx,
@@ -433,10 +433,10 @@ pub async fn edit_unit(
 pub async fn update_unit(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(ref user): SignedIn,
     Path(code): Path<String>,
     Checked(Form(mut form)): Checked<Form<UnitForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?;
     let (tree, units, unit) = editable(&st, user, &code).await?;
     form.code = unit.code.clone();
     let bad = |form: UnitForm, errs: Vec<FieldError>, status| {

@@ -6,7 +6,7 @@
 
 use crate::families::cards::{card, ActivityCard};
 use crate::support::access::is_staff_of;
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::Checked;
@@ -72,9 +72,9 @@ pub struct ManagePage<'a> {
 pub async fn manage(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Query(sq): Query<SavedQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     let actors = st.store.actors(user.org_id).await?;
     let mine: Vec<i64> = organised_by(&tree, &user, &actors)
@@ -461,9 +461,9 @@ fn spec_from(ctx: &Ctx, form: &[(String, String)]) -> Result<ActivitySpec, AppEr
 pub async fn save(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(form)): Checked<axum::Form<Vec<(String, String)>>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     let id = match field(&form, "id").trim() {
         "" => None,
@@ -517,10 +517,10 @@ pub struct StatusForm {
 pub async fn set_status(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     Checked(axum::Form(f)): Checked<axum::Form<StatusForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     let a = st
         .store
@@ -554,10 +554,9 @@ pub struct GuidanceForm {
 /// organisation.
 pub async fn set_guidance(
     State(st): State<AppState>,
-    ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(f)): Checked<axum::Form<GuidanceForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     if !approves_at(&tree, &user, user.org_id) {
         return Err(AppError::Forbidden);

@@ -4,7 +4,7 @@
 //! roles that manage plans. The forms are plain HTML: a path has a fixed
 //! number of step rows, of which the empty ones are left out.
 
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::all;
@@ -66,9 +66,9 @@ pub struct PathForm<'a> {
 pub async fn edit_path(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Query(q): Query<CodeQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     if !ctx.can_edit_tree {
         return Err(AppError::Forbidden);
     }
@@ -138,9 +138,9 @@ pub async fn edit_path(
 pub async fn save_path(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(form)): Checked<axum::Form<Vec<(String, String)>>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     let area = field(&form, "area");
     let unit = if area.trim().is_empty() {
@@ -228,9 +228,9 @@ fn manages_org_plans(st_tree: &kasvu_core::OrgTree, user: &User) -> bool {
 pub async fn edit_practice(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Query(q): Query<CodeQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);
@@ -277,10 +277,9 @@ pub async fn edit_practice(
 
 pub async fn save_practice(
     State(st): State<AppState>,
-    ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(form)): Checked<axum::Form<Vec<(String, String)>>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);
@@ -370,9 +369,9 @@ fn euros_text(cents: i64) -> String {
 pub async fn edit_project(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Query(q): Query<IdQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);
@@ -522,9 +521,9 @@ fn lines_of(form: &[(String, String)], name: &str) -> Vec<String> {
 pub async fn save_project(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(form)): Checked<axum::Form<Vec<(String, String)>>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let tree = st.store.org_tree(user.org_id).await?;
     if !manages_org_plans(&tree, &user) {
         return Err(AppError::Forbidden);

@@ -9,7 +9,7 @@
 use crate::network::register::approves;
 use crate::support::access::is_staff_of;
 use crate::support::access::viewer_org;
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::SavedQuery;
@@ -442,9 +442,9 @@ pub struct LinkForm {
 pub async fn add_link(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(axum::Form(f)): Checked<axum::Form<LinkForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     if !may_link_between(&st, &user, &[f.from.trim(), f.to.trim()], &[]).await? {
         return Err(AppError::Forbidden);
     }
@@ -467,11 +467,10 @@ pub async fn add_link(
 
 pub async fn remove_link(
     State(st): State<AppState>,
-    ctx: Ctx,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     _: Checked<TokenOnly>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let c = st
         .store
         .collaborations(user.org_id)

@@ -7,7 +7,7 @@
 
 use crate::support::access::is_staff_of;
 use crate::support::access::viewer_org;
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
@@ -421,9 +421,9 @@ pub async fn export(
 pub async fn import(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     CheckedUpload(upload): CheckedUpload,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let rows = kasvu_io::actors_csv::parse(&upload.bytes, &upload.file_name)
         .map_err(|e| AppError::BadRequest(crate::support::upload::error_text(ctx.lang, &e)))?;
     let tree = st.store.org_tree(user.org_id).await?;

@@ -142,6 +142,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+/// The signed-in user: the extractor for pages that need one. A visitor who
+/// is not signed in is sent to the sign-in page (and back here after it).
+pub struct SignedIn(pub User);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .and_then(|c| c.user.clone())
+            .map(SignedIn)
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .path("/")

@@ -4,7 +4,7 @@
 use super::meetings::{meeting_for, outcomes};
 use super::team::{actor, bad, team_access};
 use super::team_page::{commitment_row, saved_text, CommitmentRow};
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
@@ -135,9 +135,9 @@ pub const DUE_SOON_DAYS: i64 = 7;
 pub async fn my_commitments(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let all = st.store.user_commitments(user.id, false).await?;
     let mut next_of: BTreeMap<i64, Option<Meeting>> = BTreeMap::new();
     let mut teams = Vec::new();

@@ -11,7 +11,7 @@
 //! reviews their own commitments.
 
 use super::team_page::{commitment_row, CommitmentRow};
-use crate::support::ctx::Ctx;
+use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_text;
@@ -321,9 +321,9 @@ pub(super) fn parse_schedule(ctx: &Ctx, f: &TeamForm) -> Result<Schedule, AppErr
 pub async fn create_team(
     State(st): State<AppState>,
     ctx: Ctx,
+    SignedIn(user): SignedIn,
     Checked(Form(f)): Checked<Form<TeamForm>>,
 ) -> PageResult {
-    let user = ctx.require_user()?.clone();
     let kind = TeamKind::parse(&f.kind).map_err(|p| bad(&ctx, "kind", &p))?;
     let unit = st
         .store
