@@ -1,0 +1,146 @@
+//! The measurement feature (`src/measure`): indicator pages and the
+//! dashboard, small-number suppression in the API, writes through the API
+//! and the data entry form.
+
+mod common;
+
+use common::{anonymous, location, App};
+use serde_json::{json, Value};
+
+/// The current period of a type: never locked, whatever day the tests run.
+fn current(t: kasvu_core::PeriodType) -> String {
+    kasvu_core::Period::of_date(t, kasvu_core::clock::today()).code()
+}
+
+/// The first (newest) option of a group in a period menu.
+fn newest_option(html: &str, group: &str) -> String {
+    let at = html
+        .find(&format!("<optgroup label=\"{group}\">"))
+        .unwrap_or_else(|| panic!("no {group} in the period menu"));
+    let rest = &html[at..];
+    let v = rest.find("value=\"").expect("an option") + 7;
+    let len = rest[v..].find('"').expect("end of the value");
+    rest[v..v + len].to_owned()
+}
+
+/// The public indicator page draws a chart with its table and summary in
+/// Finnish; the area dashboard shows the demo's figures and conclusions;
+/// unknown indicators are 404.
+async fn indicator_pages_and_dashboard(app: &App) {
+    let c = anonymous();
+    let page = app.page(&c, "/indicators/shps_lonely?unit=itainen").await;
+    assert!(page.contains("<html lang=\"fi\""));
+    assert!(page.contains("role=\"img\""), "a chart");
+    assert!(page.contains("<table class=\"data-table\">"), "its table");
+    assert!(page.contains("class=\"summary\""), "its summary");
+    let dash = app.page(&c, "/units/keskinen/dashboard").await;
+    assert!(dash.contains("Lastensuojelun asiakkuudet"));
+    assert!(dash.contains("Johtopäätös"), "the written conclusions");
+    assert_eq!(app.get(&c, "/indicators/nope").await.status(), 404);
+}
+
+/// The demo's small count (boys in grade 8 in Itäinen, 2017) is hidden in
+/// the API, and so is its ratio; the total is shown.
+async fn api_suppresses_small_counts(app: &App) {
+    let data =
+        |q: &str| format!("/api/v1/data?indicator=shps_lonely_n&orgunit=itainen&period=2017{q}");
+    let small = app.api(None, &data("&sex=male&grade=8")).await;
+    assert_eq!(small["value"], Value::Null);
+    assert_eq!(small["suppressed"], json!(true));
+    let total = app.api(None, &data("")).await;
+    assert_eq!(total["suppressed"], json!(false));
+    assert!(total["value"].as_f64().expect("a number") > 5.0);
+    let share = app
+        .api(
+            None,
+            "/api/v1/data?indicator=shps_lonely&orgunit=itainen&period=2017&sex=male&grade=8",
+        )
+        .await;
+    assert_eq!(share["value"], Value::Null, "a ratio of a small count too");
+    let catalogue = app.api(None, "/api/v1/indicators").await;
+    assert!(catalogue
+        .as_array()
+        .expect("a list")
+        .iter()
+        .any(|i| i["code"] == "shps_lonely"));
+}
+
+/// Staff of Kaakkurin koulu write their school's value through the API and
+/// it is in the area's yearly roll-up at once; another school's value in
+/// the same batch refuses the whole batch; no token is 401.
+async fn api_writes_with_scope(app: &App) {
+    let q = current(kasvu_core::PeriodType::Quarterly);
+    let y = current(kasvu_core::PeriodType::Yearly);
+    let staff = app.api_token("tyontekija.kaakkuri@oulu.example").await;
+    let area = format!("/api/v1/data?indicator=lp_discussions&orgunit=etelainen&period={y}");
+    let before = app.api(None, &area).await["value"].as_f64().unwrap_or(0.0);
+    let c = anonymous();
+    let post = |token: Option<&str>, body: Value| {
+        let mut req = c.post(app.url("/api/v1/data")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    let r = post(Some(&staff), json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 17}]}))
+        .await
+        .expect("POST data");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.expect("JSON")["created"], 1);
+    let after = app.api(None, &area).await;
+    assert_eq!(after["value"].as_f64(), Some(before + 17.0));
+    assert_eq!(after["rollup"]["over_tree"], true);
+
+    let r = post(
+        Some(&staff),
+        json!({"values": [
+        {"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 18},
+        {"indicator": "lp_discussions", "orgunit": "tuiran-koulu", "period": q, "value": 5}]}),
+    )
+    .await
+    .expect("POST data");
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.expect("JSON")["field"], "orgunit");
+    let school =
+        format!("/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}");
+    assert_eq!(
+        app.api(None, &school).await["value"],
+        17.0,
+        "the refused batch changed nothing"
+    );
+    let r = post(None, json!({"values": []})).await.expect("POST data");
+    assert_eq!(r.status(), 401);
+}
+
+/// The data entry form: signed out it sends to the login page; a POST
+/// without the CSRF token is 403 and stores nothing; with it the staff
+/// member's figure is saved (303) and readable from the API.
+async fn data_entry_form(app: &App) {
+    let path = "/units/kaakkurin-koulu/entry";
+    let r = app.get(&anonymous(), path).await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/login?next="));
+
+    let staff = app.login("tyontekija.kaakkuri@oulu.example").await;
+    let page = app.page(&staff, path).await;
+    let half = newest_option(&page, "Vuosipuoliskot");
+    let api = format!("/api/v1/data?indicator=staff&orgunit=kaakkurin-koulu&period={half}");
+    let before = app.api(None, &api).await["value"].clone();
+    assert_ne!(before, json!(23.0), "the test value is new");
+
+    let form = [("period", half.as_str()), ("v-staff-total", "23")];
+    let r = app.post_without_csrf(&staff, path, &form).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.api(None, &api).await["value"], before);
+
+    let r = app.post(&staff, path, &form).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.api(None, &api).await["value"], 23.0);
+}
+
+on_both_databases!(
+    indicator_pages_and_dashboard,
+    api_suppresses_small_counts,
+    api_writes_with_scope,
+    data_entry_form
+);
