@@ -111,8 +111,68 @@ async fn api_writes_need_the_right_role(app: &App) {
         .contains("API-yksikkö"));
 }
 
+/// Issue 17's scope escape, as the attacker did it: the regional planner of
+/// Pohjoinen replaces a cluster of their area with `"level":"organisation",
+/// "parent":null`. It used to answer 200 and leave a third organisation that
+/// not even the admin could move back. Now the unit stays where it was, for
+/// the planner and for the admin alike (organisations come from the CLI).
+async fn a_unit_cannot_be_made_an_organisation(app: &App) {
+    let before = organisations(app).await;
+    let c = anonymous();
+    let escape = json!({"code": "kiiminki", "parent": null, "level": "organisation",
+        "names": {"fi": "Kiimingin palvelukeskittymä"}});
+    for who in ["suunnittelija.pohjoinen@oulu.example", "admin@oulu.example"] {
+        let token = app.api_token(who).await;
+        let r = c
+            .put(app.url("/api/v1/orgunits/kiiminki"))
+            .bearer_auth(&token)
+            .json(&escape)
+            .send()
+            .await
+            .expect("PUT");
+        assert_eq!(r.status(), 400, "{who} may not detach a unit from its tree");
+        let e: serde_json::Value = r.json().await.expect("JSON error");
+        assert_eq!(e["field"], "parent_code", "{e}");
+        let unit = app.api(None, "/api/v1/orgunits/kiiminki").await;
+        assert_eq!(unit["parent"], "pohjoinen", "{who}: the unit did not move");
+        assert_eq!(unit["level"], "cluster");
+    }
+    assert_eq!(organisations(app).await, before, "no new organisation");
+    // The organisation itself cannot be hung under one of its units either.
+    let admin = app.api_token("admin@oulu.example").await;
+    let r = c
+        .put(app.url("/api/v1/orgunits/oulu"))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"code": "oulu", "parent": "pohjoinen", "level": "area",
+            "names": {"fi": "Oulun kaupunki"}}),
+        )
+        .send()
+        .await
+        .expect("PUT oulu");
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        app.api(None, "/api/v1/orgunits/oulu").await["level"],
+        "organisation"
+    );
+}
+
+async fn organisations(app: &App) -> Vec<String> {
+    let units = app.api(None, "/api/v1/orgunits").await;
+    units
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|u| u["level"] == "organisation")
+                .filter_map(|u| u["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 on_both_databases!(
     public_home_and_unit_pages,
     api_reads_units,
-    api_writes_need_the_right_role
+    api_writes_need_the_right_role,
+    a_unit_cannot_be_made_an_organisation
 );

@@ -405,6 +405,20 @@ async fn update_in(
         return Ok(Outcome::Unchanged);
     }
     let parent = resolve_parent(conn, &new).await?;
+    // Each organisation is the root of its own tree and scopes are granted
+    // within it: a unit that became a root would be a new organisation no
+    // one administers (and a way out of a regional planner's scope), and an
+    // organisation placed under a unit would vanish into another's tree.
+    // Organisations are created with the CLI, never by moving a unit.
+    if parent.is_some() != existing.parent_id.is_some() {
+        return Err(StoreError::invalid(
+            "parent_code",
+            Problem::new(
+                "err-root-fixed",
+                "an organisation stays the root of its tree: a unit cannot become an organisation or an organisation a unit",
+            ),
+        ));
+    }
     if let Some(p) = &parent {
         if p.org_id != existing.org_id {
             return Err(StoreError::invalid(

@@ -135,6 +135,7 @@ err-too-long = At most { $max } characters.
 err-not-one-of = “{ $value }” is not allowed. Allowed: { $allowed }.
 err-organisation-has-parent = An organisation is the root of its tree and has no parent.
 err-parent-required = A unit of level { $level } needs a parent.
+err-root-fixed = An organisation stays the root of its tree: a unit cannot become an organisation, nor an organisation a unit.
 err-parent-level = A unit of level { $level } cannot be placed under level { $parent }.
 err-code-format = “{ $value }” is not a valid code: use lower-case letters a–z, digits, - and _.
 err-control-chars = Contains control characters.

@@ -135,6 +135,7 @@ err-too-long = Enintään { $max } merkkiä.
 err-not-one-of = ”{ $value }” ei ole sallittu arvo. Sallitut: { $allowed }.
 err-organisation-has-parent = Organisaatio on rakenteen juuri, eikä sillä ole yläyksikköä.
 err-parent-required = Tason { $level } yksiköllä täytyy olla yläyksikkö.
+err-root-fixed = Organisaatio pysyy puunsa juurena: yksiköstä ei voi tehdä organisaatiota eikä organisaatiosta yksikköä.
 err-parent-level = Tason { $level } yksikköä ei voi sijoittaa tason { $parent } alle.
 err-code-format = ”{ $value }” ei kelpaa tunnukseksi: käytä pieniä kirjaimia a–z, numeroita, - ja _.
 err-control-chars = Sisältää ohjausmerkkejä.

@@ -135,6 +135,7 @@ err-too-long = Högst { $max } tecken.
 err-not-one-of = ”{ $value }” är inte ett tillåtet värde. Tillåtna: { $allowed }.
 err-organisation-has-parent = En organisation är strukturens rot och har ingen överordnad enhet.
 err-parent-required = En enhet på nivån { $level } behöver en överordnad enhet.
+err-root-fixed = En organisation förblir roten i sitt träd: en enhet kan inte bli en organisation och en organisation inte en enhet.
 err-parent-level = En enhet på nivån { $level } kan inte placeras under nivån { $parent }.
 err-code-format = ”{ $value }” duger inte som kod: använd små bokstäver a–z, siffror, - och _.
 err-control-chars = Innehåller styrtecken.
