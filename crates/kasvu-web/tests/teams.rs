@@ -140,7 +140,34 @@ async fn team_api_hides_minutes_from_outsiders(app: &App) {
     assert!(theirs["minutes"].is_null(), "no minutes for a viewer");
 }
 
+/// Issue 17: the learning network's situation room is read by Soite too,
+/// and used to list Oulu's feedback rounds — unpublished ones included —
+/// which `/feedback/{id}` rightly hides from Soite (404). Now the room
+/// shows Soite only what Soite could open; Oulu's member still sees them.
+async fn network_room_hides_other_organisations_rounds(app: &App) {
+    let soite = app.login("admin@soite.example").await;
+    let network = first_id(&app.page(&soite, "/teams").await, "/teams/");
+    let room = format!("/teams/{network}/room");
+    let juha = app.login("johtotiimi.tuira@oulu.example").await;
+    let ours = app.page(&juha, &room).await;
+    let round = first_id(&ours, "href=\"/feedback/");
+    assert_eq!(
+        app.get(&soite, &format!("/feedback/{round}"))
+            .await
+            .status(),
+        404,
+        "Soite cannot open Oulu's round"
+    );
+    let theirs = app.page(&soite, &room).await;
+    assert!(theirs.contains("Yhteisövaikuttavuuden oppimisverkosto"));
+    assert!(
+        !theirs.contains("href=\"/feedback/"),
+        "no Oulu round in Soite's view of the room"
+    );
+}
+
 on_both_databases!(
+    network_room_hides_other_organisations_rounds,
     team_page_needs_sign_in,
     member_reviews_own_commitment_only,
     chair_records_decisions,

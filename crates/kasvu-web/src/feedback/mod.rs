@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod results;
 pub(crate) mod rounds;
 
+pub(crate) use rounds::may_open as may_open_round;
 pub use rounds::MAX_ANSWERS_PER_CLIENT;
 
 use crate::AppState;

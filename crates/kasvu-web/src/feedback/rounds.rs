@@ -49,6 +49,13 @@ pub(super) async fn round_access(
     round_access_for(st, ctx.require_user()?.clone(), id).await
 }
 
+/// Whether a signed-in user may open a round at all: its organisation's
+/// people only. Another organisation's round does not exist for them, even
+/// where they meet it, as in a learning network's situation room.
+pub(crate) fn may_open(user: &User, round_org_id: i64) -> bool {
+    user.org_id == round_org_id
+}
+
 /// [`round_access`] for a user from the API.
 pub(crate) async fn round_access_for(
     st: &AppState,
@@ -56,7 +63,7 @@ pub(crate) async fn round_access_for(
     id: i64,
 ) -> Result<RoundAccess, AppError> {
     let round = st.store.round(id).await?.ok_or(AppError::NotFound)?;
-    if round.org_id != user.org_id {
+    if !may_open(&user, round.org_id) {
         return Err(AppError::NotFound);
     }
     let tree = st.store.org_tree(user.org_id).await?;

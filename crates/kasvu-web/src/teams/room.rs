@@ -132,11 +132,23 @@ pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
     let commitments = acc.rows(&ctx, &st.store.team_commitments(t.id, true).await?);
 
     let tree = st.store.org_tree(t.org_id).await?;
+    // A learning network's room is read by other organisations too: they see
+    // the measures of plans they could open themselves (public, in force),
+    // never a draft's or an internal plan's.
+    let readable_plans: Vec<i64> = st
+        .store
+        .plans(t.org_id)
+        .await?
+        .iter()
+        .filter(|p| crate::plans::plan_visible(&ctx, p))
+        .map(|p| p.id)
+        .collect();
     let measures = st
         .store
         .open_measures(t.org_id)
         .await?
         .into_iter()
+        .filter(|m| readable_plans.contains(&m.plan_id))
         .filter(|m| m.owners.iter().any(|o| tree.is_within(*o, t.unit_id)))
         .map(|m| RoomMeasure {
             href: format!("/plans/{}#measure-{}", m.plan_id, m.id),
@@ -148,6 +160,11 @@ pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
 
     let mut rounds = Vec::new();
     for r in st.store.rounds(t.org_id).await? {
+        // Only rounds the reader could open (`/feedback/{id}`): another
+        // organisation's member of the network sees none of them.
+        if !crate::feedback::may_open_round(&acc.user, r.org_id) {
+            continue;
+        }
         let ours = r.team_id == Some(t.id) || tree.is_within(r.unit_id, t.unit_id);
         let state = r.state(now);
         let new = state == RoundState::Open || since.is_none_or(|d| r.closes_on >= d);
