@@ -2,6 +2,7 @@
 //! [`crate::table`]): one row per actor, lists in a cell separated by `;`.
 //! Exports for the public leave out the private contact person's details.
 
+use crate::spreadsheet_text::{neutralise, restore};
 use crate::table::{csv_header, csv_reader, csv_row_error, xlsx_rows, Header};
 use crate::ImportError;
 use kasvu_core::actor::{parse_list, Audience};
@@ -85,7 +86,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<(usize, ActorSpec)>, Import
         h.check(file, REQUIRED, OPTIONAL)?;
         for (i, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| csv_row_error(file, i + 2, e))?;
-            let cells: Vec<String> = rec.iter().map(str::to_owned).collect();
+            let cells: Vec<String> = rec.iter().map(|c| restore(c).to_owned()).collect();
             out.push((i + 2, row_of(file, &h, i + 2, &cells)?));
         }
     }
@@ -138,7 +139,8 @@ fn cells(e: &ActorEntry, private: bool) -> Vec<String> {
         .collect()
 }
 
-/// CSV for Finnish Excel (UTF-8 BOM, `;`), re-importable as it is.
+/// CSV for Finnish Excel (UTF-8 BOM, `;`), re-importable as it is; text that
+/// a spreadsheet would run as a formula is exported as text.
 pub fn to_csv(entries: &[ActorEntry], private: bool) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -147,7 +149,7 @@ pub fn to_csv(entries: &[ActorEntry], private: bool) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     let _ = w.write_record(columns(private));
     for e in entries {
-        let _ = w.write_record(cells(e, private));
+        let _ = w.write_record(cells(e, private).iter().map(|c| neutralise(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
 }

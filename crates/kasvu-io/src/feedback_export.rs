@@ -1,9 +1,11 @@
 //! A feedback round's results as CSV (UTF-8 with BOM, `;`, decimal comma,
 //! for Finnish Excel) and XLSX: one row per question and answer category,
 //! with small numbers left empty and flagged, as on the page. Free-text
-//! answers are never exported.
+//! answers are never exported. Text cells that a spreadsheet would run as
+//! a formula are exported as text.
 
 use crate::export::decimal_comma;
+use crate::spreadsheet_text::neutralise;
 use kasvu_core::QuestionKind;
 use kasvu_store::{Round, RoundResults};
 
@@ -64,8 +66,8 @@ pub fn to_csv(_round: &Round, results: &RoundResults) -> Vec<u8> {
     for l in lines(results) {
         let _ = w.write_record([
             l.question.to_string(),
-            l.text,
-            l.category,
+            neutralise(&l.text).into_owned(),
+            neutralise(&l.category).into_owned(),
             num(l.count),
             if l.suppressed { "1" } else { "0" }.to_owned(),
             num(l.respondents),

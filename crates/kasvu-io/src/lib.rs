@@ -15,6 +15,7 @@ pub mod linked_events;
 pub mod mail;
 pub mod orgunits_csv;
 pub mod report;
+pub mod spreadsheet_text;
 pub mod table;
 pub mod values;
 

