@@ -60,7 +60,7 @@ pub struct WebConfig {
     /// data entry, except for admins.
     pub lock_after_days: i64,
     /// The public address (e.g. https://kasvu.ouka.fi) for links that leave
-    /// the site, such as feedback QR codes; else taken from the request.
+    /// the site, such as feedback QR codes; never taken from a request.
     pub public_url: Option<String>,
     /// Feedback answers one client may send to one round in ten minutes.
     pub max_answers_per_client: usize,

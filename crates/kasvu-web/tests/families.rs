@@ -125,7 +125,27 @@ async fn wishes_reach_the_area(app: &App) {
     assert!(after.contains("sirkuskoulu"));
 }
 
+/// Issue 17: links in the events API followed the request's `Host`
+/// header, so a client could make Kasvu serve (and a cache keep) events
+/// whose `@id` points elsewhere. Links now come from the configured address
+/// alone.
+async fn links_never_follow_the_host_header(app: &App) {
+    for path in ["/api/v1/events", "/api/v1/places"] {
+        let r = anonymous()
+            .get(app.url(path))
+            .header("Host", "evil.example")
+            .send()
+            .await
+            .expect("GET with a forged Host");
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.expect("body");
+        assert!(!body.contains("evil.example"), "{path}: {body:.300}");
+        assert!(body.contains("\"http://localhost/"), "{path}: {body:.300}");
+    }
+}
+
 on_both_databases!(
+    links_never_follow_the_host_header,
     treasure_chest_lists_published_hobbies,
     places_page_and_api,
     organiser_writes_and_the_area_approves,

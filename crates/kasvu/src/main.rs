@@ -939,6 +939,32 @@ async fn export(
     Ok(())
 }
 
+/// The address links that leave the site are made from (feedback QR codes,
+/// password links, events' `@id`): `--public-url`, or — only when Kasvu
+/// listens on a loopback address, as on a laptop — that address. Never a
+/// request's `Host` header, which any client can set: behind a proxy the
+/// links would follow whatever a client wrote there.
+fn public_address(given: Option<&str>, addr: SocketAddr) -> Result<String> {
+    match given {
+        Some(u) => {
+            let url = u.trim().trim_end_matches('/');
+            let parsed: axum::http::Uri = url
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--public-url '{u}' is not an address: {e}"))?;
+            if !matches!(parsed.scheme_str(), Some("http" | "https")) || parsed.host().is_none() {
+                bail!("--public-url '{u}' must be an http:// or https:// address with a host");
+            }
+            Ok(url.to_owned())
+        }
+        None if addr.ip().is_loopback() => Ok(format!("http://{addr}")),
+        None => bail!(
+            "--public-url (KASVU_PUBLIC_URL) is needed when Kasvu listens on {addr}: links that \
+             leave the site (feedback QR codes, password links, events) are made from it, never \
+             from a request's Host header"
+        ),
+    }
+}
+
 async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
     let ServeArgs {
         addr,
@@ -1000,6 +1026,11 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             tracing::info!("built the search index ({n} entries)");
         }
     }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    let public_url = Some(public_address(public_url.as_deref(), local)?);
     let state = kasvu_web::AppState {
         store,
         config: kasvu_web::WebConfig {
@@ -1052,10 +1083,6 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
         println!("metrics on http://{local}/metrics");
     }
     let shutdown = shutdown_signal()?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let local = listener.local_addr()?;
     tracing::info!(
         "Kasvu listening on http://{local} (database {}, ready in {} ms)",
         db.db,

@@ -321,7 +321,7 @@ on_both_databases!(accounts_from_first_start);
 /// With single sign-on set and passwords switched off, the sign-in page
 /// offers only the provider and a password is refused; a provider that does
 /// not answer gets a clear message; SSO without a public address does not
-/// start.
+/// start, nor does a server listening beyond this machine without one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_sign_in_can_be_switched_off() {
     let db = kasvu_store::testing::TestDb::sqlite().await;
@@ -341,6 +341,21 @@ async fn password_sign_in_can_be_switched_off() {
         !ok && err.contains("--oidc-issuer needs --public-url"),
         "{err}"
     );
+    // Listening beyond this machine needs the public address: links that
+    // leave the site are never made from a request's Host header.
+    let (ok, _, err) = cli(&["serve", "--db", &db.url, "--addr", "0.0.0.0:0"], None);
+    assert!(!ok && err.contains("--public-url"), "{err}");
+    let (ok, _, err) = cli(
+        &[
+            "serve",
+            "--db",
+            &db.url,
+            "--public-url",
+            "ftp://kasvu.example",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("must be an http"), "{err}");
     // Nothing listens on port 9: discovery fails at the first sign-in.
     let server = Server::start_with(
         &db.url,

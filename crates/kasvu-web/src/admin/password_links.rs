@@ -27,7 +27,6 @@ pub struct PasswordLinkPage<'a> {
 pub async fn password_link(
     State(st): State<AppState>,
     ctx: Ctx,
-    headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     _: Checked<TokenOnly>,
 ) -> PageResult {
@@ -49,7 +48,7 @@ pub async fn password_link(
         ctx: &ctx,
         url: format!(
             "{}/password/{token}",
-            crate::support::responses::public_base(&st, &headers)
+            crate::support::responses::public_base(&st)
         ),
         name: target.name,
         email: target.email,

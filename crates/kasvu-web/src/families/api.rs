@@ -127,7 +127,7 @@ pub async fn list_events(
     query.offset = (page - 1) * size;
     let found = st.store.find_activities(org.org_id, &query).await?;
     let places = st.store.places(org.org_id, true).await?;
-    let base = public_base(&st, &headers);
+    let base = public_base(&st);
     let raw = uri.query().unwrap_or("");
     Ok(Json(LePage {
         meta: LeMeta {
@@ -170,7 +170,7 @@ pub async fn get_event(
         .filter(|a| a.status == ActivityStatus::Published)
         .ok_or_else(|| ApiError::not_found("event"))?;
     let places = st.store.places(org.org_id, true).await?;
-    Ok(Json(to_event(&a, &places, &public_base(&st, &headers))))
+    Ok(Json(to_event(&a, &places, &public_base(&st))))
 }
 
 /// A meeting place or family centre, as Linked Events gives places.
@@ -237,7 +237,7 @@ pub async fn list_places(
     Query(q): Query<OrgOnly>,
 ) -> ApiResult<Json<Vec<PlaceDto>>> {
     let (org, _) = org_of(&st, &headers, &q.org).await?;
-    let base = public_base(&st, &headers);
+    let base = public_base(&st);
     Ok(Json(
         st.store
             .places(org.org_id, true)
@@ -263,5 +263,5 @@ pub async fn get_place(
         .await?
         .filter(|p| p.spec.published)
         .ok_or_else(|| ApiError::not_found("place"))?;
-    Ok(Json(place_dto(&p, &public_base(&st, &headers))))
+    Ok(Json(place_dto(&p, &public_base(&st))))
 }

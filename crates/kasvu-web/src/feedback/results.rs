@@ -14,7 +14,6 @@ use crate::support::today;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::Form;
 use kasvu_core::feedback::QuestionResult;
@@ -159,14 +158,13 @@ pub(super) fn qr_svg(url: &str, label: &str) -> String {
 pub async fn round(
     State(st): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> PageResult {
     let acc = round_access(&st, &ctx, id).await?;
     let r = &acc.round;
     let results = st.store.round_results(r).await?;
-    let answer_url = format!("{}/a/{}", public_base(&st, &headers), r.token);
+    let answer_url = format!("{}/a/{}", public_base(&st), r.token);
     let page = RoundPage {
         ctx: &ctx,
         id: r.id,

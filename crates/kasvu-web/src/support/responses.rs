@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use axum::http::header;
-use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
 
@@ -37,19 +36,18 @@ pub(crate) fn ics_response(body: String) -> Response {
         .into_response()
 }
 
-/// The public address of this server, for links that leave it (QR codes).
-pub(crate) fn public_base(st: &AppState, headers: &HeaderMap) -> String {
-    if let Some(u) = &st.config.public_url {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if st.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+/// The public address of this server, for links that leave it (QR codes,
+/// password links, events' `@id`): the configured `public_url`, which
+/// `kasvu serve` always sets (`--public-url`, or its own loopback address).
+/// Never the request's `Host` header: a client chooses it, and links made
+/// from it could point anywhere (and be cached for everyone).
+pub(crate) fn public_base(st: &AppState) -> &str {
+    st.config
+        .public_url
+        .as_deref()
+        .map_or(FALLBACK_PUBLIC_URL, |u| u.trim_end_matches('/'))
 }
+
+/// The address of a server built without one (tests, embedding): no request
+/// can change it.
+const FALLBACK_PUBLIC_URL: &str = "http://localhost";
