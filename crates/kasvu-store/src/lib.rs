@@ -22,7 +22,7 @@ pub mod testing;
 
 pub use account::passwords::PASSWORD_LINK_HOURS;
 pub use account::sso::SsoLogin;
-pub use account::users::{parse_name, NewUser, User, UserRole};
+pub use account::users::{parse_name, NewUser, TrustedDevice, User, UserRole};
 pub use families::{
     check_activity, schedule_of, Activity, ActivityPage, ActivityQuery, ActivitySpec, CancelSpec,
     DateSpec, Place, PlaceSpec, PublicSettings, SlotSpec, WishCount, WishSpec, MAX_WISH_TEXT,

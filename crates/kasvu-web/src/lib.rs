@@ -50,10 +50,17 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Hours a session lasts.
     pub session_hours: i64,
-    /// Failed logins per e-mail address allowed within the window.
+    /// Failed logins per account from one client address (or from one
+    /// browser the owner has signed in with) allowed within the window.
     pub max_login_failures: i64,
     /// Failed logins per client address allowed within the window.
     pub max_login_failures_per_ip: i64,
+    /// Failed logins per account from browsers it has never signed in with,
+    /// whatever their addresses, allowed within the window. Its owner's own
+    /// browsers (device cookies) are never held back by these.
+    pub max_login_failures_per_account: i64,
+    /// Days a browser stays known to its owner after a sign-in.
+    pub trusted_device_days: i64,
     /// The throttling window in seconds.
     pub login_window_secs: i64,
     /// Periods that ended more than this many days ago are locked for
@@ -82,6 +89,8 @@ impl Default for WebConfig {
             session_hours: 12,
             max_login_failures: 5,
             max_login_failures_per_ip: 50,
+            max_login_failures_per_account: 50,
+            trusted_device_days: 180,
             login_window_secs: 15 * 60,
             lock_after_days: 90,
             public_url: None,

@@ -126,7 +126,93 @@ async fn change_own_password(app: &App) {
     assert!(signed_in(app, &again).await);
 }
 
+/// A browser-like client whose requests come from `ip` (any 127.x address
+/// reaches the test server on this machine).
+fn client_from(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from(ip))
+        .build()
+        .expect("HTTP client")
+}
+
+async fn try_password(app: &App, c: &reqwest::Client, email: &str, password: &str) -> u16 {
+    let token = csrf_of(&app.page(c, "/login").await);
+    app.post_with_csrf(
+        c,
+        "/login",
+        &token,
+        &[("email", email), ("password", password)],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+/// Issue 17: five wrong passwords from anywhere used to lock the real owner
+/// out for 15 minutes. Now an address that guesses is held back (429 after
+/// five), a swarm of addresses closes the account to unknown browsers after
+/// 50, and the owner's own browser — one that has signed in before — still
+/// signs in with the right password.
+async fn strangers_cannot_lock_the_owner_out(app: &App) {
+    let email = "katselija@oulu.example";
+    let password = common::demo_password(email);
+    let own = client_from([127, 0, 0, 1]);
+    assert_eq!(try_password(app, &own, email, password).await, 303);
+    let _ = app.post(&own, "/logout", &[]).await;
+
+    let guesser = client_from([127, 0, 0, 2]);
+    for _ in 0..5 {
+        assert_eq!(try_password(app, &guesser, email, "arvaus").await, 401);
+    }
+    assert_eq!(
+        try_password(app, &guesser, email, password).await,
+        429,
+        "the guessing address waits, even with the right password"
+    );
+    // The same guesses from the owner's address, in a stranger's browser:
+    // still only that browser-and-address pair is held back.
+    let neighbour = client_from([127, 0, 0, 1]);
+    for _ in 0..5 {
+        assert_eq!(try_password(app, &neighbour, email, "arvaus").await, 401);
+    }
+    assert_eq!(try_password(app, &neighbour, email, password).await, 429);
+    assert_eq!(
+        try_password(app, &own, email, password).await,
+        303,
+        "the owner"
+    );
+    let _ = app.post(&own, "/logout", &[]).await;
+
+    // A swarm: 40 more failures from eight more addresses make 50.
+    for last in 3..=10 {
+        let c = client_from([127, 0, 0, last]);
+        for _ in 0..5 {
+            assert_eq!(try_password(app, &c, email, "arvaus").await, 401);
+        }
+    }
+    let fresh = client_from([127, 0, 0, 11]);
+    assert_eq!(
+        try_password(app, &fresh, email, password).await,
+        429,
+        "the account is closed to browsers it has never signed in with"
+    );
+    assert_eq!(
+        try_password(app, &own, email, password).await,
+        303,
+        "but never to the owner's own browser"
+    );
+    // The owner's browser counts its own failures.
+    let _ = app.post(&own, "/logout", &[]).await;
+    for _ in 0..5 {
+        assert_eq!(try_password(app, &own, email, "kirjoitusvirhe").await, 401);
+    }
+    assert_eq!(try_password(app, &own, email, password).await, 429);
+}
+
 on_both_databases!(
+    strangers_cannot_lock_the_owner_out,
     sign_in_checks_csrf_and_password,
     sign_out_checks_csrf,
     language_switch,

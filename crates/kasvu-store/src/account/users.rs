@@ -543,6 +543,43 @@ impl Store {
         )
     }
 
+    /// Remembers a browser its owner signed in with (a device cookie);
+    /// returns the cookie's value. Only its hash is kept.
+    pub async fn trust_device(&self, user_id: i64, ttl_secs: i64) -> Result<String> {
+        let (token, t) = (random_token(), now());
+        sqlx::query("DELETE FROM trusted_devices WHERE expires_at < $1")
+            .bind(t)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO trusted_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(t)
+        .bind(t + ttl_secs)
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// The person a live device cookie was given to, and the key its own
+    /// failed sign-ins are counted under (the cookie's hash, not the cookie).
+    pub async fn trusted_device(&self, token: &str) -> Result<Option<TrustedDevice>> {
+        let h = token_hash(token);
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM trusted_devices WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(&h)
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(user_id.map(|user_id| TrustedDevice {
+            user_id,
+            key: format!("device:{h}"),
+        }))
+    }
+
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1")
             .bind(key)
@@ -550,6 +587,14 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// A browser its owner has signed in with before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedDevice {
+    pub user_id: i64,
+    /// Its failed sign-ins are counted under this key alone.
+    pub key: String,
 }
 
 /// A real argon2id hash of a random string, verified against for unknown

@@ -88,30 +88,88 @@ pub async fn login(
             "login-password-off",
         );
     }
-    let email_key = format!("email:{}", form.email.trim().to_lowercase());
-    let ip_key = format!("ip:{}", ctx.client_ip);
+    // Who may try again, when (OWASP's "device cookies"): a browser its
+    // owner has signed in with counts its failures alone; any other client
+    // counts them per account and address, per address, and per account
+    // across addresses. So guessing is slowed from everywhere, and nobody
+    // can lock the owner out of the browsers they use.
+    let email = form.email.trim().to_lowercase();
+    let device = match jar.get(DEVICE_COOKIE) {
+        Some(c) => match st.store.trusted_device(c.value()).await? {
+            Some(d) if st.store.user_by_email(&email).await?.map(|u| u.id) == Some(d.user_id) => {
+                Some(d)
+            }
+            _ => None,
+        },
+        None => None,
+    };
     let since = time::OffsetDateTime::now_utc().unix_timestamp() - st.config.login_window_secs;
-    if st.store.login_failures_since(&email_key, since).await? >= st.config.max_login_failures
-        || st.store.login_failures_since(&ip_key, since).await?
-            >= st.config.max_login_failures_per_ip
-    {
-        return login_failed(
-            &st,
-            &ctx,
-            &form,
-            StatusCode::TOO_MANY_REQUESTS,
-            "login-throttled",
-        );
+    let keys: Vec<(String, i64)> = match &device {
+        Some(d) => vec![(d.key.clone(), st.config.max_login_failures)],
+        None => vec![
+            (
+                format!("email-ip:{email}|{}", ctx.client_ip),
+                st.config.max_login_failures,
+            ),
+            (
+                format!("ip:{}", ctx.client_ip),
+                st.config.max_login_failures_per_ip,
+            ),
+            (
+                format!("email:{email}"),
+                st.config.max_login_failures_per_account,
+            ),
+        ],
+    };
+    for (key, limit) in &keys {
+        if st.store.login_failures_since(key, since).await? >= *limit {
+            return login_failed(
+                &st,
+                &ctx,
+                &form,
+                StatusCode::TOO_MANY_REQUESTS,
+                "login-throttled",
+            );
+        }
     }
     let Some(user) = st.store.authenticate(&form.email, &form.password).await? else {
-        st.store
-            .record_login_failure(&[&email_key, &ip_key])
-            .await?;
+        let keys: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        st.store.record_login_failure(&keys).await?;
         return login_failed(&st, &ctx, &form, StatusCode::UNAUTHORIZED, "login-failed");
     };
-    st.store.clear_login_failures(&email_key).await?;
+    // This browser's and this address's slate is clean again; the
+    // account-wide count of strangers' failures runs out by itself.
+    st.store.clear_login_failures(&keys[0].0).await?;
+    let jar = if device.is_some() {
+        jar
+    } else {
+        let token = st
+            .store
+            .trust_device(user.id, st.config.trusted_device_days * 86_400)
+            .await?;
+        jar.add(device_cookie(
+            token,
+            st.config.secure_cookies,
+            st.config.trusted_device_days,
+        ))
+    };
     let jar = start_session(&st, &ctx, jar, &user).await?;
     Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+}
+
+/// The cookie that marks a browser its owner has signed in with. Sent only
+/// to the sign-in form; it proves nothing by itself (a password is still
+/// needed) and only keeps the owner's browser clear of strangers' failures.
+const DEVICE_COOKIE: &str = "kasvu_device";
+
+fn device_cookie(token: String, secure: bool, days: i64) -> Cookie<'static> {
+    Cookie::build((DEVICE_COOKIE, token))
+        .path("/login")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(days))
+        .build()
 }
 
 /// Signs a person in, however they proved who they are: a new session id
