@@ -32,11 +32,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 use kasvu_store::Store;
 use std::sync::LazyLock;
 use std::time::Duration;
+use support::routes::{get, Routes};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use families::MAX_WISHES_PER_CLIENT;
@@ -232,8 +232,8 @@ fn security_headers(router: Router) -> Router {
 }
 
 /// Every feature's pages.
-fn features() -> Router<AppState> {
-    Router::new()
+fn features() -> Routes {
+    Routes::new()
         .merge(org::routes())
         .merge(measure::routes())
         .merge(plans::routes())
@@ -246,37 +246,50 @@ fn features() -> Router<AppState> {
         .merge(admin::routes())
 }
 
-/// The whole app.
-pub fn app(state: AppState) -> Router {
-    let pages = features()
-        .fallback(org::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            support::ctx::context,
-        ));
-    let router = Router::new()
+/// Every route: the health checks, the stylesheet, the API and the pages
+/// (`pages` adds what pages share: the context middleware).
+fn composed(pages: impl FnOnce(Router<AppState>) -> Router<AppState>) -> Routes {
+    Routes::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route(CSS_PATH.as_str(), get(stylesheet))
-        .nest("/api/v1", openapi::router())
-        .merge(pages)
-        .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            support::metrics::track,
+        .route(&CSS_PATH, get(stylesheet))
+        .nest("/api/v1", openapi::routes())
+        .merge(features().map_router(|r| pages(r.fallback(org::not_found))))
+}
+
+/// Every (method, path) the app serves, as its router was built: what the
+/// access test walks.
+pub fn routes() -> Vec<support::routes::Route> {
+    composed(|r| r).list()
+}
+
+/// The whole app.
+pub fn app(state: AppState) -> Router {
+    let context = state.clone();
+    let router = composed(move |pages| {
+        pages.layer(axum::middleware::from_fn_with_state(
+            context,
+            support::ctx::context,
         ))
-        // Forms and JSON stay under axum's own 2 MB default; only the
-        // import upload raises its limit, up to this one.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            support::upload::MAX_UPLOAD_BYTES + 64 * 1024,
-        ))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        // Pages, JSON and CSV compress to a fifth or less; gzip when the
-        // client asks for it (small bodies are left alone by the layer).
-        .layer(tower_http::compression::CompressionLayer::new());
+    })
+    .into_router()
+    .with_state(state.clone())
+    .layer(axum::middleware::from_fn_with_state(
+        state,
+        support::metrics::track,
+    ))
+    // Forms and JSON stay under axum's own 2 MB default; only the
+    // import upload raises its limit, up to this one.
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        support::upload::MAX_UPLOAD_BYTES + 64 * 1024,
+    ))
+    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(60),
+    ))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    // Pages, JSON and CSV compress to a fifth or less; gzip when the
+    // client asks for it (small bodies are left alone by the layer).
+    .layer(tower_http::compression::CompressionLayer::new());
     security_headers(router)
 }

@@ -2,9 +2,8 @@
 //! document that describes them.
 
 use crate::support::api::ApiError;
-use crate::AppState;
-use axum::routing::get;
-use axum::{Json, Router};
+use crate::support::routes::{get, Routes};
+use axum::Json;
 use utoipa::OpenApi;
 
 struct BearerAuth;
@@ -51,8 +50,9 @@ async fn api_not_found() -> ApiError {
     ApiError::not_found("API route")
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The API's routes (under `/api/v1` in the app), with the JSON 404.
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/openapi.json", get(openapi))
         .merge(crate::org::api_routes())
         .merge(crate::admin::api_routes())
@@ -63,5 +63,5 @@ pub fn router() -> Router<AppState> {
         .merge(crate::network::api_routes())
         .merge(crate::knowledge::api_routes())
         .merge(crate::families::api_routes())
-        .fallback(api_not_found)
+        .map_router(|r| r.fallback(api_not_found))
 }

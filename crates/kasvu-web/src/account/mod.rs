@@ -5,13 +5,11 @@ pub(crate) mod password;
 pub(crate) mod sign_in;
 pub mod sso;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/login", get(sign_in::login_page).post(sign_in::login))
         .route("/logout", post(sign_in::logout))
         .route("/login/sso", get(sso::start))

@@ -8,13 +8,11 @@ pub(crate) mod units;
 pub(crate) mod users;
 pub(crate) mod views;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/admin/units", get(units::units).post(units::create_unit))
         .route("/admin/units/new", get(units::new_unit))
         .route("/admin/units/{code}", post(units::update_unit))
@@ -34,8 +32,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/me", get(api::me))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit))

@@ -132,13 +132,13 @@ pub async fn list_events(
     Ok(Json(LePage {
         meta: LeMeta {
             count: found.total,
-            next: (page * size < found.total).then(|| page_url(&base, raw, page + 1)),
-            previous: (page > 1).then(|| page_url(&base, raw, page - 1)),
+            next: (page * size < found.total).then(|| page_url(base, raw, page + 1)),
+            previous: (page > 1).then(|| page_url(base, raw, page - 1)),
         },
         data: found
             .items
             .iter()
-            .map(|a| to_event(a, &places, &base))
+            .map(|a| to_event(a, &places, base))
             .collect(),
     }))
 }
@@ -170,7 +170,7 @@ pub async fn get_event(
         .filter(|a| a.status == ActivityStatus::Published)
         .ok_or_else(|| ApiError::not_found("event"))?;
     let places = st.store.places(org.org_id, true).await?;
-    Ok(Json(to_event(&a, &places, &public_base(&st))))
+    Ok(Json(to_event(&a, &places, public_base(&st))))
 }
 
 /// A meeting place or family centre, as Linked Events gives places.
@@ -243,7 +243,7 @@ pub async fn list_places(
             .places(org.org_id, true)
             .await?
             .iter()
-            .map(|p| place_dto(p, &base))
+            .map(|p| place_dto(p, base))
             .collect(),
     ))
 }
@@ -263,5 +263,5 @@ pub async fn get_place(
         .await?
         .filter(|p| p.spec.published)
         .ok_or_else(|| ApiError::not_found("place"))?;
-    Ok(Json(place_dto(&p, &public_base(&st))))
+    Ok(Json(place_dto(&p, public_base(&st))))
 }

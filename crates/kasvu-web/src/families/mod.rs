@@ -14,13 +14,11 @@ pub(crate) mod wishes;
 pub(crate) use site::MIN_WISHES_FOR_TEXT;
 pub use site::{TreeCache, MAX_WISHES_PER_CLIENT};
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/families", get(hobbies::families))
         .route("/hobbies", get(hobbies::hobbies))
         .route("/calendar", get(calendar::calendar))
@@ -41,8 +39,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/events", get(api::list_events))
         .route("/events/{id}", get(api::get_event))
         .route("/places", get(api::list_places))

@@ -9,13 +9,11 @@ pub(crate) mod rounds;
 pub(crate) use rounds::may_open as may_open_round;
 pub use rounds::MAX_ANSWERS_PER_CLIENT;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/feedback", get(rounds::rounds).post(rounds::create_round))
         .route("/feedback/{id}", get(results::round))
         .route("/feedback/{id}/results.csv", get(results::results_csv))
@@ -29,8 +27,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/rounds", get(api::list_rounds).post(api::create_round))
         .route("/rounds/{id}/results", get(api::round_results))
 }

@@ -6,13 +6,11 @@ pub(crate) mod forms;
 pub(crate) mod pages;
 pub(crate) mod projects;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/paths", get(pages::paths))
         .route("/paths/edit", get(forms::edit_path))
         .route("/paths/save", post(forms::save_path))
@@ -29,8 +27,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route(
             "/projects",
             get(projects::list_projects).post(projects::create_project),

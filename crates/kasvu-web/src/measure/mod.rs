@@ -11,13 +11,11 @@ pub(crate) mod targets;
 
 pub use imports::ImportJobs;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/units/{code}/dashboard", get(dashboard::dashboard))
         .route(
             "/units/{code}/entry",
@@ -32,9 +30,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/compare", get(compare::compare))
         .route(
             "/imports",
-            get(imports::imports_page).post(imports::upload).layer(
-                axum::extract::DefaultBodyLimit::max(crate::support::upload::MAX_UPLOAD_BYTES),
-            ),
+            get(imports::imports_page)
+                .post(imports::upload)
+                .body_limit(crate::support::upload::MAX_UPLOAD_BYTES),
         )
         .route("/imports/{id}", get(imports::job_page))
         .route("/indicators", get(indicators::indicators))
@@ -43,8 +41,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/indicators", get(api::list_indicators))
         .route("/data", get(api::get_data).post(api::post_data))
 }

@@ -5,20 +5,16 @@ pub(crate) mod api;
 pub(crate) mod collaboration_map;
 pub(crate) mod register;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/actors", get(register::actors))
         .route("/actors/export", get(register::export))
         .route(
             "/actors/import",
-            post(register::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::support::upload::MAX_UPLOAD_BYTES,
-            )),
+            post(register::import).body_limit(crate::support::upload::MAX_UPLOAD_BYTES),
         )
         .route("/actors/{code}", get(register::actor))
         .route("/actors/{code}/confirm", post(register::confirm))
@@ -36,14 +32,17 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/actors", get(api::list_actors))
         .route("/actors/{code}", get(api::get_actor))
         .route("/network", get(api::get_map))
-        .route("/network/links", axum::routing::post(api::add_link))
+        .route(
+            "/network/links",
+            crate::support::routes::post(api::add_link),
+        )
         .route(
             "/network/links/{id}",
-            axum::routing::delete(api::remove_link),
+            crate::support::routes::delete(api::remove_link),
         )
 }

@@ -424,6 +424,11 @@ pub async fn import(
     SignedIn(user): SignedIn,
     CheckedUpload(upload): CheckedUpload,
 ) -> PageResult {
+    // Who keeps the register nowhere is refused before the file is read;
+    // a manager's rows outside their areas are refused row by row below.
+    if !user.roles.iter().any(|r| r.role.allows(Action::EditTree)) {
+        return Err(AppError::Forbidden);
+    }
     let rows = kasvu_io::actors_csv::parse(&upload.bytes, &upload.file_name)
         .map_err(|e| AppError::BadRequest(crate::support::upload::error_text(ctx.lang, &e)))?;
     let tree = st.store.org_tree(user.org_id).await?;

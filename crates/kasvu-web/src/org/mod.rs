@@ -6,20 +6,18 @@ pub(crate) mod pages;
 
 pub(crate) use pages::not_found;
 
-use crate::AppState;
-use axum::routing::get;
-use axum::Router;
+use crate::support::routes::{get, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/", get(pages::home))
         .route("/units/{code}", get(pages::unit))
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route(
             "/orgunits",
             get(api::list_orgunits).post(api::create_orgunit),

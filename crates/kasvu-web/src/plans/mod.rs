@@ -13,13 +13,11 @@ pub(crate) mod versions;
 pub(crate) use list::visible as plan_visible;
 pub(crate) use plan_page::review_text;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/plans", get(list::plans))
         .route("/plans/{id}", get(plan_page::plan))
         .route("/plans/{id}/report", get(report::report))
@@ -43,16 +41,16 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/plans", get(api::list_plans).post(api::create_plan))
         .route("/plans/{id}", get(api::get_plan).put(api::replace_plan))
         .route(
             "/plans/{id}/measures/{measure_id}/status",
-            axum::routing::post(api::set_measure_status),
+            crate::support::routes::post(api::set_measure_status),
         )
         .route(
             "/plans/{id}/measures/{measure_id}/evaluations",
-            axum::routing::post(api::set_evaluation),
+            crate::support::routes::post(api::set_evaluation),
         )
 }

@@ -13,6 +13,7 @@ pub(crate) mod forms;
 pub mod i18n;
 pub mod metrics;
 pub(crate) mod responses;
+pub mod routes;
 pub(crate) mod upload;
 pub(crate) mod views;
 

@@ -11,13 +11,11 @@ pub(crate) mod room;
 pub(crate) mod team;
 pub(crate) mod team_page;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/teams", get(team::teams).post(team::create_team))
         .route(
             "/teams/{id}",
@@ -57,8 +55,8 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/teams", get(api::list_teams))
         .route("/teams/{id}", get(api::get_team))
         .route("/teams/{id}/meetings", get(api::list_meetings))
@@ -69,7 +67,7 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route("/me/commitments", get(api::my_commitments))
         .route(
             "/commitments/{id}/review",
-            axum::routing::post(api::review_commitment),
+            crate::support::routes::post(api::review_commitment),
         )
         .route("/teams/{id}/network", get(learning_network::network_api))
 }
