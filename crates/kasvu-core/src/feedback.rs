@@ -256,6 +256,84 @@ pub struct QuestionResult {
     pub texts: Vec<String>,
 }
 
+/// Categories that add up to a published total: the total minus the shown
+/// categories is the sum of the hidden ones, and every hidden category lies
+/// between 0 and that sum. Hidden categories are added until the sum is at
+/// least the threshold, so none of them can be narrowed further: the
+/// smallest shown category that reaches it, else the largest (which gets
+/// closest). Before this, 2 hidden out of 23 ("2 between them") was
+/// published, and with the mean it gave both counts exactly.
+fn widen_hidden_sum(cells: &mut [Cell], threshold: f64) {
+    let hidden_sum = |cells: &[Cell]| -> f64 {
+        cells
+            .iter()
+            .filter(|c| c.suppressed)
+            .filter_map(|c| c.count)
+            .sum()
+    };
+    if !cells.iter().any(|c| c.suppressed) {
+        return;
+    }
+    loop {
+        let sum = hidden_sum(cells);
+        if sum >= threshold {
+            return;
+        }
+        let shown = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.suppressed && c.count.is_some_and(|v| v > 0.0));
+        let reaching = shown
+            .clone()
+            .filter(|(_, c)| c.count.is_some_and(|v| sum + v >= threshold))
+            .min_by(|a, b| {
+                a.1.count
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.1.count.unwrap_or(0.0))
+            });
+        let pick = reaching
+            .or_else(|| {
+                shown.max_by(|a, b| {
+                    a.1.count
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.1.count.unwrap_or(0.0))
+                })
+            })
+            .map(|(i, _)| i);
+        match pick {
+            Some(i) => cells[i].suppressed = true,
+            None => return,
+        }
+    }
+}
+
+/// Which of `counts` to hide at `threshold`: those under it (zeros are
+/// shown), and when they add up to a shown `total` (`adds_up`), more until
+/// the hidden ones sum to at least the threshold, so that the total minus
+/// the shown ones cannot give any of them. For counts that overlap (one
+/// wish in several categories) only the small ones are hidden.
+pub fn hide_small(counts: &[u64], total: u64, threshold: f64, adds_up: bool) -> Vec<bool> {
+    let total_hidden = (total as f64) < threshold;
+    let mut cells: Vec<Cell> = counts
+        .iter()
+        .map(|&c| Cell {
+            value: Some(c as f64),
+            count: Some(c as f64),
+            suppressed: total_hidden || (c > 0 && (c as f64) < threshold),
+        })
+        .collect();
+    if adds_up && !total_hidden {
+        let total_cell = Cell {
+            value: Some(total as f64),
+            count: Some(total as f64),
+            suppressed: false,
+        };
+        protect_parts(&total_cell, &mut cells);
+        widen_hidden_sum(&mut cells, threshold);
+    }
+    cells.iter().map(|c| c.suppressed).collect()
+}
+
 /// Counts the answers of one question. With fewer respondents than the
 /// threshold nothing is shown; otherwise category counts below it are hidden,
 /// and for categories that add up to the respondents (scale, smiley, single
@@ -316,8 +394,16 @@ pub fn aggregate(
         QuestionKind::Scale | QuestionKind::Smiley | QuestionKind::Single
     ) {
         protect_parts(&total_cell, &mut cells);
+        if !suppressed {
+            widen_hidden_sum(&mut cells, threshold);
+        }
     }
-    let mean = (!suppressed && n == 5 && respondents > 0).then(|| sum as f64 / total);
+    // The mean is a second equation over the same counts (Σ score × count):
+    // with the total it pins hidden categories down, so it is shown only
+    // when every category is.
+    let any_hidden = cells.iter().any(|c| c.suppressed);
+    let mean =
+        (!suppressed && !any_hidden && n == 5 && respondents > 0).then(|| sum as f64 / total);
     QuestionResult {
         respondents,
         suppressed,
@@ -430,20 +516,60 @@ mod tests {
     #[test]
     fn small_categories_are_hidden_with_a_complement() {
         // 10 × 5, 6 × 4, 2 × 1: the "1" is small, and the total would reveal
-        // it from the others, so the next smallest category (an empty one:
-        // then only "2 between them" is known) is hidden too.
+        // it from the others, so the next smallest category (an empty one)
+        // is hidden too; "2 between them" would still say too much, so the
+        // "4" is hidden as well: 8 between the three, and no mean.
         let mut answers = vec![Answer::Score(5); 10];
         answers.extend(vec![Answer::Score(4); 6]);
         answers.extend(vec![Answer::Score(1); 2]);
         let r = aggregate(QuestionKind::Smiley, 0, &answers, 5.0);
         assert_eq!(r.respondents, 18);
         assert!(!r.suppressed);
-        assert!(r.counts[0].suppressed);
-        assert_eq!(r.counts.iter().filter(|c| c.suppressed).count(), 2);
+        assert!(r.counts[0].suppressed && r.counts[3].suppressed);
+        assert_eq!(r.counts.iter().filter(|c| c.suppressed).count(), 3);
         assert_eq!(r.counts[4].shown(), Some(10.0));
-        assert_eq!(r.counts[3].shown(), Some(6.0));
-        let mean = r.mean.unwrap_or_default();
-        assert!((mean - (50.0 + 24.0 + 2.0) / 18.0).abs() < 1e-9);
+        assert!(r.mean.is_none(), "the mean would give the hidden counts");
+    }
+
+    #[test]
+    fn small_counts_and_their_complements_are_hidden() {
+        // Age groups add up to the wishes: 1 alone would be the total minus
+        // the others, so more is hidden until the hidden ones make 5.
+        assert_eq!(
+            hide_small(&[1, 9, 2, 0], 12, 5.0, true),
+            [true, true, true, false]
+        );
+        // Categories overlap: only the small ones.
+        assert_eq!(
+            hide_small(&[1, 9, 2, 0], 12, 5.0, false),
+            [true, false, true, false]
+        );
+        // A total under the threshold hides everything.
+        assert!(hide_small(&[3, 1], 4, 5.0, true).iter().all(|h| *h));
+    }
+
+    /// Issue 18's attack on a round's results, as written: counts
+    /// `[hidden, hidden, 5, 11, 5]`, 23 respondents and the mean 3.826 gave
+    /// the hidden counts 0 and 2 by two equations. Now whatever is shown
+    /// leaves every hidden count anywhere between 0 and at least 5.
+    #[test]
+    fn the_total_and_the_mean_no_longer_give_hidden_counts() {
+        let mut answers = vec![Answer::Score(2); 2];
+        answers.extend(vec![Answer::Score(3); 5]);
+        answers.extend(vec![Answer::Score(4); 11]);
+        answers.extend(vec![Answer::Score(5); 5]);
+        let r = aggregate(QuestionKind::Scale, 0, &answers, 5.0);
+        assert_eq!(r.respondents, 23);
+        assert!(r.mean.is_none());
+        let shown: f64 = r.counts.iter().filter_map(Cell::shown).sum();
+        let hidden_sum = r.respondents as f64 - shown;
+        assert!(hidden_sum >= 5.0, "{:?}", r.counts);
+        assert!(r.counts.iter().filter(|c| c.suppressed).count() >= 2);
+        // Nothing hidden: every count and the mean are shown.
+        let all: Vec<Answer> = (1..=5).flat_map(|s| vec![Answer::Score(s); 5]).collect();
+        let r = aggregate(QuestionKind::Scale, 0, &all, 5.0);
+        assert!(r.counts.iter().all(|c| !c.suppressed));
+        assert_eq!(r.mean, Some(3.0));
     }
 
     #[test]

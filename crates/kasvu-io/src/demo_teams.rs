@@ -288,13 +288,9 @@ async fn load_rounds(
                 Answer::Text("Iltapäivätoiminnasta enemmän tietoa.".into()),
             ));
         }
+        let form = store.issue_answer_token(closed.id).await?;
         store
-            .submit_response(
-                closed.id,
-                &format!("demo-closed-{i:08}-nonce"),
-                &answers,
-                answered_on,
-            )
+            .submit_response(closed.id, &form, &answers, answered_on)
             .await?;
     }
     store
@@ -336,10 +332,11 @@ async fn load_rounds(
         )
         .await?;
     for i in 0..9u8 {
+        let form = store.issue_answer_token(open.id).await?;
         store
             .submit_response(
                 open.id,
-                &format!("demo-open-{i:08}-nonce"),
+                &form,
                 &[
                     (
                         open.questions[0].id,

@@ -467,11 +467,16 @@ async fn feedback_round_answers_and_results(store: Store) {
     );
     let today = date!(2026 - 11 - 15);
     // Four sheets: too few to show anything.
+    let mut first_form = String::new();
     for i in 0..4u8 {
+        let form = store.issue_answer_token(round.id).await.unwrap();
+        if i == 0 {
+            first_form = form.clone();
+        }
         store
             .submit_response(
                 round.id,
-                &format!("nonce-{i:016}"),
+                &form,
                 &[
                     (scale, Answer::Score(4)),
                     (multi, Answer::Choices(vec![0, 1])),
@@ -489,15 +494,24 @@ async fn feedback_round_answers_and_results(store: Store) {
         .questions
         .iter()
         .all(|(_, q)| q.suppressed && q.texts.is_empty() && q.mean.is_none()));
-    // The same form twice counts once; a closed or unopened round takes nothing.
+    // The same form twice counts once; a token the server did not hand
+    // out counts not at all; a closed or unopened round takes nothing.
+    assert_eq!(
+        invalid_field(
+            store
+                .submit_response(
+                    round.id,
+                    "itse-keksitty-nonce-0001",
+                    &[(scale, Answer::Score(1))],
+                    today
+                )
+                .await
+        ),
+        "nonce"
+    );
     assert!(matches!(
         store
-            .submit_response(
-                round.id,
-                "nonce-0000000000000000",
-                &[(scale, Answer::Score(1))],
-                today
-            )
+            .submit_response(round.id, &first_form, &[(scale, Answer::Score(1))], today)
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -506,7 +520,7 @@ async fn feedback_round_answers_and_results(store: Store) {
             store
                 .submit_response(
                     round.id,
-                    "nonce-late-000000000",
+                    &store.issue_answer_token(round.id).await.unwrap(),
                     &[(scale, Answer::Score(1))],
                     date!(2026 - 12 - 01)
                 )
@@ -519,7 +533,7 @@ async fn feedback_round_answers_and_results(store: Store) {
             store
                 .submit_response(
                     round.id,
-                    "nonce-early-00000000",
+                    &store.issue_answer_token(round.id).await.unwrap(),
                     &[(scale, Answer::Score(1))],
                     date!(2026 - 10 - 31)
                 )
@@ -530,20 +544,21 @@ async fn feedback_round_answers_and_results(store: Store) {
     assert_eq!(
         invalid_field(
             store
-                .submit_response(round.id, "nonce-none-000000000", &[], today)
+                .submit_response(
+                    round.id,
+                    &store.issue_answer_token(round.id).await.unwrap(),
+                    &[],
+                    today
+                )
                 .await
         ),
         "answers"
     );
     // Two more: six answered; the 5s alone are hidden (2 < 5) with a complement.
-    for i in 4..6u8 {
+    for _ in 4..6u8 {
+        let form = store.issue_answer_token(round.id).await.unwrap();
         store
-            .submit_response(
-                round.id,
-                &format!("nonce-{i:016}"),
-                &[(scale, Answer::Score(5))],
-                today,
-            )
+            .submit_response(round.id, &form, &[(scale, Answer::Score(5))], today)
             .await
             .unwrap();
     }
@@ -556,32 +571,45 @@ async fn feedback_round_answers_and_results(store: Store) {
         s.counts[4].suppressed && s.counts[3].suppressed,
         "4 of 6 and 2 of 6 are both under 5"
     );
-    let mean = s.mean.unwrap();
-    assert!((mean - 26.0 / 6.0).abs() < 1e-9);
+    assert!(
+        s.mean.is_none(),
+        "with the total, the mean would give both hidden counts"
+    );
     let (_, t) = &r.questions[2];
     assert!(t.suppressed, "only four wrote text");
 
-    // The response is published with the results.
+    // The response is published with the results, once the round has
+    // closed: while it is open, anyone could add answers and read the
+    // others' off the difference. A draft may be written before.
+    let said = "Kuulimme: tieto tuesta ei tavoita. Teimme: tukikartta kouluille.";
     assert_eq!(
         invalid_field(
             store
-                .set_round_response(&cli(), round.id, " ", true, today)
+                .set_round_response(&cli(), round.id, said, true, today)
+                .await
+        ),
+        "publish"
+    );
+    store
+        .set_round_response(&cli(), round.id, said, false, today)
+        .await
+        .unwrap();
+    assert!(!store.round(round.id).await.unwrap().unwrap().is_published());
+    let after = date!(2026 - 12 - 02);
+    assert_eq!(
+        invalid_field(
+            store
+                .set_round_response(&cli(), round.id, " ", true, after)
                 .await
         ),
         "response"
     );
     store
-        .set_round_response(
-            &cli(),
-            round.id,
-            "Kuulimme: tieto tuesta ei tavoita. Teimme: tukikartta kouluille.",
-            true,
-            today,
-        )
+        .set_round_response(&cli(), round.id, said, true, after)
         .await
         .unwrap();
     let round = store.round(round.id).await.unwrap().unwrap();
-    assert_eq!(round.response_on, Some(today));
+    assert_eq!(round.response_on, Some(after));
     assert!(round.is_published());
 }
 

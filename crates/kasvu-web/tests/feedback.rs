@@ -115,6 +115,20 @@ async fn bad_answers_and_closed_rounds_are_refused(app: &App) {
         "nothing stored"
     );
 
+    // Issue 18's padding: a nonce of one's own making is no form at all.
+    let res = anon
+        .post(app.url(&format!("/a/{}", r.open_token)))
+        .form(&[(field.as_str(), "4"), ("nonce", "itse-keksitty-0123456789")])
+        .send()
+        .await
+        .expect("POST with a made-up nonce");
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("page").contains("vanhentunut"));
+    assert!(
+        answers(app, &r).await.contains("<dd>9</dd>"),
+        "nothing stored"
+    );
+
     let closed = format!("/a/{}", r.closed_token);
     let page = app.page(&anon, &closed).await;
     assert!(page.contains("päättynyt") && !page.contains("name=\"nonce\""));
@@ -127,24 +141,33 @@ async fn bad_answers_and_closed_rounds_are_refused(app: &App) {
     assert_eq!(res.status(), 400);
 }
 
-/// The open round's results are not public until the chair publishes a
-/// response (303); then the public page shows it. A viewer may not start a
-/// round (403).
+/// The open round's results are not public, and cannot be published while
+/// answers may still come (400, naming why; issue 18: anyone could add
+/// answers and read the others' off the difference). The chair may keep a
+/// draft (303); nothing is public. A viewer may not start a round (403).
 async fn chair_publishes_response(app: &App) {
     let r = rounds(app).await;
     let anon = anonymous();
     let public = format!("/a/{}/results", r.open_token);
     assert_eq!(app.get(&anon, &public).await.status(), 404, "not yet");
     let text = "Kiitos! Välituntileikit kaikille.";
+    let path = format!("/feedback/{}/response", r.open);
     let res = app
-        .post(
-            &r.chair,
-            &format!("/feedback/{}/response", r.open),
-            &[("response", text), ("publish", "1")],
-        )
+        .post(&r.chair, &path, &[("response", text), ("publish", "1")])
         .await;
-    assert_eq!(res.status(), 303);
-    assert!(app.page(&anon, &public).await.contains(text));
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .expect("page")
+        .contains("kun kysely on päättynyt"));
+    let res = app.post(&r.chair, &path, &[("response", text)]).await;
+    assert_eq!(res.status(), 303, "a draft");
+    assert_eq!(
+        app.get(&anon, &public).await.status(),
+        404,
+        "still not public"
+    );
 
     let viewer = app.login("katselija@oulu.example").await;
     let res = app
@@ -165,7 +188,27 @@ async fn chair_publishes_response(app: &App) {
     assert_eq!(res.status(), 403, "a viewer does not start rounds");
 }
 
+/// Issue 18: the wishes on `/feedback` showed area totals of 1 and
+/// category counts of 1. Every count shown there is now at least the
+/// threshold; smaller ones say so.
+async fn wishes_show_no_small_counts(app: &App) {
+    let admin = app.login("admin@oulu.example").await;
+    let page = app.page(&admin, "/feedback").await;
+    let wishes = &page[page.find("id=\"wishes\"").expect("the wishes")..];
+    for n in 1..5 {
+        assert!(
+            !wishes.contains(&format!("<td class=\"num\">{n}</td>")),
+            "a count of {n} among the wishes"
+        );
+        assert!(
+            !wishes.contains(&format!(": {n} toive")),
+            "an area total of {n}"
+        );
+    }
+}
+
 on_both_databases!(
+    wishes_show_no_small_counts,
     anonymous_answer_counts_once,
     bad_answers_and_closed_rounds_are_refused,
     chair_publishes_response

@@ -4,7 +4,7 @@
 //! token (so a double post counts once) — never who or where from.
 
 use crate::support::audit::audit_change;
-use crate::support::credentials::random_token;
+use crate::support::credentials::{random_token, token_hash};
 use crate::support::db::Store;
 use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
@@ -91,6 +91,10 @@ pub struct RoundResults {
 }
 
 pub const MAX_TITLE: usize = 200;
+
+/// How long an answer form's token stays valid: a form left open for a day
+/// can still be sent.
+pub const ANSWER_TOKEN_SECS: i64 = 24 * 3600;
 
 fn date_field(field: &str, s: &str) -> Result<Date> {
     parse_date(s)
@@ -259,9 +263,30 @@ impl Store {
         rows.iter().map(round_of).collect()
     }
 
+    /// A one-time token for one answer form of the round, valid for
+    /// [`ANSWER_TOKEN_SECS`]; a sheet is stored only with a token issued here.
+    pub async fn issue_answer_token(&self, round_id: i64) -> Result<String> {
+        let (token, t) = (random_token(), now());
+        sqlx::query("DELETE FROM feedback_answer_tokens WHERE expires_at < $1")
+            .bind(t)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO feedback_answer_tokens (token_hash, round_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash(&token))
+        .bind(round_id)
+        .bind(t + ANSWER_TOKEN_SECS)
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
     /// Stores one answer sheet. Refused when the round is not open on
-    /// `today`, when an answer does not fit its question, or when the
-    /// form's one-time token was used already (Conflict).
+    /// `today`, when an answer does not fit its question, when the form's
+    /// token was not issued by [`Store::issue_answer_token`] for this round
+    /// or has expired (`nonce`), or when the sheet was stored already
+    /// (Conflict: the same form sent twice counts once).
     pub async fn submit_response(
         &self,
         round_id: i64,
@@ -303,13 +328,46 @@ impl Store {
                 Problem::new("err-no-answers", "answer at least one question"),
             ));
         }
+        let hash = token_hash(nonce);
         let mut tx = self.begin_write().await?;
+        let issued = sqlx::query(
+            "DELETE FROM feedback_answer_tokens WHERE token_hash = $1 AND round_id = $2 AND expires_at >= $3",
+        )
+        .bind(&hash)
+        .bind(round_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !issued {
+            let stored: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM feedback_responses WHERE round_id = $1 AND nonce = $2",
+            )
+            .bind(round_id)
+            .bind(&hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Err(match stored {
+                Some(_) => StoreError::Conflict(FieldError::new(
+                    "nonce",
+                    Problem::new(
+                        "err-duplicate-answer",
+                        "these answers were received already",
+                    ),
+                )),
+                None => StoreError::invalid(
+                    "nonce",
+                    Problem::new("err-form-token", "the form has expired; open it again"),
+                ),
+            });
+        }
         let res = sqlx::query_scalar::<_, i64>(
             "INSERT INTO feedback_responses (round_id, submitted_on, nonce) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(round_id)
         .bind(format_date(today))
-        .bind(nonce)
+        .bind(&hash)
         .fetch_one(&mut *tx)
         .await;
         let response_id = match res {
@@ -412,12 +470,24 @@ impl Store {
         if publish && response.is_empty() {
             return Err(StoreError::invalid("response", Problem::required()));
         }
-        let mut tx = self.begin_write().await?;
-        let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM feedback_rounds WHERE id = $1")
-            .bind(round_id)
-            .fetch_optional(&mut *tx)
+        let round = self
+            .round(round_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("round {round_id}")))?;
+        // Results go public only when no more answers can come: while a
+        // round is open, anyone could send answers of their own and read
+        // the others' off the difference.
+        if publish && round.state(today) != RoundState::Closed {
+            return Err(StoreError::invalid(
+                "publish",
+                Problem::new(
+                    "err-publish-open-round",
+                    "the results are published once the round has closed",
+                ),
+            ));
+        }
+        let org_id = round.org_id;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE feedback_rounds SET response = $1, response_on = $2 WHERE id = $3")
             .bind(response)
             .bind(publish.then(|| format_date(today)))

@@ -173,6 +173,7 @@ err-options-count = A choice question has 2 to { $max } options.
 err-options-unexpected = Only single and multiple choice questions have options.
 err-questions-count = A round has 1 to { $max } questions.
 err-review-outcome = Choose done, partly or not done.
+err-publish-open-round = The results are published once the round has closed.
 err-round-closed = This feedback round is not open for answers.
 err-round-too-long = A round is open for at most a year.
 err-team-missing = There is no such team in the organisation.

@@ -173,6 +173,7 @@ err-options-count = Valintakysymyksessä on 2–{ $max } vaihtoehtoa.
 err-options-unexpected = Vain valintakysymyksillä on vaihtoehtoja.
 err-questions-count = Kyselyssä on 1–{ $max } kysymystä.
 err-review-outcome = Valitse tehty, osittain tai ei tehty.
+err-publish-open-round = Tulokset julkaistaan, kun kysely on päättynyt.
 err-round-closed = Kysely ei ole auki vastauksille.
 err-round-too-long = Kysely voi olla auki enintään vuoden.
 err-team-missing = Organisaatiossa ei ole tällaista tiimiä.

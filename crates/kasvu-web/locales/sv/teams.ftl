@@ -173,6 +173,7 @@ err-options-count = En flervalsfråga har 2–{ $max } alternativ.
 err-options-unexpected = Endast flervalsfrågor har alternativ.
 err-questions-count = En enkät har 1–{ $max } frågor.
 err-review-outcome = Välj gjort, delvis eller inte gjort.
+err-publish-open-round = Resultaten publiceras när enkäten har stängts.
 err-round-closed = Enkäten är inte öppen för svar.
 err-round-too-long = En enkät kan vara öppen i högst ett år.
 err-team-missing = Det finns ingen sådan grupp i organisationen.

@@ -77,6 +77,24 @@ pub async fn answer_form(
 ) -> PageResult {
     let r = public_round(&st, &token).await?;
     let state = r.state(today());
+    // Each form shown gets its own one-time token from the store; a client
+    // that asks for more forms than it may send answers gets 429.
+    let nonce = if state == RoundState::Open {
+        if !st
+            .store
+            .rate_allow(
+                &format!("answer-form:{}:{}", r.id, ctx.client_ip),
+                FORMS_PER_ANSWER * st.config.max_answers_per_client,
+                ANSWER_WINDOW.as_secs() as i64,
+            )
+            .await?
+        {
+            return Err(AppError::TooManyRequests);
+        }
+        st.store.issue_answer_token(r.id).await?
+    } else {
+        String::new()
+    };
     let page = AnswerPage {
         ctx: &ctx,
         token: r.token.clone(),
@@ -85,7 +103,7 @@ pub async fn answer_form(
         open: state == RoundState::Open,
         state: ctx.t(&format!("round-public-{}", state.code())),
         questions: question_views(&ctx, &r),
-        nonce: kasvu_store::random_token(),
+        nonce,
         children: matches!(r.target_group, TargetGroup::Children),
         published: r.is_published(),
     };
@@ -100,6 +118,10 @@ pub struct ThanksPage<'a> {
     pub token: String,
     pub published: bool,
 }
+
+/// Forms one client may open per answer it may send (a reload, a form left
+/// and opened again).
+const FORMS_PER_ANSWER: usize = 3;
 
 /// Receives an answer sheet. Answers that do not fit are refused with the
 /// question named; a flood from one client gets 429 and stores nothing.

@@ -122,8 +122,9 @@ pub struct WishView {
     pub total: i64,
     /// Fewer wishes than the small-number limit: only the total is shown.
     pub suppressed: bool,
-    pub categories: Vec<(String, i64)>,
-    pub age_groups: Vec<(String, i64)>,
+    /// Per category and age group: the count, or that it is too small to show.
+    pub categories: Vec<(String, String)>,
+    pub age_groups: Vec<(String, String)>,
     /// Their own words: for those who run teams at the area.
     pub texts: Vec<String>,
 }
@@ -173,20 +174,37 @@ pub async fn rounds(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             teams.push((t.id, t.name));
         }
     }
+    // Wishes are children's own: counted with the same threshold as every
+    // other figure, small counts and what would give them away hidden.
+    let threshold = st.store.threshold();
     let min = crate::families::MIN_WISHES_FOR_TEXT;
+    let few = ctx.t("round-too-few");
     let wishes = st
         .store
         .wish_counts(user.org_id, min)
         .await?
         .into_iter()
         .map(|w| {
-            let suppressed = w.wishes < min;
+            let total = u64::try_from(w.wishes).unwrap_or(0);
+            let suppressed = (w.wishes as f64) < threshold;
             let runs = permits(
                 &a,
                 &tree,
                 Action::ManageTeams,
                 w.area_id.unwrap_or(user.org_id),
             );
+            let shown = |counts: Vec<(String, i64)>, adds_up: bool| -> Vec<(String, String)> {
+                let n: Vec<u64> = counts
+                    .iter()
+                    .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+                    .collect();
+                let hidden = kasvu_core::feedback::hide_small(&n, total, threshold, adds_up);
+                counts
+                    .into_iter()
+                    .zip(hidden)
+                    .map(|((label, n), h)| (label, if h { few.clone() } else { n.to_string() }))
+                    .collect()
+            };
             WishView {
                 area: if w.area.fi.is_empty() {
                     ctx.t("wish-area-none")
@@ -198,18 +216,24 @@ pub async fn rounds(State(st): State<AppState>, ctx: Ctx) -> PageResult {
                 categories: if suppressed {
                     vec![]
                 } else {
-                    w.categories
-                        .iter()
-                        .map(|(c, n)| (ctx.t(&format!("wish-category-{}", c.code())), *n))
-                        .collect()
+                    shown(
+                        w.categories
+                            .iter()
+                            .map(|(c, n)| (ctx.t(&format!("wish-category-{}", c.code())), *n))
+                            .collect(),
+                        false,
+                    )
                 },
                 age_groups: if suppressed {
                     vec![]
                 } else {
-                    w.age_groups
-                        .iter()
-                        .map(|(g, n)| (ctx.t(&format!("age-group-{}", g.code())), *n))
-                        .collect()
+                    shown(
+                        w.age_groups
+                            .iter()
+                            .map(|(g, n)| (ctx.t(&format!("age-group-{}", g.code())), *n))
+                            .collect(),
+                        true,
+                    )
                 },
                 texts: if runs { w.texts } else { vec![] },
             }
