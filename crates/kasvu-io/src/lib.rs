@@ -11,12 +11,15 @@ pub mod export;
 pub mod feedback_export;
 pub mod ics;
 pub mod indicators_csv;
+pub mod limits;
 pub mod linked_events;
 pub mod mail;
 pub mod orgunits_csv;
 pub mod report;
 pub mod table;
 pub mod values;
+
+pub use limits::Limits;
 
 use std::fmt;
 

@@ -32,9 +32,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/compare", get(compare::compare))
         .route(
             "/imports",
-            get(imports::imports_page).post(imports::upload).layer(
-                axum::extract::DefaultBodyLimit::max(crate::support::upload::MAX_UPLOAD_BYTES),
-            ),
+            // Bounded by the file size setting (support/upload.rs).
+            get(imports::imports_page)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/imports/{id}", get(imports::job_page))
         .route("/indicators", get(indicators::indicators))

@@ -16,9 +16,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/actors/export", get(register::export))
         .route(
             "/actors/import",
-            post(register::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::support::upload::MAX_UPLOAD_BYTES,
-            )),
+            // Bounded by the file size setting (support/upload.rs).
+            post(register::import).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/actors/{code}", get(register::actor))
         .route("/actors/{code}/confirm", post(register::confirm))
