@@ -197,9 +197,30 @@ impl SheetRow {
 /// kept. A table that starts right of column A is read from its first
 /// column, as the whole-range reading did before.
 pub fn xlsx_rows(bytes: &[u8], file: &str, limits: &Limits) -> Result<Vec<SheetRow>, ImportError> {
-    use calamine::Reader;
     limits.check_size(file, bytes.len())?;
     check_zip(bytes, file, limits)?;
+    // calamine 0.38 parses hostile XML with unchecked arithmetic in places
+    // (an over-long cell reference such as `AAAAAAAA1` overflows a u32 in
+    // `get_row_column`: a panic in debug builds, found by
+    // tests/fuzz_importers.rs). A panic inside the reader is the file's
+    // fault, so it refuses the file like any other unreadable workbook.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_first_sheet(bytes, file, limits)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ImportError::file(
+            file,
+            "not a readable XLSX workbook: the sheet's XML is malformed",
+        ))
+    })
+}
+
+fn read_first_sheet(
+    bytes: &[u8],
+    file: &str,
+    limits: &Limits,
+) -> Result<Vec<SheetRow>, ImportError> {
+    use calamine::Reader;
     let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError::file(file, format!("not a readable XLSX workbook: {e}")))?;
     let first = wb

@@ -111,6 +111,17 @@ fn the_one_cell_at_xfd1048576_is_refused_by_the_column_limit() {
     assert_peak_bounded();
 }
 
+/// The same attack as a file (`tests/fixtures/xfd1048576.xlsx`, 1,580
+/// bytes, written by Python's zipfile from the parts above): the web and CLI
+/// regression tests upload and import it as it is.
+#[test]
+fn the_fixture_is_the_attack() {
+    let bytes = include_bytes!("fixtures/xfd1048576.xlsx");
+    assert!(bytes.len() < 1600);
+    let (e, _) = refused(bytes, "column limit");
+    assert!(e.message.contains("cell XFD1048576"), "{e}");
+}
+
 #[test]
 fn a_zip_bomb_is_refused_at_the_part_limit() {
     const GB: u64 = 1 << 30;
