@@ -75,7 +75,8 @@ pub fn parse(
 ) -> Result<Vec<(usize, ActorSpec)>, ImportError> {
     let mut out = Vec::new();
     if bytes.starts_with(b"PK") {
-        let mut rows = xlsx_rows(bytes, file, limits)?.into_iter();
+        let sheet = xlsx_rows(bytes, file, limits)?;
+        let mut rows = sheet.rows();
         let h = Header::new(rows.next().map(|r| r.all()).unwrap_or_default());
         h.check(file, REQUIRED, OPTIONAL)?;
         for cells in rows {

@@ -50,16 +50,24 @@ pub const MAX_XLSX_PARTS: usize = 10_000;
 
 impl Default for Limits {
     fn default() -> Self {
+        // Sized so that what a reader keeps whole stays near 100 MB even
+        // for a file made to inflate it (README, "Limits on imported
+        // files"): calamine keeps the shared strings of a part of up to 32
+        // MB (about 2 bytes in memory per byte of XML at worst), the sheet
+        // keeps up to a million cells, and parsed JSON takes tens of bytes
+        // per value. Larger tables go in as CSV, which streams (with
+        // `--max-rows` and `--max-file-mb` raised).
         Limits {
             file_bytes: 64 * 1024 * 1024,
-            xlsx_part_bytes: 256 * 1024 * 1024,
-            xlsx_total_bytes: 512 * 1024 * 1024,
+            xlsx_part_bytes: 32 * 1024 * 1024,
+            xlsx_total_bytes: 64 * 1024 * 1024,
             columns: 256,
-            rows: 10_000_000,
-            cells: 4_000_000,
+            // Excel's own maximum.
+            rows: 1_048_576,
+            cells: 1_000_000,
             field_bytes: 64 * 1024,
             json_depth: 32,
-            json_values: 8_000_000,
+            json_values: 2_000_000,
         }
     }
 }

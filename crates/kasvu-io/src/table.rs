@@ -5,7 +5,6 @@
 
 use crate::limits::{check_zip, Limits};
 use crate::ImportError;
-use std::collections::BTreeMap;
 
 /// A table's header (lower-cased, trimmed) and where each column is.
 pub struct Header {
@@ -158,20 +157,56 @@ pub fn csv_row_error(file: &str, row: usize, e: csv::Error) -> ImportError {
     }
 }
 
-/// A row of a sheet that has at least one non-empty cell: its spreadsheet
-/// number (1-based) and its non-empty cells by column (0 = the table's
-/// first column), in column order. Blank rows and cells take no memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetRow {
-    pub number: usize,
-    cells: Vec<(usize, String)>,
+/// The non-empty cells of a sheet, in one text buffer: 24 bytes a cell
+/// besides its text, so what a sheet keeps is bounded by the cell limit and
+/// the unpacked size, however its cells are spread (blank rows and cells
+/// take nothing).
+#[derive(Debug, Default)]
+pub struct Sheet {
+    text: String,
+    /// Sorted by row, then column.
+    cells: Vec<CellAt>,
 }
 
-impl SheetRow {
+#[derive(Debug, Clone, Copy)]
+struct CellAt {
+    row: u32,
+    col: u32,
+    start: usize,
+    len: u32,
+}
+
+impl Sheet {
+    /// The rows that hold something, in order, the header first.
+    pub fn rows(&self) -> impl Iterator<Item = SheetRow<'_>> {
+        self.cells
+            .chunk_by(|a, b| a.row == b.row)
+            .map(|cells| SheetRow {
+                number: cells[0].row as usize + 1,
+                cells,
+                text: &self.text,
+            })
+    }
+}
+
+/// A row of a sheet that has at least one non-empty cell: its spreadsheet
+/// number (1-based) and its cells by column (0 = the table's first column).
+pub struct SheetRow<'a> {
+    pub number: usize,
+    cells: &'a [CellAt],
+    text: &'a str,
+}
+
+impl SheetRow<'_> {
     /// The text of a column, or "".
     pub fn get(&self, col: usize) -> &str {
-        match self.cells.binary_search_by_key(&col, |(c, _)| *c) {
-            Ok(i) => &self.cells[i].1,
+        match self.cells.binary_search_by_key(&col, |c| c.col as usize) {
+            Ok(i) => {
+                let c = self.cells[i];
+                self.text
+                    .get(c.start..c.start + c.len as usize)
+                    .unwrap_or("")
+            }
             Err(_) => "",
         }
     }
@@ -183,20 +218,21 @@ impl SheetRow {
 
     /// The cells as far as the last non-empty one (for a header row).
     pub fn all(&self) -> Vec<String> {
-        self.dense(self.cells.last().map_or(0, |(c, _)| c + 1))
+        self.dense(self.cells.last().map_or(0, |c| c.col as usize + 1))
     }
 }
 
-/// The first sheet of an XLSX workbook: its rows that hold something, the
-/// header first, numbered as in the spreadsheet.
+/// The first sheet of an XLSX workbook: its cells that hold something, with
+/// their spreadsheet row numbers.
 ///
 /// Never allocates by the sheet's declared dimensions (a one-cell sheet may
 /// declare `A1:XFD1048576`): the zip is first walked under the unpacked-size
 /// limits ([`check_zip`]), then the cells are streamed one by one and each
 /// is checked against the row, column, cell and field limits before it is
 /// kept. A table that starts right of column A is read from its first
-/// column, as the whole-range reading did before.
-pub fn xlsx_rows(bytes: &[u8], file: &str, limits: &Limits) -> Result<Vec<SheetRow>, ImportError> {
+/// column, as the whole-range reading did before. Should a cell appear
+/// twice, the first is kept.
+pub fn xlsx_rows(bytes: &[u8], file: &str, limits: &Limits) -> Result<Sheet, ImportError> {
     limits.check_size(file, bytes.len())?;
     check_zip(bytes, file, limits)?;
     // calamine 0.38 parses hostile XML with unchecked arithmetic in places
@@ -215,11 +251,7 @@ pub fn xlsx_rows(bytes: &[u8], file: &str, limits: &Limits) -> Result<Vec<SheetR
     })
 }
 
-fn read_first_sheet(
-    bytes: &[u8],
-    file: &str,
-    limits: &Limits,
-) -> Result<Vec<SheetRow>, ImportError> {
+fn read_first_sheet(bytes: &[u8], file: &str, limits: &Limits) -> Result<Sheet, ImportError> {
     use calamine::Reader;
     let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError::file(file, format!("not a readable XLSX workbook: {e}")))?;
@@ -232,20 +264,18 @@ fn read_first_sheet(
         ImportError::file(file, format!("cannot read the first sheet: {e}"))
     };
     let mut reader = wb.worksheet_cells_reader(&first).map_err(sheet_err)?;
-    let mut rows: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
-    let mut count = 0usize;
-    let mut first_col = usize::MAX;
+    let mut sheet = Sheet::default();
+    let mut first_col = u32::MAX;
     while let Some(cell) = reader.next_cell().map_err(sheet_err)? {
         let (r, c) = cell.get_position();
         let text = cell_text(cell.get_value());
         if text.is_empty() {
             continue;
         }
-        let (row, col) = (r as usize + 1, c as usize);
+        let row = r as usize + 1;
         limits.check_row(file, row)?;
-        limits.check_field(file, row, col, &text)?;
-        count += 1;
-        if count > limits.cells {
+        limits.check_field(file, row, c as usize, &text)?;
+        if sheet.cells.len() >= limits.cells {
             return Err(ImportError {
                 row: Some(row),
                 ..ImportError::file(
@@ -257,22 +287,24 @@ fn read_first_sheet(
                 )
             });
         }
-        first_col = first_col.min(col);
-        let cells = rows.entry(row).or_default();
-        match cells.binary_search_by_key(&col, |(c, _)| *c) {
-            Ok(i) => cells[i].1 = text,
-            Err(i) => cells.insert(i, (col, text)),
-        }
+        first_col = first_col.min(c);
+        sheet.cells.push(CellAt {
+            row: r,
+            col: c,
+            start: sheet.text.len(),
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        });
+        sheet.text.push_str(&text);
     }
-    Ok(rows
-        .into_iter()
-        .map(|(number, mut cells)| {
-            for (c, _) in &mut cells {
-                *c -= first_col;
-            }
-            SheetRow { number, cells }
-        })
-        .collect())
+    // Sheets list their cells in order, so this sort only checks that.
+    sheet.cells.sort_by_key(|c| (c.row, c.col));
+    sheet.cells.dedup_by_key(|c| (c.row, c.col));
+    for c in &mut sheet.cells {
+        c.col -= first_col;
+    }
+    sheet.cells.shrink_to_fit();
+    sheet.text.shrink_to_fit();
+    Ok(sheet)
 }
 
 fn cell_text(c: &calamine::DataRef<'_>) -> String {

@@ -300,14 +300,15 @@ pub fn parse_xlsx(
     resolver: &Resolver,
     limits: &Limits,
 ) -> Result<Vec<ValueRow>, ImportError> {
-    let rows = xlsx_rows(bytes, file, limits)?;
-    let Some((head, data)) = rows.split_first() else {
+    let sheet = xlsx_rows(bytes, file, limits)?;
+    let mut rows = sheet.rows();
+    let Some(head) = rows.next() else {
         return Err(ImportError::file(file, "the sheet is empty"));
     };
     let header = Header::new(head.all());
     header.check(file, REQUIRED, OPTIONAL)?;
-    let mut out = Vec::with_capacity(data.len());
-    for cells in data {
+    let mut out = Vec::new();
+    for cells in rows {
         let row = cells.number;
         let get = |name: &str| {
             header
