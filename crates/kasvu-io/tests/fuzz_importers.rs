@@ -244,6 +244,9 @@ fn mutate(rng: &mut fastrand::Rng, seed: &[u8], others: &[&[u8]]) -> Vec<u8> {
             10 => {
                 let line = b.split(|c| *c == b'\n').nth(1).unwrap_or(b"").to_vec();
                 for _ in 0..rng.usize(10..3000) {
+                    if b.len() > MAX_INPUT {
+                        break;
+                    }
                     b.extend_from_slice(&line);
                     b.push(b'\n');
                 }
@@ -251,9 +254,15 @@ fn mutate(rng: &mut fastrand::Rng, seed: &[u8], others: &[&[u8]]) -> Vec<u8> {
             // Pure noise.
             _ => b = (0..rng.usize(0..512)).map(|_| rng.u8(..)).collect(),
         }
+        // Some over the file size limit, not much more: the test's own
+        // memory stays small, so the peak it prints is the importers'.
+        b.truncate(MAX_INPUT);
     }
     b
 }
+
+/// The largest input made: over the limit of `limits()`, so it is tried too.
+const MAX_INPUT: usize = 320 * 1024;
 
 /// Runs one importer on one input, checking that it ends well: no panic; a
 /// refusal names the file and says something; an acceptance is within the
@@ -293,8 +302,29 @@ fn check<T>(
 
 const FILE: &str = "fuzz.bin";
 
+/// Panics inside the importers are caught (calamine's, by the XLSX
+/// reader; any other, by `check`, which then fails the test naming the
+/// case). Only this file's own panics are printed: the default hook would
+/// also print every caught one, and with `RUST_BACKTRACE` set resolve a
+/// backtrace for each (tens of MB, which would blur the peak memory).
+fn quiet_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info
+                .location()
+                .is_some_and(|l| l.file().ends_with("fuzz_importers.rs"))
+            {
+                default(info);
+            }
+        }));
+    });
+}
+
 /// The demo's catalogue and tree, for resolving codes.
 async fn resolver() -> (kasvu_store::testing::TestDb, Resolver) {
+    quiet_caught_panics();
     let db = kasvu_store::testing::TestDb::sqlite().await;
     kasvu_io::demo::load(&db.store).await.unwrap();
     let r = Resolver::load(&db.store).await.unwrap();
@@ -448,6 +478,14 @@ async fn every_importer_survives_random_and_mutated_files() {
         n,
         took.as_secs_f64()
     );
+    // Bounded memory: two demo databases (this test and the next, run in
+    // parallel) take about 90 MB; the importers add little to that.
+    let kb: u64 = peak
+        .split_whitespace()
+        .nth(1)
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0);
+    assert!(kb < 256 * 1024, "peak memory {peak}");
     db.finish().await;
 }
 
