@@ -11,6 +11,9 @@
 //! Runs in a few seconds in a debug build (`CASES` below); raise
 //! `KASVU_FUZZ_CASES` for a longer run, or set `KASVU_FUZZ_SEED` for others.
 
+// As in the library: an import error is built on the cold path of a refusal.
+#![allow(clippy::result_large_err)]
+
 use kasvu_io::values::{parse_jsonstat, parse_sotkanet, parse_xlsx, Format, Resolver};
 use kasvu_io::{actors_csv, indicators_csv, linked_events, orgunits_csv, ImportError, Limits};
 use kasvu_store::{Actor, WriteOptions};
