@@ -233,6 +233,8 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
             source: "bench".into(),
             ..Default::default()
         },
+        // Generated here, and larger than an upload may be.
+        &kasvu_io::Limits::none(),
         &mut |_, _| {},
     )
     .await

@@ -2,8 +2,9 @@
 //! [`crate::table`]): one row per actor, lists in a cell separated by `;`.
 //! Exports for the public leave out the private contact person's details.
 
+use crate::limits::Limits;
 use crate::spreadsheet_text::{neutralise, restore};
-use crate::table::{csv_header, csv_reader, csv_row_error, xlsx_rows, Header};
+use crate::table::{csv_header, csv_reader, csv_record, xlsx_rows, Header};
 use crate::ImportError;
 use kasvu_core::actor::{parse_list, Audience};
 use kasvu_core::{FieldError, Sector};
@@ -67,27 +68,35 @@ fn row_of(file: &str, h: &Header, row: usize, cells: &[String]) -> Result<ActorS
 }
 
 /// Reads a CSV or XLSX file (XLSX when it starts as a zip archive) into
-/// numbered rows (the header is row 1).
-pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<(usize, ActorSpec)>, ImportError> {
+/// numbered rows (the header is row 1), within `limits`.
+pub fn parse(
+    bytes: &[u8],
+    file: &str,
+    limits: &Limits,
+) -> Result<Vec<(usize, ActorSpec)>, ImportError> {
     let mut out = Vec::new();
     if bytes.starts_with(b"PK") {
-        let mut rows = xlsx_rows(bytes, file)?.into_iter();
-        let h = Header::new(rows.next().unwrap_or_default());
+        let sheet = xlsx_rows(bytes, file, limits)?;
+        let mut rows = sheet.rows();
+        let h = Header::new(rows.next().map(|r| r.all()).unwrap_or_default());
         h.check(file, REQUIRED, OPTIONAL)?;
-        for (i, cells) in rows.enumerate() {
-            if cells.iter().all(|c| c.is_empty()) {
-                continue;
-            }
-            out.push((i + 2, row_of(file, &h, i + 2, &cells)?));
+        for cells in rows {
+            let row = cells.number;
+            out.push((row, row_of(file, &h, row, &cells.dense(h.names.len()))?));
         }
     } else {
-        let mut rdr = csv_reader(bytes, file)?;
-        let h = csv_header(&mut rdr, file)?;
+        let mut rdr = csv_reader(bytes, file, limits)?;
+        let h = csv_header(&mut rdr, file, limits)?;
         h.check(file, REQUIRED, OPTIONAL)?;
-        for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| csv_row_error(file, i + 2, e))?;
+        let mut rec = csv::StringRecord::new();
+        let mut row = 1;
+        loop {
+            row += 1;
+            if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
+                break;
+            }
             let cells: Vec<String> = rec.iter().map(|c| restore(c).to_owned()).collect();
-            out.push((i + 2, row_of(file, &h, i + 2, &cells)?));
+            out.push((row, row_of(file, &h, row, &cells)?));
         }
     }
     if out.is_empty() {

@@ -127,14 +127,22 @@ impl std::error::Error for DemoError {}
 /// idempotent and users that exist are left as they are.
 pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     let actor = Actor::system("demo");
-    let rows = orgunits_csv::parse(ORG_UNITS_CSV.as_bytes(), "demo/oulu_orgunits.csv")
-        .map_err(DemoError::Import)?;
+    let rows = orgunits_csv::parse(
+        ORG_UNITS_CSV.as_bytes(),
+        "demo/oulu_orgunits.csv",
+        &crate::Limits::default(),
+    )
+    .map_err(DemoError::Import)?;
     let summary = store
         .import_org_units(&actor, &rows, true, &mut |_| {})
         .await
         .map_err(|e| DemoError::Import(import_error_from_store("demo/oulu_orgunits.csv", e)))?;
-    let soite = orgunits_csv::parse(SOITE_ORG_UNITS_CSV.as_bytes(), "demo/soite_orgunits.csv")
-        .map_err(DemoError::Import)?;
+    let soite = orgunits_csv::parse(
+        SOITE_ORG_UNITS_CSV.as_bytes(),
+        "demo/soite_orgunits.csv",
+        &crate::Limits::default(),
+    )
+    .map_err(DemoError::Import)?;
     store
         .import_org_units(&actor, &soite, true, &mut |_| {})
         .await
@@ -399,7 +407,8 @@ async fn load_actors(store: &Store, actor: &Actor) -> Result<(), DemoError> {
         return Ok(());
     }
     let file = "demo/oulu_actors.csv";
-    let rows = crate::actors_csv::parse(ACTORS_CSV.as_bytes(), file).map_err(DemoError::Import)?;
+    let rows = crate::actors_csv::parse(ACTORS_CSV.as_bytes(), file, &crate::Limits::default())
+        .map_err(DemoError::Import)?;
     store
         .import_actors(actor, oulu.org_id, &rows, kasvu_core::clock::today())
         .await
@@ -600,7 +609,8 @@ fn periods(from: &str, to: &str) -> Vec<Period> {
 /// written conclusions. Idempotent.
 async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     let file = "demo/oulu_indicators.csv";
-    let rows = indicators_csv::parse(INDICATORS_CSV.as_bytes(), file).map_err(DemoError::Import)?;
+    let rows = indicators_csv::parse(INDICATORS_CSV.as_bytes(), file, &crate::Limits::default())
+        .map_err(DemoError::Import)?;
     store
         .import_indicators(actor, &rows, false)
         .await
@@ -846,7 +856,8 @@ mod tests {
 
     #[test]
     fn demo_tree_covers_the_structure() {
-        let rows = orgunits_csv::parse(ORG_UNITS_CSV.as_bytes(), "demo").unwrap();
+        let rows = orgunits_csv::parse(ORG_UNITS_CSV.as_bytes(), "demo", &crate::Limits::default())
+            .unwrap();
         let areas: Vec<_> = rows
             .iter()
             .filter(|(_, s)| s.level == Level::Area)

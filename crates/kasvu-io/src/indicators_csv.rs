@@ -4,7 +4,8 @@
 //! definition_en, by_sex, by_grade, by_age_group, min_value, max_value,
 //! not_above, themes, not_needed_note`.
 
-use crate::table::{csv_header, csv_reader, csv_row_error};
+use crate::limits::Limits;
+use crate::table::{csv_header, csv_reader, csv_record};
 use crate::ImportError;
 use kasvu_core::{
     check_indicator_code, parse_number, Aggregation, Cadence, Direction, ExternalCode, FieldError,
@@ -40,15 +41,23 @@ pub const OPTIONAL: &[&str] = &[
     "not_needed_note",
 ];
 
-/// Reads and checks every row; the first bad one is reported.
-pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<(usize, IndicatorSpec)>, ImportError> {
-    let mut rdr = csv_reader(bytes, file)?;
-    let header = csv_header(&mut rdr, file)?;
+/// Reads and checks every row (within `limits`); the first bad one is reported.
+pub fn parse(
+    bytes: &[u8],
+    file: &str,
+    limits: &Limits,
+) -> Result<Vec<(usize, IndicatorSpec)>, ImportError> {
+    let mut rdr = csv_reader(bytes, file, limits)?;
+    let header = csv_header(&mut rdr, file, limits)?;
     header.check(file, REQUIRED, OPTIONAL)?;
     let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.map_err(|e| csv_row_error(file, row, e))?;
+    let mut rec = csv::StringRecord::new();
+    let mut row = 1;
+    loop {
+        row += 1;
+        if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
+            break;
+        }
         if rec.iter().all(str::is_empty) {
             continue;
         }
@@ -148,7 +157,7 @@ mod tests {
             "\u{feff}{HEAD},by_sex\nlonely_n,Yksinäiset,Ensamma,Lonely,count,biennial,sum,down,,,,,true\n\
              lonely,Yksinäisten osuus,Andel,Share lonely,percent,biennial,ratio,down,lonely_n,respondents,100,sotkanet:1234,true\n"
         );
-        let rows = parse(text.as_bytes(), "i.csv").unwrap();
+        let rows = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].0, 3);
         assert_eq!(rows[1].1.factor, Some(100.0));
@@ -159,14 +168,14 @@ mod tests {
     #[test]
     fn names_the_row_and_field() {
         let text = format!("{HEAD}\nx,X,X,X,count,weekly,sum,up,,,,\n");
-        let e = parse(text.as_bytes(), "i.csv").unwrap_err();
+        let e = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("cadence")));
         assert!(
             e.to_string().starts_with("i.csv, row 2, field 'cadence'"),
             "{e}"
         );
         let text = format!("{HEAD}\nx,X,X,X,count,monthly,ratio,up,a,b,,\n");
-        let e = parse(text.as_bytes(), "i.csv").unwrap_err();
+        let e = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("factor"));
     }
 }

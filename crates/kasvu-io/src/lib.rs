@@ -11,6 +11,7 @@ pub mod export;
 pub mod feedback_export;
 pub mod ics;
 pub mod indicators_csv;
+pub mod limits;
 pub mod linked_events;
 pub mod mail;
 pub mod orgunits_csv;
@@ -18,6 +19,8 @@ pub mod report;
 pub mod spreadsheet_text;
 pub mod table;
 pub mod values;
+
+pub use limits::Limits;
 
 use std::fmt;
 

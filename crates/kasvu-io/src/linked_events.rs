@@ -13,6 +13,7 @@
 //! clients ignore it. No crate models this API, hence the types here.
 
 use crate::ics::{to_utc, TIME_ZONE};
+use crate::limits::Limits;
 use crate::ImportError;
 use chrono::{DateTime, NaiveDate, Timelike};
 use kasvu_core::activity::{occurrences, span, ActivityKind, Category};
@@ -310,8 +311,9 @@ pub fn to_event(a: &Activity, places: &[Place], base: &str) -> LeEvent {
 }
 
 /// The events of a Linked Events file: a page (`{meta, data}`) or a bare
-/// list of events.
-pub fn parse(json: &str, file: &str) -> Result<Vec<LeEvent>, ImportError> {
+/// list of events, within the JSON limits.
+pub fn parse(json: &str, file: &str, limits: &Limits) -> Result<Vec<LeEvent>, ImportError> {
+    crate::limits::check_json(json.as_bytes(), file, limits)?;
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Doc {
@@ -577,7 +579,7 @@ mod tests {
 
     #[test]
     fn a_helsinki_page_becomes_activities_in_local_time() {
-        let events = parse(HELSINKI, "events.json").unwrap();
+        let events = parse(HELSINKI, "events.json", &Limits::default()).unwrap();
         assert_eq!(events.len(), 2);
         let a = from_event(&events[0], "tuira", "events.json", 1).unwrap();
         assert_eq!(a.name.fi, "Satutunti");
@@ -608,18 +610,29 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_event_and_field() {
-        let e = parse(r#"{"meta": {}, "data": 3}"#, "x.json").unwrap_err();
+        let e = parse(r#"{"meta": {}, "data": 3}"#, "x.json", &Limits::default()).unwrap_err();
         assert_eq!(e.file, "x.json");
-        let e = parse(r#"[{"id": "a", "name": {"fi": "A"}}, {"id": 5}]"#, "x.json").unwrap_err();
+        let e = parse(
+            r#"[{"id": "a", "name": {"fi": "A"}}, {"id": 5}]"#,
+            "x.json",
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.row, Some(2));
         let events = parse(
             r#"[{"id": "a", "name": {"fi": "A"}, "start_time": "huomenna"}]"#,
             "x.json",
+            &Limits::default(),
         )
         .unwrap();
         let e = from_event(&events[0], "tuira", "x.json", 1).unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(1), Some("start_time")));
-        let events = parse(r#"[{"id": "a", "name": {"fi": "A"}}]"#, "x.json").unwrap();
+        let events = parse(
+            r#"[{"id": "a", "name": {"fi": "A"}}]"#,
+            "x.json",
+            &Limits::default(),
+        )
+        .unwrap();
         let e = from_event(&events[0], "tuira", "x.json", 1).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("start_time"));
     }

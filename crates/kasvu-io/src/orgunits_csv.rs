@@ -3,6 +3,8 @@
 //! Comma- or semicolon-separated (Finnish Excel saves with `;`), UTF-8 with or
 //! without a byte-order mark.
 
+use crate::limits::{read_bounded, Limits};
+use crate::table::csv_record;
 use crate::ImportError;
 use kasvu_core::{ExternalCode, FieldError, Level, Names, OrgCode, Sector, UnitKind, ValidRange};
 use kasvu_store::OrgUnitSpec;
@@ -20,15 +22,18 @@ pub const REQUIRED: &[&str] = &[
 ];
 pub const OPTIONAL: &[&str] = &["sector", "valid_from", "valid_to"];
 
-/// At most this many rows in one file; a city's tree has a few thousand.
+/// At most this many rows in one file (and at most the row limit); a
+/// city's tree has a few thousand.
 pub const MAX_ROWS: usize = 100_000;
 
-/// Reads and validates every row; the first bad one is reported.
-pub fn parse(mut input: impl Read, file: &str) -> Result<Vec<(usize, OrgUnitSpec)>, ImportError> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| ImportError::file(file, format!("cannot read: {e}")))?;
+/// Reads and validates every row (within `limits`); the first bad one is
+/// reported. Reads no more of `input` than the file size limit.
+pub fn parse(
+    input: impl Read,
+    file: &str,
+    limits: &Limits,
+) -> Result<Vec<(usize, OrgUnitSpec)>, ImportError> {
+    let bytes = read_bounded(input, file, limits)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         ImportError::file(
             file,
@@ -47,12 +52,13 @@ pub fn parse(mut input: impl Read, file: &str) -> Result<Vec<(usize, OrgUnitSpec
         .flexible(false)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
+    let head = rdr
         .headers()
-        .map_err(|e| ImportError::file(file, format!("cannot read the header row: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+        .map_err(|e| ImportError::file(file, format!("cannot read the header row: {e}")))?;
+    for (col, h) in head.iter().enumerate() {
+        limits.check_field(file, 1, col, h)?;
+    }
+    let headers: Vec<String> = head.iter().map(|h| h.trim().to_lowercase()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     for r in REQUIRED {
         if col(r).is_none() {
@@ -80,12 +86,13 @@ pub fn parse(mut input: impl Read, file: &str) -> Result<Vec<(usize, OrgUnitSpec
         });
     }
     let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.map_err(|e| ImportError {
-            row: Some(row),
-            ..ImportError::file(file, format!("cannot read the row: {e}"))
-        })?;
+    let mut rec = csv::StringRecord::new();
+    let mut row = 1;
+    loop {
+        row += 1;
+        if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
+            break;
+        }
         if rec.iter().all(str::is_empty) {
             continue;
         }
@@ -143,7 +150,12 @@ mod tests {
     const HEAD: &str = "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes\n";
 
     fn err(body: &str) -> ImportError {
-        parse(format!("{HEAD}{body}").as_bytes(), "puu.csv").unwrap_err()
+        parse(
+            format!("{HEAD}{body}").as_bytes(),
+            "puu.csv",
+            &Limits::default(),
+        )
+        .unwrap_err()
     }
 
     #[test]
@@ -153,7 +165,7 @@ mod tests {
                     tuira;keskinen;cluster;;Tuira;;;;;2025-12-31\n\
                     ;;;;;;;;;\n\
                     mll;tuira;unit;ngo;MLL Tuira;;;;third_sector;\n";
-        let rows = parse(text.as_bytes(), "puu.csv").unwrap();
+        let rows = parse(text.as_bytes(), "puu.csv", &Limits::default()).unwrap();
         assert_eq!(rows.len(), 3, "blank rows are skipped");
         assert_eq!(rows[0].0, 2);
         assert_eq!(rows[0].1.external_codes[0].code, "564");
@@ -189,13 +201,23 @@ mod tests {
 
     #[test]
     fn header_problems() {
-        let e = parse("code,level\nx,area\n".as_bytes(), "f.csv").unwrap_err();
+        let e = parse(
+            "code,level\nx,area\n".as_bytes(),
+            "f.csv",
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!((e.row, e.field.as_deref()), (Some(1), Some("parent_code")));
-        let e = parse(HEAD.replace('\n', ",colour\n").as_bytes(), "f.csv").unwrap_err();
+        let e = parse(
+            HEAD.replace('\n', ",colour\n").as_bytes(),
+            "f.csv",
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("colour"));
-        let e = parse(HEAD.as_bytes(), "f.csv").unwrap_err();
+        let e = parse(HEAD.as_bytes(), "f.csv", &Limits::default()).unwrap_err();
         assert!(e.message.contains("no data rows"));
-        let e = parse(&[0xff, 0xfe, 0x00][..], "f.csv").unwrap_err();
+        let e = parse(&[0xff, 0xfe, 0x00][..], "f.csv", &Limits::default()).unwrap_err();
         assert!(e.message.contains("UTF-8"));
     }
 }

@@ -5,7 +5,8 @@
 //! transaction writes all-or-nothing; any bad row or cell is named and
 //! nothing is stored.
 
-use crate::table::{csv_header, csv_reader, csv_row_error, xlsx_rows, Header};
+use crate::limits::{check_json, Limits};
+use crate::table::{csv_header, csv_reader, csv_record, xlsx_rows, Header};
 use crate::ImportError;
 use kasvu_core::{parse_grade, parse_number, FieldError, Period, Problem, Sex};
 use kasvu_store::{
@@ -207,7 +208,8 @@ pub type Progress<'a> = &'a mut (dyn FnMut(usize, Option<usize>) + Send);
 /// Rows pushed to the store at a time while reading a CSV file.
 const BATCH: usize = 5000;
 
-/// Reads a file of values and writes it in one transaction.
+/// Reads a file of values and writes it in one transaction. The file is
+/// refused, naming the limit, when it is larger or holds more than `limits`.
 #[allow(clippy::too_many_arguments)]
 pub async fn import(
     store: &Store,
@@ -217,8 +219,10 @@ pub async fn import(
     format: Format,
     scheme: Option<&str>,
     opts: WriteOptions,
+    limits: &Limits,
     progress: Progress<'_>,
 ) -> Result<WriteSummary, ImportError> {
+    limits.check_size(file, bytes.len())?;
     let resolver = Resolver::load(store)
         .await
         .map_err(|e| ImportError::file(file, e.to_string()))?;
@@ -232,18 +236,16 @@ pub async fn import(
     let mut done = 0usize;
     match format {
         Format::Csv => {
-            let mut rdr = csv_reader(bytes, file)?;
-            let header = csv_header(&mut rdr, file)?;
+            let mut rdr = csv_reader(bytes, file, limits)?;
+            let header = csv_header(&mut rdr, file, limits)?;
             header.check(file, REQUIRED, OPTIONAL)?;
             let mut batch = Vec::with_capacity(BATCH);
             let mut rec = csv::StringRecord::new();
             let mut row = 1;
             loop {
                 row += 1;
-                match rdr.read_record(&mut rec) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(e) => return Err(csv_row_error(file, row, e)),
+                if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
+                    break;
                 }
                 if rec.iter().all(str::is_empty) {
                     continue;
@@ -264,9 +266,9 @@ pub async fn import(
         }
         other => {
             let rows = match other {
-                Format::Xlsx => parse_xlsx(bytes, file, &resolver)?,
-                Format::Sotkanet => parse_sotkanet(bytes, file, &resolver)?,
-                _ => parse_jsonstat(bytes, file, &resolver, scheme)?,
+                Format::Xlsx => parse_xlsx(bytes, file, &resolver, limits)?,
+                Format::Sotkanet => parse_sotkanet(bytes, file, &resolver, limits)?,
+                _ => parse_jsonstat(bytes, file, &resolver, scheme, limits)?,
             };
             let total = rows.len();
             for chunk in rows.chunks(BATCH) {
@@ -296,24 +298,22 @@ pub fn parse_xlsx(
     bytes: &[u8],
     file: &str,
     resolver: &Resolver,
+    limits: &Limits,
 ) -> Result<Vec<ValueRow>, ImportError> {
-    let rows = xlsx_rows(bytes, file)?;
-    let Some((head, data)) = rows.split_first() else {
+    let sheet = xlsx_rows(bytes, file, limits)?;
+    let mut rows = sheet.rows();
+    let Some(head) = rows.next() else {
         return Err(ImportError::file(file, "the sheet is empty"));
     };
-    let header = Header::new(head.iter().cloned());
+    let header = Header::new(head.all());
     header.check(file, REQUIRED, OPTIONAL)?;
-    let mut out = Vec::with_capacity(data.len());
-    for (i, cells) in data.iter().enumerate() {
-        let row = i + 2;
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
+    let mut out = Vec::new();
+    for cells in rows {
+        let row = cells.number;
         let get = |name: &str| {
             header
                 .col(name)
-                .and_then(|c| cells.get(c))
-                .cloned()
+                .map(|c| cells.get(c).to_owned())
                 .unwrap_or_default()
         };
         out.push(long_row(resolver, row, &get).map_err(|e| ImportError::field(file, row, e))?);
@@ -337,7 +337,9 @@ pub fn parse_sotkanet(
     bytes: &[u8],
     file: &str,
     resolver: &Resolver,
+    limits: &Limits,
 ) -> Result<Vec<ValueRow>, ImportError> {
+    check_json(bytes, file, limits)?;
     let items: Vec<Json> = serde_json::from_slice(bytes)
         .map_err(|e| ImportError::file(file, format!("not a Sotkanet JSON array: {e}")))?;
     let mut out = Vec::with_capacity(items.len());
@@ -510,7 +512,9 @@ pub fn parse_jsonstat(
     file: &str,
     resolver: &Resolver,
     scheme: Option<&str>,
+    limits: &Limits,
 ) -> Result<Vec<ValueRow>, ImportError> {
+    check_json(bytes, file, limits)?;
     let doc: Json = serde_json::from_slice(bytes)
         .map_err(|e| ImportError::file(file, format!("not JSON: {e}")))?;
     // A bundle (JSON-stat 1 style or a collection) holds one dataset.
@@ -641,7 +645,20 @@ pub fn parse_jsonstat(
             )));
         }
     }
-    let total: usize = size.iter().product();
+    // The cells the sizes make, at most the cell limit (checked as they
+    // multiply, so huge sizes cannot overflow).
+    let total = size.iter().try_fold(1usize, |t, n| {
+        t.checked_mul(*n).filter(|t| *t <= limits.cells)
+    });
+    let Some(total) = total else {
+        return Err(ImportError::file(
+            file,
+            format!(
+                "the sizes make more than {} cells (cell limit)",
+                limits.cells
+            ),
+        ));
+    };
     let values: Vec<(usize, &Json)> = match ds.get("value") {
         Some(Json::Array(a)) => {
             if a.len() != total {
@@ -674,7 +691,7 @@ pub fn parse_jsonstat(
     let mut out = Vec::with_capacity(values.len());
     let mut strides = vec![1usize; dims.len()];
     for i in (0..dims.len().saturating_sub(1)).rev() {
-        strides[i] = strides[i + 1] * size[i + 1];
+        strides[i] = strides[i + 1].saturating_mul(size[i + 1]);
     }
     for (idx, val) in values {
         let cell = idx + 1;

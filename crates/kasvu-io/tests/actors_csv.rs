@@ -2,6 +2,7 @@
 //! formula-like cells leave as text (`'=…`) and come back as they were.
 
 use kasvu_io::actors_csv::{parse, to_csv};
+use kasvu_io::Limits;
 use kasvu_store::ActorEntry;
 
 #[test]
@@ -9,7 +10,8 @@ fn hostile_cells_are_exported_as_text_and_read_back_unchanged() {
     let source = "code;name;sector;areas;offer;phone;contact_person\n\
         kerho;Kerho;third_sector;tuira;\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\";+358 40 123 4567;@Maija\n\
         seura;'=jo lainausmerkki;third_sector;tuira;-alennus;;Matti\n";
-    let specs = parse(source.as_bytes(), "toimijat.csv").expect("the source reads");
+    let specs =
+        parse(source.as_bytes(), "toimijat.csv", &Limits::default()).expect("the source reads");
     assert_eq!(
         specs[0].1.offer,
         "=HYPERLINK(\"http://evil.example\",\"x\")"
@@ -38,7 +40,8 @@ fn hostile_cells_are_exported_as_text_and_read_back_unchanged() {
                 );
             }
         }
-        let back = parse(&exported, "actors.csv").expect("the export reads back");
+        let back =
+            parse(&exported, "actors.csv", &Limits::default()).expect("the export reads back");
         for ((_, a), (_, b)) in specs.iter().zip(&back) {
             assert_eq!(a.offer, b.offer);
             assert_eq!(a.phone, b.phone);

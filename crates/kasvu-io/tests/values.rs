@@ -42,6 +42,7 @@ async fn run_scheme(
             source: file.into(),
             ..Default::default()
         },
+        &kasvu_io::Limits::default(),
         &mut |done, _| seen = done,
     )
     .await;

@@ -80,6 +80,10 @@ pub struct WebConfig {
     /// Whether people may sign in with a password (off when every account
     /// signs in through the provider).
     pub password_login: bool,
+    /// What an uploaded file may be and hold (size, rows, cells, unpacked
+    /// XLSX parts, JSON depth and length); each import is refused naming
+    /// the limit it passed.
+    pub import_limits: kasvu_io::Limits,
 }
 
 impl Default for WebConfig {
@@ -99,6 +103,7 @@ impl Default for WebConfig {
             max_wishes_per_client: families::MAX_WISHES_PER_CLIENT,
             oidc: None,
             password_login: true,
+            import_limits: kasvu_io::Limits::default(),
         }
     }
 }
@@ -265,6 +270,7 @@ pub fn routes() -> Vec<support::routes::Route> {
 
 /// The whole app.
 pub fn app(state: AppState) -> Router {
+    let upload_bytes = state.config.import_limits.file_bytes;
     let context = state.clone();
     let router = composed(move |pages| {
         pages.layer(axum::middleware::from_fn_with_state(
@@ -279,9 +285,9 @@ pub fn app(state: AppState) -> Router {
         support::metrics::track,
     ))
     // Forms and JSON stay under axum's own 2 MB default; only the
-    // import upload raises its limit, up to this one.
+    // upload routes lift it, up to this one (the file size setting).
     .layer(tower_http::limit::RequestBodyLimitLayer::new(
-        support::upload::MAX_UPLOAD_BYTES + 64 * 1024,
+        support::upload::body_limit(upload_bytes),
     ))
     .layer(tower_http::timeout::TimeoutLayer::with_status_code(
         axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -138,9 +138,93 @@ async fn data_entry_form(app: &App) {
     assert_eq!(app.api(None, &api).await["value"], 23.0);
 }
 
+/// Uploads a file at `/imports` with the client's CSRF token.
+async fn upload(app: &App, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let token = app.csrf(c, "/imports").await;
+    let form = reqwest::multipart::Form::new().text("csrf", token).part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    c.post(app.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST /imports")
+}
+
+/// Follows an import job's page until it stops refreshing itself.
+async fn finished_job(app: &App, c: &reqwest::Client, path: &str) -> (u16, String) {
+    for _ in 0..200 {
+        let r = app.get(c, path).await;
+        let status = r.status().as_u16();
+        let page = r.text().await.expect("job page");
+        if !page.contains("http-equiv=\"refresh\"") {
+            return (status, page);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import at {path} did not finish");
+}
+
+/// Issue 17's attack as written: a data-entry user uploads the 1.5 KB
+/// workbook whose one cell is at XFD1048576 (it aborted the server with
+/// "memory allocation of 549755813888 bytes failed"). The job is refused
+/// naming the cell and the column limit, and the server keeps serving: the
+/// same user's next, good file imports.
+async fn hostile_workbook_upload_is_refused(app: &App) {
+    let staff = app.login("tyontekija.kaakkuri@oulu.example").await;
+    let attack = include_bytes!("../../kasvu-io/tests/fixtures/xfd1048576.xlsx").to_vec();
+    let r = upload(app, &staff, "hyokkays.xlsx", attack).await;
+    assert_eq!(r.status(), 303, "the job starts");
+    let job = location(&r);
+    let (status, page) = finished_job(app, &staff, &job).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("hyokkays.xlsx, rivi 1048576: cell XFD1048576 is past the limit of 256 columns (column limit)"),
+        "{page}"
+    );
+    assert_eq!(app.get(&anonymous(), "/healthz").await.status(), 200);
+    let m = current(kasvu_core::PeriodType::Monthly);
+    let good =
+        format!("indicator,orgunit,period,value\npilot_phone_calls,kaakkurin-koulu,{m},17\n");
+    let r = upload(app, &staff, "hyva.csv", good.into_bytes()).await;
+    let (status, page) = finished_job(app, &staff, &location(&r)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Valmis:"), "{page}");
+}
+
 on_both_databases!(
     indicator_pages_and_dashboard,
     api_suppresses_small_counts,
     api_writes_with_scope,
-    data_entry_form
+    data_entry_form,
+    hostile_workbook_upload_is_refused
 );
+
+/// An upload over the file size setting is refused as it is read, with a
+/// page naming the file and the limit (here 1 MB); nothing starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_size_setting_is_refused() {
+    let db = kasvu_store::testing::TestDb::sqlite().await;
+    let config = kasvu_web::WebConfig {
+        import_limits: kasvu_io::Limits {
+            file_bytes: 1024 * 1024,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = common::spawn_app_with(&db, config).await;
+    let staff = app.login("tyontekija.kaakkuri@oulu.example").await;
+    let r = upload(&app, &staff, "iso.csv", vec![b'x'; 1024 * 1024 + 1]).await;
+    assert_eq!(r.status(), 400);
+    let page = r.text().await.expect("error page");
+    assert!(
+        page.contains("iso.csv: tiedosto on suurempi kuin 1 Mt:n raja (tiedostokoon raja)"),
+        "{page}"
+    );
+    let list = app.page(&staff, "/imports").await;
+    assert!(list.contains("Enintään 1 Mt."), "the form says the limit");
+    assert!(!list.contains("iso.csv"), "no job started");
+    app.stop();
+    db.finish().await;
+}

@@ -78,6 +78,57 @@ struct ServeArgs {
     disable_password_login: bool,
 }
 
+/// The limits on imported files (`kasvu_io::Limits`); each refusal names
+/// the limit it passed. The same flags for `serve` (uploads) and `import`.
+#[derive(clap::Args, Clone)]
+struct LimitsArgs {
+    /// The largest file imported or uploaded, in MB.
+    #[arg(long, env = "KASVU_MAX_FILE_MB", default_value_t = kasvu_io::Limits::default().file_bytes / MB)]
+    max_file_mb: usize,
+    /// The most one part of an XLSX workbook may unpack to, in MB.
+    #[arg(long, env = "KASVU_MAX_XLSX_PART_MB", default_value_t = kasvu_io::Limits::default().xlsx_part_bytes / MB as u64)]
+    max_xlsx_part_mb: u64,
+    /// The most all parts of an XLSX workbook may unpack to together, in MB.
+    #[arg(long, env = "KASVU_MAX_XLSX_UNPACKED_MB", default_value_t = kasvu_io::Limits::default().xlsx_total_bytes / MB as u64)]
+    max_xlsx_unpacked_mb: u64,
+    /// Columns of a table: a value in a column past this is refused.
+    #[arg(long, env = "KASVU_MAX_COLUMNS", default_value_t = kasvu_io::Limits::default().columns)]
+    max_columns: usize,
+    /// Rows of a table (the header is row 1).
+    #[arg(long, env = "KASVU_MAX_ROWS", default_value_t = kasvu_io::Limits::default().rows)]
+    max_rows: usize,
+    /// Non-empty cells of an XLSX sheet, and cells of a JSON-stat dataset.
+    #[arg(long, env = "KASVU_MAX_CELLS", default_value_t = kasvu_io::Limits::default().cells)]
+    max_cells: usize,
+    /// Bytes in one cell or field.
+    #[arg(long, env = "KASVU_MAX_FIELD_BYTES", default_value_t = kasvu_io::Limits::default().field_bytes)]
+    max_field_bytes: usize,
+    /// Nesting of JSON arrays and objects (at most 128, serde_json's own limit).
+    #[arg(long, env = "KASVU_MAX_JSON_DEPTH", default_value_t = kasvu_io::Limits::default().json_depth as u64, value_parser = clap::value_parser!(u64).range(1..=128))]
+    max_json_depth: u64,
+    /// Values in a JSON document (numbers, strings, arrays, objects and keys).
+    #[arg(long, env = "KASVU_MAX_JSON_VALUES", default_value_t = kasvu_io::Limits::default().json_values)]
+    max_json_values: usize,
+}
+
+const MB: usize = 1024 * 1024;
+
+impl LimitsArgs {
+    fn limits(&self) -> kasvu_io::Limits {
+        kasvu_io::Limits {
+            file_bytes: self.max_file_mb.saturating_mul(MB),
+            xlsx_part_bytes: self.max_xlsx_part_mb.saturating_mul(MB as u64),
+            xlsx_total_bytes: self.max_xlsx_unpacked_mb.saturating_mul(MB as u64),
+            columns: self.max_columns,
+            rows: self.max_rows,
+            cells: self.max_cells,
+            field_bytes: self.max_field_bytes,
+            json_depth: self.max_json_depth as usize,
+            json_values: self.max_json_values,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct MailArgs {
     /// SMTP server for reminders: smtp://HOST:PORT (plain, a local relay),
@@ -124,6 +175,8 @@ enum Command {
         args: ServeArgs,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        limits: LimitsArgs,
     },
     /// Send the e-mail reminders of commitments due at meetings in the next
     /// days now (the server also sends them every hour when SMTP is set).
@@ -206,6 +259,8 @@ enum Command {
         publish: bool,
         /// The file; - reads standard input.
         file: String,
+        #[command(flatten)]
+        limits: LimitsArgs,
     },
     /// Export an indicator's figures (small numbers suppressed) to standard output or a file.
     Export {
@@ -400,7 +455,12 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { db, args, mail } => serve(db, args, mail).await,
+        Command::Serve {
+            db,
+            args,
+            mail,
+            limits,
+        } => serve(db, args, mail, limits.limits()).await,
         Command::Remind { db, mail } => {
             let store = open(&db).await?;
             let Some(mailer) = mail.mailer()? else {
@@ -583,24 +643,29 @@ async fn run(cli: Cli) -> Result<()> {
             area,
             publish,
             file,
-        } => match kind {
-            ImportKind::Events => {
-                import_events(
-                    &db,
-                    &file,
-                    org.as_deref(),
-                    area.as_deref(),
-                    publish,
-                    dry_run,
-                )
-                .await
+            limits,
+        } => {
+            let limits = limits.limits();
+            match kind {
+                ImportKind::Events => {
+                    import_events(
+                        &db,
+                        &file,
+                        org.as_deref(),
+                        area.as_deref(),
+                        publish,
+                        dry_run,
+                        &limits,
+                    )
+                    .await
+                }
+                ImportKind::Orgunits => import_orgunits(&db, &file, dry_run, &limits).await,
+                ImportKind::Indicators => import_indicators(&db, &file, dry_run, &limits).await,
+                ImportKind::Values => {
+                    import_values(&db, &file, format, scheme.as_deref(), dry_run, &limits).await
+                }
             }
-            ImportKind::Orgunits => import_orgunits(&db, &file, dry_run).await,
-            ImportKind::Indicators => import_indicators(&db, &file, dry_run).await,
-            ImportKind::Values => {
-                import_values(&db, &file, format, scheme.as_deref(), dry_run).await
-            }
-        },
+        }
         Command::Export {
             db,
             indicator,
@@ -665,12 +730,17 @@ async fn init(
     Ok(())
 }
 
-async fn import_orgunits(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
+async fn import_orgunits(
+    db: &DbArg,
+    file: &str,
+    dry_run: bool,
+    limits: &kasvu_io::Limits,
+) -> Result<()> {
     let rows = if file == "-" {
-        orgunits_csv::parse(std::io::stdin(), "<stdin>")?
+        orgunits_csv::parse(std::io::stdin(), "<stdin>", limits)?
     } else {
         let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
-        orgunits_csv::parse(f, file)?
+        orgunits_csv::parse(f, file, limits)?
     };
     let store = open(db).await?;
     if dry_run {
@@ -726,11 +796,12 @@ async fn import_events(
     area: Option<&str>,
     publish: bool,
     dry_run: bool,
+    limits: &kasvu_io::Limits,
 ) -> Result<()> {
     use kasvu_io::linked_events;
-    let bytes = read_input(file)?;
+    let bytes = read_input(file, limits)?;
     let text = String::from_utf8(bytes).with_context(|| format!("{file}: not UTF-8 text"))?;
-    let events = linked_events::parse(&text, file)?;
+    let events = linked_events::parse(&text, file, limits)?;
     let mut specs = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         if area.is_none() && e.kasvu.is_none() {
@@ -789,14 +860,14 @@ async fn import_events(
     Ok(())
 }
 
-fn read_input(file: &str) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes)?;
+/// The file or standard input, refused unread past the file size limit.
+fn read_input(file: &str, limits: &kasvu_io::Limits) -> Result<Vec<u8>> {
+    Ok(if file == "-" {
+        kasvu_io::limits::read_bounded(std::io::stdin(), "<stdin>", limits)?
     } else {
-        bytes = std::fs::read(file).with_context(|| format!("cannot open {file}"))?;
-    }
-    Ok(bytes)
+        let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
+        kasvu_io::limits::read_bounded(f, file, limits)?
+    })
 }
 
 fn display_name(file: &str) -> &str {
@@ -807,9 +878,14 @@ fn display_name(file: &str) -> &str {
     }
 }
 
-async fn import_indicators(db: &DbArg, file: &str, dry_run: bool) -> Result<()> {
+async fn import_indicators(
+    db: &DbArg,
+    file: &str,
+    dry_run: bool,
+    limits: &kasvu_io::Limits,
+) -> Result<()> {
     let name = display_name(file);
-    let rows = kasvu_io::indicators_csv::parse(&read_input(file)?, name)?;
+    let rows = kasvu_io::indicators_csv::parse(&read_input(file, limits)?, name, limits)?;
     let store = open(db).await?;
     let s = store
         .import_indicators(&cli_actor(), &rows, dry_run)
@@ -835,10 +911,11 @@ async fn import_values(
     format: Option<ValuesFormat>,
     scheme: Option<&str>,
     dry_run: bool,
+    limits: &kasvu_io::Limits,
 ) -> Result<()> {
     use kasvu_io::values::Format;
     let name = display_name(file);
-    let bytes = read_input(file)?;
+    let bytes = read_input(file, limits)?;
     let format = match format {
         Some(ValuesFormat::Csv) => Format::Csv,
         Some(ValuesFormat::Xlsx) => Format::Xlsx,
@@ -871,6 +948,7 @@ async fn import_values(
             dry_run,
             ..Default::default()
         },
+        limits,
         &mut |done, total| match total {
             Some(t) => bar.set_message(format!("importing {name}: {done}/{t} values checked")),
             None => bar.set_message(format!("importing {name}: {done} values checked")),
@@ -965,7 +1043,12 @@ fn public_address(given: Option<&str>, addr: SocketAddr) -> Result<String> {
     }
 }
 
-async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
+async fn serve(
+    db: DbArg,
+    args: ServeArgs,
+    mail: MailArgs,
+    import_limits: kasvu_io::Limits,
+) -> Result<()> {
     let ServeArgs {
         addr,
         demo,
@@ -1042,6 +1125,7 @@ async fn serve(db: DbArg, args: ServeArgs, mail: MailArgs) -> Result<()> {
             max_wishes_per_client,
             oidc,
             password_login: !disable_password_login,
+            import_limits,
             ..Default::default()
         },
         jobs: Default::default(),

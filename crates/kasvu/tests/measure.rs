@@ -717,11 +717,53 @@ async fn web_import_with_progress(db: &str) {
     );
 }
 
+/// Issue 17's attack through `kasvu import`: the 1.5 KB workbook with one
+/// cell at XFD1048576 is refused naming the cell and the column limit (the
+/// process used to abort allocating 512 GB); the limits are flags, and the
+/// file size limit refuses a file before it is read.
+async fn cli_refuses_hostile_files(db: &str) {
+    let (ok, _, err) = cli(&["migrate", "--db", db], None);
+    assert!(ok, "{err}");
+    let attack = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kasvu-io/tests/fixtures/xfd1048576.xlsx"
+    );
+    let (ok, _, err) = cli(&["import", "--db", db, attack], None);
+    assert!(!ok);
+    assert!(
+        err.contains("xfd1048576.xlsx, row 1048576: cell XFD1048576 is past the limit of 256 columns (column limit)"),
+        "{err}"
+    );
+    assert!(!err.contains("memory allocation"), "{err}");
+    let (ok, _, err) = cli(&["import", "--db", db, "--max-columns", "10", attack], None);
+    assert!(!ok && err.contains("limit of 10 columns"), "{err}");
+    let (ok, _, err) = cli(&["import", "--db", db, "--max-file-mb", "0", attack], None);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "xfd1048576.xlsx: the file is more than the limit of 0 bytes (file size limit)"
+        ),
+        "{err}"
+    );
+    let (ok, _, err) = cli(
+        &["import", "--db", db, "--format", "sotkanet", "-"],
+        Some(&format!("{}1{}", "[".repeat(100), "]".repeat(100))),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "<stdin>: arrays and objects are nested deeper than the limit of 32 (JSON depth limit)"
+        ),
+        "{err}"
+    );
+}
+
 on_both_databases!(
     web_import_with_progress,
     data_entry_form,
     targets_and_conclusions_pages,
     pages_figures_and_suppression,
     writes_through_the_api,
-    cli_import_and_export
+    cli_import_and_export,
+    cli_refuses_hostile_files
 );

@@ -17,7 +17,6 @@ use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::upload::error_text;
 use crate::support::upload::CheckedUpload;
-use crate::support::upload::MAX_UPLOAD_BYTES;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -208,7 +207,7 @@ async fn render_list(
         error,
         file_hint: ctx.lang.t_args(
             "import-file-hint",
-            &[("max", (MAX_UPLOAD_BYTES / (1024 * 1024)).to_string())],
+            &[("max", crate::support::upload::max_upload_mb(st).to_string())],
         ),
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -274,6 +273,7 @@ pub async fn upload(
         )
         .await?;
     let counters = st.jobs.0.clone();
+    let limits = st.config.import_limits;
     counters.running.fetch_add(1, Ordering::SeqCst);
     let store = st.store.clone();
     let actor = Actor::user(user.id, &user.email);
@@ -307,6 +307,7 @@ pub async fn upload(
             format,
             scheme,
             opts,
+            &limits,
             &mut |done, known| {
                 let total = known.or(total);
                 let state = match total {

@@ -30,9 +30,10 @@ pub(crate) fn routes() -> Routes {
         .route("/compare", get(compare::compare))
         .route(
             "/imports",
+            // Bounded by the file size setting (support/upload.rs).
             get(imports::imports_page)
                 .post(imports::upload)
-                .body_limit(crate::support::upload::MAX_UPLOAD_BYTES),
+                .without_body_limit(),
         )
         .route("/imports/{id}", get(imports::job_page))
         .route("/indicators", get(indicators::indicators))

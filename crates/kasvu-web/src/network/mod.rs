@@ -14,7 +14,8 @@ pub(crate) fn routes() -> Routes {
         .route("/actors/export", get(register::export))
         .route(
             "/actors/import",
-            post(register::import).body_limit(crate::support::upload::MAX_UPLOAD_BYTES),
+            // Bounded by the file size setting (support/upload.rs).
+            post(register::import).without_body_limit(),
         )
         .route("/actors/{code}", get(register::actor))
         .route("/actors/{code}/confirm", post(register::confirm))

@@ -429,8 +429,9 @@ pub async fn import(
     if !user.roles.iter().any(|r| r.role.allows(Action::EditTree)) {
         return Err(AppError::Forbidden);
     }
-    let rows = kasvu_io::actors_csv::parse(&upload.bytes, &upload.file_name)
-        .map_err(|e| AppError::BadRequest(crate::support::upload::error_text(ctx.lang, &e)))?;
+    let rows =
+        kasvu_io::actors_csv::parse(&upload.bytes, &upload.file_name, &st.config.import_limits)
+            .map_err(|e| AppError::BadRequest(crate::support::upload::error_text(ctx.lang, &e)))?;
     let tree = st.store.org_tree(user.org_id).await?;
     let units = st.store.org_units(user.org_id).await?;
     for (row, spec) in &rows {

@@ -64,12 +64,11 @@ method!(put, PUT);
 method!(delete, DELETE);
 
 impl Methods {
-    /// Lets these handlers read bodies up to `bytes` (uploads), instead of
-    /// axum's 2 MB default.
-    pub(crate) fn body_limit(mut self, bytes: usize) -> Methods {
-        self.inner = self
-            .inner
-            .layer(axum::extract::DefaultBodyLimit::max(bytes));
+    /// Lifts axum's 2 MB body limit for these handlers (uploads): they read
+    /// the body themselves, refusing it past the file size setting
+    /// (`support/upload.rs`), under the app's outer limit.
+    pub(crate) fn without_body_limit(mut self) -> Methods {
+        self.inner = self.inner.layer(axum::extract::DefaultBodyLimit::disable());
         self
     }
 }

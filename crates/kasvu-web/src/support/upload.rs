@@ -1,15 +1,27 @@
 //! Files posted from Kasvu's pages (multipart forms): read into memory up to
-//! the route's body limit, their CSRF token checked before a handler sees them.
+//! the file size limit (`WebConfig::import_limits`, `--max-file-mb`), their
+//! CSRF token checked before a handler sees them.
 
 use crate::support::ctx::Ctx;
 use crate::support::error::AppError;
 use crate::support::i18n::Lang;
+use crate::AppState;
 use axum::extract::{FromRequest, Multipart, Request};
 use kasvu_core::Problem;
 use kasvu_io::ImportError;
 
-/// The largest file the upload takes.
-pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+/// The largest file the upload takes, as the setting says it (in MB).
+pub fn max_upload_mb(state: &AppState) -> usize {
+    state.config.import_limits.file_bytes / (1024 * 1024)
+}
+
+/// The body limit of an upload route: the file and the form's other fields.
+/// The routes disable axum's own limit ([`axum::extract::DefaultBodyLimit`])
+/// because it is fixed when the router is built; the app's outer limit
+/// (`app`) and [`read_upload`] bound the body by the setting instead.
+pub fn body_limit(file_bytes: usize) -> usize {
+    file_bytes.saturating_add(64 * 1024)
+}
 
 /// A posted file with the form's other fields.
 #[derive(Default)]
@@ -33,10 +45,10 @@ impl Upload {
 /// An upload whose CSRF token matched: the extractor for every file form.
 pub(crate) struct CheckedUpload(pub Upload);
 
-impl<S: Send + Sync> FromRequest<S> for CheckedUpload {
+impl FromRequest<AppState> for CheckedUpload {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let ctx = req
             .extensions()
             .get::<Ctx>()
@@ -45,23 +57,37 @@ impl<S: Send + Sync> FromRequest<S> for CheckedUpload {
         let multipart = Multipart::from_request(req, state)
             .await
             .map_err(|e| AppError::BadRequest(e.body_text()))?;
-        let upload = read_upload(multipart).await?;
+        let upload =
+            read_upload(multipart, state.config.import_limits.file_bytes, ctx.lang).await?;
         ctx.check_csrf(upload.field("csrf"))?;
         Ok(CheckedUpload(upload))
     }
 }
 
-async fn read_upload(mut m: Multipart) -> Result<Upload, AppError> {
+/// Reads the form, refusing a file over `max` bytes as soon as its chunks
+/// pass it (never holding more).
+async fn read_upload(mut m: Multipart, max: usize, lang: Lang) -> Result<Upload, AppError> {
     let mut u = Upload::default();
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
-    while let Some(field) = m.next_field().await.map_err(bad)? {
+    while let Some(mut field) = m.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_owned();
         if name == "file" {
             u.file_name = field
                 .file_name()
                 .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
                 .unwrap_or_default();
-            u.bytes = field.bytes().await.map_err(bad)?.to_vec();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if u.bytes.len().saturating_add(chunk.len()) > max {
+                    return Err(AppError::BadRequest(lang.t_args(
+                        "import-too-large",
+                        &[
+                            ("file", u.file_name.clone()),
+                            ("max", (max / (1024 * 1024)).to_string()),
+                        ],
+                    )));
+                }
+                u.bytes.extend_from_slice(&chunk);
+            }
         } else if !name.is_empty() {
             let value = field.text().await.map_err(bad)?;
             u.fields.push((name, value));

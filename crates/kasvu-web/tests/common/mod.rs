@@ -22,6 +22,11 @@ pub struct App {
 /// Loads the Oulu demo data into `db` the way `kasvu serve --demo` does and
 /// starts the app on 127.0.0.1:0.
 pub async fn spawn_app(db: &TestDb) -> App {
+    spawn_app_with(db, kasvu_web::WebConfig::default()).await
+}
+
+/// The same with settings of the test's own.
+pub async fn spawn_app_with(db: &TestDb, config: kasvu_web::WebConfig) -> App {
     let store = db.store.clone();
     kasvu_io::demo::load(&store)
         .await
@@ -36,7 +41,7 @@ pub async fn spawn_app(db: &TestDb) -> App {
     }
     let state = kasvu_web::AppState {
         store: store.clone(),
-        config: kasvu_web::WebConfig::default(),
+        config,
         jobs: Default::default(),
         trees: Default::default(),
         metrics: Default::default(),
