@@ -101,7 +101,9 @@ pub struct UserInput {
     pub role: String,
     /// Code of the org unit the role covers.
     pub scope: String,
-    /// At least 10 characters; without it the user cannot sign in until one is set.
+    /// At least 10 characters and hard to guess; without it the user cannot
+    /// sign in until one is set.
+    #[schema(min_length = 10)]
     pub password: Option<String>,
 }
 

@@ -29,36 +29,49 @@ pub struct EventQuery {
     /// The organisation's code (default: the first by name).
     pub org: String,
     /// 1-based page.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1_000_000)]
+    #[param(value_type = i64, minimum = 1, maximum = 1_000_000)]
     pub page: String,
     /// Events per page (1–100, default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    #[param(value_type = i64, minimum = 1, maximum = 100)]
     pub page_size: String,
     /// An area's or a cluster's code.
     pub area: String,
     /// hobby, event, group or visit.
+    #[param(schema_with = activity_kind)]
     pub kind: String,
     /// The type (art, music, sports …).
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = activity_category)]
     pub category: String,
     /// An age the audience must include.
-    #[param(value_type = Option<i64>, minimum = 0, maximum = 120)]
+    #[param(value_type = i64, minimum = 0, maximum = 120)]
     pub age: String,
     /// Weekday 1 (Monday) – 7.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 7)]
+    #[param(value_type = i64, minimum = 1, maximum = 7)]
     pub day: String,
     /// `true` for free events only (Linked Events' name).
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = bool)]
     pub is_free: String,
     /// A place's code.
     pub place: String,
     /// Happening on or after this day (YYYY-MM-DD).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = String, format = Date)]
     pub start: String,
     /// Happening on or before this day (YYYY-MM-DD).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = String, format = Date)]
     pub end: String,
+}
+
+fn activity_kind() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(
+        kasvu_core::activity::ActivityKind::CODES,
+    ))
+}
+
+fn activity_category() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(
+        kasvu_core::activity::Category::CODES,
+    ))
 }
 
 fn number(field: &str, s: &str, default: i64, max: i64) -> ApiResult<i64> {
