@@ -158,7 +158,14 @@ pub async fn list_events(
     let mut query = query_of(&st, org.org_id, &f, &units)
         .await?
         .map_err(|(field, p)| {
-            ApiError::new(StatusCode::BAD_REQUEST, p.english).with_field(field)
+            // An area or place that is not there is not found, like an
+            // unknown organisation; other refusals are bad values.
+            let status = if matches!(field, "area" | "place") {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            ApiError::new(status, p.english).with_field(field)
         })?;
     let page = number("page", &q.page, 1, 1_000_000)?;
     let size = number("page_size", &q.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
