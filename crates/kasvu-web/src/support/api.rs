@@ -261,11 +261,9 @@ fn integral_numbers(value: &mut serde_json::Value) {
     match value {
         Value::Number(n) => {
             if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
-                // The range check keeps the cast exact (i64 holds ±2^63).
-                if f.fract() == 0.0
-                    && f >= -9.223_372_036_854_776e18
-                    && f < 9.223_372_036_854_776e18
-                {
+                // -2^63 ≤ f < 2^63: the cast is exact.
+                const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+                if f.fract() == 0.0 && (-TWO_TO_63..TWO_TO_63).contains(&f) {
                     *n = serde_json::Number::from(f as i64);
                 }
             }
