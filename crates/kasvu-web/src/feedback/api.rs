@@ -73,7 +73,7 @@ fn round_schema() -> serde_json::Value {
     let question = json!({"anyOf": [
         {"type": "object", "required": ["kind", "text"],
          "properties": {"kind": one_of(&["scale", "smiley", "text"]), "text": text,
-                        "options": {"type": "array", "maxItems": 0}}},
+                        "options": {"type": "array", "items": {"type": "string"}, "maxItems": 0}}},
         {"type": "object", "required": ["kind", "text", "options"],
          "properties": {"kind": one_of(&["single", "multiple"]), "text": text,
                         "options": {"type": "array", "minItems": 2, "maxItems": MAX_OPTIONS,
