@@ -253,7 +253,7 @@ async fn a_viewer_may_not_write_data(app: &App) {
             .expect("POST");
         json_error(r, StatusCode::FORBIDDEN, "forbidden").await;
     }
-    // A path, likewise, whatever its content.
+    // A path and a feedback round, likewise, whatever their content.
     let r = anonymous()
         .put(app.url("/api/v1/paths/uusi-polku"))
         .bearer_auth(&token)
@@ -261,6 +261,14 @@ async fn a_viewer_may_not_write_data(app: &App) {
         .send()
         .await
         .expect("PUT");
+    json_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = anonymous()
+        .post(app.url("/api/v1/rounds"))
+        .bearer_auth(&token)
+        .json(&json!({"title": []}))
+        .send()
+        .await
+        .expect("POST");
     json_error(r, StatusCode::FORBIDDEN, "forbidden").await;
 }
 

@@ -103,6 +103,10 @@ pub async fn create_round(
     ApiUser(user): ApiUser,
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<IdDto>)> {
+    // Who may create rounds nowhere is refused whatever the round says.
+    if !may_create_rounds(&st, &user).await? {
+        return Err(AppError::Forbidden.into());
+    }
     let spec: RoundSpec = serde_json::from_value(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the round: {e}")))?;
     let unit = st
@@ -127,6 +131,24 @@ pub async fn create_round(
         .create_round(&Actor::user(user.id, &user.email), user.org_id, &spec)
         .await?;
     Ok((StatusCode::CREATED, Json(IdDto { id: round.id })))
+}
+
+/// Whether the user may create a round somewhere: by a role, or by running
+/// a team's meetings.
+async fn may_create_rounds(st: &AppState, user: &kasvu_store::User) -> ApiResult<bool> {
+    if user
+        .roles
+        .iter()
+        .any(|r| r.role.allows(Action::ManageTeams))
+    {
+        return Ok(true);
+    }
+    for team in st.store.teams_of_user(user.id).await? {
+        if may_run_meetings(st.store.member_role(team.id, user.id).await?, false) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
