@@ -88,15 +88,25 @@ fn number(field: &str, s: &str, default: i64, max: i64) -> ApiResult<i64> {
     }
 }
 
-/// The parameters the document types (numbers, a boolean, days) are
-/// refused when given empty, and `is_free` is true or false (or 1 or 0):
+/// The parameters the document types (numbers, a boolean, days, code
+/// lists) are refused when given empty, and `is_free` is true or false (or 1 or 0):
 /// the empty value of the pages' forms means "any" there, not here.
 fn typed_parameters(raw_query: &str) -> ApiResult<()> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw_query)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
     for (name, value) in &pairs {
         let value = value.trim();
-        let typed = ["page", "page_size", "age", "day", "is_free", "start", "end"];
+        let typed = [
+            "page",
+            "page_size",
+            "age",
+            "day",
+            "is_free",
+            "start",
+            "end",
+            "kind",
+            "type",
+        ];
         if typed.contains(&name.as_str()) && value.is_empty() {
             return Err(
                 ApiError::new(StatusCode::BAD_REQUEST, "a value is required").with_field(name),
