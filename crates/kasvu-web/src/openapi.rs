@@ -20,8 +20,8 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// Documents the errors that every operation can answer besides its own:
-/// 400 for a path or query parameter of the wrong form, 404 for an id or
-/// code that does not exist, 401 without a valid token where one is
+/// 400 for a query parameter of the wrong form, 404 for an id or code
+/// that does not exist (or is not of its type), 401 without a valid token where one is
 /// needed, and for a request body 413 (too large), 415 (not JSON) and 422
 /// (JSON of the wrong shape). Each is the JSON error body.
 struct ErrorResponses;

@@ -53,9 +53,10 @@ async fn malformed_json_is_a_400_json_error(app: &App) {
         .await
         .expect("POST");
     json_error(r, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
-    // A path parameter of the wrong form, and a query of the wrong form.
+    // A path parameter of the wrong form names nothing (404); a query of
+    // the wrong form is a bad request.
     let r = app.get(&anonymous(), "/api/v1/plans/not-a-number").await;
-    json_error(r, StatusCode::BAD_REQUEST, "bad_request").await;
+    json_error(r, StatusCode::NOT_FOUND, "not_found").await;
     let r = anonymous()
         .get(app.url("/api/v1/audit?limit=many"))
         .bearer_auth(&token)

@@ -274,7 +274,8 @@ fn integral_numbers(value: &mut serde_json::Value) {
     }
 }
 
-/// Path parameters; a refusal (e.g. `abc` for an integer id) is the JSON error.
+/// Path parameters; a path whose parameter is not of its type (e.g. `abc`
+/// for an integer id) is a 404 JSON error.
 #[derive(Debug)]
 pub struct Path<T>(pub T);
 
@@ -324,7 +325,15 @@ impl From<JsonRejection> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError::new(r.status(), r.body_text())
+        match r {
+            // A path whose id is not an id (`/plans/abc`, `/teams/None`)
+            // names nothing: not found, like an id that is not there.
+            PathRejection::FailedToDeserializePathParams(e) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no such resource: {}", e.body_text()),
+            ),
+            other => ApiError::new(other.status(), other.body_text()),
+        }
     }
 }
 
