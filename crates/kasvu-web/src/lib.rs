@@ -293,6 +293,8 @@ pub fn app(state: AppState) -> Router {
         axum::http::StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(60),
     ))
+    // Under /api, what the layers above answer is the JSON error too.
+    .layer(axum::middleware::from_fn(support::api::json_errors))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     // Pages, JSON and CSV compress to a fifth or less; gzip when the
     // client asks for it (small bodies are left alone by the layer).

@@ -1,7 +1,6 @@
 //! The JSON API v1: the features' routes under `/api/v1` and the OpenAPI
 //! document that describes them.
 
-use crate::support::api::ApiError;
 use crate::support::routes::{get, Routes};
 use axum::Json;
 use utoipa::OpenApi;
@@ -16,6 +15,68 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents the errors that every operation can answer besides its own:
+/// 400 for a query parameter of the wrong form, 404 for an id or code
+/// that does not exist (or is not of its type), 401 without a valid token where one is
+/// needed, and for a request body 413 (too large), 415 (not JSON) and 422
+/// (JSON of the wrong shape). Each is the JSON error body.
+struct ErrorResponses;
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ApiErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let has_body = op.request_body.is_some();
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                if has_params || has_body {
+                    add("400", "The request is malformed");
+                }
+                if secured {
+                    add("401", "A valid bearer token is required");
+                }
+                // A path's id or code, or a query's organisation or unit, that
+                // does not exist.
+                if has_params {
+                    add("404", "Not found");
+                }
+                if has_body {
+                    add("413", "The request body is too large");
+                    add("415", "The request body is not JSON");
+                    add("422", "The request body is JSON of the wrong shape");
+                }
+            }
+        }
     }
 }
 
@@ -38,7 +99,7 @@ impl utoipa::Modify for BearerAuth {
         crate::knowledge::api::get_practice, crate::knowledge::api::put_practice, crate::knowledge::api::search,
         crate::families::api::list_events, crate::families::api::get_event, crate::families::api::list_places,
         crate::families::api::get_place),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorResponses)
 )]
 pub struct ApiDoc;
 
@@ -46,11 +107,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-async fn api_not_found() -> ApiError {
-    ApiError::not_found("API route")
-}
-
-/// The API's routes (under `/api/v1` in the app), with the JSON 404.
+/// The API's routes (under `/api/v1` in the app), with JSON answers for an
+/// unknown route and a wrong method.
 pub fn routes() -> Routes {
     Routes::new()
         .route("/openapi.json", get(openapi))
@@ -63,5 +121,8 @@ pub fn routes() -> Routes {
         .merge(crate::network::api_routes())
         .merge(crate::knowledge::api_routes())
         .merge(crate::families::api_routes())
-        .map_router(|r| r.fallback(api_not_found))
+        .map_router(|r| {
+            r.fallback(crate::support::api::no_such_route)
+                .method_not_allowed_fallback(crate::support::api::no_such_method)
+        })
 }

@@ -89,8 +89,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/commitments/{id}/review", "NNNYNNNR"),
     // the figure with its query; public, small numbers hidden
     ("GET", "/api/v1/data", "YYYYYYYY"),
-    // a dry run; rows outside one's scope are refused (400) row by row
-    ("POST", "/api/v1/data", "NRRYRRRY"),
+    // a dry run: a value for a unit outside one's scope is 403, as for a viewer
+    ("POST", "/api/v1/data", "NNNYNNNY"),
     ("GET", "/api/v1/events", "YYYYYYYY"),
     ("GET", "/api/v1/events/{id}", "YYYYYYNY"),
     ("GET", "/api/v1/indicators", "YYYYYYYY"),

@@ -67,7 +67,7 @@ async fn api_suppresses_small_counts(app: &App) {
 
 /// Staff of Kaakkurin koulu write their school's value through the API and
 /// it is in the area's yearly roll-up at once; another school's value in
-/// the same batch refuses the whole batch; no token is 401.
+/// the same batch refuses the whole batch (403); no token is 401.
 async fn api_writes_with_scope(app: &App) {
     let q = current(kasvu_core::PeriodType::Quarterly);
     let y = current(kasvu_core::PeriodType::Yearly);
@@ -99,7 +99,7 @@ async fn api_writes_with_scope(app: &App) {
     )
     .await
     .expect("POST data");
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 403, "another school's value is forbidden");
     assert_eq!(r.json::<Value>().await.expect("JSON")["field"], "orgunit");
     let school =
         format!("/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}");

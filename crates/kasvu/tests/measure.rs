@@ -208,27 +208,32 @@ async fn writes_through_the_api(db: &str) {
     assert_eq!(after["value"].as_f64().unwrap(), before + 17.0);
     assert_eq!(after["rollup"]["over_tree"], true);
     assert_eq!(after["rollup"]["over_time"], true);
-    // Another school, a bad value, a locked period: refused, nothing stored.
-    for (body, field) in [
+    // Another school (forbidden), a bad value, a locked period: refused,
+    // nothing stored.
+    for (body, field, status) in [
         (
             json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 18}, {"indicator": "lp_discussions", "orgunit": "tuiran-koulu", "period": q, "value": 5}]}),
             "orgunit",
+            403,
         ),
         (
             json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 2.5}]}),
             "value",
+            400,
         ),
         (
             json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2022Q1", "value": 3}]}),
             "period",
+            400,
         ),
         (
             json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": "2026-10", "value": 3}]}),
             "period",
+            400,
         ),
     ] {
         let r = post(&staff, body).await.unwrap();
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), status);
         let e: Value = r.json().await.unwrap();
         assert_eq!(e["field"], field, "{e}");
     }
@@ -245,7 +250,7 @@ async fn writes_through_the_api(db: &str) {
     let r = post(&viewer, json!({"values": [{"indicator": "lp_discussions", "orgunit": "kaakkurin-koulu", "period": q, "value": 1}]}))
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 403);
     let r = c
         .post(s.url("/api/v1/data"))
         .json(&json!({"values": []}))

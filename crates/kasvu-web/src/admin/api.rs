@@ -5,11 +5,11 @@ use crate::support::api::ApiError;
 use crate::support::api::ApiErrorBody;
 use crate::support::api::ApiResult;
 use crate::support::api::ApiUser;
+use crate::support::api::Json;
+use crate::support::api::Query;
 use crate::AppState;
-use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use kasvu_core::role::permits;
 use kasvu_core::Action;
 use kasvu_core::Email;
@@ -93,14 +93,22 @@ pub async fn list_users(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UserInput {
+    #[schema(format = Email)]
     pub email: String,
     pub name: String,
     /// admin, area_manager, regional_planner, leadership_member, staff or viewer.
+    #[schema(schema_with = role_schema)]
     pub role: String,
     /// Code of the org unit the role covers.
     pub scope: String,
-    /// At least 10 characters; without it the user cannot sign in until one is set.
+    /// At least 10 characters and hard to guess; without it the user cannot
+    /// sign in until one is set.
+    #[schema(min_length = 10)]
     pub password: Option<String>,
+}
+
+fn role_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(Role::CODES))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput, security(("bearer" = [])),
@@ -156,9 +164,11 @@ pub struct AuditDto {
     pub entity: String,
     pub entity_key: String,
     pub action: String,
-    #[schema(value_type = Object)]
+    /// What was stored before (null when the entity was created).
+    #[schema(value_type = Option<Object>)]
     pub old_value: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// What is stored after (null when the entity was removed).
+    #[schema(value_type = Option<Object>)]
     pub new_value: Option<serde_json::Value>,
 }
 

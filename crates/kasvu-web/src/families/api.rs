@@ -5,12 +5,14 @@
 
 use crate::families::cards::{query_of, Filter};
 use crate::support::access::org_of;
+use crate::support::api::Json;
+use crate::support::api::Path;
+use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiResult};
 use crate::support::responses::public_base;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use kasvu_core::activity::ActivityStatus;
 use kasvu_io::linked_events::{to_event, LeEvent, LeMeta, LePage};
 use kasvu_store::Place;
@@ -27,29 +29,49 @@ pub struct EventQuery {
     /// The organisation's code (default: the first by name).
     pub org: String,
     /// 1-based page.
+    #[param(value_type = i64, minimum = 1, maximum = 1_000_000)]
     pub page: String,
     /// Events per page (1–100, default 20).
+    #[param(value_type = i64, minimum = 1, maximum = 100)]
     pub page_size: String,
     /// An area's or a cluster's code.
     pub area: String,
     /// hobby, event, group or visit.
+    #[param(schema_with = activity_kind)]
     pub kind: String,
     /// The type (art, music, sports …).
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = activity_category)]
     pub category: String,
     /// An age the audience must include.
+    #[param(value_type = i64, minimum = 0, maximum = 120)]
     pub age: String,
     /// Weekday 1 (Monday) – 7.
+    #[param(value_type = i64, minimum = 1, maximum = 7)]
     pub day: String,
     /// `true` for free events only (Linked Events' name).
+    #[param(value_type = bool)]
     pub is_free: String,
     /// A place's code.
     pub place: String,
     /// Happening on or after this day (YYYY-MM-DD).
+    #[param(value_type = String, format = Date)]
     pub start: String,
     /// Happening on or before this day (YYYY-MM-DD).
+    #[param(value_type = String, format = Date)]
     pub end: String,
+}
+
+fn activity_kind() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(
+        kasvu_core::activity::ActivityKind::CODES,
+    ))
+}
+
+fn activity_category() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(
+        kasvu_core::activity::Category::CODES,
+    ))
 }
 
 fn number(field: &str, s: &str, default: i64, max: i64) -> ApiResult<i64> {
@@ -64,6 +86,39 @@ fn number(field: &str, s: &str, default: i64, max: i64) -> ApiResult<i64> {
         )
         .with_field(field)),
     }
+}
+
+/// The parameters the document types (numbers, a boolean, days, code
+/// lists) are refused when given empty, and `is_free` is true or false (or 1 or 0):
+/// the empty value of the pages' forms means "any" there, not here.
+fn typed_parameters(raw_query: &str) -> ApiResult<()> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw_query)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+    for (name, value) in &pairs {
+        let value = value.trim();
+        let typed = [
+            "page",
+            "page_size",
+            "age",
+            "day",
+            "is_free",
+            "start",
+            "end",
+            "kind",
+            "type",
+        ];
+        if typed.contains(&name.as_str()) && value.is_empty() {
+            return Err(
+                ApiError::new(StatusCode::BAD_REQUEST, "a value is required").with_field(name),
+            );
+        }
+        if name == "is_free" && !matches!(value, "true" | "false" | "1" | "0") {
+            return Err(
+                ApiError::new(StatusCode::BAD_REQUEST, "is_free is true or false").with_field(name),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn day(field: &str, s: &str) -> ApiResult<Option<time::Date>> {
@@ -93,6 +148,7 @@ pub async fn list_events(
     uri: axum::http::Uri,
     Query(q): Query<EventQuery>,
 ) -> ApiResult<Json<LePage>> {
+    typed_parameters(uri.query().unwrap_or(""))?;
     let (org, _) = org_of(&st, &headers, &q.org).await?;
     let units = st.store.org_units(org.org_id).await?;
     let f = Filter {
@@ -112,7 +168,14 @@ pub async fn list_events(
     let mut query = query_of(&st, org.org_id, &f, &units)
         .await?
         .map_err(|(field, p)| {
-            ApiError::new(StatusCode::BAD_REQUEST, p.english).with_field(field)
+            // An area or place that is not there is not found, like an
+            // unknown organisation; other refusals are bad values.
+            let status = if matches!(field, "area" | "place") {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            ApiError::new(status, p.english).with_field(field)
         })?;
     let page = number("page", &q.page, 1, 1_000_000)?;
     let size = number("page_size", &q.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;

@@ -1,13 +1,14 @@
 //! Feedback rounds over the JSON API.
 
 use super::rounds::round_access_for;
+use crate::support::api::Json;
+use crate::support::api::Path;
 use crate::support::api::{ApiError, ApiErrorBody, ApiResult, ApiUser, IdDto};
 use crate::support::error::AppError;
 use crate::support::today;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use kasvu_core::role::permits;
 use kasvu_core::team::may_run_meetings;
 use kasvu_core::{Action, QuestionKind};
@@ -58,14 +59,54 @@ pub async fn list_rounds(
     ))
 }
 
+crate::support::api::body_schema!(
+    /// A feedback round, as the store reads it (`kasvu_store::RoundSpec`).
+    RoundInput,
+    round_schema()
+);
+
+fn round_schema() -> serde_json::Value {
+    use crate::support::api::{one_of, optional_text, required_text};
+    use kasvu_core::feedback::{MAX_OPTIONS, MAX_OPTION_TEXT, MAX_QUESTIONS, MAX_QUESTION_TEXT};
+    use serde_json::json;
+    let text = required_text(MAX_QUESTION_TEXT);
+    let question = json!({"anyOf": [
+        {"type": "object", "required": ["kind", "text"],
+         "properties": {"kind": one_of(&["scale", "smiley", "text"]), "text": text,
+                        "options": {"type": "array", "items": {"type": "string"}, "maxItems": 0}}},
+        {"type": "object", "required": ["kind", "text", "options"],
+         "properties": {"kind": one_of(&["single", "multiple"]), "text": text,
+                        "options": {"type": "array", "minItems": 2, "maxItems": MAX_OPTIONS,
+                                    "items": required_text(MAX_OPTION_TEXT)}}},
+    ]});
+    json!({
+        "type": "object",
+        "required": ["unit", "title", "target_group", "opens_on", "closes_on", "questions"],
+        "properties": {
+            "unit": {"type": "string", "description": "The area, cluster or unit (its code)"},
+            "team_id": {"type": ["integer", "null"], "format": "int64"},
+            "title": required_text(200), // kasvu_store feedback::MAX_TITLE
+            "intro": optional_text(kasvu_core::team::MAX_TEXT),
+            "target_group": one_of(kasvu_core::TargetGroup::CODES),
+            "opens_on": {"type": "string", "format": "date"},
+            "closes_on": {"type": "string", "format": "date"},
+            "questions": {"type": "array", "minItems": 1, "maxItems": MAX_QUESTIONS, "items": question},
+        },
+    })
+}
+
 #[utoipa::path(post, path = "/api/v1/rounds", tag = "feedback", security(("bearer" = [])),
-    request_body(content = Object, description = "unit (org unit code), team_id (optional), title, intro, target_group (staff, parents, children, young_people, partners), opens_on and closes_on (YYYY-MM-DD), questions [{kind: scale|smiley|single|multiple|text, text, options}]"),
+    request_body(content = RoundInput, description = "unit (org unit code), team_id (optional), title, intro, target_group (staff, parents, children, young_people, partners), opens_on and closes_on (YYYY-MM-DD), questions [{kind: scale|smiley|single|multiple|text, text, options}]"),
     responses((status = 201, body = IdDto), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
 pub async fn create_round(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<IdDto>)> {
+    // Who may create rounds nowhere is refused whatever the round says.
+    if !may_create_rounds(&st, &user).await? {
+        return Err(AppError::Forbidden.into());
+    }
     let spec: RoundSpec = serde_json::from_value(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the round: {e}")))?;
     let unit = st
@@ -90,6 +131,24 @@ pub async fn create_round(
         .create_round(&Actor::user(user.id, &user.email), user.org_id, &spec)
         .await?;
     Ok((StatusCode::CREATED, Json(IdDto { id: round.id })))
+}
+
+/// Whether the user may create a round somewhere: by a role, or by running
+/// a team's meetings.
+async fn may_create_rounds(st: &AppState, user: &kasvu_store::User) -> ApiResult<bool> {
+    if user
+        .roles
+        .iter()
+        .any(|r| r.role.allows(Action::ManageTeams))
+    {
+        return Ok(true);
+    }
+    for team in st.store.teams_of_user(user.id).await? {
+        if may_run_meetings(st.store.member_role(team.id, user.id).await?, false) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

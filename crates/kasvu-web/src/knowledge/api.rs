@@ -7,12 +7,14 @@
 use crate::knowledge::pages::{href_of, keep};
 use crate::support::access::org_of;
 use crate::support::api::IdDto;
+use crate::support::api::Json;
 use crate::support::api::OrgQuery;
+use crate::support::api::Path;
+use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiResult, ApiUser};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use kasvu_core::role::permits;
 use kasvu_core::search::{snippet, SearchKind};
 use kasvu_core::Action;
@@ -67,14 +69,69 @@ pub async fn get_path(
     Ok(Json(path_json(&p.spec, own.is_some())))
 }
 
+/// The body with the URL's code in it: the document's body has no code.
+fn with_code(mut body: serde_json::Value, code: &str) -> serde_json::Value {
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert("code".into(), code.into());
+    }
+    body
+}
+
 /// People who change the tree at the path's area (or at the organisation).
 fn may_edit_at(st_tree: &kasvu_core::OrgTree, user: &User, unit_id: i64) -> bool {
     permits(&user.assignments(), st_tree, Action::EditTree, unit_id)
 }
 
+crate::support::api::body_schema!(
+    /// A one-contact path, as the store reads it (`kasvu_store::PathSpec`;
+    /// the code is the URL's).
+    PathInput,
+    {
+        use crate::support::api::{names_schema, one_of, optional_text};
+        let step = serde_json::json!({
+            "type": "object", "required": ["kind", "what"],
+            "properties": {
+                "kind": one_of(kasvu_core::path::StepKind::CODES),
+                "what": names_schema(true, 2000), "how": names_schema(false, 2000),
+                "actor": {"type": "string"}, "staff_note": optional_text(2000),
+            },
+        });
+        serde_json::json!({
+            "type": "object", "required": ["need", "steps"],
+            "properties": {
+                "need": names_schema(true, 2000), "intro": names_schema(false, 2000),
+                "area": {"type": "string"}, "published": {"type": "boolean"},
+                "steps": {"type": "array", "minItems": 2, "maxItems": kasvu_core::path::MAX_STEPS, "items": step},
+            },
+        })
+    }
+);
+
+crate::support::api::body_schema!(
+    /// A good practice, as the store reads it (`kasvu_store::PracticeSpec`;
+    /// the code is the URL's).
+    PracticeInput,
+    {
+        use crate::support::api::{optional_text, required_text};
+        let text = optional_text(10_000);
+        let codes = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        serde_json::json!({
+            "type": "object", "required": ["name"],
+            "properties": {
+                "name": {"type": "object", "required": ["fi"],
+                         "properties": {"fi": required_text(300), "sv": text, "en": text}},
+                "description": text, "target_group": text, "problem": text, "how_to": text,
+                "resources": text, "evidence": text, "in_use": text,
+                "themes": codes, "units": codes,
+                "projects": {"type": "array", "items": {"type": "integer", "format": "int64"}},
+            },
+        })
+    }
+);
+
 #[utoipa::path(put, path = "/api/v1/paths/{code}", tag = "network", security(("bearer" = [])),
-    params(("code" = String, Path)),
-    request_body(content = Object, description = "A path: need {fi, sv, en}, intro, area (area or cluster code; empty for the whole organisation), published, steps [{kind: everyday|contact|urgent, what {fi,sv,en}, how {fi,sv,en}, actor (register code), staff_note}] — everyday support first, urgent last, 2–10 steps. crates/kasvu-io/demo/oulu_network.json has examples."),
+    params(("code" = String, Path, pattern = "^[a-z0-9][a-z0-9_-]{0,63}$")),
+    request_body(content = PathInput, description = "A path: need {fi, sv, en}, intro, area (area or cluster code; empty for the whole organisation), published, steps [{kind: everyday|contact|urgent, what {fi,sv,en}, how {fi,sv,en}, actor (register code), staff_note}] — everyday support first, urgent last, 2–10 steps. crates/kasvu-io/demo/oulu_network.json has examples."),
     responses((status = 201, body = IdDto), (status = 400, body = crate::support::api::ApiErrorBody), (status = 403, body = crate::support::api::ApiErrorBody)))]
 pub async fn put_path(
     State(st): State<AppState>,
@@ -82,7 +139,11 @@ pub async fn put_path(
     Path(code): Path<String>,
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<IdDto>)> {
-    let mut spec: PathSpec = serde_json::from_value(body)
+    // Who may change the tree nowhere is refused whatever the path says.
+    if !user.roles.iter().any(|r| r.role.allows(Action::EditTree)) {
+        return Err(ApiError::forbidden());
+    }
+    let mut spec: PathSpec = serde_json::from_value(with_code(body, &code))
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the path: {e}")))?;
     spec.code = code;
     let tree = st.store.org_tree(user.org_id).await?;
@@ -141,8 +202,8 @@ pub async fn get_practice(
 }
 
 #[utoipa::path(put, path = "/api/v1/practices/{code}", tag = "network", security(("bearer" = [])),
-    params(("code" = String, Path)),
-    request_body(content = Object, description = "A practice: name {fi, sv, en}, description, target_group, problem, how_to, resources, evidence, in_use, themes [..], units [area or cluster codes], projects [project ids]."),
+    params(("code" = String, Path, pattern = "^[a-z0-9][a-z0-9_-]{0,63}$")),
+    request_body(content = PracticeInput, description = "A practice: name {fi, sv, en}, description, target_group, problem, how_to, resources, evidence, in_use, themes [..], units [area or cluster codes], projects [project ids]."),
     responses((status = 201, body = IdDto), (status = 400, body = crate::support::api::ApiErrorBody), (status = 403, body = crate::support::api::ApiErrorBody)))]
 pub async fn put_practice(
     State(st): State<AppState>,
@@ -157,7 +218,7 @@ pub async fn put_practice(
             "your roles do not allow this here",
         ));
     }
-    let mut spec: PracticeSpec = serde_json::from_value(body)
+    let mut spec: PracticeSpec = serde_json::from_value(with_code(body, &code))
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the practice: {e}")))?;
     spec.code = code;
     let id = st
@@ -179,7 +240,10 @@ pub struct SearchParams {
     pub sector: String,
     pub org: String,
     /// How many results (default 20, at most 100).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
+    /// How many results to skip.
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: usize,
 }
 
@@ -210,6 +274,18 @@ pub async fn search(
     headers: HeaderMap,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<SearchDto>> {
+    // The document's ranges, refused as they are declared.
+    if p.limit.is_some_and(|l| !(1..=100).contains(&l)) {
+        return Err(
+            ApiError::new(StatusCode::BAD_REQUEST, "limit is from 1 to 100").with_field("limit"),
+        );
+    }
+    if p.offset > 1_000_000 {
+        return Err(
+            ApiError::new(StatusCode::BAD_REQUEST, "offset is at most 1000000")
+                .with_field("offset"),
+        );
+    }
     let (org, own) = org_of(&st, &headers, &p.org).await?;
     let q = kasvu_core::search::Query::parse(&p.q);
     let hits = st.store.search(org.org_id, &q, own.is_some()).await?;
@@ -245,7 +321,7 @@ pub async fn search(
         .iter()
         .filter(|h| keep(h, kind, area, sector))
         .collect();
-    let limit = p.limit.unwrap_or(20).clamp(1, 100);
+    let limit = p.limit.unwrap_or(20);
     let shown: Vec<_> = kept.iter().skip(p.offset).take(limit).collect();
     let details = st
         .store

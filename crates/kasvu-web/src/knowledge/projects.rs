@@ -384,7 +384,7 @@ pub async fn list_projects(State(st): State<AppState>) -> ApiResult<Json<Vec<Pro
     responses((status = 200, body = ProjectDto), (status = 404, body = crate::support::api::ApiErrorBody)))]
 pub async fn get_project(
     State(st): State<AppState>,
-    Path(id): Path<i64>,
+    crate::support::api::Path(id): crate::support::api::Path<i64>,
 ) -> ApiResult<Json<ProjectDto>> {
     let p = st
         .store
@@ -394,14 +394,47 @@ pub async fn get_project(
     Ok(Json(ProjectDto::from(&p)))
 }
 
+crate::support::api::body_schema!(
+    /// A project record, as the store reads it (`kasvu_store::ProjectSpec`).
+    ProjectInput,
+    {
+        use crate::support::api::{one_of, optional_text, required_text};
+        let max = 20_000; // kasvu_store knowledge::projects::MAX_PROJECT_TEXT
+        let text = optional_text(max);
+        let any_text = serde_json::json!({"type": "string"});
+        let texts = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        let euros = serde_json::json!({"type": "string", "description": "euros, e.g. \"521 264\" or \"1 200,50\""});
+        serde_json::json!({
+            "type": "object", "required": ["name"],
+            "properties": {
+                "name": required_text(300), "project_type": any_text, "portfolios": texts,
+                "summary": text, "goals": text,
+                "cost_lines": {"type": "array", "items": {"type": "object",
+                    "required": ["name", "original_budget", "realised_costs", "funding", "external_funding"],
+                    "properties": {"name": {"type": "string"}, "original_budget": euros, "realised_costs": euros,
+                                   "funding": euros, "external_funding": euros}}},
+                "results": text, "benefits": text, "good_practices": text, "remarks": text,
+                "state": one_of(kasvu_core::project::ProjectState::CODES),
+                "start_on": {"type": "string", "description": "YYYY-MM-DD, or empty"},
+                "end_on": {"type": "string", "description": "YYYY-MM-DD, or empty"},
+                "funders": texts, "implementers": texts,
+                "responsible": any_text, "manager": any_text,
+                "links": {"type": "array", "items": {"type": "object", "required": ["title", "url"],
+                    "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
+                "units": texts,
+            },
+        })
+    }
+);
+
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])),
-    request_body(content = Object, description = "A project record: name, project_type, portfolios [..], summary, goals, cost_lines [{name, original_budget, realised_costs, funding, external_funding} as euros like \"521 264\"], results, benefits, good_practices, remarks, state (planned|ongoing|ended), start_on, end_on (YYYY-MM-DD), funders [..], implementers [..], responsible, manager, links [{title, url}], units [area or cluster codes]. The demo's crates/kasvu-io/demo/oulu_projects.json is an example."),
+    request_body(content = ProjectInput, description = "A project record: name, project_type, portfolios [..], summary, goals, cost_lines [{name, original_budget, realised_costs, funding, external_funding} as euros like \"521 264\"], results, benefits, good_practices, remarks, state (planned|ongoing|ended), start_on, end_on (YYYY-MM-DD), funders [..], implementers [..], responsible, manager, links [{title, url}], units [area or cluster codes]. The demo's crates/kasvu-io/demo/oulu_projects.json is an example."),
     responses((status = 201, body = crate::support::api::IdDto), (status = 400, body = crate::support::api::ApiErrorBody),
               (status = 401, body = crate::support::api::ApiErrorBody), (status = 403, body = crate::support::api::ApiErrorBody)))]
 pub async fn create_project(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<serde_json::Value>,
+    crate::support::api::Json(body): crate::support::api::Json<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<crate::support::api::IdDto>)> {
     let tree = st.store.org_tree(user.org_id).await?;
     if !permits(&user.assignments(), &tree, Action::ManagePlans, user.org_id) {

@@ -2,11 +2,12 @@
 //! are public (like Sotkanet's); writing values needs a bearer token whose
 //! user may enter data for every unit in the batch.
 
+use crate::support::api::Json;
+use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiErrorBody, ApiResult, ApiUser};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use kasvu_core::role::permits;
 use kasvu_core::{parse_grade, Action, Period, Problem, Role, Sex};
 use kasvu_store::{
@@ -236,6 +237,10 @@ pub struct ValuesInput {
 /// At most this many values in one request.
 pub const MAX_BATCH: usize = 50_000;
 
+/// The problem of a value for a unit outside the user's data-entry scope
+/// (a 403 in the API).
+const FORBIDDEN_UNIT: &str = "err-forbidden-unit";
+
 /// Refuses units outside the user's organisation or data-entry scope.
 pub(crate) async fn entry_guard(st: &AppState, user: &User) -> ApiResult<UnitGuard> {
     let tree = st.store.org_tree(user.org_id).await?;
@@ -245,7 +250,7 @@ pub(crate) async fn entry_guard(st: &AppState, user: &User) -> ApiResult<UnitGua
             Ok(())
         } else {
             Err(Problem::new(
-                "err-forbidden-unit",
+                FORBIDDEN_UNIT,
                 "your roles do not allow entering values for this unit",
             ))
         }
@@ -265,12 +270,21 @@ pub(crate) fn locked_before(user: &User, lock_after_days: i64) -> Option<time::D
     security(("bearer" = [])),
     responses((status = 200, description = "All values were written (or would be, for a dry run)", body = WriteSummaryDto),
               (status = 400, description = "A value is bad; nothing was written. The message names the item (1-based) and field.", body = ApiErrorBody),
-              (status = 401, body = ApiErrorBody)))]
+              (status = 401, body = ApiErrorBody),
+              (status = 403, description = "Your roles do not allow entering values (anywhere, or for an item's unit); nothing was written", body = ApiErrorBody)))]
 pub async fn post_data(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<ValuesInput>,
 ) -> ApiResult<Json<WriteSummaryDto>> {
+    // A role that may not enter values anywhere is refused before the
+    // values are read: what they contain does not matter.
+    if !user.roles.iter().any(|r| r.role.allows(Action::EnterData)) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "your roles do not allow entering values",
+        ));
+    }
     if input.values.len() > MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -338,7 +352,11 @@ pub async fn post_data(
         .await
         .map_err(|e| match e {
             kasvu_store::StoreError::Row { row, error } => ApiError::new(
-                StatusCode::BAD_REQUEST,
+                if error.problem.code == FORBIDDEN_UNIT {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
                 format!(
                     "item {row}, field '{}': {}",
                     error.field, error.problem.english

@@ -2,11 +2,13 @@
 
 use super::collaboration_map::{map_data, may_link_between, MapFilter};
 use crate::support::access::org_of;
+use crate::support::api::Json;
+use crate::support::api::Path;
+use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiResult, ApiUser, IdDto, OrgQuery};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use kasvu_core::network::LinkSource;
 use kasvu_store::{Actor, ActorEntry};
 use serde::{Deserialize, Serialize};
@@ -192,9 +194,14 @@ pub struct LinkBody {
     pub from: String,
     pub to: String,
     /// referral, joint_activity or consultation.
+    #[schema(schema_with = link_kind)]
     pub kind: String,
     #[serde(default)]
     pub note: String,
+}
+
+fn link_kind() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(LinkSource::CODES))
 }
 
 #[utoipa::path(post, path = "/api/v1/network/links", tag = "network", security(("bearer" = [])),

@@ -3,11 +3,12 @@
 //! whose user's roles allow them: managing plans at the organisation,
 //! following up measures at their owner units.
 
+use crate::support::api::Json;
+use crate::support::api::Path;
 use crate::support::api::{ApiError, ApiErrorBody, ApiResult, ApiUser};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use kasvu_core::role::permits;
 use kasvu_core::{Action, MeasureStatus, Period};
 use kasvu_store::{Actor, Plan, PlanSpec, PlanTree, User};
@@ -232,8 +233,63 @@ pub struct CreatedDto {
     pub id: i64,
 }
 
+crate::support::api::body_schema!(
+    /// A whole plan, as the store reads it (`kasvu_store::PlanSpec`).
+    PlanInput,
+    plan_schema()
+);
+
+fn plan_schema() -> serde_json::Value {
+    use crate::support::api::{names_schema, one_of, optional_text};
+    use kasvu_core::{ChildRight, Direction, ImpactCondition, PlanVisibility};
+    use serde_json::json;
+    let names = names_schema(true, kasvu_core::Names::MAX_LEN);
+    let note = names_schema(true, 2000);
+    let codes = json!({"type": "array", "items": {"type": "string"}});
+    let year = json!({"type": "integer", "minimum": 1900, "maximum": 2199});
+    let measure = json!({
+        "type": "object",
+        "required": ["names", "owners", "responsible", "schedule", "budget", "status", "rights", "conditions", "indicators"],
+        "properties": {
+            "names": names, "owners": codes,
+            "responsible": optional_text(500), "schedule": optional_text(500), "budget": optional_text(500),
+            "status": one_of(MeasureStatus::CODES),
+            "rights": {"type": "array", "items": one_of(ChildRight::CODES)},
+            "conditions": {"type": "array", "items": one_of(ImpactCondition::CODES)},
+            "indicators": codes,
+        },
+    });
+    let focus_area = json!({"type": "object", "required": ["names", "measures"],
+        "properties": {"names": names, "measures": {"type": "array", "items": measure}}});
+    let goal = json!({"type": "object", "required": ["names", "focus_areas"],
+        "properties": {"names": names, "focus_areas": {"type": "array", "items": focus_area}}});
+    json!({
+        "type": "object",
+        "required": ["code", "title", "aim", "period", "goals"],
+        "properties": {
+            "code": {"type": "string", "pattern": crate::support::api::CODE_PATTERN,
+                     "description": "Stable code shared by the versions, e.g. lanu-2022"},
+            "title": names,
+            "aim": names_schema(false, kasvu_core::Names::MAX_LEN),
+            "period": {"type": "object", "required": ["start_year", "end_year"],
+                "description": "The years the plan covers; it may not end before it starts.",
+                "properties": {"start_year": year, "end_year": year}},
+            "goals": {"type": "array", "items": goal},
+            "impacts": {"type": "array", "items": {"type": "object", "required": ["statement", "indicator", "direction"],
+                "properties": {"statement": names, "indicator": {"type": "string"}, "direction": one_of(Direction::CODES)}}},
+            "scope": {"type": ["string", "null"], "description": "A regional plan's area or cluster (unit code)"},
+            "parent": {"type": ["string", "null"], "description": "A regional plan's organisation plan (its code)"},
+            "visibility": one_of(PlanVisibility::CODES),
+            "strengths": {"type": "array", "items": note},
+            "challenges": {"type": "array", "items": note},
+            "structures": {"type": "array", "items": {"type": "object", "required": ["name", "tasks"],
+                "properties": {"name": names, "tasks": names_schema(false, 2000)}}},
+        },
+    })
+}
+
 #[utoipa::path(post, path = "/api/v1/plans", tag = "plans", security(("bearer" = [])),
-    request_body(content = Object, description = "A whole plan as a draft: code, title {fi, sv, en}, aim, period {start_year, end_year}, goals [{names, focus_areas [{names, measures [{names, owners, responsible, schedule, budget, status, rights, conditions, indicators}]}]}], and optionally impacts, strengths, challenges, structures, and for a regional plan scope (unit code) and parent (plan code). The demo's crates/kasvu-io/demo/oulu_plan.json is an example."),
+    request_body(content = PlanInput, description = "A whole plan as a draft: code, title {fi, sv, en}, aim, period {start_year, end_year}, goals [{names, focus_areas [{names, measures [{names, owners, responsible, schedule, budget, status, rights, conditions, indicators}]}]}], and optionally impacts, strengths, challenges, structures, and for a regional plan scope (unit code) and parent (plan code). The demo's crates/kasvu-io/demo/oulu_plan.json is an example."),
     responses((status = 201, body = CreatedDto), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn create_plan(
@@ -254,9 +310,14 @@ pub async fn create_plan(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MeasureStatusInput {
     /// not_started, ongoing, done or dropped.
+    #[schema(schema_with = measure_status)]
     pub status: String,
     #[serde(default)]
     pub note: String,
+}
+
+fn measure_status() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(MeasureStatus::CODES))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -264,7 +325,9 @@ pub struct EvaluationInput {
     /// A period within the plan period, e.g. 2025.
     pub period: String,
     /// 1–5.
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: i64,
+    #[schema(pattern = "\\S", max_length = 5000)]
     pub body: String,
 }
 
@@ -357,7 +420,7 @@ pub async fn set_evaluation(
 
 #[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
     params(("id" = i64, Path, description = "A draft version's id")),
-    request_body(content = Object, description = "The draft's whole content, in the same shape as for POST /api/v1/plans (the code cannot change)."),
+    request_body(content = PlanInput, description = "The draft's whole content, in the same shape as for POST /api/v1/plans (the code cannot change)."),
     responses((status = 204), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 409, description = "The version is approved and frozen: make a new version", body = ApiErrorBody)))]
 pub async fn replace_plan(

@@ -6,14 +6,16 @@
 //! hidden (free text only for the team).
 
 use crate::support::api::IdDto;
+use crate::support::api::Json;
+use crate::support::api::Path;
+use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiErrorBody, ApiResult, ApiUser};
 use crate::support::error::AppError;
 use crate::support::today;
 use crate::teams::team::team_access_for;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use kasvu_core::team::{age_days, may_handle_commitment, missing_sectors};
 use kasvu_core::{CommitmentStatus, Sector};
 use kasvu_store::{Actor, Commitment, Meeting, Team};
@@ -249,6 +251,7 @@ pub async fn my_commitments(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CommitmentInput {
     /// What the member promises to do before the next meeting.
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub text: String,
     /// Whose promise (default: the caller); others' only for those who run the meetings.
     pub user_id: Option<i64>,
@@ -297,6 +300,7 @@ pub async fn make_commitment(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewInput {
     /// done, partly or not_done.
+    #[schema(schema_with = review_status)]
     pub status: String,
     #[serde(default)]
     pub note: String,
@@ -305,6 +309,10 @@ pub struct ReviewInput {
     pub carry: bool,
     /// The meeting where it was reviewed.
     pub meeting_id: Option<i64>,
+}
+
+fn review_status() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(&["done", "partly", "not_done"]))
 }
 
 #[utoipa::path(post, path = "/api/v1/commitments/{id}/review", tag = "teams", security(("bearer" = [])),

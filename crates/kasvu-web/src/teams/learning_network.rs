@@ -320,7 +320,7 @@ pub struct NetworkFigureDto {
 pub async fn network_api(
     State(st): State<AppState>,
     crate::support::api::ApiUser(user): crate::support::api::ApiUser,
-    Path(id): Path<i64>,
+    crate::support::api::Path(id): crate::support::api::Path<i64>,
 ) -> crate::support::api::ApiResult<axum::Json<Vec<NetworkFigureDto>>> {
     let acc = team_access_for(&st, user, id).await?;
     if acc.team.kind != TeamKind::LearningNetwork {
