@@ -201,7 +201,7 @@ async fn register_of_actors(db: &str) {
         &format!("{header}x,X,third_sector,tuira,\n"),
     )
     .await;
-    assert_eq!(st, 400, "a viewer manages no area");
+    assert_eq!(st, 403, "a viewer keeps the register nowhere");
 }
 
 on_both_databases!(register_of_actors);

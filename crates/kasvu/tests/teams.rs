@@ -398,8 +398,10 @@ async fn anonymous_feedback(db: &str) {
     assert!(!public.contains("Iltapäivätoiminnasta enemmän tietoa"));
     let (st, _) = get(&anon, s.url(&format!("/a/{token}/results"))).await;
     assert_eq!(st, 404, "not published yet");
-    // The chair publishes a response to the open round.
-    let (st, _) = post(
+    // The chair cannot publish while the round is open (issue 18: anyone
+    // could send answers and read the others' off the difference); a
+    // draft of the response is kept, and nothing is public.
+    let (st, msg) = post(
         &juha,
         s.url(&format!("/feedback/{open_id}/response")),
         &[
@@ -409,9 +411,20 @@ async fn anonymous_feedback(db: &str) {
         ],
     )
     .await;
+    assert_eq!(st, 400);
+    assert!(msg.contains("kun kysely on päättynyt"), "{msg}");
+    let (st, _) = post(
+        &juha,
+        s.url(&format!("/feedback/{open_id}/response")),
+        &[
+            ("csrf", &juha_csrf),
+            ("response", "Kiitos! Välituntileikit kaikille."),
+        ],
+    )
+    .await;
     assert_eq!(st, 303);
     let (st, _) = get(&anon, s.url(&format!("/a/{token}/results"))).await;
-    assert_eq!(st, 200);
+    assert_eq!(st, 404, "a draft is not public");
 
     // A new round by the chair for the team; bad input names the field and stores nothing.
     let team = first_id(&get(&juha, s.url("/teams")).await.1, "/teams/").to_string();
