@@ -81,6 +81,27 @@ code_enum! {
 }
 
 code_enum! {
+    /// What an indicator counts, which decides whether its small values are
+    /// hidden. People — children, pupils, respondents, clients, staff — are
+    /// protected by small-number suppression: a count of 2 children in a
+    /// unit may point at a family. Activities — meetings, groups, calls,
+    /// discussions, events — are not: 2 expert-group meetings in a cluster
+    /// say nothing about any one person, and hiding them would empty the
+    /// series the leadership teams follow. People is the default, the safe
+    /// side.
+    Counts {
+        People = "people",
+        Activities = "activities",
+    }
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts::People
+    }
+}
+
+code_enum! {
     /// The unit a value is expressed in.
     ValueUnit {
         Count = "count",
@@ -148,6 +169,12 @@ pub struct IndicatorSpec {
     pub definitions: Names,
     pub unit: ValueUnit,
     pub source: Source,
+    /// People (small values hidden) or activities (shown as they are). A
+    /// ratio carries its own value, kept consistent with its parts: it
+    /// counts people when its numerator or its denominator does (see
+    /// [`check_ratio_counts`]), so the catalogue says the same thing
+    /// wherever it is read, and the read path may still look at each part.
+    pub counts: Counts,
     pub cadence: Cadence,
     pub aggregation: Aggregation,
     pub direction: Direction,
@@ -202,6 +229,7 @@ impl IndicatorSpec {
             definitions: Names::default(),
             unit: ValueUnit::Count,
             source: Source::Own,
+            counts: Counts::People,
             cadence,
             aggregation,
             direction: Direction::Up,
@@ -342,6 +370,47 @@ impl IndicatorSpec {
     pub fn is_ratio(&self) -> bool {
         self.aggregation == Aggregation::Ratio
     }
+
+    /// The small-number threshold this indicator's own figures obey: the
+    /// organisation's `threshold` when it counts people, 0 (nothing hidden)
+    /// when it counts activities. Every served figure goes through here.
+    pub fn threshold(&self, threshold: f64) -> f64 {
+        match self.counts {
+            Counts::People => threshold,
+            Counts::Activities => 0.0,
+        }
+    }
+
+    /// Whether small values of this indicator are hidden.
+    pub fn protects_people(&self) -> bool {
+        self.counts == Counts::People
+    }
+}
+
+/// A ratio counts people when its numerator or its denominator does: a
+/// ratio marked `activities` over a part that counts people would show
+/// what the part hides. `numerator` and `denominator` are the parts' own
+/// values (`None` when unknown). The error is the ratio's `counts` field.
+pub fn check_ratio_counts(
+    ratio: Counts,
+    numerator: Option<Counts>,
+    denominator: Option<Counts>,
+) -> Result<(), FieldError> {
+    let people_part = [numerator, denominator]
+        .into_iter()
+        .flatten()
+        .any(|c| c == Counts::People);
+    if ratio == Counts::Activities && people_part {
+        return Err(FieldError::new(
+            "counts",
+            Problem::new(
+                "err-ratio-counts",
+                "a ratio whose numerator or denominator counts people counts people too",
+            )
+            .arg("value", ratio.code()),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -411,6 +480,34 @@ mod tests {
         assert!(Cadence::Biennial
             .check_period(Period::parse("2023").expect("year"))
             .is_ok());
+    }
+
+    #[test]
+    fn who_is_counted() {
+        let mut s = spec("meetings");
+        assert_eq!(s.counts, Counts::People, "people is the safe default");
+        assert_eq!(Counts::default(), Counts::People);
+        assert_eq!(s.threshold(5.0), 5.0);
+        assert!(s.protects_people());
+        s.counts = Counts::Activities;
+        assert_eq!(s.threshold(5.0), 0.0, "activities are shown as they are");
+        assert!(!s.protects_people());
+        assert_eq!(Counts::parse("activities"), Ok(Counts::Activities));
+        assert_eq!(Counts::parse("people"), Ok(Counts::People));
+        assert!(Counts::parse("events").is_err());
+        // A ratio is protected when either part counts people.
+        use Counts::{Activities as A, People as P};
+        assert_eq!(check_ratio_counts(P, Some(A), Some(P)), Ok(()));
+        assert_eq!(check_ratio_counts(P, Some(A), Some(A)), Ok(()));
+        assert_eq!(check_ratio_counts(A, Some(A), Some(A)), Ok(()));
+        for (n, d) in [(P, A), (A, P), (P, P)] {
+            let e = check_ratio_counts(A, Some(n), Some(d)).map_err(|e| (e.field, e.problem.code));
+            assert_eq!(
+                e,
+                Err(("counts".to_string(), "err-ratio-counts")),
+                "{n} / {d}"
+            );
+        }
     }
 
     #[test]
