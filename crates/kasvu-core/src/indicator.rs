@@ -170,10 +170,11 @@ pub struct IndicatorSpec {
     pub unit: ValueUnit,
     pub source: Source,
     /// People (small values hidden) or activities (shown as they are). A
-    /// ratio carries its own value, kept consistent with its parts: it
-    /// counts people when its numerator or its denominator does (see
-    /// [`check_ratio_counts`]), so the catalogue says the same thing
-    /// wherever it is read, and the read path may still look at each part.
+    /// ratio carries its own value, which must be the one its parts give
+    /// ([`ratio_counts`], checked on import by [`check_ratio_counts`]): so
+    /// the catalogue reads the same everywhere without looking up the
+    /// parts, while the read path still hides a ratio by the counts of the
+    /// parts that count people.
     pub counts: Counts,
     pub cadence: Cadence,
     pub aggregation: Aggregation,
@@ -387,30 +388,41 @@ impl IndicatorSpec {
     }
 }
 
-/// A ratio counts people when its numerator or its denominator does: a
-/// ratio marked `activities` over a part that counts people would show
-/// what the part hides. `numerator` and `denominator` are the parts' own
-/// values (`None` when unknown). The error is the ratio's `counts` field.
+/// What a ratio counts follows from its parts: people when its numerator
+/// or its denominator counts people (a ratio of activities over a part
+/// that counts people would show what the part hides), activities only
+/// when both parts count activities.
+pub fn ratio_counts(numerator: Counts, denominator: Counts) -> Counts {
+    if numerator == Counts::People || denominator == Counts::People {
+        Counts::People
+    } else {
+        Counts::Activities
+    }
+}
+
+/// Checks that a ratio's own `counts` is the one its parts give
+/// ([`ratio_counts`]); the error is the ratio's `counts` field.
 pub fn check_ratio_counts(
     ratio: Counts,
-    numerator: Option<Counts>,
-    denominator: Option<Counts>,
+    numerator: Counts,
+    denominator: Counts,
 ) -> Result<(), FieldError> {
-    let people_part = [numerator, denominator]
-        .into_iter()
-        .flatten()
-        .any(|c| c == Counts::People);
-    if ratio == Counts::Activities && people_part {
-        return Err(FieldError::new(
-            "counts",
-            Problem::new(
-                "err-ratio-counts",
-                "a ratio whose numerator or denominator counts people counts people too",
-            )
-            .arg("value", ratio.code()),
-        ));
+    let expected = ratio_counts(numerator, denominator);
+    if ratio == expected {
+        return Ok(());
     }
-    Ok(())
+    Err(FieldError::new(
+        "counts",
+        Problem::new(
+            "err-ratio-counts",
+            format!(
+                "a ratio counts people when its numerator or denominator does, activities \
+                 otherwise: this one is {expected}, not {ratio}"
+            ),
+        )
+        .arg("value", ratio.code())
+        .arg("expected", expected.code()),
+    ))
 }
 
 #[cfg(test)]
@@ -497,15 +509,17 @@ mod tests {
         assert!(Counts::parse("events").is_err());
         // A ratio is protected when either part counts people.
         use Counts::{Activities as A, People as P};
-        assert_eq!(check_ratio_counts(P, Some(A), Some(P)), Ok(()));
-        assert_eq!(check_ratio_counts(P, Some(A), Some(A)), Ok(()));
-        assert_eq!(check_ratio_counts(A, Some(A), Some(A)), Ok(()));
-        for (n, d) in [(P, A), (A, P), (P, P)] {
-            let e = check_ratio_counts(A, Some(n), Some(d)).map_err(|e| (e.field, e.problem.code));
+        assert_eq!(ratio_counts(A, P), P);
+        assert_eq!(ratio_counts(P, A), P);
+        assert_eq!(ratio_counts(A, A), A);
+        assert_eq!(check_ratio_counts(P, A, P), Ok(()));
+        assert_eq!(check_ratio_counts(A, A, A), Ok(()));
+        for (r, n, d) in [(A, P, A), (A, A, P), (A, P, P), (P, A, A)] {
+            let e = check_ratio_counts(r, n, d).map_err(|e| (e.field, e.problem.code));
             assert_eq!(
                 e,
                 Err(("counts".to_string(), "err-ratio-counts")),
-                "{n} / {d}"
+                "{r} = {n} / {d}"
             );
         }
     }
