@@ -259,6 +259,7 @@ chart-target = Target
 chart-forecast = Forecast (linear trend)
 forecast-note = The forecast is a straight line fitted to the latest values: where the figure would go if nothing changed.
 suppression-note = “Hidden” means that the figure is based on fewer than five people, or would reveal such a figure by subtraction.
+activities-note = This indicator counts activities (meetings, groups, calls, discussions, events), not people, so small numbers are shown as they are.
 value-suppressed = hidden
 value-missing = –
 summary-none = There are no figures yet.

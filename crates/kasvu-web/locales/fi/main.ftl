@@ -259,6 +259,7 @@ chart-target = Tavoite
 chart-forecast = Ennuste (lineaarinen trendi)
 forecast-note = Ennuste on viimeisimpiin arvoihin sovitettu suora: mihin luku menisi, jos mikään ei muuttuisi.
 suppression-note = ”Piilotettu” tarkoittaa, että luku perustuu alle viiteen henkilöön tai paljastaisi vähennyslaskulla tällaisen luvun.
+activities-note = Tämä mittari laskee toimintaa (kokouksia, ryhmiä, puheluita, keskusteluja, tapahtumia) eikä ihmisiä, joten myös pienet luvut näytetään sellaisenaan.
 value-suppressed = piilotettu
 value-missing = –
 summary-none = Lukuja ei ole vielä.

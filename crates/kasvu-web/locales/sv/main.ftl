@@ -259,6 +259,7 @@ chart-target = Mål
 chart-forecast = Prognos (linjär trend)
 forecast-note = Prognosen är en rät linje anpassad till de senaste värdena: vart talet skulle gå om inget ändrades.
 suppression-note = ”Dold” betyder att talet bygger på färre än fem personer eller skulle avslöja ett sådant tal genom subtraktion.
+activities-note = Indikatorn räknar verksamhet (möten, grupper, samtal, diskussioner, evenemang), inte människor, så också små tal visas som de är.
 value-suppressed = dold
 value-missing = –
 summary-none = Det finns inga tal ännu.
