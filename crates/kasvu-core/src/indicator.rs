@@ -89,15 +89,11 @@ code_enum! {
     /// say nothing about any one person, and hiding them would empty the
     /// series the leadership teams follow. People is the default, the safe
     /// side.
+    #[derive(Default)]
     Counts {
+        #[default]
         People = "people",
         Activities = "activities",
-    }
-}
-
-impl Default for Counts {
-    fn default() -> Self {
-        Counts::People
     }
 }
 
