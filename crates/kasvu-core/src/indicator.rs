@@ -81,6 +81,23 @@ code_enum! {
 }
 
 code_enum! {
+    /// What an indicator counts, which decides whether its small values are
+    /// hidden. People — children, pupils, respondents, clients, staff — are
+    /// protected by small-number suppression: a count of 2 children in a
+    /// unit may point at a family. Activities — meetings, groups, calls,
+    /// discussions, events — are not: 2 expert-group meetings in a cluster
+    /// say nothing about any one person, and hiding them would empty the
+    /// series the leadership teams follow. People is the default, the safe
+    /// side.
+    #[derive(Default)]
+    Counts {
+        #[default]
+        People = "people",
+        Activities = "activities",
+    }
+}
+
+code_enum! {
     /// The unit a value is expressed in.
     ValueUnit {
         Count = "count",
@@ -148,6 +165,13 @@ pub struct IndicatorSpec {
     pub definitions: Names,
     pub unit: ValueUnit,
     pub source: Source,
+    /// People (small values hidden) or activities (shown as they are). A
+    /// ratio carries its own value, which must be the one its parts give
+    /// ([`ratio_counts`], checked on import by [`check_ratio_counts`]): so
+    /// the catalogue reads the same everywhere without looking up the
+    /// parts, while the read path still hides a ratio by the counts of the
+    /// parts that count people.
+    pub counts: Counts,
     pub cadence: Cadence,
     pub aggregation: Aggregation,
     pub direction: Direction,
@@ -202,6 +226,7 @@ impl IndicatorSpec {
             definitions: Names::default(),
             unit: ValueUnit::Count,
             source: Source::Own,
+            counts: Counts::People,
             cadence,
             aggregation,
             direction: Direction::Up,
@@ -342,6 +367,58 @@ impl IndicatorSpec {
     pub fn is_ratio(&self) -> bool {
         self.aggregation == Aggregation::Ratio
     }
+
+    /// The small-number threshold this indicator's own figures obey: the
+    /// organisation's `threshold` when it counts people, 0 (nothing hidden)
+    /// when it counts activities. Every served figure goes through here.
+    pub fn threshold(&self, threshold: f64) -> f64 {
+        match self.counts {
+            Counts::People => threshold,
+            Counts::Activities => 0.0,
+        }
+    }
+
+    /// Whether small values of this indicator are hidden.
+    pub fn protects_people(&self) -> bool {
+        self.counts == Counts::People
+    }
+}
+
+/// What a ratio counts follows from its parts: people when its numerator
+/// or its denominator counts people (a ratio of activities over a part
+/// that counts people would show what the part hides), activities only
+/// when both parts count activities.
+pub fn ratio_counts(numerator: Counts, denominator: Counts) -> Counts {
+    if numerator == Counts::People || denominator == Counts::People {
+        Counts::People
+    } else {
+        Counts::Activities
+    }
+}
+
+/// Checks that a ratio's own `counts` is the one its parts give
+/// ([`ratio_counts`]); the error is the ratio's `counts` field.
+pub fn check_ratio_counts(
+    ratio: Counts,
+    numerator: Counts,
+    denominator: Counts,
+) -> Result<(), FieldError> {
+    let expected = ratio_counts(numerator, denominator);
+    if ratio == expected {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        "counts",
+        Problem::new(
+            "err-ratio-counts",
+            format!(
+                "a ratio counts people when its numerator or denominator does, activities \
+                 otherwise: this one is {expected}, not {ratio}"
+            ),
+        )
+        .arg("value", ratio.code())
+        .arg("expected", expected.code()),
+    ))
 }
 
 #[cfg(test)]
@@ -411,6 +488,36 @@ mod tests {
         assert!(Cadence::Biennial
             .check_period(Period::parse("2023").expect("year"))
             .is_ok());
+    }
+
+    #[test]
+    fn who_is_counted() {
+        let mut s = spec("meetings");
+        assert_eq!(s.counts, Counts::People, "people is the safe default");
+        assert_eq!(Counts::default(), Counts::People);
+        assert_eq!(s.threshold(5.0), 5.0);
+        assert!(s.protects_people());
+        s.counts = Counts::Activities;
+        assert_eq!(s.threshold(5.0), 0.0, "activities are shown as they are");
+        assert!(!s.protects_people());
+        assert_eq!(Counts::parse("activities"), Ok(Counts::Activities));
+        assert_eq!(Counts::parse("people"), Ok(Counts::People));
+        assert!(Counts::parse("events").is_err());
+        // A ratio is protected when either part counts people.
+        use Counts::{Activities as A, People as P};
+        assert_eq!(ratio_counts(A, P), P);
+        assert_eq!(ratio_counts(P, A), P);
+        assert_eq!(ratio_counts(A, A), A);
+        assert_eq!(check_ratio_counts(P, A, P), Ok(()));
+        assert_eq!(check_ratio_counts(A, A, A), Ok(()));
+        for (r, n, d) in [(A, P, A), (A, A, P), (A, P, P), (P, A, A)] {
+            let e = check_ratio_counts(r, n, d).map_err(|e| (e.field, e.problem.code));
+            assert_eq!(
+                e,
+                Err(("counts".to_string(), "err-ratio-counts")),
+                "{r} = {n} / {d}"
+            );
+        }
     }
 
     #[test]

@@ -177,6 +177,9 @@ pub fn to_jsonstat(ind: &Indicator, rows: &[ServedRow], lang: &str) -> serde_jso
         },
         "value": value,
         "status": status,
-        "extension": {"suppression": "cells with status c are hidden: a count below the threshold, or one that would reveal such a count by subtraction"},
+        "extension": {
+            "suppression": "cells with status c are hidden: a count of people below the threshold, or one that would reveal such a count by subtraction; indicators that count activities hide nothing",
+            "counts": ind.spec.counts.code(),
+        },
     })
 }

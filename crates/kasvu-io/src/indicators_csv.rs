@@ -2,11 +2,14 @@
 //! cadence,aggregation,direction,numerator,denominator,factor,external_codes`,
 //! optionally followed by `source, definition_fi, definition_sv,
 //! definition_en, by_sex, by_grade, by_age_group, min_value, max_value,
-//! not_above, themes, not_needed_note`.
+//! not_above, themes, not_needed_note, counts`. `counts` is `people`
+//! (the default: small values hidden) or `activities` (meetings, groups,
+//! calls: shown as they are).
 
 use crate::limits::Limits;
 use crate::table::{csv_header, csv_reader, csv_record};
 use crate::ImportError;
+use kasvu_core::Counts;
 use kasvu_core::{
     check_indicator_code, parse_number, Aggregation, Cadence, Direction, ExternalCode, FieldError,
     IndicatorSpec, Names, Problem, Source, ValueUnit,
@@ -39,6 +42,7 @@ pub const OPTIONAL: &[&str] = &[
     "not_above",
     "themes",
     "not_needed_note",
+    "counts",
 ];
 
 /// Reads and checks every row (within `limits`); the first bad one is reported.
@@ -109,6 +113,10 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<IndicatorSpec, FieldError> 
         "" => Source::Own,
         s => Source::parse(s).map_err(f("source"))?,
     };
+    let counts = match get("counts").trim() {
+        "" => Counts::People,
+        s => Counts::parse(s).map_err(f("counts"))?,
+    };
     let spec = IndicatorSpec {
         code: check_indicator_code(&get("code")).map_err(f("code"))?,
         names: Names::parse(&get("name_fi"), &get("name_sv"), &get("name_en"))?,
@@ -119,6 +127,7 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<IndicatorSpec, FieldError> 
         },
         unit: ValueUnit::parse(&get("unit")).map_err(f("unit"))?,
         source,
+        counts,
         cadence: Cadence::parse(&get("cadence")).map_err(f("cadence"))?,
         aggregation: Aggregation::parse(&get("aggregation")).map_err(f("aggregation"))?,
         direction: Direction::parse(&get("direction")).map_err(f("direction"))?,
@@ -163,6 +172,34 @@ mod tests {
         assert_eq!(rows[1].1.factor, Some(100.0));
         assert!(rows[1].1.by_sex);
         assert_eq!(rows[1].1.external_codes[0].code, "1234");
+    }
+
+    #[test]
+    fn says_who_is_counted() {
+        let text = format!(
+            "{HEAD},counts\nmeetings,Kokoukset,Möten,Meetings,count,monthly,sum,up,,,,,activities\n\
+             clients,Asiakkaat,Klienter,Clients,count,monthly,sum,up,,,,,people\n\
+             staff,Henkilöstö,Personal,Staff,count,monthly,last,up,,,,,\n"
+        );
+        let rows = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap();
+        let counts: Vec<Counts> = rows.iter().map(|(_, s)| s.counts).collect();
+        assert_eq!(
+            counts,
+            [Counts::Activities, Counts::People, Counts::People],
+            "an empty cell is people, the safe side"
+        );
+        // Without the column every indicator counts people.
+        let text = format!("{HEAD}\nx,X,X,X,count,monthly,sum,up,,,,\n");
+        let rows = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap();
+        assert_eq!(rows[0].1.counts, Counts::People);
+        let text = format!("{HEAD},counts\nx,X,X,X,count,monthly,sum,up,,,,,events\n");
+        let e = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap_err();
+        assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("counts")));
+        assert!(
+            e.to_string().starts_with("i.csv, row 2, field 'counts'"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("events"), "{e}");
     }
 
     #[test]

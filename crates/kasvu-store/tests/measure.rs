@@ -5,8 +5,8 @@
 
 use kasvu_core::measure::{recompute, RawValue};
 use kasvu_core::{
-    Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, Sex, UnitKind, ValidRange,
-    ValueUnit,
+    Aggregation, Cadence, Counts, IndicatorSpec, Level, Names, OrgCode, Period, Sex, UnitKind,
+    ValidRange, ValueUnit,
 };
 use kasvu_store::{
     both_databases, Actor, AuditFilter, Breakdown, Indicator, OrgUnitSpec, Store, StoreError,
@@ -662,6 +662,189 @@ async fn small_numbers_are_suppressed(store: Store) {
     assert_eq!((o.raw, o.shown(), o.suppressed()), (Some(10.0), None, true));
 }
 
+/// Issue 18, item 4: small numbers are hidden only where people are
+/// counted. An activity indicator's 2 meetings are served as 2 everywhere
+/// (a unit, its siblings, comparisons, the served table, dashboards) while
+/// a people indicator's 2 is hidden; a ratio is protected when a part
+/// counts people, and its own `counts` must agree with its parts.
+async fn activities_are_shown_as_they_are(store: Store) {
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "a").await;
+    let mut meetings = ind("meetings", Cadence::Monthly, Aggregation::Sum);
+    meetings.counts = Counts::Activities;
+    let mut groups = ind("groups", Cadence::Monthly, Aggregation::Sum);
+    groups.counts = Counts::Activities;
+    let children = ind("children", Cadence::Monthly, Aggregation::Sum);
+    let ratio = |code: &str, num: &str, den: &str, counts: Counts| {
+        let mut r = ind(code, Cadence::Monthly, Aggregation::Ratio);
+        r.unit = ValueUnit::PerThousand;
+        r.numerator = Some(num.into());
+        r.denominator = Some(den.into());
+        r.factor = Some(1000.0);
+        r.counts = counts;
+        r
+    };
+    // An activity ratio over a part that counts people is refused.
+    match store
+        .import_indicators(
+            &cli(),
+            &[
+                (2, meetings.clone()),
+                (3, children.clone()),
+                (
+                    4,
+                    ratio("per_child", "meetings", "children", Counts::Activities),
+                ),
+            ],
+            false,
+        )
+        .await
+    {
+        Err(StoreError::Row { row: 4, error }) => {
+            assert_eq!(error.field, "counts");
+            assert_eq!(error.problem.code, "err-ratio-counts");
+        }
+        other => panic!("expected row 4 to fail, got {other:?}"),
+    }
+    store
+        .import_indicators(
+            &cli(),
+            &[
+                (2, meetings.clone()),
+                (3, groups.clone()),
+                (4, children.clone()),
+                (
+                    5,
+                    ratio("per_child", "meetings", "children", Counts::People),
+                ),
+                (
+                    6,
+                    ratio("per_group", "meetings", "groups", Counts::Activities),
+                ),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    let get = |code: &'static str| {
+        let store = store.clone();
+        async move { store.indicator(code).await.unwrap().unwrap() }
+    };
+    let (meetings, children, per_child) = (
+        get("meetings").await,
+        get("children").await,
+        get("per_child").await,
+    );
+    assert_eq!(
+        meetings.spec.counts,
+        Counts::Activities,
+        "stored and read back"
+    );
+    assert_eq!(children.spec.counts, Counts::People, "the default");
+    assert_eq!(get("per_group").await.spec.counts, Counts::Activities);
+    // Turning a stored activity ratio's part into people names the part's row.
+    let mut groups_people = groups.clone();
+    groups_people.counts = Counts::People;
+    match store
+        .import_indicators(&cli(), &[(7, groups_people)], false)
+        .await
+    {
+        Err(StoreError::Row { row: 7, error }) => {
+            assert_eq!(
+                (error.field.as_str(), error.problem.code),
+                ("counts", "err-ratio-counts")
+            );
+        }
+        other => panic!("expected row 7 to fail, got {other:?}"),
+    }
+
+    let calls = &cat["calls"];
+    let mut rows = Vec::new();
+    for (n, (i, unit, v)) in [
+        (&meetings, "school-a", 20.0),
+        (&meetings, "school-b", 2.0),
+        (calls, "school-a", 20.0),
+        (calls, "school-b", 2.0),
+        (&children, "school-b", 40.0),
+        (&children, "school-c", 3.0),
+        (&meetings, "school-c", 1.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        rows.push(row(n + 2, i, u[unit], "202401", v));
+    }
+    store.write_values(&cli(), &rows, opts()).await.unwrap();
+    let at = |i: &Indicator, unit: &str| {
+        let (store, i, unit) = (store.clone(), i.clone(), u[unit]);
+        async move {
+            store
+                .observe(&i, unit, p("202401"), &Breakdown::total())
+                .await
+                .unwrap()
+        }
+    };
+    let o = at(&meetings, "school-b").await;
+    assert_eq!(
+        (o.shown(), o.suppressed()),
+        (Some(2.0), false),
+        "activities"
+    );
+    let o = at(calls, "school-b").await;
+    assert_eq!(
+        (o.raw, o.shown(), o.suppressed()),
+        (Some(2.0), None, true),
+        "people"
+    );
+    // Among siblings nothing is hidden for activities; for people the
+    // complement is hidden too.
+    let kids = [u["school-a"], u["school-b"]];
+    let (_, m) = store
+        .children_observations(
+            &meetings,
+            u["tuira"],
+            &kids,
+            p("202401"),
+            &Breakdown::total(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        m.iter().map(|o| o.shown()).collect::<Vec<_>>(),
+        [Some(20.0), Some(2.0)]
+    );
+    let (_, c) = store
+        .children_observations(calls, u["tuira"], &kids, p("202401"), &Breakdown::total())
+        .await
+        .unwrap();
+    assert!(c.iter().all(|o| o.suppressed()));
+    // Compared side by side, in the served table and on dashboards alike.
+    let org = store.org_unit("a").await.unwrap().unwrap();
+    let (periods, cmp) = store
+        .compare(&meetings, org.org_id, &[u["school-b"]])
+        .await
+        .unwrap();
+    assert_eq!((periods, cmp[0][0].shown()), (vec![p("202401")], Some(2.0)));
+    let served = store.served_table(&meetings, org.org_id).await.unwrap();
+    assert!(served.iter().all(|r| !r.suppressed), "{served:?}");
+    assert!(served
+        .iter()
+        .any(|r| r.orgunit == "a-school-b" && r.value == Some(2.0)));
+    let served = store.served_table(calls, org.org_id).await.unwrap();
+    assert!(served
+        .iter()
+        .any(|r| r.orgunit == "a-school-b" && r.suppressed));
+    let series = store.unit_series(u["school-b"]).await.unwrap();
+    assert_eq!(series[&meetings.id][0].1.shown(), Some(2.0));
+    assert_eq!(series[&calls.id][0].1.shown(), None);
+    // A ratio over people is hidden by its people part only: 2 meetings
+    // per 40 children is shown, 1 meeting per 3 children is not.
+    let o = at(&per_child, "school-b").await;
+    assert_eq!(o.shown(), Some(50.0));
+    let o = at(&per_child, "school-c").await;
+    assert_eq!((o.raw.is_some(), o.suppressed()), (true, true));
+}
+
 /// Incremental roll-ups equal recomputation from raw values, for random
 /// trees, values and write orders (batches with overwrites and removals).
 async fn incremental_equals_recomputation(store: Store) {
@@ -916,5 +1099,6 @@ both_databases!(
     values_roll_up_on_write,
     bad_writes_change_nothing,
     small_numbers_are_suppressed,
+    activities_are_shown_as_they_are,
     incremental_equals_recomputation,
 );

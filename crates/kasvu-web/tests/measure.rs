@@ -65,6 +65,80 @@ async fn api_suppresses_small_counts(app: &App) {
         .any(|i| i["code"] == "shps_lonely"));
 }
 
+/// Issue 18, item 4: the demo's expert-group meetings count activities,
+/// not people, so a school's small quarterly counts — hidden before — are
+/// served as they are, through `/api/v1/data` and on the indicator page,
+/// while counts of people stay hidden.
+async fn activity_counts_are_shown(app: &App) {
+    let ind = app
+        .store
+        .indicator("expert_groups")
+        .await
+        .expect("the catalogue")
+        .expect("expert_groups");
+    assert_eq!(ind.spec.counts, kasvu_core::Counts::Activities);
+    let school = app
+        .store
+        .org_unit("maikkulan-koulu")
+        .await
+        .expect("the tree")
+        .expect("maikkulan-koulu");
+    let series = app
+        .store
+        .series(&ind, school.id, &kasvu_store::Breakdown::total())
+        .await
+        .expect("the series");
+    let small: Vec<(String, f64)> = series
+        .iter()
+        .filter_map(|(p, o)| o.raw.filter(|v| *v < 5.0).map(|v| (p.code(), v)))
+        .collect();
+    assert!(
+        !small.is_empty(),
+        "the demo has expert-group counts below 5"
+    );
+    for (period, value) in &small {
+        let d = app
+            .api(
+                None,
+                &format!(
+                    "/api/v1/data?indicator=expert_groups&orgunit=maikkulan-koulu&period={period}"
+                ),
+            )
+            .await;
+        assert_eq!(
+            (d["value"].as_f64(), d["suppressed"].clone()),
+            (Some(*value), json!(false)),
+            "{period}"
+        );
+    }
+    let c = anonymous();
+    let page = app
+        .page(&c, "/indicators/expert_groups?unit=maikkulan-koulu")
+        .await;
+    assert!(!page.contains("piilotettu"), "nothing hidden");
+    assert!(
+        page.contains("Tämä mittari laskee toimintaa"),
+        "the page says why"
+    );
+    assert!(page.contains("toimintaa (kokouksia"), "and what it counts");
+    // Counts of people are still hidden, and the page says so.
+    let page = app.page(&c, "/indicators/shps_lonely?unit=itainen").await;
+    assert!(page.contains("perustuu alle viiteen henkilöön"));
+    assert!(page.contains("ihmisiä (lapsia"));
+    let catalogue = app.api(None, "/api/v1/indicators").await;
+    let counts = |code: &str| {
+        catalogue
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|i| i["code"] == code)
+            .map(|i| i["counts"].clone())
+    };
+    assert_eq!(counts("expert_groups"), Some(json!("activities")));
+    assert_eq!(counts("pilot_phone_calls"), Some(json!("activities")));
+    assert_eq!(counts("shps_lonely"), Some(json!("people")));
+}
+
 /// Staff of Kaakkurin koulu write their school's value through the API and
 /// it is in the area's yearly roll-up at once; another school's value in
 /// the same batch refuses the whole batch (403); no token is 401.
@@ -196,6 +270,7 @@ async fn hostile_workbook_upload_is_refused(app: &App) {
 on_both_databases!(
     indicator_pages_and_dashboard,
     api_suppresses_small_counts,
+    activity_counts_are_shown,
     api_writes_with_scope,
     data_entry_form,
     hostile_workbook_upload_is_refused

@@ -7,8 +7,8 @@ use crate::support::error::{Result, StoreError};
 use crate::support::ImportSummary;
 use crate::{now, Actor};
 use kasvu_core::{
-    Aggregation, Cadence, Direction, ExternalCode, FieldError, IndicatorSpec, Names, Problem,
-    Source, ValueUnit,
+    check_ratio_counts, Aggregation, Cadence, Counts, Direction, ExternalCode, FieldError,
+    IndicatorSpec, Names, Problem, Source, ValueUnit,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -34,7 +34,7 @@ const SELECT_INDICATORS: &str = "SELECT i.id, i.code, i.name_fi, i.name_sv, i.na
     i.definition_sv, i.definition_en, i.unit, i.source, i.cadence, i.aggregation, i.direction, \
     i.numerator_id, n.code AS numerator_code, i.denominator_id, d.code AS denominator_code, i.factor, \
     i.by_sex, i.by_grade, i.by_age_group, i.min_value, i.max_value, i.not_above_id, \
-    a.code AS not_above_code, i.themes, i.not_needed_note \
+    a.code AS not_above_code, i.themes, i.not_needed_note, i.counts \
     FROM indicators i LEFT JOIN indicators n ON n.id = i.numerator_id \
     LEFT JOIN indicators d ON d.id = i.denominator_id LEFT JOIN indicators a ON a.id = i.not_above_id";
 
@@ -65,6 +65,7 @@ fn row_to_indicator(r: &AnyRow) -> Result<Indicator> {
             },
             unit: ValueUnit::parse(&get("unit")?).map_err(|p| corrupt(&code, p))?,
             source: Source::parse(&get("source")?).map_err(|p| corrupt(&code, p))?,
+            counts: Counts::parse(&get("counts")?).map_err(|p| corrupt(&code, p))?,
             cadence: Cadence::parse(&get("cadence")?).map_err(|p| corrupt(&code, p))?,
             aggregation: Aggregation::parse(&get("aggregation")?).map_err(|p| corrupt(&code, p))?,
             direction: Direction::parse(&get("direction")?).map_err(|p| corrupt(&code, p))?,
@@ -125,7 +126,8 @@ fn snapshot(s: &IndicatorSpec) -> serde_json::Value {
         "name_fi": s.names.fi, "name_sv": s.names.sv, "name_en": s.names.en,
         "definition_fi": s.definitions.fi, "definition_sv": s.definitions.sv,
         "definition_en": s.definitions.en,
-        "unit": s.unit.code(), "source": s.source.code(), "cadence": s.cadence.code(),
+        "unit": s.unit.code(), "source": s.source.code(), "counts": s.counts.code(),
+        "cadence": s.cadence.code(),
         "aggregation": s.aggregation.code(), "direction": s.direction.code(),
         "numerator": s.numerator, "denominator": s.denominator, "factor": s.factor,
         "by_sex": s.by_sex, "by_grade": s.by_grade, "by_age_group": s.by_age_group,
@@ -137,7 +139,7 @@ fn snapshot(s: &IndicatorSpec) -> serde_json::Value {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds $1–$20 of the indicator INSERT and UPDATE. Not a cached prepared
+/// Binds $1–$21 of the indicator INSERT and UPDATE. Not a cached prepared
 /// statement: see [`crate::support::db::NULLABLE_FLOAT`].
 fn bind_spec<'q>(q: AnyQuery<'q>, spec: &IndicatorSpec, t: i64) -> AnyQuery<'q> {
     q.persistent(false)
@@ -161,6 +163,7 @@ fn bind_spec<'q>(q: AnyQuery<'q>, spec: &IndicatorSpec, t: i64) -> AnyQuery<'q> 
         .bind(spec.themes.join(";"))
         .bind(spec.not_needed_note.clone())
         .bind(t)
+        .bind(spec.counts.code())
 }
 
 fn row_error(row: usize, field: &str, p: Problem) -> StoreError {
@@ -336,6 +339,53 @@ impl Store {
             }
         }
 
+        // A ratio counts people when either part does, activities otherwise
+        // (kasvu-core's ratio_counts), including a stored ratio whose part
+        // this file changes. Missing parts were reported above.
+        let counts_of = |code: &Option<String>| code.as_deref().and_then(&lookup).map(|s| s.counts);
+        for (row, spec) in rows.iter().filter(|(_, s)| s.is_ratio()) {
+            if let (Some(n), Some(d)) = (counts_of(&spec.numerator), counts_of(&spec.denominator)) {
+                check_ratio_counts(spec.counts, n, d)
+                    .map_err(|error| StoreError::Row { row: *row, error })?;
+            }
+        }
+        let mut stored_ratios: Vec<&Indicator> = existing
+            .values()
+            .filter(|i| i.spec.is_ratio() && !in_file.contains_key(i.spec.code.as_str()))
+            .collect();
+        stored_ratios.sort_by(|a, b| a.spec.code.cmp(&b.spec.code));
+        for ratio in stored_ratios {
+            let (Some(n), Some(d)) = (
+                counts_of(&ratio.spec.numerator),
+                counts_of(&ratio.spec.denominator),
+            ) else {
+                continue;
+            };
+            if check_ratio_counts(ratio.spec.counts, n, d).is_ok() {
+                continue;
+            }
+            let part_row = rows.iter().find(|(_, s)| {
+                Some(&s.code) == ratio.spec.numerator.as_ref()
+                    || Some(&s.code) == ratio.spec.denominator.as_ref()
+            });
+            if let Some((row, _)) = part_row {
+                return Err(row_error(
+                    *row,
+                    "counts",
+                    Problem::new(
+                        "err-ratio-counts",
+                        format!(
+                            "the ratio '{}' counts {} and is made of this indicator: \
+                             change the ratio too",
+                            ratio.spec.code, ratio.spec.counts
+                        ),
+                    )
+                    .arg("value", ratio.spec.code.as_str())
+                    .arg("expected", kasvu_core::ratio_counts(n, d).code()),
+                ));
+            }
+        }
+
         let mut summary = ImportSummary::default();
         let t = now();
         let mut ids: HashMap<String, i64> =
@@ -355,8 +405,8 @@ impl Store {
                          definition_sv = $5, definition_en = $6, unit = $7, source = $8, cadence = $9, \
                          aggregation = $10, direction = $11, factor = $12, by_sex = $13, by_grade = $14, \
                          by_age_group = $15, min_value = $16, max_value = $17, themes = $18, \
-                         not_needed_note = $19, updated_at = $20, numerator_id = NULL, denominator_id = NULL, \
-                         not_above_id = NULL WHERE id = $21",
+                         not_needed_note = $19, updated_at = $20, counts = $21, numerator_id = NULL, \
+                         denominator_id = NULL, not_above_id = NULL WHERE id = $22",
                     ), spec, t)
                     .bind(o.id)
                     .execute(&mut *tx)
@@ -368,9 +418,9 @@ impl Store {
                     let id: i64 = bind_spec(sqlx::query(
                         "INSERT INTO indicators (name_fi, name_sv, name_en, definition_fi, definition_sv, \
                          definition_en, unit, source, cadence, aggregation, direction, factor, by_sex, by_grade, \
-                         by_age_group, min_value, max_value, themes, not_needed_note, created_at, updated_at, code) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-                         $19, $20, $20, $21) RETURNING id",
+                         by_age_group, min_value, max_value, themes, not_needed_note, created_at, updated_at, counts, \
+                         code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                         $18, $19, $20, $20, $21, $22) RETURNING id",
                     ), spec, t)
                     .bind(spec.code.clone())
                     .fetch_one(&mut *tx)

@@ -41,7 +41,11 @@ impl Store {
         Ok(out)
     }
 
-    /// The plain (non-ratio) observation from a table of roll-ups.
+    /// The plain (non-ratio) observation from a table of roll-ups, hidden
+    /// when small only if the indicator counts people: `threshold` is the
+    /// store's, and [`kasvu_core::IndicatorSpec::threshold`] turns it into
+    /// this indicator's (0 for activities). Every served figure — pages, the
+    /// API, exports, dashboards, comparisons — is observed through here.
     pub(super) fn plain(
         ind: &Indicator,
         table: &AccTable,
@@ -49,6 +53,7 @@ impl Store {
         period: Period,
         threshold: f64,
     ) -> Observation {
+        let threshold = ind.spec.threshold(threshold);
         let native = ind.spec.cadence.period_type();
         if !period.ptype().covers(native) {
             return Observation::missing(threshold);

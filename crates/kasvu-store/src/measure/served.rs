@@ -32,12 +32,21 @@ impl IndicatorTables {
             } => {
                 let n = Store::plain(num, num_table, b, p, threshold);
                 let d = Store::plain(den, den_table, b, p, threshold);
-                let counts = [n.cell.count, d.cell.count];
+                // Protected when the numerator or the denominator counts
+                // people, and then by the counts of those parts only: 2
+                // meetings per 100 children is shown, 2 lonely pupils of
+                // 40 respondents is not. The ratio's own `counts` agrees
+                // (checked on import), so its threshold is the same.
+                let counts: Vec<Option<f64>> = [(num, &n), (den, &d)]
+                    .into_iter()
+                    .filter(|(part, _)| part.spec.protects_people())
+                    .map(|(_, o)| o.cell.count)
+                    .collect();
                 let mut o = Observation::new(
                     ratio(n.raw, d.raw, *factor),
                     &counts,
                     n.values + d.values,
-                    threshold,
+                    ind.spec.threshold(threshold),
                 );
                 o.period_used = n.period_used.or(d.period_used);
                 o

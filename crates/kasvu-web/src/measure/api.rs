@@ -29,6 +29,10 @@ pub struct IndicatorDto {
     pub unit: String,
     /// own, sotkanet, shps, statfin or other.
     pub source: String,
+    /// people (children, pupils, respondents, clients, staff: small values
+    /// are suppressed) or activities (meetings, groups, calls, discussions,
+    /// events: served as they are).
+    pub counts: String,
     /// monthly, quarterly, sixmonthly, yearly or biennial.
     pub cadence: String,
     /// sum, average, last or ratio.
@@ -64,6 +68,7 @@ impl From<&Indicator> for IndicatorDto {
             definition_en: s.definitions.en.clone(),
             unit: s.unit.code().into(),
             source: s.source.code().into(),
+            counts: s.counts.code().into(),
             cadence: s.cadence.code().into(),
             aggregation: s.aggregation.code().into(),
             direction: s.direction.code().into(),

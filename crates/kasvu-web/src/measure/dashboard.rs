@@ -196,6 +196,11 @@ pub fn dynamic_message_ids() -> Vec<String> {
             .map(|c| format!("unit-{c}")),
     );
     ids.extend(Source::CODES.iter().map(|c| format!("source-{c}")));
+    ids.extend(
+        kasvu_core::Counts::CODES
+            .iter()
+            .map(|c| format!("counts-{c}")),
+    );
     ids.extend(Sex::CODES.iter().map(|c| format!("sex-{c}")));
     ids.extend(
         kasvu_core::PeriodType::CODES

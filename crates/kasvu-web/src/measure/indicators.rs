@@ -98,6 +98,8 @@ pub struct IndicatorPage<'a> {
     pub definition: String,
     pub facts: Vec<(String, String)>,
     pub not_needed_note: String,
+    /// Small values hidden (people) or shown as they are (activities).
+    pub counts_people: bool,
     pub unit_name: String,
     pub unit_code: String,
     pub org_code: String,
@@ -313,6 +315,11 @@ pub async fn indicator(
             ctx.t("field-source"),
             ctx.t(&format!("source-{}", spec.source.code())),
         ),
+        // Whether small values are hidden (people) or shown (activities).
+        (
+            ctx.t("field-counts"),
+            ctx.t(&format!("counts-{}", spec.counts.code())),
+        ),
         (ctx.t("field-code"), spec.code.clone()),
     ];
     if let (Some(n), Some(d), Some(f)) = (&spec.numerator, &spec.denominator, spec.factor) {
@@ -358,6 +365,7 @@ pub async fn indicator(
         definition: ctx.name(&spec.definitions).to_owned(),
         facts,
         not_needed_note: spec.not_needed_note.clone(),
+        counts_people: spec.protects_people(),
         unit_code: unit.code.clone(),
         org_code,
         units: order_units(units, &org_units),
