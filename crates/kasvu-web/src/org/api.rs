@@ -78,14 +78,39 @@ pub struct OrgUnitInput {
     #[serde(default)]
     pub code: String,
     pub parent: Option<String>,
+    #[schema(schema_with = level_schema)]
     pub level: String,
+    /// Only units (level `unit`) have a kind.
+    #[schema(schema_with = kind_schema)]
     pub kind: Option<String>,
+    #[schema(schema_with = sector_schema)]
     pub sector: Option<String>,
     pub names: NamesDto,
     #[serde(default)]
     pub external_codes: Vec<String>,
     pub valid_from: Option<String>,
     pub valid_to: Option<String>,
+}
+
+fn level_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::support::api::json_schema(crate::support::api::one_of(Level::CODES))
+}
+
+/// One of `codes`, or null.
+fn nullable_code(codes: &[&str]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let mut values: Vec<serde_json::Value> = codes.iter().map(|c| (*c).into()).collect();
+    values.push(serde_json::Value::Null);
+    crate::support::api::json_schema(
+        serde_json::json!({"type": ["string", "null"], "enum": values}),
+    )
+}
+
+fn kind_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    nullable_code(kasvu_core::UnitKind::CODES)
+}
+
+fn sector_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    nullable_code(kasvu_core::Sector::CODES)
 }
 
 impl OrgUnitInput {
