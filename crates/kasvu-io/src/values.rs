@@ -265,11 +265,22 @@ pub async fn import(
             done += batch.len();
         }
         other => {
-            let rows = match other {
-                Format::Xlsx => parse_xlsx(bytes, file, &resolver, limits)?,
-                Format::Sotkanet => parse_sotkanet(bytes, file, &resolver, limits)?,
-                _ => parse_jsonstat(bytes, file, &resolver, scheme, limits)?,
-            };
+            // Reading a workbook or a JSON document within the limits is
+            // CPU work of up to seconds: it runs on a blocking thread, so a
+            // server's other requests keep their worker meanwhile.
+            let (owned, name, scheme, limits) = (
+                bytes.to_vec(),
+                file.to_owned(),
+                scheme.map(str::to_owned),
+                *limits,
+            );
+            let rows = tokio::task::spawn_blocking(move || match other {
+                Format::Xlsx => parse_xlsx(&owned, &name, &resolver, &limits),
+                Format::Sotkanet => parse_sotkanet(&owned, &name, &resolver, &limits),
+                _ => parse_jsonstat(&owned, &name, &resolver, scheme.as_deref(), &limits),
+            })
+            .await
+            .map_err(|e| ImportError::file(file, format!("the file could not be read: {e}")))??;
             let total = rows.len();
             for chunk in rows.chunks(BATCH) {
                 writer.push(chunk).await.map_err(store_err)?;

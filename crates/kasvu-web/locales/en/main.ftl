@@ -347,6 +347,7 @@ import-scheme-hint = JSON-stat only: whose codes the file's categories are (for 
 import-dry-run = Only check, do not store
 import-start = Start the import
 import-no-file = Choose a file to import.
+import-busy = The server is already reading { $max } files. Try again in a moment; nothing was stored.
 import-too-large = { $file }: the file is larger than the limit of { $max } MB (file size limit). Nothing was stored.
 import-unknown-format = The format of { $file } was not recognised. Choose the format.
 import-job-title = Import

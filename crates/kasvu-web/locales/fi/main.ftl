@@ -347,6 +347,7 @@ import-scheme-hint = Vain JSON-statille: minkä järjestelmän koodeja tiedoston
 import-dry-run = Tarkista vain, älä tallenna
 import-start = Aloita tuonti
 import-no-file = Valitse tuotava tiedosto.
+import-busy = Palvelin lukee jo { $max } tiedostoa. Yritä hetken päästä uudelleen; mitään ei tallennettu.
 import-too-large = { $file }: tiedosto on suurempi kuin { $max } Mt:n raja (tiedostokoon raja). Mitään ei tallennettu.
 import-unknown-format = Tiedoston { $file } muotoa ei tunnistettu. Valitse muoto.
 import-job-title = Tuonti

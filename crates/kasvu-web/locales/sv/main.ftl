@@ -347,6 +347,7 @@ import-scheme-hint = Endast för JSON-stat: vilket systems koder filens kategori
 import-dry-run = Kontrollera bara, spara inte
 import-start = Starta importen
 import-no-file = Välj en fil att importera.
+import-busy = Servern läser redan { $max } filer. Försök igen om en stund; ingenting sparades.
 import-too-large = { $file }: filen är större än gränsen på { $max } MB (gräns för filstorlek). Ingenting sparades.
 import-unknown-format = Formatet på filen { $file } kändes inte igen. Välj format.
 import-job-title = Import

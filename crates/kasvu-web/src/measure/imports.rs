@@ -98,11 +98,27 @@ impl Job {
 #[derive(Clone, Default)]
 pub struct ImportJobs(Arc<JobCounters>);
 
-#[derive(Default)]
+/// Import jobs one process runs at once. Each job's memory is bounded by
+/// the import limits; this bounds their sum (a third upload waits for its
+/// uploader to try again, with a message saying so).
+pub const MAX_RUNNING_IMPORTS: usize = 2;
+
 struct JobCounters {
     running: AtomicUsize,
     done: AtomicUsize,
     failed: AtomicUsize,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for JobCounters {
+    fn default() -> Self {
+        JobCounters {
+            running: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+            slots: Arc::new(tokio::sync::Semaphore::new(MAX_RUNNING_IMPORTS)),
+        }
+    }
 }
 
 /// Jobs of this process: running now, and ended well or refused since it started.
@@ -262,6 +278,16 @@ pub async fn upload(
             source: upload.file_name.clone(),
             dry_run: !upload.field("dry_run").is_empty(),
         };
+    let Ok(slot) = st.jobs.0.slots.clone().try_acquire_owned() else {
+        return render_list(
+            &st,
+            &ctx,
+            user.id,
+            Some(lang.t_args("import-busy", &[("max", MAX_RUNNING_IMPORTS.to_string())])),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
+    };
     let id = kasvu_store::random_token()[..24].to_owned();
     st.store
         .start_import_job(
@@ -337,6 +363,7 @@ pub async fn upload(
             tracing::error!("import job {job_id}: its end was not stored: {e}");
         }
         counters.running.fetch_sub(1, Ordering::SeqCst);
+        drop(slot);
     });
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
