@@ -4,7 +4,7 @@
 
 use crate::limits::Limits;
 use crate::spreadsheet_text::{neutralise, restore};
-use crate::table::{csv_header, csv_reader, csv_record, xlsx_rows, Header};
+use crate::table::{csv_header, csv_reader, for_each_csv_row, xlsx_rows, Header};
 use crate::ImportError;
 use kasvu_core::actor::{parse_list, Audience};
 use kasvu_core::{FieldError, Sector};
@@ -88,16 +88,11 @@ pub fn parse(
         let mut rdr = csv_reader(bytes, file, limits)?;
         let h = csv_header(&mut rdr, file, limits)?;
         h.check(file, REQUIRED, OPTIONAL)?;
-        let mut rec = csv::StringRecord::new();
-        let mut row = 1;
-        loop {
-            row += 1;
-            if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
-                break;
-            }
+        for_each_csv_row(&mut rdr, file, limits, |row, rec| {
             let cells: Vec<String> = rec.iter().map(|c| restore(c).to_owned()).collect();
             out.push((row, row_of(file, &h, row, &cells)?));
-        }
+            Ok(())
+        })?;
     }
     if out.is_empty() {
         return Err(ImportError::file(file, "the file has no rows"));

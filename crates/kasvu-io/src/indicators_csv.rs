@@ -7,7 +7,7 @@
 //! calls: shown as they are).
 
 use crate::limits::Limits;
-use crate::table::{csv_header, csv_reader, csv_record};
+use crate::table::{csv_header, csv_reader, for_each_csv_row};
 use crate::ImportError;
 use kasvu_core::Counts;
 use kasvu_core::{
@@ -55,16 +55,7 @@ pub fn parse(
     let header = csv_header(&mut rdr, file, limits)?;
     header.check(file, REQUIRED, OPTIONAL)?;
     let mut out = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut row = 1;
-    loop {
-        row += 1;
-        if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
-            break;
-        }
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
+    for_each_csv_row(&mut rdr, file, limits, |row, rec| {
         let get = |name: &str| -> String {
             header
                 .col(name)
@@ -76,7 +67,8 @@ pub fn parse(
             row,
             parse_row(&get).map_err(|e| ImportError::field(file, row, e))?,
         ));
-    }
+        Ok(())
+    })?;
     if out.is_empty() {
         return Err(ImportError::file(file, "the file has no data rows"));
     }

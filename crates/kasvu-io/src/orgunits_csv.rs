@@ -4,7 +4,7 @@
 //! without a byte-order mark.
 
 use crate::limits::{read_bounded, Limits};
-use crate::table::csv_record;
+use crate::table::for_each_csv_row;
 use crate::ImportError;
 use kasvu_core::{ExternalCode, FieldError, Level, Names, OrgCode, Sector, UnitKind, ValidRange};
 use kasvu_store::OrgUnitSpec;
@@ -86,16 +86,7 @@ pub fn parse(
         });
     }
     let mut out = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut row = 1;
-    loop {
-        row += 1;
-        if !csv_record(&mut rdr, &mut rec, file, row, limits)? {
-            break;
-        }
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
+    for_each_csv_row(&mut rdr, file, limits, |row, rec| {
         if out.len() >= MAX_ROWS {
             return Err(ImportError::file(
                 file,
@@ -106,7 +97,8 @@ pub fn parse(
             |name: &str| -> String { col(name).and_then(|c| rec.get(c)).unwrap_or("").to_owned() };
         let spec = parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
         out.push((row, spec));
-    }
+        Ok(())
+    })?;
     if out.is_empty() {
         return Err(ImportError::file(file, "the file has no data rows"));
     }

@@ -128,6 +128,31 @@ pub fn csv_record(
     }
 }
 
+/// Calls `f` with each non-blank data row of a CSV reader and its
+/// spreadsheet row number (the header is row 1), every row checked against
+/// `limits` as [`csv_record`] does; the first error stops the reading. For
+/// importers that read the whole table before storing it (values are read
+/// in batches between writes and keep their own loop).
+pub fn for_each_csv_row(
+    rdr: &mut csv::Reader<&[u8]>,
+    file: &str,
+    limits: &Limits,
+    mut f: impl FnMut(usize, &csv::StringRecord) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let mut rec = csv::StringRecord::new();
+    let mut row = 1;
+    loop {
+        row += 1;
+        if !csv_record(rdr, &mut rec, file, row, limits)? {
+            return Ok(());
+        }
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        f(row, &rec)?;
+    }
+}
+
 fn check_fields(
     rec: &csv::StringRecord,
     file: &str,

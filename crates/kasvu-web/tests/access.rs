@@ -525,14 +525,9 @@ fn concrete(pattern: &str, res: &Resources) -> String {
                 } else {
                     (before, name)
                 };
-                let value = res
-                    .ids
-                    .iter()
-                    .find(|((b, n), _)| (*b, *n) == key)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_else(|| {
-                        panic!("no resource for {{{name}}} after /{before}/ in {pattern}")
-                    });
+                let value = res.ids.get(&key).cloned().unwrap_or_else(|| {
+                    panic!("no resource for {{{name}}} after /{before}/ in {pattern}")
+                });
                 out.push(value);
             }
             None => out.push((*s).to_owned()),
