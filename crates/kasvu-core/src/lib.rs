@@ -9,6 +9,7 @@ mod macros;
 pub mod activity;
 pub mod actor;
 pub mod clock;
+pub mod disclosure;
 pub mod error;
 pub mod feedback;
 pub mod indicator;
