@@ -254,6 +254,8 @@ struct Factor {
 /// How many partners per level and levels up a split is tried with.
 const PARTNERS: usize = 4;
 const LEVELS: usize = 2;
+/// A remainder below this is rounding, not an unpublished part.
+const REMAINDER_EPSILON: f64 = 1e-9;
 /// How many combinations are checked per sensitive cell, smallest first.
 const COMBINATIONS: usize = 600;
 
@@ -307,10 +309,9 @@ impl Search<'_> {
         });
         // Splits under a parent or grandparent.
         let mut below: Vec<u32> = vec![x];
+        // The parent of a split need not be complete: its other children
+        // are unchanged, and +t − t leaves it as it is.
         for l in ancestors.iter().take(LEVELS) {
-            if !h.is_complete(*l) {
-                break;
-            }
             let c1 = *below.last().unwrap_or(&x);
             let mut partners: Vec<(u32, bool, f64)> = h
                 .children(*l)
@@ -365,17 +366,34 @@ impl Search<'_> {
             if !self.hidden.contains(k) {
                 cost += 1.0 + v.max(0.0);
             }
-            // Where the pattern ends downwards, nothing may lie beneath.
+            // Where the pattern ends downwards, either nothing lies beneath,
+            // or the cell is more than the sum of what does (a unit's own
+            // figure, pupils of other grades): that unpublished remainder
+            // moves with the cell, and may not go below zero.
             for (d, f) in combo.iter().enumerate() {
-                if f.bottoms.contains(&k[d]) {
-                    let h = &self.table.dims[d];
-                    if !h.is_complete(k[d])
-                        || h.children(k[d])
-                            .iter()
-                            .any(|c| self.table.cells.contains_key(&with(k, d, *c)))
-                    {
-                        return None;
-                    }
+                if !f.bottoms.contains(&k[d]) {
+                    continue;
+                }
+                let h = &self.table.dims[d];
+                if !h.is_complete(k[d]) {
+                    return None;
+                }
+                let parts: Vec<f64> = h
+                    .children(k[d])
+                    .iter()
+                    .filter_map(|c| self.table.value(&with(k, d, *c)))
+                    .collect();
+                if parts.is_empty() {
+                    continue;
+                }
+                let remainder = v - parts.iter().sum::<f64>();
+                if remainder <= REMAINDER_EPSILON {
+                    return None;
+                }
+                if *s > 0 {
+                    min_plus = min_plus.min(remainder);
+                } else {
+                    min_minus = min_minus.min(remainder);
                 }
             }
         }

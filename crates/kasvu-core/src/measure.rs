@@ -1,7 +1,7 @@
 //! Shared measurement rules without I/O: how roll-ups turn into values,
 //! small-number suppression, the linear forecast and "turn the curve".
 
-use crate::indicator::{Aggregation, Direction, Sex};
+use crate::indicator::{Aggregation, Direction};
 use crate::period::Period;
 use crate::tree::OrgTree;
 use serde::Serialize;
@@ -125,73 +125,6 @@ pub fn protect_parts(total: &Cell, parts: &mut [Cell]) {
             Some(p) => p.suppressed = true,
             None => return,
         }
-    }
-}
-
-/// One cell of a unit's table for one period, as the margins of
-/// [`protect_margins`] see it: its sex and grade (`None`: all grades), and
-/// whether it is broken down by age group (such cells are in no margin).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MarginCell {
-    pub sex: Sex,
-    pub grade: Option<u8>,
-    pub by_age: bool,
-    pub cell: Cell,
-}
-
-/// Complementary suppression within one unit and period. Every margin is
-/// protected: the sexes of each grade against that grade's total, and the
-/// grades of each sex against that sex's all-grades figure, repeated until
-/// nothing changes (hiding a cell in one margin can expose one in another).
-pub fn protect_margins(rows: &mut [MarginCell]) {
-    let find = |rows: &[MarginCell], sex: Sex, grade: Option<u8>| {
-        rows.iter()
-            .position(|r| r.sex == sex && r.grade == grade && !r.by_age)
-    };
-    let grades: Vec<Option<u8>> = {
-        let mut g: Vec<Option<u8>> = rows.iter().map(|r| r.grade).collect();
-        g.sort();
-        g.dedup();
-        g
-    };
-    loop {
-        let before: Vec<bool> = rows.iter().map(|r| r.cell.suppressed).collect();
-        // Sexes against the total of the same grade.
-        for g in &grades {
-            let Some(t) = find(rows, Sex::Total, *g) else {
-                continue;
-            };
-            let idx: Vec<usize> = [Sex::Male, Sex::Female]
-                .iter()
-                .filter_map(|s| find(rows, *s, *g))
-                .collect();
-            protect_group(rows, t, &idx);
-        }
-        // Grades against the all-grades figure of the same sex.
-        for sex in Sex::ALL {
-            let Some(t) = find(rows, *sex, None) else {
-                continue;
-            };
-            let idx: Vec<usize> = grades
-                .iter()
-                .flatten()
-                .filter_map(|g| find(rows, *sex, Some(*g)))
-                .collect();
-            protect_group(rows, t, &idx);
-        }
-        let after: Vec<bool> = rows.iter().map(|r| r.cell.suppressed).collect();
-        if before == after {
-            return;
-        }
-    }
-}
-
-fn protect_group(rows: &mut [MarginCell], total: usize, parts: &[usize]) {
-    let t = rows[total].cell;
-    let mut cells: Vec<Cell> = parts.iter().map(|i| rows[*i].cell).collect();
-    protect_parts(&t, &mut cells);
-    for (i, c) in parts.iter().zip(cells) {
-        rows[*i].cell = c;
     }
 }
 
@@ -397,57 +330,6 @@ mod tests {
         assert_eq!(a.value(Aggregation::Average), Some(3.0));
         assert_eq!(a.count(), None);
         assert_eq!(Acc::default().value(Aggregation::Sum), None);
-    }
-
-    proptest! {
-        /// Whatever the counts of a sex-by-grade table (totals are the sums
-        /// of their parts), after protection no margin whose total is shown
-        /// has exactly one hidden part, and every small count is hidden.
-        #[test]
-        fn no_margin_has_a_single_hidden_part(
-            counts in proptest::collection::vec((0u32..30, 0u32..30), 1..5),
-        ) {
-            let mut rows = Vec::new();
-            let mut push = |sex, grade, v: u32| rows.push(MarginCell {
-                sex,
-                grade,
-                by_age: false,
-                cell: cell(f64::from(v)),
-            });
-            for (g, (m, f)) in counts.iter().enumerate() {
-                let g = Some(g as u8 + 1);
-                push(Sex::Male, g, *m);
-                push(Sex::Female, g, *f);
-                push(Sex::Total, g, m + f);
-            }
-            let males: u32 = counts.iter().map(|c| c.0).sum();
-            let females: u32 = counts.iter().map(|c| c.1).sum();
-            push(Sex::Male, None, males);
-            push(Sex::Female, None, females);
-            push(Sex::Total, None, males + females);
-            protect_margins(&mut rows);
-            let hidden = |sex: Sex, grade: Option<u8>| {
-                rows.iter().any(|r| r.sex == sex && r.grade == grade && r.cell.suppressed)
-            };
-            let grades: Vec<Option<u8>> = (1..=counts.len() as u8).map(Some).collect();
-            for g in grades.iter().copied().chain([None]) {
-                if !hidden(Sex::Total, g) {
-                    let n = [Sex::Male, Sex::Female].iter().filter(|s| hidden(**s, g)).count();
-                    prop_assert!(n != 1, "grade {:?}: one sex hidden", g);
-                }
-            }
-            for sex in Sex::ALL {
-                if !hidden(*sex, None) {
-                    let n = grades.iter().filter(|g| hidden(*sex, **g)).count();
-                    prop_assert!(n != 1, "{:?}: one grade hidden", sex);
-                }
-            }
-            for r in &rows {
-                if r.cell.count.is_some_and(|c| c < DEFAULT_THRESHOLD) {
-                    prop_assert!(r.cell.suppressed);
-                }
-            }
-        }
     }
 
     proptest! {

@@ -5,12 +5,12 @@
 
 use kasvu_core::measure::{recompute, RawValue};
 use kasvu_core::{
-    Aggregation, Cadence, Counts, IndicatorSpec, Level, Names, OrgCode, Period, Sex, UnitKind,
-    ValidRange, ValueUnit,
+    Aggregation, Cadence, Counts, IndicatorSpec, Level, Names, OrgCode, Period, PeriodType, Sex,
+    UnitKind, ValidRange, ValueUnit,
 };
 use kasvu_store::{
-    both_databases, Actor, AuditFilter, Breakdown, Indicator, OrgUnitSpec, Store, StoreError,
-    ValueRow, WriteOptions,
+    both_databases, Actor, AuditFilter, Breakdown, Indicator, Observation, OrgUnitSpec, Store,
+    StoreError, ValueRow, WriteOptions,
 };
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -569,7 +569,7 @@ async fn small_numbers_are_suppressed(store: Store) {
         .iter()
         .map(|(k, o)| (k.sex, (o.shown(), o.suppressed())))
         .collect();
-    assert_eq!(shown[&Sex::Total], (Some(20.0), false));
+    let school_a_total = shown[&Sex::Total];
     assert_eq!(shown[&Sex::Female], (None, true), "3 < 5");
     assert_eq!(shown[&Sex::Male], (None, true), "20 − 17 would reveal 3");
     // A 2×2 of sex and grade with one small cell hides all four inner cells:
@@ -620,8 +620,13 @@ async fn small_numbers_are_suppressed(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(parent.shown(), Some(22.0));
-    assert!(kids.iter().all(|k| k.suppressed() && k.shown().is_none()));
+    // school-b is hidden, and tuira's total minus what is shown beside it
+    // does not give it back: either the total or school-a is hidden too.
+    assert!(kids[1].suppressed() && kids[1].shown().is_none());
+    assert!(parent.suppressed() || kids[0].suppressed());
+    // One cell, one answer: school-a's total is the same here as in its
+    // breakdown table above.
+    assert_eq!((kids[0].shown(), kids[0].suppressed()), school_a_total);
     // The raw value is stored, only never served.
     assert_eq!(kids[1].raw, Some(2.0));
     // Compared side by side, school-a alone is hidden too: its area's total
@@ -632,11 +637,10 @@ async fn small_numbers_are_suppressed(store: Store) {
         .await
         .unwrap();
     let at = periods.iter().position(|x| *x == p("202401")).unwrap();
-    assert!(rows[0][at].suppressed(), "school-a among its siblings");
     assert_eq!(
-        rows[1][at].shown(),
-        Some(22.0),
-        "the area itself is not small"
+        (rows[0][at].shown(), rows[0][at].suppressed()),
+        school_a_total,
+        "school-a is the same cell in a comparison"
     );
     // A ratio is hidden when its numerator count is small.
     store
@@ -1093,8 +1097,115 @@ async fn targets_and_conclusions(store: Store) {
         .is_err());
 }
 
+/// Issue 18: no hidden figure comes back by subtraction, across units or
+/// over time. School-a's December is 2 while its year, half-year, quarter
+/// and other months exist; school-c's June is 3 beside its cluster's and
+/// area's totals. In every relation whose total is shown, the parts hidden
+/// are never exactly one — on the whole-table path and on the
+/// neighbourhood path of large organisations.
+async fn subtraction_fails_across_units_and_time(store: Store) {
+    for (org, store) in [
+        ("w", store.clone()),
+        ("n", store.clone().with_whole_table_units(0)),
+    ] {
+        let cat = catalogue(&store).await;
+        let u = tree(&store, org).await;
+        let calls = &cat["calls"];
+        let mut rows = Vec::new();
+        for m in 1..=12u32 {
+            let month = format!("2023{m:02}");
+            let a = if m == 12 { 2.0 } else { 20.0 + f64::from(m) };
+            rows.push(row(rows.len() + 2, calls, u["school-a"], &month, a));
+            rows.push(row(rows.len() + 2, calls, u["school-b"], &month, 30.0));
+        }
+        rows.push(row(rows.len() + 2, calls, u["school-c"], "202306", 3.0));
+        store.write_values(&cli(), &rows, opts()).await.unwrap();
+
+        let year = p("2023");
+        let mut periods = vec![year];
+        for t in [
+            PeriodType::SixMonthly,
+            PeriodType::Quarterly,
+            PeriodType::Monthly,
+        ] {
+            periods.extend(year.sub_periods(t));
+        }
+        let names = [
+            "school-a", "school-b", "school-c", "tuira", "kaakkuri", "north", "south",
+        ];
+        let mut ids: Vec<(String, i64)> = names.iter().map(|n| (n.to_string(), u[*n])).collect();
+        let root = store.org_unit(org).await.unwrap().unwrap();
+        ids.push((org.to_string(), root.id));
+        let mut seen: HashMap<(i64, Period), Observation> = HashMap::new();
+        for (_, id) in &ids {
+            for per in &periods {
+                let o = store
+                    .observe(calls, *id, *per, &Breakdown::total())
+                    .await
+                    .unwrap();
+                seen.insert((*id, *per), o);
+            }
+        }
+        assert!(
+            seen[&(u["school-a"], p("202312"))].suppressed(),
+            "{org}: 2 < 5"
+        );
+        assert!(
+            seen[&(u["school-c"], p("202306"))].suppressed(),
+            "{org}: 3 < 5"
+        );
+        let check = |total: (i64, Period), parts: Vec<(i64, Period)>, what: &str| {
+            let t = &seen[&total];
+            if t.raw.is_none() || t.suppressed() {
+                return;
+            }
+            let hidden = parts
+                .iter()
+                .filter(|k| seen[*k].raw.is_some() && seen[*k].suppressed())
+                .count();
+            assert_ne!(hidden, 1, "{org}: {what} gives its one hidden part away");
+        };
+        let tree_links = [
+            ("tuira", vec!["school-a", "school-b"]),
+            ("kaakkuri", vec!["school-c"]),
+            ("north", vec!["tuira"]),
+            ("south", vec!["kaakkuri"]),
+            (org, vec!["north", "south"]),
+        ];
+        for per in &periods {
+            for (parent, kids) in &tree_links {
+                let pid = if *parent == org { root.id } else { u[*parent] };
+                check(
+                    (pid, *per),
+                    kids.iter().map(|k| (u[*k], *per)).collect(),
+                    &format!("{parent} {}", per.code()),
+                );
+            }
+        }
+        for (name, id) in &ids {
+            for per in &periods {
+                let shorter = match per.ptype() {
+                    PeriodType::Yearly => PeriodType::SixMonthly,
+                    PeriodType::SixMonthly => PeriodType::Quarterly,
+                    PeriodType::Quarterly => PeriodType::Monthly,
+                    _ => continue,
+                };
+                check(
+                    (*id, *per),
+                    per.sub_periods(shorter)
+                        .into_iter()
+                        .map(|s| (*id, s))
+                        .collect(),
+                    &format!("{name} {}", per.code()),
+                );
+            }
+        }
+    }
+}
+
 both_databases!(
     targets_and_conclusions,
+    subtraction_fails_across_units_and_time,
     catalogue_rules,
     values_roll_up_on_write,
     bad_writes_change_nothing,

@@ -135,6 +135,37 @@ async fn pages_figures_and_suppression(db: &str) {
         &csv[..200]
     );
     assert!(!csv.contains("shps_lonely_n;itainen;2017;male;8;4"));
+    // Issue 18: subtraction across units fails. The export showed Oulu's
+    // 52 beside three areas' 12, 18 and 18; now Oulu's figure minus the
+    // areas shown beside it never isolates one hidden area, in the export
+    // or the API (which used to serve the cells the export hid).
+    let export_cell = |unit: &str| {
+        let prefix = format!("shps_lonely_n;{unit};2017;male;8;");
+        csv.lines()
+            .find(|l| l.starts_with(&prefix))
+            .map(|l| l[prefix.len()..].split(';').next().unwrap_or("").to_owned())
+            .unwrap_or_else(|| panic!("{unit} in the export"))
+    };
+    let areas = ["keskinen", "pohjoinen", "itainen", "etelainen"];
+    let hidden_areas = areas.iter().filter(|a| export_cell(a).is_empty()).count();
+    assert!(
+        export_cell("oulu").is_empty() || hidden_areas >= 2,
+        "Oulu {} with {hidden_areas} hidden area",
+        export_cell("oulu")
+    );
+    let api_cell = |unit: &str| {
+        s.url(&format!(
+            "/api/v1/data?indicator=shps_lonely_n&orgunit={unit}&period=2017&sex=male&grade=8"
+        ))
+    };
+    for unit in ["oulu"].iter().chain(areas.iter()) {
+        let d = get_json(&c, api_cell(unit)).await;
+        assert_eq!(
+            d["suppressed"].as_bool(),
+            Some(export_cell(unit).is_empty()),
+            "{unit}: one cell, one answer in the API and the export"
+        );
+    }
     let js: Value = get_json(
         &c,
         s.url("/indicators/shps_lonely_n/export?format=jsonstat&org=oulu"),

@@ -73,6 +73,10 @@ pub(crate) async fn tree_changed(conn: &mut AnyConnection, org_id: i64) -> Resul
     .execute(&mut *conn)
     .await?;
     recompute_rollups_in(conn, org_id).await?;
+    // Every protected table follows the new tree.
+    sqlx::query("UPDATE indicators SET data_version = data_version + 1")
+        .execute(&mut *conn)
+        .await?;
     crate::measure::cache::bump(conn).await
 }
 

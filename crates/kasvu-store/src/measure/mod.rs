@@ -15,7 +15,7 @@ use crate::measure::indicators::{load_catalogue, Indicator};
 use crate::support::db::Store;
 use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
-use kasvu_core::measure::{protect_parts, ratio, Acc, Cell};
+use kasvu_core::measure::{ratio, Acc, Cell};
 use kasvu_core::{Aggregation, FieldError, Period, Problem, Sex, ValueUnit};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -29,20 +29,19 @@ mod bench;
 pub(crate) mod cache;
 mod closure;
 pub(crate) mod indicators;
+mod protection;
 mod read;
 mod search_docs;
 mod served;
-mod suppression;
 pub(crate) mod targets;
 mod write;
 
 use closure::add_periods;
 pub(crate) use closure::{closure_add_unit, tree_changed};
+pub use protection::Protected;
 use read::AccTable;
-use served::IndicatorTables;
 pub use served::ServedRow;
-pub use suppression::protect_breakdowns;
-use suppression::protect_siblings;
+use served::{IndicatorTables, Shield, Tables};
 pub use write::{
     UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };

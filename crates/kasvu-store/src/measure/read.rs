@@ -82,13 +82,19 @@ impl Store {
     }
 
     /// Everything needed to observe an indicator at a unit: its roll-ups, or
-    /// for a ratio those of its numerator and denominator.
-    async fn tables(
+    /// for a ratio those of its numerator and denominator, and the
+    /// protected tables of its organisation.
+    pub(super) async fn tables(
         &self,
         catalogue: &HashMap<i64, Indicator>,
         ind: &Indicator,
         unit_id: i64,
     ) -> Result<IndicatorTables> {
+        let org_id: Option<i64> = sqlx::query_scalar("SELECT org_id FROM org_units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let org_id = org_id.unwrap_or(unit_id);
         if ind.spec.is_ratio() {
             let (Some(n), Some(d)) = (ind.numerator_id, ind.denominator_id) else {
                 return Err(StoreError::Corrupt(format!(
@@ -104,15 +110,33 @@ impl Store {
                 .get(&d)
                 .ok_or_else(|| StoreError::Corrupt(format!("denominator of {}", ind.code())))?
                 .clone();
-            Ok(IndicatorTables::Ratio {
-                factor: ind.spec.factor.unwrap_or(1.0),
-                num_table: self.accs(unit_id, n).await?,
-                den_table: self.accs(unit_id, d).await?,
-                num: Box::new(num),
-                den: Box::new(den),
+            let shield = Shield {
+                own: Default::default(),
+                parts: Some((
+                    self.protection(&num, org_id).await?,
+                    self.protection(&den, org_id).await?,
+                )),
+            };
+            Ok(IndicatorTables {
+                kind: Tables::Ratio {
+                    factor: ind.spec.factor.unwrap_or(1.0),
+                    num_table: self.accs(unit_id, n).await?,
+                    den_table: self.accs(unit_id, d).await?,
+                    num: Box::new(num),
+                    den: Box::new(den),
+                },
+                unit: unit_id,
+                shield,
             })
         } else {
-            Ok(IndicatorTables::Plain(self.accs(unit_id, ind.id).await?))
+            Ok(IndicatorTables {
+                kind: Tables::Plain(self.accs(unit_id, ind.id).await?),
+                unit: unit_id,
+                shield: Shield {
+                    own: self.protection(ind, org_id).await?,
+                    parts: None,
+                },
+            })
         }
     }
 
@@ -142,8 +166,8 @@ impl Store {
         Ok(t.series(ind, breakdown, self.threshold))
     }
 
-    /// Every breakdown present for a unit and period, with complementary
-    /// suppression applied (sexes against the total, grades against all grades).
+    /// Every breakdown present for a unit and period, hidden as the
+    /// organisation's protected table says.
     pub async fn breakdowns(
         &self,
         ind: &Indicator,
@@ -155,7 +179,7 @@ impl Store {
         let mut keys: Vec<Breakdown> = t.breakdown_keys();
         keys.sort();
         keys.dedup();
-        let mut out: Vec<(Breakdown, Observation)> = keys
+        let out: Vec<(Breakdown, Observation)> = keys
             .into_iter()
             .map(|b| {
                 let o = t.observe(ind, &b, period, self.threshold);
@@ -163,12 +187,11 @@ impl Store {
             })
             .filter(|(_, o)| o.raw.is_some())
             .collect();
-        protect_breakdowns(&mut out);
         Ok(out)
     }
 
     /// The indicator at each child of `parent` (and the parent itself, first),
-    /// with complementary suppression among the children.
+    /// hidden as the organisation's protected table says.
     pub async fn children_observations(
         &self,
         ind: &Indicator,
@@ -193,25 +216,23 @@ impl Store {
                 self.threshold,
             ));
         }
-        protect_siblings(ind, &parent, &mut children);
         Ok((parent, children))
     }
 
     /// Several units' series side by side at the indicator's cadence (total
     /// breakdown): the periods any of them has, oldest first, and for each
-    /// unit its observation per period. Each figure is protected as it is
-    /// among all its siblings, so a hidden unit cannot be recovered from its
-    /// parent's total and the siblings shown beside it.
+    /// unit its observation per period, hidden as the organisation's
+    /// protected table says (so a hidden unit cannot be recovered from its
+    /// parent's total and the siblings shown beside it).
     pub async fn compare(
         &self,
         ind: &Indicator,
-        org_id: i64,
+        _org_id: i64,
         unit_ids: &[i64],
     ) -> Result<(Vec<Period>, Vec<Vec<Observation>>)> {
         let catalogue = self.catalogue_map().await?;
-        let units = self.org_units(org_id).await?;
         let total = Breakdown::total();
-        let mut cache: HashMap<i64, IndicatorTables> = HashMap::new();
+        let mut tables = Vec::with_capacity(unit_ids.len());
         let mut periods: Vec<Period> = Vec::new();
         for id in unit_ids {
             let t = self.tables(&catalogue, ind, *id).await?;
@@ -220,43 +241,19 @@ impl Store {
                     .into_iter()
                     .map(|(p, _)| p),
             );
-            cache.insert(*id, t);
+            tables.push(t);
         }
         periods.sort();
         periods.dedup();
-        let mut out: Vec<Vec<Observation>> = Vec::with_capacity(unit_ids.len());
-        for id in unit_ids {
-            let parent = units.iter().find(|u| u.id == *id).and_then(|u| u.parent_id);
-            let siblings: Vec<i64> = match parent {
-                Some(p) => units
+        let out = tables
+            .iter()
+            .map(|t| {
+                periods
                     .iter()
-                    .filter(|u| u.parent_id == Some(p))
-                    .map(|u| u.id)
-                    .collect(),
-                None => vec![*id],
-            };
-            for sid in siblings.iter().chain(parent.iter()) {
-                if !cache.contains_key(sid) {
-                    let t = self.tables(&catalogue, ind, *sid).await?;
-                    cache.insert(*sid, t);
-                }
-            }
-            let at = siblings.iter().position(|s| s == id).unwrap_or(0);
-            let mut row = Vec::with_capacity(periods.len());
-            for period in &periods {
-                let observe = |uid: &i64| {
-                    cache
-                        .get(uid)
-                        .map(|t| t.observe(ind, &total, *period, self.threshold))
-                };
-                let mut sib: Vec<Observation> = siblings.iter().filter_map(observe).collect();
-                if let Some(p) = parent.as_ref().and_then(observe) {
-                    protect_siblings(ind, &p, &mut sib);
-                }
-                row.push(sib.swap_remove(at));
-            }
-            out.push(row);
-        }
+                    .map(|p| t.observe(ind, &total, *p, self.threshold))
+                    .collect()
+            })
+            .collect();
         Ok((periods, out))
     }
 
@@ -341,6 +338,11 @@ impl Store {
             );
         }
         let by_id: HashMap<i64, &Indicator> = catalogue.iter().map(|i| (i.id, i)).collect();
+        let org_id: Option<i64> = sqlx::query_scalar("SELECT org_id FROM org_units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let org_id = org_id.unwrap_or(unit_id);
         let empty = AccTable::new();
         let mut out = HashMap::new();
         for ind in catalogue {
@@ -351,27 +353,44 @@ impl Store {
                 let (Some(num), Some(den)) = (by_id.get(&n), by_id.get(&d)) else {
                     continue;
                 };
-                IndicatorTables::Ratio {
-                    factor: ind.spec.factor.unwrap_or(1.0),
-                    num_table: tables.get(&n).cloned().unwrap_or_default(),
-                    den_table: tables.get(&d).cloned().unwrap_or_default(),
-                    num: Box::new((*num).clone()),
-                    den: Box::new((*den).clone()),
+                IndicatorTables {
+                    kind: Tables::Ratio {
+                        factor: ind.spec.factor.unwrap_or(1.0),
+                        num_table: tables.get(&n).cloned().unwrap_or_default(),
+                        den_table: tables.get(&d).cloned().unwrap_or_default(),
+                        num: Box::new((*num).clone()),
+                        den: Box::new((*den).clone()),
+                    },
+                    unit: unit_id,
+                    shield: Shield {
+                        own: Default::default(),
+                        parts: Some((
+                            self.protection_with(conn, num, org_id).await?,
+                            self.protection_with(conn, den, org_id).await?,
+                        )),
+                    },
                 }
             } else {
-                IndicatorTables::Plain(
-                    tables
-                        .get(&ind.id)
-                        .cloned()
-                        .unwrap_or_else(|| empty.clone()),
-                )
+                IndicatorTables {
+                    kind: Tables::Plain(
+                        tables
+                            .get(&ind.id)
+                            .cloned()
+                            .unwrap_or_else(|| empty.clone()),
+                    ),
+                    unit: unit_id,
+                    shield: Shield {
+                        own: self.protection_with(conn, ind, org_id).await?,
+                        parts: None,
+                    },
+                }
             };
             out.insert(ind.id, t.series(ind, &Breakdown::total(), self.threshold));
         }
         Ok(out)
     }
 
-    async fn catalogue_map(&self) -> Result<HashMap<i64, Indicator>> {
+    pub(super) async fn catalogue_map(&self) -> Result<HashMap<i64, Indicator>> {
         Ok(self
             .indicators()
             .await?

@@ -2,7 +2,15 @@
 
 use super::*;
 
-pub(super) enum IndicatorTables {
+/// An indicator's roll-ups at one unit, with the protected tables its
+/// figures are read against.
+pub(super) struct IndicatorTables {
+    pub(super) kind: Tables,
+    pub(super) unit: i64,
+    pub(super) shield: Shield,
+}
+
+pub(super) enum Tables {
     Plain(AccTable),
     Ratio {
         factor: f64,
@@ -13,6 +21,14 @@ pub(super) enum IndicatorTables {
     },
 }
 
+/// The protected tables (see [`super::protection`]) of an indicator in the
+/// unit's organisation; for a ratio those of its numerator and denominator.
+#[derive(Clone, Default)]
+pub(super) struct Shield {
+    pub(super) own: Arc<Protected>,
+    pub(super) parts: Option<(Arc<Protected>, Arc<Protected>)>,
+}
+
 impl IndicatorTables {
     pub(super) fn observe(
         &self,
@@ -21,9 +37,18 @@ impl IndicatorTables {
         p: Period,
         threshold: f64,
     ) -> Observation {
-        match self {
-            IndicatorTables::Plain(t) => Store::plain(ind, t, b, p, threshold),
-            IndicatorTables::Ratio {
+        let hides = |prot: &Protected, o: &Observation| {
+            o.raw.is_some() && prot.hides(self.unit, o.period_used.unwrap_or(p), b)
+        };
+        match &self.kind {
+            Tables::Plain(t) => {
+                let mut o = Store::plain(ind, t, b, p, threshold);
+                if hides(&self.shield.own, &o) {
+                    o.cell.suppressed = true;
+                }
+                o
+            }
+            Tables::Ratio {
                 factor,
                 num,
                 den,
@@ -49,17 +74,22 @@ impl IndicatorTables {
                     ind.spec.threshold(threshold),
                 );
                 o.period_used = n.period_used.or(d.period_used);
+                // A ratio beside its published parts tells what they tell:
+                // hidden wherever either part is hidden.
+                if let Some((pn, pd)) = &self.shield.parts {
+                    if o.raw.is_some() && (hides(pn, &n) || hides(pd, &d)) {
+                        o.cell.suppressed = true;
+                    }
+                }
                 o
             }
         }
     }
 
     pub(super) fn breakdown_keys(&self) -> Vec<Breakdown> {
-        match self {
-            IndicatorTables::Plain(t) => t.keys().map(|(b, _)| b.clone()).collect(),
-            IndicatorTables::Ratio { num_table, .. } => {
-                num_table.keys().map(|(b, _)| b.clone()).collect()
-            }
+        match &self.kind {
+            Tables::Plain(t) => t.keys().map(|(b, _)| b.clone()).collect(),
+            Tables::Ratio { num_table, .. } => num_table.keys().map(|(b, _)| b.clone()).collect(),
         }
     }
 
@@ -70,13 +100,13 @@ impl IndicatorTables {
         threshold: f64,
     ) -> Vec<(Period, Observation)> {
         let native = ind.spec.cadence.period_type();
-        let periods: std::collections::BTreeSet<Period> = match self {
-            IndicatorTables::Plain(t) => t
+        let periods: std::collections::BTreeSet<Period> = match &self.kind {
+            Tables::Plain(t) => t
                 .keys()
                 .filter(|(bb, p)| bb == b && p.ptype() == native)
                 .map(|(_, p)| *p)
                 .collect(),
-            IndicatorTables::Ratio {
+            Tables::Ratio {
                 num_table,
                 den_table,
                 ..
@@ -109,65 +139,36 @@ pub struct ServedRow {
 
 impl Store {
     /// Every figure of an indicator in an organisation, at its own cadence,
-    /// for every unit with values (rolled up) and every breakdown, with
-    /// complementary suppression between siblings (a parent and its
-    /// children are both in the table) and within each unit's breakdowns.
+    /// for every unit with values (rolled up) and every breakdown, hidden
+    /// as the organisation's protected table says: the same cells as every
+    /// other route.
     pub async fn served_table(&self, ind: &Indicator, org_id: i64) -> Result<Vec<ServedRow>> {
-        let units = self.org_units(org_id).await?;
-        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+        let catalogue = self.catalogue_map().await?;
+        let mut units = self.org_units(org_id).await?;
+        units.sort_by(|a, b| a.code.cmp(&b.code));
+        let native = ind.spec.cadence.period_type();
+        let mut tables = Vec::with_capacity(units.len());
+        let mut periods: std::collections::BTreeSet<Period> = Default::default();
         for u in &units {
-            if let Some(p) = u.parent_id {
-                children.entry(p).or_default().push(u.id);
+            let t = self.tables(&catalogue, ind, u.id).await?;
+            let mut keys = t.breakdown_keys();
+            keys.sort();
+            keys.dedup();
+            for b in &keys {
+                periods.extend(t.series(ind, b, self.threshold).into_iter().map(|(p, _)| p));
             }
+            tables.push((u, t, keys));
         }
-        let code_of: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
-        let periods: Vec<Period> = self
-            .series(ind, org_id, &Breakdown::total())
-            .await?
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
         let mut out = Vec::new();
-        for period in periods {
-            // Totals, protected among siblings, top-down.
-            let mut totals: HashMap<i64, Observation> = HashMap::new();
-            let root = self
-                .observe(ind, org_id, period, &Breakdown::total())
-                .await?;
-            totals.insert(org_id, root);
-            let mut queue = vec![org_id];
-            while let Some(parent) = queue.pop() {
-                let Some(kids) = children.get(&parent) else {
-                    continue;
-                };
-                let (_, mut obs) = self
-                    .children_observations(ind, parent, kids, period, &Breakdown::total())
-                    .await?;
-                let parent_cell = totals.get(&parent).map(|o| o.cell);
-                for (kid, o) in kids.iter().zip(obs.iter_mut()) {
-                    if parent_cell.is_some_and(|c| c.suppressed) && o.raw.is_some() {
-                        // A hidden parent would be recoverable as the sum of its children.
-                        o.cell.suppressed = true;
+        for period in periods.into_iter().filter(|p| p.ptype() == native) {
+            for (u, t, keys) in &tables {
+                for b in keys {
+                    let o = t.observe(ind, b, period, self.threshold);
+                    if o.raw.is_none() {
+                        continue;
                     }
-                    if o.raw.is_some() {
-                        totals.insert(*kid, o.clone());
-                        queue.push(*kid);
-                    }
-                }
-            }
-            let mut ids: Vec<i64> = totals.keys().copied().collect();
-            ids.sort_by_key(|id| code_of.get(id).copied().unwrap_or(""));
-            for id in ids {
-                let mut rows = self.breakdowns(ind, id, period).await?;
-                if let (Some(t), Some(row)) =
-                    (totals.get(&id), rows.iter_mut().find(|(b, _)| b.is_total()))
-                {
-                    row.1.cell = t.cell;
-                }
-                protect_breakdowns(&mut rows);
-                for (b, o) in rows {
                     out.push(ServedRow {
-                        orgunit: code_of.get(&id).copied().unwrap_or("").to_owned(),
+                        orgunit: u.code.to_string(),
                         period,
                         breakdown_sex: b.sex,
                         grade: b.grade,

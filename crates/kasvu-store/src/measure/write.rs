@@ -495,6 +495,13 @@ impl ValueWriter {
         ))
         .execute(&mut **tx)
         .await?;
+        // Their protected tables are computed afresh (see `protection`).
+        sqlx::query(
+            "UPDATE indicators SET data_version = data_version + 1 \
+             WHERE id IN (SELECT DISTINCT indicator_id FROM value_deltas)",
+        )
+        .execute(&mut **tx)
+        .await?;
         sqlx::query("DELETE FROM time_deltas")
             .execute(&mut **tx)
             .await?;

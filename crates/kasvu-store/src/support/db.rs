@@ -19,6 +19,10 @@ pub struct Store {
     backend: Backend,
     /// Counts below this are not served (small-number suppression).
     pub(crate) threshold: f64,
+    /// Organisations up to this many units are protected as whole tables;
+    /// larger ones from each small cell's neighbourhood (see
+    /// `measure::protection`).
+    pub(crate) whole_table_units: i64,
     /// What features cache per store (the measure cache of roll-ups and
     /// the catalogue, the families' activity index), kept by type.
     pub(crate) caches: Arc<Caches>,
@@ -101,6 +105,7 @@ impl Store {
             pool,
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
+            whole_table_units: 2000,
             caches: Default::default(),
         })
     }
@@ -130,6 +135,15 @@ impl Store {
         let s = Store::connect(url).await?;
         s.migrate().await?;
         Ok(s)
+    }
+
+    /// Protects organisations larger than `units` (default 2000) from the
+    /// neighbourhoods of their small cells rather than as whole tables.
+    /// The result is as safe either way; this trades reading for hiding.
+    pub fn with_whole_table_units(mut self, units: i64) -> Store {
+        self.whole_table_units = units;
+        self.caches = Default::default();
+        self
     }
 
     /// Sets the small-number threshold (default 5): counts below it are served as suppressed.

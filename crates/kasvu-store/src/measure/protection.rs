@@ -1,0 +1,530 @@
+//! The protected table of an indicator in an organisation: kasvu-core's
+//! disclosure-control engine ([`kasvu_core::disclosure`]) applied to the
+//! roll-ups, so that every route that serves a figure — pages, charts, the
+//! API, exports, reports, comparisons — hides the same cells.
+//!
+//! Computed from the small cells outwards (a partial index finds them
+//! without reading the table), cached per indicator and organisation until
+//! the indicator's `data_version` moves (every write bumps it for the
+//! indicators it touches, a tree change for all). Only the years with small
+//! cells are read; in a large organisation only each small cell's
+//! neighbourhood (its ancestors, children, and its parent's subtree when
+//! that is small). A pattern found in a neighbourhood adds up in the whole
+//! table, and when none is found the whole table of those years is read
+//! and protected instead.
+
+use super::*;
+use kasvu_core::disclosure::{protect, Hierarchy, Key, LinkedTable, TableCell};
+use std::collections::BTreeSet;
+
+/// Where a cell is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct At {
+    unit: i64,
+    period: Period,
+    breakdown: Breakdown,
+}
+
+/// The hidden cells of an indicator's table in one organisation.
+#[derive(Debug, Default)]
+pub struct Protected {
+    hidden: HashSet<At>,
+    /// Cells hidden for being small.
+    pub primary: usize,
+    /// Cells hidden to protect them.
+    pub complementary: usize,
+    /// Small cells whose whole year had to be hidden.
+    pub whole_slices: usize,
+}
+
+impl Protected {
+    /// Whether the cell is hidden.
+    pub fn hides(&self, unit: i64, period: Period, breakdown: &Breakdown) -> bool {
+        !self.hidden.is_empty()
+            && self.hidden.contains(&At {
+                unit,
+                period,
+                breakdown: breakdown.clone(),
+            })
+    }
+}
+
+/// A parent subtree this size or smaller is read around a small cell.
+const NEIGHBOURHOOD_UNITS: i64 = 600;
+/// The cap of the partial index `rollups_small` (migration 0020).
+const SMALL_INDEX_CAP: f64 = 10.0;
+
+/// The fingerprint a cached protected table is valid for.
+type Stamp = (i64, u64, &'static str);
+
+/// A protected table and the fingerprint it was filed under.
+type Filed = (Stamp, Arc<Protected>);
+
+/// Cached protected tables, by (indicator, organisation).
+#[derive(Default)]
+pub struct ProtectionCache {
+    entries: std::sync::Mutex<HashMap<(i64, i64), Filed>>,
+}
+
+/// At most this many tables are kept; beyond it the cache starts over.
+const MAX_TABLES: usize = 4096;
+
+impl ProtectionCache {
+    fn get(&self, key: (i64, i64), stamp: Stamp) -> Option<Arc<Protected>> {
+        let e = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        e.get(&key)
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, p)| p.clone())
+    }
+
+    fn put(&self, key: (i64, i64), stamp: Stamp, p: Arc<Protected>) {
+        let mut e = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if e.len() >= MAX_TABLES {
+            e.clear();
+        }
+        e.insert(key, (stamp, p));
+    }
+}
+
+/// One roll-up row as protection reads it.
+struct RollupRow {
+    unit: i64,
+    breakdown: Breakdown,
+    period: Period,
+    acc: Acc,
+}
+
+fn row_of(r: &AnyRow) -> Result<RollupRow> {
+    let p: String = r.try_get("period")?;
+    Ok(RollupRow {
+        unit: r.try_get("unit_id")?,
+        breakdown: Breakdown::from_row(r)?,
+        period: Period::parse(&p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?,
+        acc: Acc {
+            total: r.try_get("total")?,
+            n: r.try_get("n")?,
+            basis: r.try_get("basis")?,
+            basis_n: r.try_get("basis_n")?,
+        },
+    })
+}
+
+/// SQL matching the periods of the given years (codes start with the year).
+fn years_sql(years: &BTreeSet<i32>) -> String {
+    let parts: Vec<String> = years
+        .iter()
+        .map(|y| format!("(period >= '{y}' AND period < '{}')", y + 1))
+        .collect();
+    if parts.is_empty() {
+        "1 = 0".into()
+    } else {
+        format!("({})", parts.join(" OR "))
+    }
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+impl Store {
+    /// The protected table of a (non-ratio) indicator in an organisation;
+    /// empty for indicators that count activities. Ratios are protected
+    /// through their numerator's and denominator's tables.
+    pub async fn protection(&self, ind: &Indicator, org_id: i64) -> Result<Arc<Protected>> {
+        if ind.spec.is_ratio() || ind.spec.threshold(self.threshold) <= 0.0 {
+            return Ok(Arc::new(Protected::default()));
+        }
+        let mut conn = self.pool.acquire().await?;
+        self.protection_with(&mut conn, ind, org_id).await
+    }
+
+    /// [`Store::protection`] on a connection the caller holds.
+    pub(super) async fn protection_with(
+        &self,
+        conn: &mut AnyConnection,
+        ind: &Indicator,
+        org_id: i64,
+    ) -> Result<Arc<Protected>> {
+        if ind.spec.is_ratio() || ind.spec.threshold(self.threshold) <= 0.0 {
+            return Ok(Arc::new(Protected::default()));
+        }
+        let cache = self.protection_cache();
+        let version = data_version(conn, ind.id).await?;
+        let stamp: Stamp = (
+            version,
+            self.threshold.to_bits(),
+            ind.spec.aggregation.code(),
+        );
+        if let Some(p) = cache.get((ind.id, org_id), stamp) {
+            return Ok(p);
+        }
+        let p = Arc::new(self.compute_protection(conn, ind, org_id).await?);
+        // Filed only when no write came in between (it would be computed
+        // from data newer than its version says).
+        if data_version(conn, ind.id).await? == version {
+            cache.put((ind.id, org_id), stamp, p.clone());
+        }
+        Ok(p)
+    }
+
+    async fn compute_protection(
+        &self,
+        conn: &mut AnyConnection,
+        ind: &Indicator,
+        org_id: i64,
+    ) -> Result<Protected> {
+        let t = self.threshold;
+        let cap = if t <= SMALL_INDEX_CAP {
+            " AND r.basis < 10"
+        } else {
+            ""
+        };
+        let small = sqlx::query(&format!(
+            "SELECT r.unit_id, r.period FROM rollups r JOIN org_units u ON u.id = r.unit_id \
+             WHERE r.indicator_id = $1 AND r.basis_n = r.n AND r.n > 0{cap} AND r.basis < $2 \
+             AND u.org_id = $3"
+        ))
+        .bind(ind.id)
+        .bind(t)
+        .bind(org_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        if small.is_empty() {
+            return Ok(Protected::default());
+        }
+        let mut primary_units: BTreeSet<i64> = BTreeSet::new();
+        let mut years: BTreeSet<i32> = BTreeSet::new();
+        for r in &small {
+            primary_units.insert(r.try_get("unit_id")?);
+            let p: String = r.try_get("period")?;
+            let p = Period::parse(&p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?;
+            years.insert(p.year_number());
+        }
+        let org_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if org_size > self.whole_table_units {
+            let units = neighbourhood(conn, &primary_units).await?;
+            let p = self
+                .protect_units(conn, ind, org_id, Some(&units), &years)
+                .await?;
+            if let Some(p) = p {
+                return Ok(p);
+            }
+        }
+        Ok(self
+            .protect_units(conn, ind, org_id, None, &years)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Protects the table of `years` read for `units` (`None`: every unit
+    /// of the organisation); `None` when a partial table was not enough.
+    async fn protect_units(
+        &self,
+        conn: &mut AnyConnection,
+        ind: &Indicator,
+        org_id: i64,
+        units: Option<&BTreeSet<i64>>,
+        years: &BTreeSet<i32>,
+    ) -> Result<Option<Protected>> {
+        let cols =
+            "r.unit_id, r.sex, r.grade, r.age_group, r.period, r.total, r.n, r.basis, r.basis_n";
+        let in_years = years_sql(years).replace("period", "r.period");
+        let mut rows: Vec<RollupRow> = Vec::new();
+        // Each unit's parent, and how many children it has in the tree.
+        let mut parent: HashMap<i64, Option<i64>> = HashMap::new();
+        let mut children_in_tree: HashMap<i64, i64> = HashMap::new();
+        match units {
+            None => {
+                for r in sqlx::query(&format!(
+                    "SELECT {cols} FROM rollups r JOIN org_units u ON u.id = r.unit_id \
+                     WHERE r.indicator_id = $1 AND u.org_id = $2 AND r.n > 0 AND {in_years}"
+                ))
+                .bind(ind.id)
+                .bind(org_id)
+                .fetch_all(&mut *conn)
+                .await?
+                {
+                    rows.push(row_of(&r)?);
+                }
+                for r in sqlx::query("SELECT id, parent_id FROM org_units WHERE org_id = $1")
+                    .bind(org_id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                {
+                    let id: i64 = r.try_get("id")?;
+                    let p: Option<i64> = r.try_get("parent_id")?;
+                    parent.insert(id, p);
+                    if let Some(p) = p {
+                        *children_in_tree.entry(p).or_default() += 1;
+                    }
+                }
+            }
+            Some(units) => {
+                let ids: Vec<i64> = units.iter().copied().collect();
+                for chunk in ids.chunks(400) {
+                    let list = id_list(chunk);
+                    for r in sqlx::query(&format!(
+                        "SELECT {cols} FROM rollups r WHERE r.indicator_id = $1 \
+                         AND r.unit_id IN ({list}) AND r.n > 0 AND {in_years}"
+                    ))
+                    .bind(ind.id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    {
+                        rows.push(row_of(&r)?);
+                    }
+                    for r in sqlx::query(&format!(
+                        "SELECT id, parent_id FROM org_units WHERE id IN ({list})"
+                    ))
+                    .fetch_all(&mut *conn)
+                    .await?
+                    {
+                        parent.insert(r.try_get("id")?, r.try_get("parent_id")?);
+                    }
+                    for r in sqlx::query(&format!(
+                        "SELECT parent_id, COUNT(*) AS c FROM org_units WHERE parent_id IN ({list}) \
+                         GROUP BY parent_id"
+                    ))
+                    .fetch_all(&mut *conn)
+                    .await?
+                    {
+                        children_in_tree.insert(r.try_get("parent_id")?, r.try_get("c")?);
+                    }
+                }
+            }
+        }
+        let threshold = ind.spec.threshold(self.threshold);
+        let (table, keys) = build_table(
+            ind,
+            &rows,
+            &parent,
+            &children_in_tree,
+            units.is_some(),
+            threshold,
+        );
+        let p = protect(&table, threshold);
+        if p.needs_full_table {
+            return Ok(None);
+        }
+        let hidden: HashSet<At> = p
+            .hidden
+            .iter()
+            .filter_map(|k| keys.get(k).cloned())
+            .collect();
+        Ok(Some(Protected {
+            hidden,
+            primary: p.primary,
+            complementary: p.complementary,
+            whole_slices: p.whole_slices,
+        }))
+    }
+}
+
+async fn data_version(conn: &mut AnyConnection, indicator_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT data_version FROM indicators WHERE id = $1")
+            .bind(indicator_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// The units read around small cells in a large organisation: each small
+/// cell's unit, its ancestors and children, and its parent's whole subtree
+/// when that is small (for a split between siblings). A small cell's
+/// children at the same place are small too, so they are read as well.
+async fn neighbourhood(
+    conn: &mut AnyConnection,
+    primary_units: &BTreeSet<i64>,
+) -> Result<BTreeSet<i64>> {
+    let mut out: BTreeSet<i64> = BTreeSet::new();
+    for x in primary_units {
+        let ancestors: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT ancestor_id, depth FROM org_closure WHERE unit_id = $1")
+                .bind(x)
+                .fetch_all(&mut *conn)
+                .await?;
+        out.extend(ancestors.iter().map(|(a, _)| *a));
+        out.insert(*x);
+        let kids: Vec<i64> = sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id = $1")
+            .bind(x)
+            .fetch_all(&mut *conn)
+            .await?;
+        out.extend(kids);
+        if let Some((parent, _)) = ancestors.iter().find(|(_, d)| *d == 1) {
+            let size: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1")
+                    .bind(parent)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if size <= NEIGHBOURHOOD_UNITS {
+                let sub: Vec<i64> =
+                    sqlx::query_scalar("SELECT unit_id FROM org_closure WHERE ancestor_id = $1")
+                        .bind(parent)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                out.extend(sub);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The linked table of the rows: org units × periods × sex × grade × age
+/// group, and the cell each key stands for.
+fn build_table(
+    ind: &Indicator,
+    rows: &[RollupRow],
+    parent: &HashMap<i64, Option<i64>>,
+    children_in_tree: &HashMap<i64, i64>,
+    partial: bool,
+    threshold: f64,
+) -> (LinkedTable, HashMap<Key, At>) {
+    // Org units: every unit read, with its parent.
+    let mut units: BTreeSet<i64> = rows.iter().map(|r| r.unit).collect();
+    // Ancestors of units with rows always have rows (roll-ups), but keep
+    // the chain whole even if not.
+    let mut frontier: Vec<i64> = units.iter().copied().collect();
+    while let Some(u) = frontier.pop() {
+        if let Some(Some(p)) = parent.get(&u) {
+            if units.insert(*p) {
+                frontier.push(*p);
+            }
+        }
+    }
+    let unit_ix: HashMap<i64, u32> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (*u, i as u32))
+        .collect();
+    let unit_ids: Vec<i64> = units.iter().copied().collect();
+    let mut org = Hierarchy::new(
+        unit_ids
+            .iter()
+            .map(|u| {
+                parent
+                    .get(u)
+                    .copied()
+                    .flatten()
+                    .and_then(|p| unit_ix.get(&p).copied())
+            })
+            .collect(),
+    );
+    for (i, u) in unit_ids.iter().enumerate() {
+        let known = org.children(i as u32).len() as i64;
+        let in_tree = children_in_tree.get(u).copied().unwrap_or(0);
+        // A unit whose parent was not read would look like a root.
+        let orphan = parent.get(u).copied().flatten().is_some() && org.parent(i as u32).is_none();
+        if (partial && known < in_tree) || orphan {
+            org.set_incomplete(i as u32);
+        }
+    }
+    // Periods: a longer period is the sum of the next shorter ones present
+    // (not for `last`, whose longer periods repeat a sub-period's value).
+    let periods: Vec<Period> = rows
+        .iter()
+        .map(|r| r.period)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let period_ix: HashMap<Period, u32> = periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (*p, i as u32))
+        .collect();
+    let sums_over_time = ind.spec.aggregation != Aggregation::Last;
+    let period_dim = Hierarchy::new(
+        periods
+            .iter()
+            .map(|p| {
+                if !sums_over_time {
+                    return None;
+                }
+                p.chain()
+                    .into_iter()
+                    .skip(1)
+                    .find_map(|c| period_ix.get(&c).copied())
+            })
+            .collect(),
+    );
+    let sex_ix = |s: Sex| match s {
+        Sex::Total => 0u32,
+        Sex::Male => 1,
+        Sex::Female => 2,
+    };
+    let grades: Vec<u8> = rows
+        .iter()
+        .filter_map(|r| r.breakdown.grade)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let ages: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.breakdown.age_group.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let one_level = |n: usize| {
+        let mut p = vec![None];
+        p.extend(std::iter::repeat_n(Some(0), n));
+        Hierarchy::new(p)
+    };
+    let mut table = LinkedTable::new([
+        org,
+        period_dim,
+        Hierarchy::new(vec![None, Some(0), Some(0)]),
+        one_level(grades.len()),
+        one_level(ages.len()),
+    ]);
+    let mut keys = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let (Some(u), Some(p)) = (unit_ix.get(&r.unit), period_ix.get(&r.period)) else {
+            continue;
+        };
+        let g = match r.breakdown.grade {
+            None => 0,
+            Some(g) => grades
+                .iter()
+                .position(|x| *x == g)
+                .map_or(0, |i| i as u32 + 1),
+        };
+        let a = match &r.breakdown.age_group {
+            None => 0,
+            Some(a) => ages.iter().position(|x| x == a).map_or(0, |i| i as u32 + 1),
+        };
+        let key: Key = [*u, *p, sex_ix(r.breakdown.sex), g, a];
+        table.cells.insert(
+            key,
+            TableCell {
+                value: r.acc.total,
+                sensitive: r.acc.count().is_some_and(|c| c < threshold),
+            },
+        );
+        keys.insert(
+            key,
+            At {
+                unit: r.unit,
+                period: r.period,
+                breakdown: r.breakdown.clone(),
+            },
+        );
+    }
+    (table, keys)
+}
+
+impl Store {
+    /// This store's cache of protected tables.
+    fn protection_cache(&self) -> Arc<ProtectionCache> {
+        self.caches.get()
+    }
+}
