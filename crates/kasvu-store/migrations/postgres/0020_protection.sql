@@ -1,8 +1,15 @@
 -- Disclosure control (issue 18): an indicator's protected table is cached
--- until its data change. `data_version` is bumped by every write that
--- changes the indicator's values or roll-ups (and for all indicators of a
--- tree that changes), in the same transaction.
-ALTER TABLE indicators ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;
+-- one year at a time until that year's data change. Every write bumps the
+-- version of each (indicator, year) it changes, in its transaction; a tree
+-- change bumps them all. A year with data always has a row.
+CREATE TABLE protection_versions (
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    year         BIGINT NOT NULL,
+    version      BIGINT NOT NULL,
+    PRIMARY KEY (indicator_id, year)
+);
+INSERT INTO protection_versions (indicator_id, year, version)
+SELECT DISTINCT indicator_id, CAST(substr(period, 1, 4) AS BIGINT), 0 FROM data_values;
 
 -- The small cells, where protection starts: few in a large table, so they
 -- are found without reading it. Thresholds up to 10 use this index (the

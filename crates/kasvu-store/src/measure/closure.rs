@@ -74,7 +74,7 @@ pub(crate) async fn tree_changed(conn: &mut AnyConnection, org_id: i64) -> Resul
     .await?;
     recompute_rollups_in(conn, org_id).await?;
     // Every protected table follows the new tree.
-    sqlx::query("UPDATE indicators SET data_version = data_version + 1")
+    sqlx::query("UPDATE protection_versions SET version = version + 1")
         .execute(&mut *conn)
         .await?;
     crate::measure::cache::bump(conn).await

@@ -4,9 +4,10 @@
 //! API, exports, reports, comparisons — hides the same cells.
 //!
 //! Computed from the small cells outwards (a partial index finds them
-//! without reading the table), cached per indicator and organisation until
-//! the indicator's `data_version` moves (every write bumps it for the
-//! indicators it touches, a tree change for all). Only the years with small
+//! without reading the table), one year at a time (no relation crosses a
+//! year), cached per indicator, organisation and year until that year's
+//! version in `protection_versions` moves (every write bumps the years it
+//! touches, a tree change all). Only the years with small
 //! cells are read; in a large organisation only each small cell's
 //! neighbourhood (its ancestors, children, and its parent's subtree when
 //! that is small). A pattern found in a neighbourhood adds up in the whole
@@ -25,52 +26,73 @@ struct At {
     breakdown: Breakdown,
 }
 
-/// The hidden cells of an indicator's table in one organisation.
+/// The hidden cells of an indicator's table in one organisation, by year
+/// (no relation crosses a year, so each year is protected on its own and
+/// a write re-protects only the years it touched).
 #[derive(Debug, Default)]
 pub struct Protected {
+    years: HashMap<i32, Arc<Slice>>,
+}
+
+/// One year of a protected table.
+#[derive(Debug, Default)]
+pub struct Slice {
     hidden: HashSet<At>,
-    /// Cells hidden for being small.
-    pub primary: usize,
-    /// Cells hidden to protect them.
-    pub complementary: usize,
-    /// Small cells whose whole year had to be hidden.
-    pub whole_slices: usize,
+    primary: usize,
 }
 
 impl Protected {
     /// Whether the cell is hidden.
     pub fn hides(&self, unit: i64, period: Period, breakdown: &Breakdown) -> bool {
-        !self.hidden.is_empty()
-            && self.hidden.contains(&At {
-                unit,
-                period,
-                breakdown: breakdown.clone(),
-            })
+        self.years.get(&period.year_number()).is_some_and(|s| {
+            !s.hidden.is_empty()
+                && s.hidden.contains(&At {
+                    unit,
+                    period,
+                    breakdown: breakdown.clone(),
+                })
+        })
+    }
+
+    /// How many cells are hidden for being small, and how many more to
+    /// protect them.
+    pub fn counts(&self) -> (usize, usize) {
+        self.years.values().fold((0, 0), |(p, c), s| {
+            (p + s.primary, c + s.hidden.len() - s.primary)
+        })
     }
 }
 
+/// A large organisation with at most this many units with small cells
+/// (in the years protected) is protected from their neighbourhoods; with
+/// more, reading the whole years is cheaper than many small reads.
+const NEIGHBOURHOOD_PRIMARIES: usize = 64;
 /// A parent subtree this size or smaller is read around a small cell.
 const NEIGHBOURHOOD_UNITS: i64 = 600;
 /// The cap of the partial index `rollups_small` (migration 0020).
 const SMALL_INDEX_CAP: f64 = 10.0;
 
-/// The fingerprint a cached protected table is valid for.
+/// The fingerprint a cached year is valid for: its data version, the
+/// threshold and the aggregation.
 type Stamp = (i64, u64, &'static str);
 
-/// A protected table and the fingerprint it was filed under.
-type Filed = (Stamp, Arc<Protected>);
+/// A protected year and the fingerprint it was filed under.
+type Filed = (Stamp, Arc<Slice>);
 
-/// Cached protected tables, by (indicator, organisation).
+/// (indicator, organisation, year).
+type SliceKey = (i64, i64, i64);
+
+/// Cached protected years.
 #[derive(Default)]
 pub struct ProtectionCache {
-    entries: std::sync::Mutex<HashMap<(i64, i64), Filed>>,
+    entries: std::sync::Mutex<HashMap<SliceKey, Filed>>,
 }
 
-/// At most this many tables are kept; beyond it the cache starts over.
-const MAX_TABLES: usize = 4096;
+/// At most this many years are kept; beyond it the cache starts over.
+const MAX_TABLES: usize = 65536;
 
 impl ProtectionCache {
-    fn get(&self, key: (i64, i64), stamp: Stamp) -> Option<Arc<Protected>> {
+    fn get(&self, key: SliceKey, stamp: Stamp) -> Option<Arc<Slice>> {
         let e = self
             .entries
             .lock()
@@ -80,7 +102,7 @@ impl ProtectionCache {
             .map(|(_, p)| p.clone())
     }
 
-    fn put(&self, key: (i64, i64), stamp: Stamp, p: Arc<Protected>) {
+    fn put(&self, key: SliceKey, stamp: Stamp, p: Arc<Slice>) {
         let mut e = self
             .entries
             .lock()
@@ -155,40 +177,60 @@ impl Store {
             return Ok(Arc::new(Protected::default()));
         }
         let cache = self.protection_cache();
-        let version = data_version(conn, ind.id).await?;
-        let stamp: Stamp = (
-            version,
-            self.threshold.to_bits(),
-            ind.spec.aggregation.code(),
-        );
-        if let Some(p) = cache.get((ind.id, org_id), stamp) {
-            return Ok(p);
+        let versions = data_versions(conn, ind.id).await?;
+        let stamp =
+            |v: i64| -> Stamp { (v, self.threshold.to_bits(), ind.spec.aggregation.code()) };
+        let mut years: HashMap<i32, Arc<Slice>> = HashMap::new();
+        let mut missing: BTreeSet<i32> = BTreeSet::new();
+        for (y, v) in &versions {
+            match cache.get((ind.id, org_id, *y), stamp(*v)) {
+                Some(s) => {
+                    years.insert(*y as i32, s);
+                }
+                None => {
+                    missing.insert(*y as i32);
+                }
+            }
         }
-        let p = Arc::new(self.compute_protection(conn, ind, org_id).await?);
-        // Filed only when no write came in between (it would be computed
-        // from data newer than its version says).
-        if data_version(conn, ind.id).await? == version {
-            cache.put((ind.id, org_id), stamp, p.clone());
+        if !missing.is_empty() {
+            let mut computed = self.compute_slices(conn, ind, org_id, &missing).await?;
+            // Filed only when no write came in between (it would be
+            // computed from data newer than its version says).
+            let after = data_versions(conn, ind.id).await?;
+            for y in missing {
+                let slice = Arc::new(computed.remove(&y).unwrap_or_default());
+                let before = versions.get(&i64::from(y));
+                if before.is_some() && before == after.get(&i64::from(y)) {
+                    if let Some(v) = before {
+                        cache.put((ind.id, org_id, i64::from(y)), stamp(*v), slice.clone());
+                    }
+                }
+                years.insert(y, slice);
+            }
         }
-        Ok(p)
+        Ok(Arc::new(Protected { years }))
     }
 
-    async fn compute_protection(
+    /// Protects the given years: from their small cells, found through the
+    /// partial index, outwards.
+    async fn compute_slices(
         &self,
         conn: &mut AnyConnection,
         ind: &Indicator,
         org_id: i64,
-    ) -> Result<Protected> {
+        years: &BTreeSet<i32>,
+    ) -> Result<HashMap<i32, Slice>> {
         let t = self.threshold;
         let cap = if t <= SMALL_INDEX_CAP {
             " AND r.basis < 10"
         } else {
             ""
         };
+        let in_years = years_sql(years).replace("period", "r.period");
         let small = sqlx::query(&format!(
             "SELECT r.unit_id, r.period FROM rollups r JOIN org_units u ON u.id = r.unit_id \
              WHERE r.indicator_id = $1 AND r.basis_n = r.n AND r.n > 0{cap} AND r.basis < $2 \
-             AND u.org_id = $3"
+             AND u.org_id = $3 AND {in_years}"
         ))
         .bind(ind.id)
         .bind(t)
@@ -196,31 +238,31 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         if small.is_empty() {
-            return Ok(Protected::default());
+            return Ok(HashMap::new());
         }
         let mut primary_units: BTreeSet<i64> = BTreeSet::new();
-        let mut years: BTreeSet<i32> = BTreeSet::new();
+        let mut small_years: BTreeSet<i32> = BTreeSet::new();
         for r in &small {
             primary_units.insert(r.try_get("unit_id")?);
             let p: String = r.try_get("period")?;
             let p = Period::parse(&p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?;
-            years.insert(p.year_number());
+            small_years.insert(p.year_number());
         }
         let org_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE org_id = $1")
             .bind(org_id)
             .fetch_one(&mut *conn)
             .await?;
-        if org_size > self.whole_table_units {
+        if org_size > self.whole_table_units && primary_units.len() <= NEIGHBOURHOOD_PRIMARIES {
             let units = neighbourhood(conn, &primary_units).await?;
             let p = self
-                .protect_units(conn, ind, org_id, Some(&units), &years)
+                .protect_units(conn, ind, org_id, Some(&units), &small_years)
                 .await?;
             if let Some(p) = p {
                 return Ok(p);
             }
         }
         Ok(self
-            .protect_units(conn, ind, org_id, None, &years)
+            .protect_units(conn, ind, org_id, None, &small_years)
             .await?
             .unwrap_or_default())
     }
@@ -234,7 +276,7 @@ impl Store {
         org_id: i64,
         units: Option<&BTreeSet<i64>>,
         years: &BTreeSet<i32>,
-    ) -> Result<Option<Protected>> {
+    ) -> Result<Option<HashMap<i32, Slice>>> {
         let cols =
             "r.unit_id, r.sex, r.grade, r.age_group, r.period, r.total, r.n, r.basis, r.basis_n";
         let in_years = years_sql(years).replace("period", "r.period");
@@ -315,28 +357,28 @@ impl Store {
         if p.needs_full_table {
             return Ok(None);
         }
-        let hidden: HashSet<At> = p
-            .hidden
-            .iter()
-            .filter_map(|k| keys.get(k).cloned())
-            .collect();
-        Ok(Some(Protected {
-            hidden,
-            primary: p.primary,
-            complementary: p.complementary,
-            whole_slices: p.whole_slices,
-        }))
+        let mut out: HashMap<i32, Slice> = HashMap::new();
+        for k in &p.hidden {
+            if let Some(at) = keys.get(k) {
+                let slice = out.entry(at.period.year_number()).or_default();
+                if table.cells.get(k).is_some_and(|c| c.sensitive) {
+                    slice.primary += 1;
+                }
+                slice.hidden.insert(at.clone());
+            }
+        }
+        Ok(Some(out))
     }
 }
 
-async fn data_version(conn: &mut AnyConnection, indicator_id: i64) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT data_version FROM indicators WHERE id = $1")
+/// The data version of each year of an indicator.
+async fn data_versions(conn: &mut AnyConnection, indicator_id: i64) -> Result<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT year, version FROM protection_versions WHERE indicator_id = $1")
             .bind(indicator_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or(0),
-    )
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The units read around small cells in a large organisation: each small

@@ -497,8 +497,9 @@ impl ValueWriter {
         .await?;
         // Their protected tables are computed afresh (see `protection`).
         sqlx::query(
-            "UPDATE indicators SET data_version = data_version + 1 \
-             WHERE id IN (SELECT DISTINCT indicator_id FROM value_deltas)",
+            "INSERT INTO protection_versions (indicator_id, year, version) \
+             SELECT DISTINCT indicator_id, CAST(substr(period, 1, 4) AS BIGINT), 1 FROM value_deltas WHERE 1 = 1 \
+             ON CONFLICT (indicator_id, year) DO UPDATE SET version = protection_versions.version + 1",
         )
         .execute(&mut **tx)
         .await?;
