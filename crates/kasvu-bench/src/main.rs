@@ -9,6 +9,8 @@
 //!     figures computed from the raw values with a plain GROUP BY;
 //! (c) time from a write to its visibility in the area roll-up;
 //! (d) the server's resident memory (RSS) while serving (b);
+//! (g) disclosure control: protecting one indicator's whole table, and one
+//!     year of it again after a write;
 //! (e) `kasvu-bench search`: search latency over generated entries on both
 //!     databases (see `search_bench.rs`);
 //! (f) `kasvu-bench hobbies`: the public hobby search under concurrent
@@ -206,12 +208,15 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
                         break 'outer;
                     }
                     let p = first.offset(m).context("period")?;
-                    writeln!(
-                        f,
-                        "ind-{i},unit-{u},{},{}",
-                        p.code(),
-                        (u * 7 + i * 3 + m as usize) % 50 + 5
-                    )?;
+                    // About one value in a hundred is a small count (1–4),
+                    // which disclosure control must protect.
+                    let m_ = m as usize;
+                    let v = if (u * 31 + i * 17 + m_ * 7).is_multiple_of(97) {
+                        (u + m_) % 4 + 1
+                    } else {
+                        (u * 7 + i * 3 + m_) % 50 + 5
+                    };
+                    writeln!(f, "ind-{i},unit-{u},{},{v}", p.code())?;
                     written += 1;
                 }
             }
@@ -302,6 +307,42 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
         }
     }
     visibility.sort();
+
+    // (g) Disclosure control: the whole table of one indicator protected
+    // from cold (every year), then one year again after each of 20 writes
+    // of a small count into it (what the next reader of the indicator
+    // waits for).
+    let city = store.org_unit("city").await?.context("city")?;
+    let t = Instant::now();
+    let cold = store.protection(&ind, city.org_id).await?;
+    let protect_cold = t.elapsed();
+    let (primary, complementary) = cold.counts();
+    let mut reprotect = Vec::new();
+    for k in 0..20u32 {
+        let row = ValueRow {
+            row: 1,
+            indicator_id: ind.id,
+            unit_id: leaf.id,
+            period: Period::parse("202506").map_err(|p| anyhow::anyhow!("{p}"))?,
+            breakdown: Breakdown::total(),
+            value: Some(f64::from(k % 4 + 1)),
+            count: None,
+        };
+        store
+            .write_values(&actor, &[row], WriteOptions::default())
+            .await?;
+        let t = Instant::now();
+        let p = store.protection(&ind, city.org_id).await?;
+        reprotect.push(t.elapsed());
+        if !p.hides(
+            leaf.id,
+            Period::parse("202506").map_err(|p| anyhow::anyhow!("{p}"))?,
+            &Breakdown::total(),
+        ) {
+            bail!("the small count written was not hidden");
+        }
+    }
+    reprotect.sort();
 
     // (b) Roll-up reads versus a GROUP BY over raw values, in-process.
     let mut rollup_reads = Vec::new();
@@ -433,6 +474,15 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
         "| (c) write → visible in the area's yearly roll-up: p50 / p99 | {} / {} |",
         ms(percentile(&visibility, 0.5)),
         ms(percentile(&visibility, 0.99))
+    );
+    println!(
+        "| (g) disclosure control, one indicator's whole table ({primary} small cells, {complementary} hidden to protect them): from cold | {} |",
+        ms(protect_cold)
+    );
+    println!(
+        "| (g) the same indicator's year re-protected after a write: p50 / p99 | {} / {} |",
+        ms(percentile(&reprotect, 0.5)),
+        ms(percentile(&reprotect, 0.99))
     );
     println!(
         "| (d) server RSS: idle / after the load / peak | {:.0} / {:.0} / {:.0} MB |",

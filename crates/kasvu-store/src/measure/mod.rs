@@ -93,8 +93,13 @@ impl Breakdown {
         let sex: String = r.try_get("sex")?;
         let grade: String = r.try_get("grade")?;
         let age: String = r.try_get("age_group")?;
+        Breakdown::from_codes(&sex, &grade, age)
+    }
+
+    /// From the stored columns (`grade` and `age` empty for all).
+    fn from_codes(sex: &str, grade: &str, age: String) -> Result<Breakdown> {
         Ok(Breakdown {
-            sex: Sex::parse(&sex).map_err(|p| StoreError::Corrupt(p.to_string()))?,
+            sex: Sex::parse(sex).map_err(|p| StoreError::Corrupt(p.to_string()))?,
             grade: if grade.is_empty() {
                 None
             } else {
