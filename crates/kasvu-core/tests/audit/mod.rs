@@ -112,6 +112,14 @@ pub fn audit(table: &LinkedTable, hidden: &HashSet<Key>, threshold: f64) -> Repo
         }
         rows.push(Row { terms, rhs });
     }
+    for row in &rows {
+        let lhs: f64 = row.terms.iter().map(|(v, c)| c * truth[*v]).sum();
+        assert!(
+            (lhs - row.rhs).abs() < 1e-6,
+            "the true table breaks its own relation ({lhs} ≠ {})",
+            row.rhs
+        );
+    }
     // Connected components: variables sharing a relation.
     let n = truth.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -181,16 +189,22 @@ fn audit_component(
     let mut seen_lo: Vec<f64> = vars.iter().map(|v| truth[*v]).collect();
     let mut seen_hi = seen_lo.clone();
     let wide = |w: f64| w >= threshold - TOLERANCE;
+    let is_cell: Vec<bool> = vars.iter().map(|v| *v < cells.len()).collect();
+    report.programmes += 1;
+    let unbounded = unbounded_cells(&rows, &is_cell);
     for (target, var) in vars.iter().enumerate() {
-        if *var >= cells.len() {
-            continue; // a slack, not a cell
+        if !is_cell[target] || unbounded[target] {
+            continue; // a slack, or a cell nothing bounds from above
         }
         if wide(seen_hi[target] - seen_lo[target]) {
             continue;
         }
         let mut solve = |direction, seen_lo: &mut [f64], seen_hi: &mut [f64]| {
             report.programmes += 1;
-            match optimum(vars.len(), target, &rows, direction) {
+            let objective: Vec<f64> = (0..vars.len())
+                .map(|l| if l == target { 1.0 } else { 0.0 })
+                .collect();
+            match optimum(&rows, &objective, direction) {
                 Ok(Some((objective, point))) => {
                     for (l, x) in point.into_iter().enumerate() {
                         seen_lo[l] = seen_lo[l].min(x);
@@ -208,6 +222,12 @@ fn audit_component(
         let Some(hi) = solve(OptimizationDirection::Maximize, &mut seen_lo, &mut seen_hi) else {
             continue; // unbounded above
         };
+        assert!(
+            truth[*var] <= hi + TOLERANCE,
+            "the audit's solver put {:?} (value {}) at most {hi}",
+            cells[*var],
+            truth[*var]
+        );
         // The minimum is at most the lowest value seen: no need for it
         // when the maximum is already far enough above that.
         if wide(hi - seen_lo[target]) {
@@ -215,6 +235,13 @@ fn audit_component(
         }
         let lo = solve(OptimizationDirection::Minimize, &mut seen_lo, &mut seen_hi)
             .expect("a minimum over cells ≥ 0");
+        // The true table is feasible: a solver answer excluding it is wrong.
+        assert!(
+            lo <= truth[*var] + TOLERANCE && truth[*var] <= hi + TOLERANCE,
+            "the audit's solver put {:?} (value {}) in [{lo}, {hi}]",
+            cells[*var],
+            truth[*var]
+        );
         if !wide(hi - lo) {
             report.narrow.push(Interval {
                 key: cells[*var],
@@ -226,29 +253,86 @@ fn audit_component(
     }
 }
 
-/// The optimum of variable `target` over the component, and the point
-/// reaching it; `None` when it is unbounded.
+/// The optimum of `objective` over the component, and the point reaching
+/// it; `None` when it is unbounded. The simplex can lose its way on these
+/// highly redundant systems (every relation of a linked table is implied
+/// by the others several times over) and call a feasible programme
+/// infeasible; the same programme stated differently (rows reversed, each
+/// equation as two inequalities) is tried then.
 fn optimum(
-    n: usize,
-    target: usize,
     rows: &[Row],
+    objective: &[f64],
     direction: OptimizationDirection,
 ) -> Result<Option<(f64, Vec<f64>)>, microlp::Error> {
-    let mut p = Problem::new(direction);
-    let handles: Vec<microlp::Variable> = (0..n)
-        .map(|l| p.add_var(if l == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))
+    let mut last = microlp::Error::Infeasible;
+    for variant in 0..3 {
+        let mut p = Problem::new(direction);
+        let handles: Vec<microlp::Variable> = objective
+            .iter()
+            .map(|c| p.add_var(*c, (0.0, f64::INFINITY)))
+            .collect();
+        let order: Box<dyn Iterator<Item = &Row>> = if variant == 1 {
+            Box::new(rows.iter().rev())
+        } else {
+            Box::new(rows.iter())
+        };
+        for row in order {
+            let expr: Vec<(microlp::Variable, f64)> =
+                row.terms.iter().map(|(v, c)| (handles[*v], *c)).collect();
+            if variant == 2 {
+                p.add_constraint(expr.clone(), ComparisonOp::Le, row.rhs);
+                p.add_constraint(expr, ComparisonOp::Ge, row.rhs);
+            } else {
+                p.add_constraint(expr, ComparisonOp::Eq, row.rhs);
+            }
+        }
+        match p.solve() {
+            Ok(s) => {
+                return Ok(Some((
+                    s.objective(),
+                    handles.iter().map(|h| *s.var_value(*h)).collect(),
+                )))
+            }
+            Err(microlp::Error::Unbounded) => return Ok(None),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// The cells with no upper bound, from one programme: a direction `d ≥ 0`
+/// with `A·d = 0` can be added to the true table any number of times, so
+/// every cell it raises is unbounded; and since the sum of two such
+/// directions is one, the direction raising the most cells (each counted
+/// up to 1) raises exactly the unbounded ones. When the whole slice is
+/// hidden this settles most cells at once.
+fn unbounded_cells(rows: &[Row], is_cell: &[bool]) -> Vec<bool> {
+    let mut p = Problem::new(OptimizationDirection::Maximize);
+    let d: Vec<microlp::Variable> = is_cell
+        .iter()
+        .map(|_| p.add_var(0.0, (0.0, f64::INFINITY)))
+        .collect();
+    let y: Vec<Option<microlp::Variable>> = is_cell
+        .iter()
+        .map(|c| c.then(|| p.add_var(1.0, (0.0, 1.0))))
         .collect();
     for row in rows {
         let expr: Vec<(microlp::Variable, f64)> =
-            row.terms.iter().map(|(v, c)| (handles[*v], *c)).collect();
-        p.add_constraint(expr, ComparisonOp::Eq, row.rhs);
+            row.terms.iter().map(|(v, c)| (d[*v], *c)).collect();
+        p.add_constraint(expr, ComparisonOp::Eq, 0.0);
+    }
+    for (l, y) in y.iter().enumerate() {
+        if let Some(y) = y {
+            p.add_constraint([(*y, 1.0), (d[l], -1.0)], ComparisonOp::Le, 0.0);
+        }
     }
     match p.solve() {
-        Ok(s) => Ok(Some((
-            s.objective(),
-            handles.iter().map(|h| *s.var_value(*h)).collect(),
-        ))),
-        Err(microlp::Error::Unbounded) => Ok(None),
-        Err(e) => Err(e),
+        Ok(s) => y
+            .iter()
+            .map(|y| y.is_some_and(|y| *s.var_value(y) > 0.5))
+            .collect(),
+        // Bounded in every direction as far as this tells: decide each
+        // cell by its own programmes.
+        Err(_) => vec![false; is_cell.len()],
     }
 }
