@@ -693,6 +693,15 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
                     Breakdown::total(),
                     1.0 + n.next() * 7.0,
                 );
+                // Pupils, so small quarters are hidden — with the cells
+                // that would give them away across schools and quarters.
+                push(
+                    "school_counsellor_clients",
+                    u.id,
+                    p,
+                    Breakdown::total(),
+                    (2.0 + n.next() * 12.0) * summer,
+                );
             }
         }
     }

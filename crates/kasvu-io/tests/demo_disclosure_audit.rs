@@ -192,6 +192,7 @@ async fn the_demo_discloses_no_hidden_cell(store: Store) {
     kasvu_io::demo::load(&store).await.unwrap();
     let loaded = start.elapsed();
     let (mut tables, mut cells, mut hidden, mut exact) = (0, 0, 0, 0);
+    let (mut primary, mut complementary) = (0, 0);
     let mut leaks: Vec<String> = Vec::new();
     for org in store.organisations().await.unwrap() {
         let units = store.org_units(org.id).await.unwrap();
@@ -210,6 +211,9 @@ async fn the_demo_discloses_no_hidden_cell(store: Store) {
                 continue;
             }
             tables += 1;
+            let (p, c) = store.protection(&ind, org.id).await.unwrap().counts();
+            primary += p;
+            complementary += c;
             cells += s.table.cells.len();
             hidden += s.hidden.len();
             for i in audit::narrow_cells(&s.table, &s.hidden, threshold) {
@@ -229,7 +233,8 @@ async fn the_demo_discloses_no_hidden_cell(store: Store) {
         }
     }
     eprintln!(
-        "demo disclosure audit: {tables} tables, {cells} cells, {hidden} hidden; \
+        "demo disclosure audit: {tables} tables, {cells} cells, {hidden} hidden \
+         ({primary} small, {complementary} to protect them); \
          {} narrower than the threshold ({exact} determined exactly); \
          load {:.1} s, read and audit {:.1} s",
         leaks.len(),
