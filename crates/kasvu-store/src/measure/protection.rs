@@ -261,10 +261,16 @@ impl Store {
                 return Ok(p);
             }
         }
-        Ok(self
-            .protect_units(conn, ind, org_id, None, &small_years)
-            .await?
-            .unwrap_or_default())
+        // Whole years, one at a time: they are independent, and a large
+        // table read whole holds several times its size while it is read.
+        let mut out = HashMap::new();
+        for y in small_years {
+            let one = BTreeSet::from([y]);
+            if let Some(slices) = self.protect_units(conn, ind, org_id, None, &one).await? {
+                out.extend(slices);
+            }
+        }
+        Ok(out)
     }
 
     /// Protects the table of `years` read for `units` (`None`: every unit
