@@ -1,7 +1,7 @@
 //! Who may read an organisation's figures: per indicator, everyone (the
 //! default: no row) or only signed-in users of the installation. The
 //! organisation's admin chooses; the web layer enforces it for every route
-//! that serves figures (`kasvu-web/src/measure/visibility.rs`).
+//! that serves figures (`kasvu-web/src/support/visibility.rs`).
 
 use crate::support::audit::{write_audit, AuditWrite};
 use crate::support::db::Store;
