@@ -183,7 +183,37 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
     crate::demo_teams::load(store, &actor)
         .await
         .map_err(DemoError::Store)?;
+    load_figure_visibility(store, &actor)
+        .await
+        .map_err(DemoError::Store)?;
     Ok(summary)
+}
+
+/// Soite keeps its figures for signed-in users, except the indicators it
+/// shares in the learning network; Oulu's stay public. Set once: an admin's
+/// later choice is left as it is when the demo is loaded again.
+async fn load_figure_visibility(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let Some(soite) = store.org_unit("soite").await? else {
+        return Ok(());
+    };
+    if !store
+        .signed_in_only_indicators(soite.org_id)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let private: std::collections::HashSet<i64> = store
+        .indicators()
+        .await?
+        .iter()
+        .filter(|i| !crate::demo_teams::SOITE_SHARED.contains(&i.spec.code.as_str()))
+        .map(|i| i.id)
+        .collect();
+    store
+        .set_signed_in_only_indicators(actor, soite.org_id, &private)
+        .await?;
+    Ok(())
 }
 
 /// Oulu's children's and youth welfare plan 2022–2026 (seeds 000/001): the

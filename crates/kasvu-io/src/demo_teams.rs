@@ -157,6 +157,10 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The indicators Soite shares in the learning network; its other figures
+/// are for signed-in users only (`demo::load`).
+pub const SOITE_SHARED: &[&str] = &["lp_discussions", "lp_trained_share"];
+
 /// Seed 003's learning network: Oulu brings Kaakkuri and Tuira, Soite its
 /// Kokkola centre; each shares the LP figures, Oulu also its phone figures.
 async fn load_network(
@@ -204,7 +208,7 @@ async fn load_network(
             net.id,
             soite.org_id,
             &codes(&["soite-kokkola-keskusta"]),
-            &codes(&["lp_discussions", "lp_trained_share"]),
+            &codes(SOITE_SHARED),
         )
         .await?;
     for (email, unit) in [

@@ -85,6 +85,7 @@ impl utoipa::Modify for ErrorResponses {
     info(title = "Kasvu API", version = "1", description = "The org tree, people, audit log, shared measurement, the welfare plan, leadership teams with their meetings and commitments, feedback rounds, the project database, the register of actors, the collaboration map, one-contact paths, good practices, search, and families' activities (Linked Events-shaped events) and places of Kasvu. Figures are served with small numbers suppressed."),
     paths(crate::org::api::list_orgunits, crate::org::api::get_orgunit, crate::org::api::create_orgunit, crate::org::api::replace_orgunit,
         crate::admin::api::me, crate::admin::api::list_users, crate::admin::api::create_user, crate::admin::api::audit,
+        crate::admin::figure_visibility::get_figure_visibility, crate::admin::figure_visibility::put_figure_visibility,
         crate::measure::api::list_indicators, crate::measure::api::get_data, crate::measure::api::post_data,
         crate::plans::api::list_plans, crate::plans::api::get_plan, crate::plans::api::create_plan,
         crate::plans::api::set_measure_status, crate::plans::api::set_evaluation, crate::plans::api::replace_plan,

@@ -73,6 +73,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/actors/{code}/proposals/{proposal}", "NNNNNNNY"),
     ("POST", "/actors/{code}/propose", "NNNYNNNY"),
     ("GET", "/admin/audit", "NNNNNNYY"),
+    // the admin's own organisation's choice (Soite's admin sees Soite's)
+    ("GET", "/admin/figure-visibility", "NNNNNNYY"),
+    // an empty choice makes every figure of one's own organisation public
+    ("POST", "/admin/figure-visibility", "NNNNNNYY"),
     ("GET", "/admin/units", "NNNNYYYY"),
     ("POST", "/admin/units", "NNNNNNRY"),
     ("GET", "/admin/units/new", "NNNNYYYY"),
@@ -102,6 +106,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     // the member removes the link; the admin may, finding it gone
     ("DELETE", "/api/v1/network/links/{id}", "NNNYNNNy"),
     ("GET", "/api/v1/openapi.json", "YYYYYYYY"),
+    // which of Oulu's figures are for signed-in users: no secret
+    ("GET", "/api/v1/orgs/{code}/figure-visibility", "YYYYYYYY"),
+    // only Oulu's admin chooses Oulu's
+    ("PUT", "/api/v1/orgs/{code}/figure-visibility", "NNNNNNNY"),
     ("GET", "/api/v1/orgunits", "YYYYYYYY"),
     ("POST", "/api/v1/orgunits", "NNNNNNNY"),
     ("GET", "/api/v1/orgunits/{code}", "YYYYYYYY"),
@@ -491,6 +499,7 @@ async fn resources(app: &App) -> Resources {
         (("members", "user_id"), seurakunta.to_string()),
         (("imports", "id"), job),
         (("indicators", "code"), "child_protection_clients".into()),
+        (("orgs", "code"), "oulu".into()),
         (("lang", "code"), "fi".into()),
         (("meetings", "id"), meeting.to_string()),
         (("password", "token"), password),
@@ -635,6 +644,9 @@ fn body_for(method: &Method, pattern: &str, res: &Resources) -> Body {
             "questions": [{"kind": "scale", "text": "Yhteistyö toimii"}]}))
         }
         ("POST", "/api/v1/teams/{id}/commitments") => Body::Json(json!({"text": "Selvitän asian"})),
+        ("PUT", "/api/v1/orgs/{code}/figure-visibility") => {
+            Body::Json(json!({"signed_in_only": []}))
+        }
         ("POST", "/api/v1/users") => Body::Json(json!({"email": "taulukko@oulu.example",
             "name": "Taulukon Testaaja", "role": "staff", "scope": "tuira"})),
         _ if pattern.starts_with("/api/") => Body::Json(json!({})),

@@ -34,6 +34,7 @@ mod read;
 mod search_docs;
 mod served;
 pub(crate) mod targets;
+mod visibility;
 mod write;
 
 use closure::add_periods;

@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod audit;
+pub(crate) mod figure_visibility;
 pub(crate) mod password_links;
 pub(crate) mod units;
 pub(crate) mod users;
@@ -29,6 +30,11 @@ pub(crate) fn routes() -> Routes {
             post(password_links::password_link),
         )
         .route("/admin/audit", get(audit::audit))
+        .route(
+            "/admin/figure-visibility",
+            get(figure_visibility::figure_visibility)
+                .post(figure_visibility::set_figure_visibility),
+        )
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).
@@ -37,4 +43,9 @@ pub(crate) fn api_routes() -> Routes {
         .route("/me", get(api::me))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit))
+        .route(
+            "/orgs/{code}/figure-visibility",
+            get(figure_visibility::get_figure_visibility)
+                .put(figure_visibility::put_figure_visibility),
+        )
 }

@@ -1,13 +1,17 @@
 //! Shared measurement in the JSON API: the catalogue and suppressed figures
-//! are public (like Sotkanet's); writing values needs a bearer token whose
-//! user may enter data for every unit in the batch.
+//! are public (like Sotkanet's) unless the organisation made an indicator's
+//! figures signed-in only (then only with a bearer token); writing values
+//! needs a bearer token whose user may enter data for every unit in the
+//! batch.
 
+use crate::support::api::viewer;
 use crate::support::api::Json;
 use crate::support::api::Query;
 use crate::support::api::{ApiError, ApiErrorBody, ApiResult, ApiUser};
+use crate::support::visibility::may_read_figures;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use kasvu_core::role::permits;
 use kasvu_core::{parse_grade, Action, Period, Problem, Role, Sex};
 use kasvu_store::{
@@ -152,9 +156,11 @@ fn bad(field: &str, p: Problem) -> ApiError {
 }
 
 #[utoipa::path(get, path = "/api/v1/data", tag = "measurement", params(DataQuery),
-    responses((status = 200, body = DataDto), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = DataDto), (status = 400, body = ApiErrorBody),
+              (status = 404, description = "No such indicator or org unit, or the organisation's figures of the indicator are for signed-in users only and no valid bearer token was given", body = ApiErrorBody)))]
 pub async fn get_data(
     State(st): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<DataQuery>,
 ) -> ApiResult<Json<DataDto>> {
     let ind = st
@@ -167,6 +173,12 @@ pub async fn get_data(
         .org_unit(q.orgunit.trim())
         .await?
         .ok_or_else(|| ApiError::not_found("org unit"))?;
+    // Signed-in-only figures do not exist for an anonymous reader: the
+    // answer is the one for an unknown figure.
+    let reader = viewer(&st, &headers).await?;
+    if !may_read_figures(&st, reader.as_ref(), unit.org_id, ind.id).await? {
+        return Err(ApiError::not_found("figure"));
+    }
     let period = Period::parse(&q.period).map_err(|p| bad("period", p))?;
     let sex = match q.sex.as_deref().map(str::trim) {
         None | Some("") => Sex::Total,

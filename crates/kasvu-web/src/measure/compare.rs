@@ -1,12 +1,15 @@
 //! Areas or service clusters side by side: one indicator's series for up to
 //! six chosen units, as an SVG chart with the table beside it and a
 //! one-sentence summary. Public like the other figures, and suppressed: each
-//! unit's figure is protected as it is among its siblings.
+//! unit's figure is protected as it is among its siblings. An indicator the
+//! organisation keeps for signed-in users shows an anonymous reader a notice
+//! to sign in instead of its figures.
 
 use crate::support::charts::{compare_chart, CompareChart, MAX_SERIES};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::{format_number, format_value, period_label};
+use crate::support::visibility::may_read_figures;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -43,6 +46,8 @@ pub struct ComparePage<'a> {
     pub chart: String,
     pub summary: String,
     pub too_many: bool,
+    /// The figures are for signed-in users and the reader is anonymous.
+    pub sign_in_to_see: bool,
 }
 
 /// How many of the latest periods the comparison shows.
@@ -105,7 +110,12 @@ pub async fn compare(
     chosen.truncate(MAX_SERIES);
     let lang = ctx.lang;
     let ids: Vec<i64> = chosen.iter().map(|u| u.id).collect();
-    let (periods, observed) = st.store.compare(ind, org.org_id, &ids).await?;
+    let readable = may_read_figures(&st, ctx.user.as_ref(), org.org_id, ind.id).await?;
+    let (periods, observed) = if readable {
+        st.store.compare(ind, org.org_id, &ids).await?
+    } else {
+        (Vec::new(), ids.iter().map(|_| Vec::new()).collect())
+    };
     let skip = periods.len().saturating_sub(PERIODS);
     let periods = &periods[skip..];
     let observed: Vec<&[Observation]> = observed.iter().map(|o| &o[skip..]).collect();
@@ -143,6 +153,7 @@ pub async fn compare(
         .rev()
         .find(|i| observed.iter().any(|o| o[*i].shown().is_some()));
     let summary = match latest {
+        None if !readable => ctx.t("figures-sign-in-to-see"),
         None => ctx.t("summary-none"),
         Some(i) => {
             let mut shown: Vec<(&str, f64)> = names
@@ -214,6 +225,7 @@ pub async fn compare(
         chart,
         summary,
         too_many,
+        sign_in_to_see: !readable,
     };
     Ok(Html(page.render()?).into_response())
 }

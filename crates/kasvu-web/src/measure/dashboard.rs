@@ -1,5 +1,7 @@
 //! A unit's dashboard: each indicator's latest figure, its direction and
-//! target, with sparklines and the unit's analyses.
+//! target, with sparklines and the unit's analyses. Indicators whose
+//! figures the organisation keeps for signed-in users are left out for an
+//! anonymous reader.
 
 use crate::support::charts::sparkline;
 use crate::support::ctx::Ctx;
@@ -8,6 +10,7 @@ use crate::support::format::change_between;
 use crate::support::format::format_value;
 use crate::support::format::period_label;
 use crate::support::format::shown_text;
+use crate::support::visibility::unreadable_indicators;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -62,9 +65,10 @@ pub async fn dashboard(
     let catalogue = st.store.indicators().await?;
     let all = st.store.unit_series(unit.id).await?;
     let all_targets = st.store.unit_targets(unit.id).await?;
+    let hidden = unreadable_indicators(&st, ctx.user.as_ref(), unit.org_id).await?;
     let lang = ctx.lang;
     let mut rows = Vec::new();
-    for ind in &catalogue {
+    for ind in catalogue.iter().filter(|i| !hidden.contains(&i.id)) {
         let Some(series) = all.get(&ind.id).filter(|s| !s.is_empty()) else {
             continue;
         };

@@ -1,7 +1,9 @@
 //! Shared measurement pages: the indicator catalogue, an indicator's page
 //! (chart with target and forecast, data table, breakdowns, sub-units,
 //! downloads) and a unit's dashboard with its written conclusions. Figures
-//! are public like Sotkanet's and always served suppressed.
+//! are public like Sotkanet's and always served suppressed, except those an
+//! organisation made signed-in only: an anonymous reader gets a notice to
+//! sign in instead of them (the page) or a 404 (the export).
 
 use crate::support::charts::{line_chart, LineChart};
 use crate::support::ctx::Ctx;
@@ -11,6 +13,7 @@ use crate::support::format::format_value;
 use crate::support::format::movement_code;
 use crate::support::format::period_label;
 use crate::support::format::shown_text;
+use crate::support::visibility::may_read_figures;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -112,6 +115,9 @@ pub struct IndicatorPage<'a> {
     pub latest_label: String,
     pub breakdowns: Vec<LabelledValue>,
     pub children: Vec<LabelledValue>,
+    /// The organisation's figures of this indicator are for signed-in
+    /// users and the reader is anonymous: none are shown.
+    pub sign_in_to_see: bool,
 }
 
 /// The org unit a page is about: `?unit=` or the first organisation.
@@ -160,8 +166,17 @@ pub async fn indicator(
         .unwrap_or_default();
     let spec = &ind.spec;
     let lang = ctx.lang;
-    let series = st.store.series(&ind, unit.id, &Breakdown::total()).await?;
-    let targets = st.store.targets(ind.id, unit.id).await?;
+    let readable = may_read_figures(&st, ctx.user.as_ref(), unit.org_id, ind.id).await?;
+    // Nothing of the figures is read for a reader who may not see them:
+    // no series, targets, breakdowns or sub-units.
+    let (series, targets) = if readable {
+        (
+            st.store.series(&ind, unit.id, &Breakdown::total()).await?,
+            st.store.targets(ind.id, unit.id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let native = spec.cadence.period_type();
     // Biennial surveys are drawn every other year, not with gaps between.
     let step: i64 = if spec.cadence == Cadence::Biennial {
@@ -223,7 +238,11 @@ pub async fn indicator(
     };
     let name = ctx.name(&spec.names).to_owned();
     let unit_name = ctx.name(&unit.names).to_owned();
-    let summary = summary(&ctx, &ind, &series, &targets);
+    let summary = if readable {
+        summary(&ctx, &ind, &series, &targets)
+    } else {
+        ctx.t("figures-sign-in-to-see")
+    };
     let fmt = |v: f64| format_value(lang, spec.unit, v);
     let chart = if axis.is_empty() {
         String::new()
@@ -377,6 +396,7 @@ pub async fn indicator(
         latest_label: latest.map(|p| period_label(lang, p)).unwrap_or_default(),
         breakdowns,
         children,
+        sign_in_to_see: !readable,
         name,
         unit_name,
     };
@@ -494,7 +514,9 @@ pub async fn export(
     let format = ExportFormat::parse(q.format.as_deref().unwrap_or("csv"))
         .ok_or_else(|| AppError::BadRequest(ctx.t("export-format-unknown")))?;
     let org = chosen_unit(&st, q.org.as_deref()).await?;
-    if org.level != Level::Organisation {
+    if org.level != Level::Organisation
+        || !may_read_figures(&st, ctx.user.as_ref(), org.org_id, ind.id).await?
+    {
         return Err(AppError::NotFound);
     }
     let rows = st.store.served_table(&ind, org.id).await?;

@@ -16,6 +16,7 @@ pub(crate) mod responses;
 pub mod routes;
 pub(crate) mod upload;
 pub(crate) mod views;
+pub(crate) mod visibility;
 
 /// Today in the organisation's time zone (Europe/Helsinki), everywhere.
 pub(crate) use kasvu_core::clock::today;
