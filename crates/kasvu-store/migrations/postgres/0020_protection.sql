@@ -15,4 +15,4 @@ SELECT DISTINCT indicator_id, CAST(substr(period, 1, 4) AS BIGINT), 0 FROM data_
 -- are found without reading it. Thresholds up to 10 use this index (the
 -- query repeats its condition word for word, which both databases need to
 -- use a partial index).
-CREATE INDEX rollups_small ON rollups(indicator_id) WHERE basis_n = n AND n > 0 AND basis < 10;
+CREATE INDEX rollups_small ON rollups(indicator_id, period) WHERE basis_n = n AND n > 0 AND basis < 10;

@@ -29,7 +29,7 @@ mod bench;
 pub(crate) mod cache;
 mod closure;
 pub(crate) mod indicators;
-mod protection;
+pub(crate) mod protection;
 mod read;
 mod search_docs;
 mod served;

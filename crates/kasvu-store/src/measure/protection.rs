@@ -163,26 +163,29 @@ impl Store {
             return Ok(Arc::new(Protected::default()));
         }
         let mut conn = self.pool.acquire().await?;
-        self.protection_with(&mut conn, ind, org_id).await
+        let versions = data_versions(&mut conn, ind.id).await?;
+        self.protection_with(&mut conn, ind, org_id, &versions)
+            .await
     }
 
-    /// [`Store::protection`] on a connection the caller holds.
+    /// [`Store::protection`] on a connection the caller holds, given the
+    /// indicator's year versions (read before, see [`all_data_versions`]).
     pub(super) async fn protection_with(
         &self,
         conn: &mut AnyConnection,
         ind: &Indicator,
         org_id: i64,
+        versions: &HashMap<i64, i64>,
     ) -> Result<Arc<Protected>> {
         if ind.spec.is_ratio() || ind.spec.threshold(self.threshold) <= 0.0 {
             return Ok(Arc::new(Protected::default()));
         }
         let cache = self.protection_cache();
-        let versions = data_versions(conn, ind.id).await?;
         let stamp =
             |v: i64| -> Stamp { (v, self.threshold.to_bits(), ind.spec.aggregation.code()) };
         let mut years: HashMap<i32, Arc<Slice>> = HashMap::new();
         let mut missing: BTreeSet<i32> = BTreeSet::new();
-        for (y, v) in &versions {
+        for (y, v) in versions {
             match cache.get((ind.id, org_id, *y), stamp(*v)) {
                 Some(s) => {
                     years.insert(*y as i32, s);
@@ -404,6 +407,22 @@ impl Store {
         }
         Ok(Some(out))
     }
+}
+
+/// The year versions of every indicator, by indicator (one query for a
+/// dashboard's many indicators).
+pub(super) async fn all_data_versions(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<i64, HashMap<i64, i64>>> {
+    let rows: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT indicator_id, year, version FROM protection_versions")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out: HashMap<i64, HashMap<i64, i64>> = HashMap::new();
+    for (i, y, v) in rows {
+        out.entry(i).or_default().insert(y, v);
+    }
+    Ok(out)
 }
 
 /// The data version of each year of an indicator.

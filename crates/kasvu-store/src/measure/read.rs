@@ -343,6 +343,9 @@ impl Store {
             .fetch_optional(&mut *conn)
             .await?;
         let org_id = org_id.unwrap_or(unit_id);
+        let versions = protection::all_data_versions(conn).await?;
+        let none = HashMap::new();
+        let versions_of = |id: i64| versions.get(&id).unwrap_or(&none);
         let empty = AccTable::new();
         let mut out = HashMap::new();
         for ind in catalogue {
@@ -365,8 +368,10 @@ impl Store {
                     shield: Shield {
                         own: Default::default(),
                         parts: Some((
-                            self.protection_with(conn, num, org_id).await?,
-                            self.protection_with(conn, den, org_id).await?,
+                            self.protection_with(conn, num, org_id, versions_of(num.id))
+                                .await?,
+                            self.protection_with(conn, den, org_id, versions_of(den.id))
+                                .await?,
                         )),
                     },
                 }
@@ -380,7 +385,9 @@ impl Store {
                     ),
                     unit: unit_id,
                     shield: Shield {
-                        own: self.protection_with(conn, ind, org_id).await?,
+                        own: self
+                            .protection_with(conn, ind, org_id, versions_of(ind.id))
+                            .await?,
                         parts: None,
                     },
                 }
