@@ -316,7 +316,10 @@ impl Store {
                     .bind(org_id)
                     .fetch_one(&mut *conn)
                     .await?;
-                type Flat = (i64, String, String, String, String, f64, i64, f64, i64);
+                // Codes are borrowed from the JSON text (they hold nothing
+                // that needs escaping), so a year's rows cost no string
+                // allocations; an age group is owned (it may).
+                type Flat<'a> = (i64, &'a str, &'a str, String, &'a str, f64, i64, f64, i64);
                 let flat: Vec<Flat> = serde_json::from_str(&json).map_err(|e| {
                     StoreError::Corrupt(format!("roll-ups of indicator {}: {e}", ind.code()))
                 })?;
@@ -324,8 +327,8 @@ impl Store {
                 for (unit, sex, grade, age, period, total, n, basis, basis_n) in flat {
                     rows.push(RollupRow {
                         unit,
-                        breakdown: Breakdown::from_codes(&sex, &grade, age)?,
-                        period: Period::parse(&period)
+                        breakdown: Breakdown::from_codes(sex, grade, age)?,
+                        period: Period::parse(period)
                             .map_err(|e| StoreError::Corrupt(format!("period: {e}")))?,
                         acc: Acc {
                             total,
@@ -335,6 +338,7 @@ impl Store {
                         },
                     });
                 }
+                drop(json);
                 for r in sqlx::query("SELECT id, parent_id FROM org_units WHERE org_id = $1")
                     .bind(org_id)
                     .fetch_all(&mut *conn)
@@ -383,7 +387,7 @@ impl Store {
             }
         }
         let threshold = ind.spec.threshold(self.threshold);
-        let (table, keys) = build_table(
+        let (table, decode) = build_table(
             ind,
             &rows,
             &parent,
@@ -391,18 +395,19 @@ impl Store {
             units.is_some(),
             threshold,
         );
+        drop(rows);
         let p = protect(&table, threshold);
         if p.needs_full_table {
             return Ok(None);
         }
         let mut out: HashMap<i32, Slice> = HashMap::new();
         for k in &p.hidden {
-            if let Some(at) = keys.get(k) {
+            if let Some(at) = decode.at(k) {
                 let slice = out.entry(at.period.year_number()).or_default();
                 if table.cells.get(k).is_some_and(|c| c.sensitive) {
                     slice.primary += 1;
                 }
-                slice.hidden.insert(at.clone());
+                slice.hidden.insert(at);
             }
         }
         Ok(Some(out))
@@ -485,7 +490,7 @@ fn build_table(
     children_in_tree: &HashMap<i64, i64>,
     partial: bool,
     threshold: f64,
-) -> (LinkedTable, HashMap<Key, At>) {
+) -> (LinkedTable, Decode) {
     // Org units: every unit read, with its parent.
     let mut units: BTreeSet<i64> = rows.iter().map(|r| r.unit).collect();
     // Ancestors of units with rows always have rows (roll-ups), but keep
@@ -582,7 +587,6 @@ fn build_table(
         one_level(grades.len()),
         one_level(ages.len()),
     ]);
-    let mut keys = HashMap::with_capacity(rows.len());
     for r in rows {
         let (Some(u), Some(p)) = (unit_ix.get(&r.unit), period_ix.get(&r.period)) else {
             continue;
@@ -606,16 +610,50 @@ fn build_table(
                 sensitive: r.acc.count().is_some_and(|c| c < threshold),
             },
         );
-        keys.insert(
-            key,
-            At {
-                unit: r.unit,
-                period: r.period,
-                breakdown: r.breakdown.clone(),
-            },
-        );
     }
-    (table, keys)
+    let decode = Decode {
+        units: unit_ids,
+        periods,
+        grades,
+        ages,
+    };
+    (table, decode)
+}
+
+/// Turns a table key back into the cell it stands for.
+struct Decode {
+    units: Vec<i64>,
+    periods: Vec<Period>,
+    grades: Vec<u8>,
+    ages: Vec<String>,
+}
+
+impl Decode {
+    fn at(&self, k: &Key) -> Option<At> {
+        let sex = match k[2] {
+            0 => Sex::Total,
+            1 => Sex::Male,
+            2 => Sex::Female,
+            _ => return None,
+        };
+        let grade = match k[3] {
+            0 => None,
+            g => Some(*self.grades.get(g as usize - 1)?),
+        };
+        let age_group = match k[4] {
+            0 => None,
+            a => Some(self.ages.get(a as usize - 1)?.clone()),
+        };
+        Some(At {
+            unit: *self.units.get(k[0] as usize)?,
+            period: *self.periods.get(k[1] as usize)?,
+            breakdown: Breakdown {
+                sex,
+                grade,
+                age_group,
+            },
+        })
+    }
 }
 
 impl Store {
