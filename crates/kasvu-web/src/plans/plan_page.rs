@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::{format_value, period_label};
-use crate::support::visibility::unreadable_indicators;
+use crate::support::visibility::readable_catalogue;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -215,14 +215,7 @@ pub async fn plan(
     // The figures the reader may read: an anonymous reader of a public plan
     // gets no evidence from indicators its organisation keeps for
     // signed-in users.
-    let hidden = unreadable_indicators(&st, ctx.user.as_ref(), tree.plan.org_id).await?;
-    let catalogue: Vec<_> = st
-        .store
-        .indicators()
-        .await?
-        .into_iter()
-        .filter(|i| !hidden.contains(&i.id))
-        .collect();
+    let catalogue = readable_catalogue(&st, ctx.user.as_ref(), tree.plan.org_id).await?;
     let units = st.store.org_units(tree.plan.org_id).await?;
     // An organisation's id is its root unit's.
     let root_id = tree.plan.org_id;

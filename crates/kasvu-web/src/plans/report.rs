@@ -5,7 +5,7 @@ use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::{format_value, period_label};
 use crate::support::responses::download;
-use crate::support::visibility::unreadable_indicators;
+use crate::support::visibility::readable_catalogue;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -64,14 +64,7 @@ pub(super) async fn report_doc(
     }
     .ok_or(AppError::NotFound)?;
     // Only the figures the reader may read (see `support::visibility`).
-    let hidden = unreadable_indicators(st, ctx.user.as_ref(), p.org_id).await?;
-    let catalogue: Vec<_> = st
-        .store
-        .indicators()
-        .await?
-        .into_iter()
-        .filter(|i| !hidden.contains(&i.id))
-        .collect();
+    let catalogue = readable_catalogue(st, ctx.user.as_ref(), p.org_id).await?;
     let this = kasvu_core::Period::year(year).map_err(|e| AppError::BadRequest(e.english))?;
     let before = kasvu_core::Period::year(year - 1).map_err(|e| AppError::BadRequest(e.english))?;
     // Every indicator the plan cites, each once: measures' evidence, then impacts.

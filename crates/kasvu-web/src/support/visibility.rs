@@ -12,7 +12,7 @@
 //! server's session or bearer token, never from what the client says.
 
 use crate::AppState;
-use kasvu_store::{StoreError, User};
+use kasvu_store::{Indicator, StoreError, User};
 use std::collections::HashSet;
 
 /// May this reader (None: anonymous) read the organisation's figures of
@@ -40,4 +40,21 @@ pub(crate) async fn unreadable_indicators(
         return Ok(HashSet::new());
     }
     st.store.signed_in_only_indicators(org_id).await
+}
+
+/// The indicator catalogue without the indicators whose figures of the
+/// organisation this reader may not read.
+pub(crate) async fn readable_catalogue(
+    st: &AppState,
+    user: Option<&User>,
+    org_id: i64,
+) -> Result<Vec<Indicator>, StoreError> {
+    let hidden = unreadable_indicators(st, user, org_id).await?;
+    Ok(st
+        .store
+        .indicators()
+        .await?
+        .into_iter()
+        .filter(|i| !hidden.contains(&i.id))
+        .collect())
 }
