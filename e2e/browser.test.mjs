@@ -273,7 +273,8 @@ test('staff enter figures with the keyboard; errors are tied to fields; targets 
   await mp.waitForURL(/\/units\/keskinen\/targets/);
   await expectNoViolations(mp, 'the targets page');
   await mp.getByLabel('Mittari').selectOption('shps_lonely');
-  await mp.locator('#t-period').fill('2027');
+  // Periods are chosen by name, never typed as codes.
+  await mp.locator('#t-period').selectOption({ label: '2027' });
   await mp.locator('#t-value').fill('9,5');
   await mp.getByRole('button', { name: 'Tallenna' }).first().click();
   await mp.waitForURL(/saved=target/);

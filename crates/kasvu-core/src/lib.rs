@@ -32,7 +32,7 @@ pub use indicator::{
     check_indicator_code, check_ratio_counts, parse_grade, parse_number, ratio_counts, Aggregation,
     Cadence, Counts, Direction, IndicatorSpec, Sex, Source, ValueUnit,
 };
-pub use measure::{Acc, Cell, Movement, Trend, Verdict};
+pub use measure::{Acc, Cell, Change, Movement, Outlook, Trend, Verdict};
 pub use orgunit::{
     check_kind, format_date, parse_date, ExternalCode, Level, Names, OrgCode, Sector, UnitKind,
     ValidRange,

@@ -1,7 +1,7 @@
 //! Shared measurement rules without I/O: how roll-ups turn into values,
 //! small-number suppression, the linear forecast and "turn the curve".
 
-use crate::indicator::{Aggregation, Direction};
+use crate::indicator::{Aggregation, Cadence, Direction};
 use crate::period::Period;
 use crate::tree::OrgTree;
 use serde::Serialize;
@@ -160,6 +160,114 @@ impl Trend {
     pub fn at(&self, x: f64) -> f64 {
         self.intercept + self.slope * x
     }
+}
+
+/// How many past values (with data) a forecast is fitted to.
+pub const FORECAST_HISTORY: usize = 8;
+
+/// What the page, the summary sentence and the report say about one period:
+/// the forecast for it and the target that applies to it. Computed only by
+/// [`outlook`], so a sentence and a table can never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outlook {
+    pub period: Period,
+    /// The linear trend of the (at most [`FORECAST_HISTORY`]) values before
+    /// `period`, at `period`: where the curve was heading before it. For the
+    /// latest value this is the "turn the curve" comparison; for a later
+    /// period, the forecast if nothing changes. `None` with fewer than three
+    /// earlier values.
+    pub forecast: Option<f64>,
+    /// The target for `period`: one set for exactly it, else one for a
+    /// period containing it, else the next later one, else the latest
+    /// earlier one. Its own period, since it may differ from `period`.
+    pub target: Option<(Period, f64)>,
+}
+
+/// The values of `history` of the cadence's period type, in time order:
+/// periods of other types (a year total beside months) are not the series.
+fn of_cadence(history: &[(Period, f64)], cadence: Cadence) -> Vec<(Period, f64)> {
+    let mut out: Vec<(Period, f64)> = history
+        .iter()
+        .filter(|(p, v)| p.ptype() == cadence.period_type() && v.is_finite())
+        .copied()
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// The forecast and target for `period`, given the indicator's shown values
+/// (`history`: periods with a value only), its targets and its cadence.
+/// The one computation behind an indicator page's chart, table and summary
+/// sentence and the yearly report.
+pub fn outlook(
+    history: &[(Period, f64)],
+    targets: &[(Period, f64)],
+    cadence: Cadence,
+    period: Period,
+) -> Outlook {
+    let series = of_cadence(history, cadence);
+    let before: Vec<(f64, f64)> = series
+        .iter()
+        .filter(|(p, _)| *p < period)
+        .rev()
+        .take(FORECAST_HISTORY)
+        .map(|(p, v)| (p.index() as f64, *v))
+        .collect();
+    let forecast = if period.ptype() == cadence.period_type() {
+        Trend::fit(&before).map(|t| t.at(period.index() as f64))
+    } else {
+        None
+    };
+    let mut sorted: Vec<(Period, f64)> = targets.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let target = sorted
+        .iter()
+        .find(|(p, _)| *p == period)
+        .or_else(|| sorted.iter().find(|(p, _)| p.contains(period)))
+        .or_else(|| sorted.iter().find(|(p, _)| *p > period))
+        .or_else(|| sorted.last())
+        .copied();
+    Outlook {
+        period,
+        forecast,
+        target,
+    }
+}
+
+/// A value compared with the previous one that has data: for a biennial
+/// survey the previous survey (two years back), for any cadence the
+/// latest earlier period with a shown value, never an empty calendar
+/// neighbour.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    pub period: Period,
+    pub value: f64,
+    pub previous_period: Period,
+    pub previous: f64,
+    pub movement: Movement,
+    pub verdict: Verdict,
+}
+
+/// The value of `period` against the previous one with data; `None` when
+/// `period` has no value or nothing came before it.
+pub fn change_since_previous(
+    history: &[(Period, f64)],
+    cadence: Cadence,
+    direction: Direction,
+    period: Period,
+) -> Option<Change> {
+    let series = of_cadence(history, cadence);
+    let (_, value) = series.iter().find(|(p, _)| *p == period).copied()?;
+    let (previous_period, previous) = series.iter().rev().find(|(p, _)| *p < period).copied()?;
+    Some(Change {
+        period,
+        value,
+        previous_period,
+        previous,
+        movement: movement(value, previous),
+        verdict: judge(direction, value, previous),
+    })
 }
 
 /// How a value compares with another in the indicator's direction.
@@ -330,6 +438,128 @@ mod tests {
         assert_eq!(a.value(Aggregation::Average), Some(3.0));
         assert_eq!(a.count(), None);
         assert_eq!(Acc::default().value(Aggregation::Sum), None);
+    }
+
+    fn per(s: &str) -> Period {
+        Period::parse(s).expect(s)
+    }
+
+    #[test]
+    fn the_forecast_of_a_period_is_fitted_to_the_values_before_it() {
+        // Steady growth, then a jump: the jump must not lift its own forecast.
+        let h: Vec<(Period, f64)> = [
+            ("2021", 10.0),
+            ("2022", 12.0),
+            ("2023", 14.0),
+            ("2024", 30.0),
+        ]
+        .iter()
+        .map(|(p, v)| (per(p), *v))
+        .collect();
+        let o = outlook(&h, &[], Cadence::Yearly, per("2024"));
+        assert!((o.forecast.expect("three values before") - 16.0).abs() < 1e-9);
+        // The next year's forecast sees the jump.
+        let next = outlook(&h, &[], Cadence::Yearly, per("2025"));
+        assert!(next.forecast.expect("four values") > 16.0 + 2.0);
+        // Too little history, or a period of another type: no forecast.
+        assert_eq!(
+            outlook(&h, &[], Cadence::Yearly, per("2023")).forecast,
+            None
+        );
+        assert_eq!(
+            outlook(&h, &[], Cadence::Yearly, per("2025Q1")).forecast,
+            None
+        );
+    }
+
+    /// The bug: the summary sentence said one forecast (105) while
+    /// the table said another (74) for the same period. Both now read
+    /// `outlook`; this checks the sentence's path (the latest period, the
+    /// values before it) and the table's path (every axis period) agree on
+    /// a concrete quarterly series.
+    #[test]
+    fn the_sentence_and_the_table_give_the_same_forecast() {
+        let values = [80.0, 95.0, 101.0, 110.0, 98.0, 120.0, 126.0, 74.0, 73.0];
+        let first = per("2024Q1");
+        let h: Vec<(Period, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| first.offset(i as i64).map(|p| (p, *v)))
+            .collect();
+        let latest = h.last().map(|(p, _)| *p).expect("series");
+        // The sentence: the latest period's outlook.
+        let sentence = outlook(&h, &[], Cadence::Quarterly, latest)
+            .forecast
+            .expect("forecast");
+        // The table: one outlook per axis period, looked up by period.
+        let axis: Vec<Period> = (0..12).filter_map(|i| first.offset(i)).collect();
+        let table: Vec<(Period, Option<f64>)> = axis
+            .iter()
+            .map(|p| (*p, outlook(&h, &[], Cadence::Quarterly, *p).forecast))
+            .collect();
+        let row = table.iter().find(|(p, _)| *p == latest).expect("row");
+        assert_eq!(row.1, Some(sentence));
+        // And it is the trend of the eight values before the latest.
+        let before: Vec<(f64, f64)> = h[..h.len() - 1]
+            .iter()
+            .map(|(p, v)| (p.index() as f64, *v))
+            .collect();
+        let t = Trend::fit(&before).expect("fits");
+        assert!((sentence - t.at(latest.index() as f64)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_target_of_a_period() {
+        let targets = [
+            (per("2025"), 50.0),
+            (per("2027Q4"), 40.0),
+            (per("2026Q2"), 45.0),
+        ];
+        let at = |p: &str| outlook(&[], &targets, Cadence::Quarterly, per(p)).target;
+        assert_eq!(at("2026Q2"), Some((per("2026Q2"), 45.0)), "its own");
+        assert_eq!(at("2025Q3"), Some((per("2025"), 50.0)), "its year's");
+        assert_eq!(at("2026Q3"), Some((per("2027Q4"), 40.0)), "the next");
+        assert_eq!(at("2028Q1"), Some((per("2027Q4"), 40.0)), "the last");
+        assert_eq!(
+            outlook(&[], &[], Cadence::Quarterly, per("2026Q1")).target,
+            None
+        );
+    }
+
+    #[test]
+    fn a_biennial_survey_is_compared_with_the_previous_survey() {
+        let h = [
+            (per("2021"), 24.0),
+            (per("2023"), 22.0),
+            (per("2025"), 19.5),
+        ];
+        let c = change_since_previous(&h, Cadence::Biennial, Direction::Down, per("2025"))
+            .expect("a change");
+        assert_eq!(c.previous_period, per("2023"));
+        assert_eq!(c.previous, 22.0);
+        assert_eq!(c.verdict, Verdict::Better);
+        assert_eq!(c.movement, Movement::Down);
+        // The first survey has nothing before it; a year without a survey no value.
+        assert_eq!(
+            change_since_previous(&h, Cadence::Biennial, Direction::Down, per("2021")),
+            None
+        );
+        assert_eq!(
+            change_since_previous(&h, Cadence::Biennial, Direction::Down, per("2024")),
+            None
+        );
+        // A yearly series with a gap compares with the last year that has data.
+        let y = [(per("2022"), 5.0), (per("2024"), 6.0)];
+        let c = change_since_previous(&y, Cadence::Yearly, Direction::Up, per("2024"))
+            .expect("a change");
+        assert_eq!(
+            (c.previous_period, c.verdict),
+            (per("2022"), Verdict::Better)
+        );
+        // The forecast of a biennial survey steps over the empty years.
+        let o = outlook(&h, &[], Cadence::Biennial, per("2027"));
+        // Fitted to 2021, 2023 and 2025: −1.125 a year from 21.83 at 2023.
+        assert!((o.forecast.expect("three surveys") - 17.333_333).abs() < 1e-3);
     }
 
     proptest! {

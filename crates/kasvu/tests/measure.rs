@@ -650,6 +650,132 @@ async fn targets_and_conclusions_pages(db: &str) {
     );
 }
 
+/// The text of the page's summary sentence.
+fn summary_of(html: &str) -> String {
+    let at = html.find("<p class=\"summary\">").expect("a summary") + 19;
+    html[at..at + html[at..].find("</p>").expect("closed")].to_owned()
+}
+
+/// Issue 19: the summary's forecast is the table's forecast for the same
+/// period; a biennial survey is compared with the previous survey; the
+/// targets page offers periods by name, never a code to type.
+async fn one_forecast_and_periods_by_name(db: &str) {
+    let s = Server::start(db);
+    let c = client();
+    for path in [
+        "/indicators/lp_discussions?unit=keskinen",
+        "/indicators/pilot_phone_calls?unit=keskinen",
+        "/indicators/child_protection_clients?unit=oulu",
+    ] {
+        let (status, page) = text(c.get(s.url(path)).send().await.unwrap()).await;
+        assert_eq!(status, 200, "{path}");
+        let summary = summary_of(&page);
+        // "Viimeisin luku on 1 304 (3. neljännes 2026)."
+        let latest = summary
+            .split("Viimeisin luku on ")
+            .nth(1)
+            .and_then(|t| t.split(" (").nth(1))
+            .and_then(|t| t.split(").").next())
+            .unwrap_or_else(|| panic!("{path}: {summary}"))
+            .to_owned();
+        // "… trendi ennusti kaudelle 3. neljännes 2026 1 316: …"
+        let marker = format!("ennusti kaudelle {latest} ");
+        let Some(rest) = summary.split(&marker).nth(1) else {
+            panic!("{path}: the summary names the forecast of {latest}: {summary}");
+        };
+        let forecast = rest.split(':').next().expect("a number").to_owned();
+        let row_at = page
+            .find(&format!("<th scope=\"row\">{latest}</th>"))
+            .unwrap_or_else(|| panic!("{path}: a table row for {latest}"));
+        let row = &page[row_at..row_at + page[row_at..].find("</tr>").expect("row end")];
+        assert!(
+            row.ends_with(&format!("<td class=\"num\">{forecast}</td>")),
+            "{path}: the sentence says {forecast} for {latest}, the table: {row}"
+        );
+    }
+    // The School Health Promotion Survey is biennial: its change is against
+    // the previous survey (2023), not the empty year 2024.
+    let (_, lonely) = text(
+        c.get(s.url("/indicators/shps_lonely"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let summary = summary_of(&lonely);
+    assert!(summary.contains("(2025)"), "{summary}");
+    assert!(
+        summary.contains("(2023): ") || summary.contains(", 2023)"),
+        "compared with the previous survey: {summary}"
+    );
+    assert!(!summary.contains("2024"), "{summary}");
+
+    let email = "aluepaallikko.keskinen@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let page_url = s.url("/units/keskinen/targets");
+    let (status, page) = text(c.get(&page_url).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    for id in ["t-period", "t-baseline", "a-period"] {
+        assert!(
+            page.contains(&format!("<select id=\"{id}\"")),
+            "{id} is a choice"
+        );
+        assert!(!page.contains(&format!("id=\"{id}\" name=\"period\" type=\"text\"")));
+    }
+    assert!(!page.contains("2026Q3 (neljännes)"), "no codes in the hint");
+    for input in page.split("<input").skip(1) {
+        let tag = &input[..input.find('>').unwrap_or(input.len())];
+        assert!(
+            !(tag.contains("name=\"period\"") && tag.contains("type=\"text\"")),
+            "a period typed as text: {tag}"
+        );
+    }
+    let year = kasvu_core::clock::today().year();
+    assert!(page.contains(&format!(">3. neljännes {year}</option>")));
+    assert!(page.contains(&format!("<option value=\"{year}Q3\"")));
+    assert!(page.contains("<optgroup label=\"Kuukaudet\">"));
+    assert!(page.contains(&format!(">maaliskuu {year}</option>")));
+    // Nothing chosen: a missing answer, not a malformed code.
+    let token = csrf_of(&page);
+    let r = c
+        .post(&page_url)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("indicator", "child_protection_clients"),
+            ("period", ""),
+            ("value", "150"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, page) = text(r).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("href=\"#t-period\"") && page.contains("Tieto on pakollinen."));
+    assert!(!page.contains("käytä muotoa 2024"), "no code asked for");
+    // The chosen indicator and period survive the refusal.
+    let r = c
+        .post(&page_url)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("indicator", "child_protection_clients"),
+            ("period", &format!("{}", year + 1)),
+            ("value", "paljon"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, page) = text(r).await;
+    assert_eq!(status, 400);
+    assert!(page.contains(&format!("<option value=\"{}\" selected>", year + 1)));
+    // In Swedish and English the quarters read their way.
+    c.get(s.url("/lang/sv")).send().await.unwrap();
+    let (_, sv) = text(c.get(&page_url).send().await.unwrap()).await;
+    assert!(sv.contains(&format!(">kvartal 3 {year}</option>")), "sv");
+    c.get(s.url("/lang/en")).send().await.unwrap();
+    let (_, en) = text(c.get(&page_url).send().await.unwrap()).await;
+    assert!(en.contains(&format!(">Q3 {year}</option>")), "en");
+}
+
 /// Uploads a file to the web import; returns the job page's path.
 async fn upload(
     s: &Server,
@@ -797,6 +923,7 @@ async fn cli_refuses_hostile_files(db: &str) {
 }
 
 on_both_databases!(
+    one_forecast_and_periods_by_name,
     web_import_with_progress,
     data_entry_form,
     targets_and_conclusions_pages,

@@ -11,6 +11,31 @@ async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
+/// Fails when `html` shows an ISO date (2022-06-13) anywhere but in a
+/// `datetime` or `value` attribute (machine-readable by design).
+fn assert_no_iso_dates(html: &str, lang: &str) {
+    let b = html.as_bytes();
+    for i in 0..b.len().saturating_sub(10) {
+        let w = &b[i..i + 10];
+        let iso = w.iter().enumerate().all(|(k, c)| {
+            if k == 4 || k == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        if !iso || (i > 0 && b[i - 1].is_ascii_digit()) {
+            continue;
+        }
+        let before = &b[..i];
+        assert!(
+            before.ends_with(b"datetime=\"") || before.ends_with(b"value=\""),
+            "{lang}: an ISO date in the text: …{}…",
+            String::from_utf8_lossy(&b[i.saturating_sub(80)..(i + 40).min(b.len())])
+        );
+    }
+}
+
 async fn results_chain(db: &str) {
     let s = Server::start(db);
     let c = client();
@@ -70,8 +95,25 @@ async fn results_chain(db: &str) {
     // was approved on 13 June 2022, so its review was due on 13 June 2026).
     let (_, dash) = text(&c, s.url("/units/oulu/dashboard")).await;
     assert!(
-        dash.contains("arvioinnin määräaika 2026-06-13 on ylittynyt"),
+        dash.contains("arvioinnin määräaika 13.6.2026 on ylittynyt"),
         "{dash}"
+    );
+    // Dates in the reader's conventions: no ISO date on the plan page
+    // outside machine-readable attributes, in any language.
+    assert_no_iso_dates(&page, "fi");
+    assert!(page.contains("13.6.2022"), "approved on, the Finnish way");
+    let en = client();
+    en.get(s.url("/lang/en")).send().await.unwrap();
+    let (_, page_en) = text(&en, s.url(&path)).await;
+    assert_no_iso_dates(&page_en, "en");
+    assert!(page_en.contains("13 June 2022"), "approved on, in English");
+    let sv = client();
+    sv.get(s.url("/lang/sv")).send().await.unwrap();
+    let (_, page_sv) = text(&sv, s.url(&path)).await;
+    assert_no_iso_dates(&page_sv, "sv");
+    assert!(
+        page_sv.contains("13.6.2022"),
+        "approved on, Finland-Swedish"
     );
     let (_, south) = text(&c, s.url(&format!("{path}?area=etelainen"))).await;
     assert!(
@@ -95,6 +137,19 @@ async fn results_chain(db: &str) {
     assert!(
         report.contains("Vuoden 2025 tulokset käsiteltiin"),
         "the year's evaluations"
+    );
+    // The biennial survey's 2025 figure is compared with the 2023 survey,
+    // not with the empty year 2024.
+    let at = report
+        .find("<th scope=\"row\">Kokee itsensä usein yksinäiseksi (%)</th>")
+        .expect("the survey's row");
+    let row = &report[at..at + report[at..].find("</tr>").expect("row end")];
+    assert!(row.contains("(2023)"), "{row}");
+    assert!(
+        ["parempi", "huonompi", "sama"]
+            .iter()
+            .any(|v| row.ends_with(&format!("<td>{v}</td>"))),
+        "a verdict: {row}"
     );
     let pdf = c
         .get(s.url(&format!("{path}/report.pdf?year=2025")))

@@ -36,7 +36,7 @@ pub async fn audit(
     let older = (entries.len() as i64 == PAGE)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    let rows = entries.iter().map(AuditRow::new).collect();
+    let rows = entries.iter().map(|e| AuditRow::new(e, ctx.lang)).collect();
     Ok(Html(
         AuditPage {
             ctx: &ctx,

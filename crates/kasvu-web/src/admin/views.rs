@@ -73,6 +73,8 @@ impl HasErrors for AdminUsersPage<'_> {
 
 pub struct AuditRow {
     pub at: String,
+    /// `at` in ISO 8601, for `<time datetime>`.
+    pub at_iso: String,
     pub actor: String,
     pub entity: String,
     pub key: String,
@@ -82,12 +84,24 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    pub fn new(e: &AuditEntry) -> Self {
-        let at = time::OffsetDateTime::from_unix_timestamp(e.at)
-            .ok()
+    pub fn new(e: &AuditEntry, lang: Lang) -> Self {
+        let when = time::OffsetDateTime::from_unix_timestamp(e.at).ok();
+        // The reader's date and a 24-hour UTC time; ISO for machines.
+        let at = when
+            .map(|t| {
+                format!(
+                    "{} {:02}:{:02}:{:02} UTC",
+                    crate::support::format::date_label(lang, t.date()),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            })
+            .unwrap_or_default();
+        let at_iso = when
             .and_then(|t| {
                 t.format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+                    "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
                 ))
                 .ok()
             })
@@ -96,6 +110,7 @@ impl AuditRow {
             |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
         AuditRow {
             at,
+            at_iso,
             actor: e.actor.clone(),
             entity: e.entity.clone(),
             key: e.entity_key.clone(),

@@ -4,7 +4,7 @@ use super::cards::{filter_form, query_of, weekday_no, Filter, FilterForm};
 use super::site::{org_and_units, CALENDAR_LIMIT, FEED_AHEAD_DAYS, FEED_BACK_DAYS};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::lt;
 use crate::support::format::LText;
 use crate::support::responses::ics_response;
@@ -164,7 +164,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         cancelled: o.cancelled,
     };
     let day_of = |d: Date, items: Vec<CalendarItem>| CalendarDay {
-        date: date_text(d),
+        date: date_label(ctx.lang, d),
         day: d.day(),
         weekday: ctx.t(&format!("weekday-{}", weekday_no(d.weekday()))),
         in_month: d.month() == first.month(),

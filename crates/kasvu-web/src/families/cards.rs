@@ -4,7 +4,7 @@
 use super::site::PAGE_SIZE;
 use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::lt;
 use crate::support::format::LText;
 use crate::AppState;
@@ -45,13 +45,13 @@ pub(crate) fn times_text(ctx: &Ctx, a: &Activity, max: usize) -> Vec<String> {
         .collect();
     for d in &a.schedule.dates {
         out.push(if d.ends_on == d.on {
-            format!("{} {}–{}", date_text(d.on), d.starts, d.ends)
+            format!("{} {}–{}", date_label(ctx.lang, d.on), d.starts, d.ends)
         } else {
             format!(
                 "{} {} – {} {}",
-                date_text(d.on),
+                date_label(ctx.lang, d.on),
                 d.starts,
-                date_text(d.ends_on),
+                date_label(ctx.lang, d.ends_on),
                 d.ends
             )
         });
@@ -100,7 +100,11 @@ pub(crate) fn card(ctx: &Ctx, a: &Activity, units: &[OrgUnit]) -> ActivityCard {
         times: times_text(ctx, a, 3),
         season: match a.schedule.season {
             Some((from, to)) if !a.schedule.slots.is_empty() => {
-                format!("{}–{}", date_text(from), date_text(to))
+                format!(
+                    "{}–{}",
+                    date_label(ctx.lang, from),
+                    date_label(ctx.lang, to)
+                )
             }
             _ => String::new(),
         },

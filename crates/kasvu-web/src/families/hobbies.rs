@@ -7,7 +7,7 @@ use super::site::{org_and_units, PAGE_SIZE};
 use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::lt;
 use crate::support::format::LText;
 use crate::support::today;
@@ -134,12 +134,17 @@ pub struct ActivityPage<'a> {
 
 pub(super) fn occurrence_row(ctx: &Ctx, o: &Occurrence, note: &str) -> OccurrenceRow {
     OccurrenceRow {
-        date: date_text(o.on),
+        date: date_label(ctx.lang, o.on),
         weekday: ctx.t(&format!("weekday-{}", weekday_no(o.on.weekday()))),
         time: if o.ends_on == o.on {
             format!("{}–{}", o.starts, o.ends)
         } else {
-            format!("{} – {} {}", o.starts, date_text(o.ends_on), o.ends)
+            format!(
+                "{} – {} {}",
+                o.starts,
+                date_label(ctx.lang, o.ends_on),
+                o.ends
+            )
         },
         cancelled: o.cancelled,
         note: if o.cancelled {

@@ -6,7 +6,7 @@ use super::site::org_and_units;
 use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::lt;
 use crate::support::format::LText;
 use crate::support::today;
@@ -148,7 +148,7 @@ pub async fn place(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String
         .take(30)
         .map(|(o, a)| UpcomingItem {
             id: a.id,
-            date: date_text(o.on),
+            date: date_label(ctx.lang, o.on),
             weekday: ctx.t(&format!("weekday-{}", weekday_no(o.on.weekday()))),
             time: format!("{}–{}", o.starts, o.ends),
             name: lt(&ctx, &a.spec.name),

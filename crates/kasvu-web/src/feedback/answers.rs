@@ -6,7 +6,7 @@ use super::rounds::ANSWER_WINDOW;
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
@@ -227,7 +227,7 @@ pub async fn public_results(
         },
         results: result_views(&ctx, &results, false),
         response: r.response.clone(),
-        published: date_text(on),
+        published: date_label(ctx.lang, on),
     };
     Ok(Html(page.render()?).into_response())
 }

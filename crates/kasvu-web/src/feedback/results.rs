@@ -6,7 +6,7 @@ use crate::support::charts::bar_chart;
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::support::responses::public_base;
@@ -172,7 +172,11 @@ pub async fn round(
         intro: r.intro.clone(),
         unit: ctx.name(&r.unit_names).to_owned(),
         target: ctx.t(&format!("target-group-{}", r.target_group.code())),
-        period: format!("{}–{}", date_text(r.opens_on), date_text(r.closes_on)),
+        period: format!(
+            "{}–{}",
+            date_label(ctx.lang, r.opens_on),
+            date_label(ctx.lang, r.closes_on)
+        ),
         state: state_text(&ctx, r),
         responses: if results.responses_suppressed {
             ctx.t("round-too-few")
@@ -181,7 +185,7 @@ pub async fn round(
         },
         results: result_views(&ctx, &results, acc.internal),
         response: r.response.clone(),
-        published: r.response_on.map(date_text),
+        published: r.response_on.map(|d| date_label(ctx.lang, d)),
         manages: acc.manages,
         internal: acc.internal,
         qr_svg: qr_svg(&answer_url, &ctx.t("round-qr")),

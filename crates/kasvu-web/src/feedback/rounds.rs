@@ -11,7 +11,7 @@
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::Checked;
 use crate::support::today;
 use crate::AppState;
@@ -143,7 +143,11 @@ pub async fn rounds(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             id: r.id,
             unit: ctx.name(&r.unit_names).to_owned(),
             target: ctx.t(&format!("target-group-{}", r.target_group.code())),
-            period: format!("{}–{}", date_text(r.opens_on), date_text(r.closes_on)),
+            period: format!(
+                "{}–{}",
+                date_label(ctx.lang, r.opens_on),
+                date_label(ctx.lang, r.closes_on)
+            ),
             state: state_text(&ctx, &r),
             title: r.title,
         })

@@ -8,7 +8,7 @@ use crate::support::access::viewer_org;
 use crate::support::api::{ApiError, ApiResult, ApiUser};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::format_number;
 use crate::AppState;
 use askama::Template;
@@ -93,11 +93,15 @@ pub struct ProjectsPage<'a> {
     pub writes: bool,
 }
 
-fn period_text(p: &Project) -> String {
+fn period_text(ctx: &Ctx, p: &Project) -> String {
     format!(
         "{}–{}",
-        p.start_on.map(date_text).unwrap_or_default(),
-        p.end_on.map(date_text).unwrap_or_default()
+        p.start_on
+            .map(|d| date_label(ctx.lang, d))
+            .unwrap_or_default(),
+        p.end_on
+            .map(|d| date_label(ctx.lang, d))
+            .unwrap_or_default()
     )
 }
 
@@ -151,7 +155,7 @@ pub async fn projects(
                 id: p.id,
                 name: p.name.clone(),
                 state: ctx.t(&format!("project-state-{}", p.state.code())),
-                period: period_text(p),
+                period: period_text(&ctx, p),
                 portfolios: p.portfolios.join(", "),
                 realised: euros(&ctx, total(&p.cost_lines).realised_costs),
             })
@@ -258,7 +262,7 @@ pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         goals,
         practices,
         state: ctx.t(&format!("project-state-{}", p.state.code())),
-        period: period_text(&p),
+        period: period_text(&ctx, &p),
         money: p
             .cost_lines
             .iter()

@@ -19,7 +19,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::{judge, movement, Trend};
+use kasvu_core::measure::{change_since_previous, judge, outlook};
 use kasvu_core::{Cadence, Level, Period};
 use kasvu_io::export::{to_csv, to_jsonstat, to_xlsx, ExportFormat};
 use kasvu_store::{Breakdown, Indicator, Observation, OrgUnit};
@@ -134,8 +134,6 @@ pub(super) async fn chosen_unit(st: &AppState, code: Option<&str>) -> Result<Org
     }
 }
 
-/// How many past periods the forecast is fitted to.
-pub(super) const FORECAST_HISTORY: usize = 8;
 /// How many periods ahead the forecast reaches.
 pub(super) const FORECAST_AHEAD: i64 = 2;
 
@@ -191,20 +189,22 @@ pub async fn indicator(
         .iter()
         .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
         .collect();
-    let history: Vec<(f64, f64)> = shown
-        .iter()
-        .rev()
-        .take(FORECAST_HISTORY)
-        .map(|(p, v)| (p.index() as f64, *v))
-        .collect();
-    let trend = Trend::fit(&history);
+    let target_values: Vec<(Period, f64)> = targets.iter().map(|t| (t.period, t.value)).collect();
+    // Forecasts and targets come from one computation (`outlook`) for the
+    // chart, the table and the summary sentence alike.
+    let outlook_at = |p: Period| outlook(&shown, &target_values, spec.cadence, p);
+    let latest_shown = shown.last().map(|(p, _)| *p);
     let last = series.last().map(|(p, _)| *p);
     let mut end = last;
     for t in targets.iter().filter(|t| t.period.ptype() == native) {
         end = end.max(Some(t.period));
     }
-    if let (Some(l), Some(_)) = (last, trend) {
-        end = end.max(l.offset(FORECAST_AHEAD * step));
+    if let Some(l) = latest_shown {
+        if l.offset(step)
+            .is_some_and(|n| outlook_at(n).forecast.is_some())
+        {
+            end = end.max(l.offset(FORECAST_AHEAD * step));
+        }
     }
     let axis: Vec<Period> = match (series.first().map(|(p, _)| *p), end) {
         (Some(a), Some(b)) => (0..=(b.index() - a.index()).max(0))
@@ -227,14 +227,16 @@ pub async fn indicator(
                 .map(|i| (i, t.value))
         })
         .collect();
-    let forecast: Vec<(usize, f64)> = match (trend, last) {
-        (Some(tr), Some(l)) => axis
+    // From the latest value on: there it is what the curve promised before
+    // it (the summary's "turn the curve"), later the forecast.
+    let forecast: Vec<(usize, f64)> = match latest_shown {
+        Some(l) => axis
             .iter()
             .enumerate()
-            .filter(|(_, p)| **p >= l.offset(-step).unwrap_or(l))
-            .map(|(i, p)| (i, tr.at(p.index() as f64)))
+            .filter(|(_, p)| **p >= l)
+            .filter_map(|(i, p)| outlook_at(*p).forecast.map(|f| (i, f)))
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     let name = ctx.name(&spec.names).to_owned();
     let unit_name = ctx.name(&unit.names).to_owned();
@@ -442,35 +444,28 @@ pub(super) fn summary(
         "summary-latest",
         &[("period", period_label(ctx.lang, lp)), ("value", fmt(lv))],
     );
-    if shown.len() >= 2 {
-        let (pp, pv) = shown[shown.len() - 2];
+    if let Some(c) = change_since_previous(&shown, spec.cadence, spec.direction, lp) {
         s.push(' ');
         s.push_str(&ctx.lang.t_args(
-            &format!("summary-move-{}", movement_code(movement(lv, pv))),
+            &format!("summary-move-{}", movement_code(c.movement)),
             &[
-                ("period", period_label(ctx.lang, pp)),
-                ("value", fmt(pv)),
-                (
-                    "verdict",
-                    ctx.t(&format!("verdict-{}", judge(spec.direction, lv, pv).code())),
-                ),
+                ("period", period_label(ctx.lang, c.previous_period)),
+                ("value", fmt(c.previous)),
+                ("verdict", ctx.t(&format!("verdict-{}", c.verdict.code()))),
             ],
         ));
     }
-    // Turn the curve: the latest value against the trend of the values before it.
-    let before: Vec<(f64, f64)> = shown[..shown.len() - 1]
-        .iter()
-        .rev()
-        .take(FORECAST_HISTORY)
-        .map(|(p, v)| (p.index() as f64, *v))
-        .collect();
-    if let Some(t) = Trend::fit(&before) {
-        let f = t.at(lp.index() as f64);
+    // Turn the curve: the latest value against the forecast for its period,
+    // the same number the table and the chart show for it.
+    let target_values: Vec<(Period, f64)> = targets.iter().map(|t| (t.period, t.value)).collect();
+    let o = outlook(&shown, &target_values, spec.cadence, lp);
+    if let Some(f) = o.forecast {
         s.push(' ');
         s.push_str(&ctx.lang.t_args(
             "summary-forecast",
             &[
                 ("forecast", fmt(f)),
+                ("period", period_label(ctx.lang, lp)),
                 (
                     "verdict",
                     ctx.t(&format!("verdict-{}", judge(spec.direction, lv, f).code())),
@@ -478,19 +473,16 @@ pub(super) fn summary(
             ],
         ));
     }
-    if let Some(t) = targets.iter().find(|t| t.period >= lp).or(targets.last()) {
+    if let Some((tp, tv)) = o.target {
         s.push(' ');
         s.push_str(&ctx.lang.t_args(
             "summary-target",
             &[
-                ("period", period_label(ctx.lang, t.period)),
-                ("target", fmt(t.value)),
+                ("period", period_label(ctx.lang, tp)),
+                ("target", fmt(tv)),
                 (
                     "verdict",
-                    ctx.t(&format!(
-                        "verdict-{}",
-                        judge(spec.direction, lv, t.value).code()
-                    )),
+                    ctx.t(&format!("verdict-{}", judge(spec.direction, lv, tv).code())),
                 ),
             ],
         ));

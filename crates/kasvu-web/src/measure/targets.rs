@@ -5,7 +5,7 @@
 use crate::measure::entry::unit_for;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::{format_value, period_label};
+use crate::support::format::{format_value, period_choices, period_label, PeriodGroup};
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::support::views::{FieldMessage, HasErrors};
@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::Form;
-use kasvu_core::{parse_number, Action, Period, Problem};
+use kasvu_core::{parse_number, Action, Period, PeriodType, Problem};
 use kasvu_store::{Actor, Indicator, OrgUnit, StoreError, Target, User};
 use serde::Deserialize;
 
@@ -74,9 +74,19 @@ pub struct TargetsPage<'a> {
     pub indicators: Vec<(String, String)>,
     pub target_form: TargetForm,
     pub analysis_form: AnalysisForm,
+    /// The periods the forms offer, by name (never typed as codes).
+    pub target_periods: Vec<PeriodGroup>,
+    pub baseline_periods: Vec<PeriodGroup>,
+    pub analysis_periods: Vec<PeriodGroup>,
     pub saved: Option<String>,
     pub errors: Vec<FieldMessage>,
 }
+
+/// How many years ahead a target may be chosen for (a plan's four years
+/// and the next one's first).
+const TARGET_YEARS_AHEAD: i32 = 6;
+/// How many years back a baseline or a conclusion may be chosen for.
+const YEARS_BACK: i32 = 8;
 
 impl HasErrors for TargetsPage<'_> {
     fn errors(&self) -> &[FieldMessage] {
@@ -125,8 +135,37 @@ async fn render(
             by: a.updated_by,
         })
         .collect();
+    let year = crate::support::today().year();
+    let target_periods = period_choices(
+        lang,
+        PeriodType::ALL,
+        year - 1..=year + TARGET_YEARS_AHEAD,
+        year..=year + 2,
+        &target_form.period,
+    );
+    let baseline_periods = period_choices(
+        lang,
+        PeriodType::ALL,
+        year - YEARS_BACK..=year,
+        year - 2..=year,
+        &target_form.baseline,
+    );
+    let analysis_periods = period_choices(
+        lang,
+        &[
+            PeriodType::Yearly,
+            PeriodType::SixMonthly,
+            PeriodType::Quarterly,
+        ],
+        year - YEARS_BACK..=year + 1,
+        year - 2..=year + 1,
+        &analysis_form.period,
+    );
     let page = TargetsPage {
         ctx,
+        target_periods,
+        baseline_periods,
+        analysis_periods,
         unit_code: unit.code.clone(),
         unit_name: ctx.name(&unit.names).to_owned(),
         targets,
@@ -194,7 +233,14 @@ fn parse_target<'c>(
                 .arg("value", f.indicator.trim()),
         ));
     }
-    let period = match Period::parse(&f.period) {
+    // The period is chosen from a list; an empty choice is a missing
+    // answer, not a malformed code.
+    let chosen = if f.period.trim().is_empty() {
+        Err(Problem::required())
+    } else {
+        Period::parse(&f.period)
+    };
+    let period = match chosen {
         Ok(p) => match ind {
             Some(i) if !p.ptype().covers(i.spec.cadence.period_type()) => {
                 errs.push(message(
@@ -335,7 +381,12 @@ pub async fn set_analysis(
     Checked(Form(f)): Checked<Form<AnalysisForm>>,
 ) -> PageResult {
     let (user, unit) = unit_for(&st, &ctx, &code, Action::SetTargets).await?;
-    let period = match Period::parse(&f.period) {
+    let chosen = if f.period.trim().is_empty() {
+        Err(Problem::required())
+    } else {
+        Period::parse(&f.period)
+    };
+    let period = match chosen {
         Ok(p) => p,
         Err(p) => {
             let errs = vec![message(&ctx, "a-period", "targets-period", &p)];

@@ -10,7 +10,7 @@ use crate::support::access::viewer_org;
 use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::SavedQuery;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::responses::download;
@@ -119,7 +119,7 @@ pub async fn actors(
             offer: e.spec.offer.chars().take(160).collect(),
             areas: names_of(&units, &ctx, &e.spec.areas),
             languages: e.spec.languages.join(", "),
-            confirmed: date_text(e.confirmed_on),
+            confirmed: date_label(ctx.lang, e.confirmed_on),
             review_due: review_due(e.confirmed_on, now, days),
         })
         .collect();
@@ -262,7 +262,7 @@ pub async fn actor(
             .collect::<Vec<_>>()
             .join(", "),
         areas: names_of(&units, &ctx, &e.spec.areas),
-        confirmed: date_text(e.confirmed_on),
+        confirmed: date_label(ctx.lang, e.confirmed_on),
         review_due: review_due(e.confirmed_on, today(), st.config.actor_review_days),
         private: user.is_some(),
         approves: approver,

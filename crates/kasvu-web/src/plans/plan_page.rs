@@ -5,7 +5,7 @@ use super::list::{period_text, visible};
 use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::{format_value, period_label};
+use crate::support::format::{date_label, format_value, period_label};
 use crate::support::visibility::readable_catalogue;
 use crate::AppState;
 use askama::Template;
@@ -101,8 +101,9 @@ pub struct PlanPage<'a> {
     pub challenges: Vec<String>,
     /// Coordinating structures: (name, tasks).
     pub structures: Vec<(String, String)>,
-    /// The evaluation form's default period: this year, within the plan.
-    pub this_year: String,
+    /// The evaluation form's periods, the plan's years by name: (code,
+    /// label, selected), this year (within the plan) chosen.
+    pub eval_periods: Vec<(String, String, bool)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -175,26 +176,20 @@ pub(crate) fn review_text(lang: Lang, plan: &Plan) -> Option<(String, bool)> {
     let today = crate::support::today();
     Some(match review_state(approved, today) {
         ReviewState::OnTime(due) => (
-            lang.t_args("plan-review-due", &[("date", kasvu_core::format_date(due))]),
+            lang.t_args("plan-review-due", &[("date", date_label(lang, due))]),
             false,
         ),
         ReviewState::DueSoon { due, days } => (
             lang.t_args(
                 "plan-review-soon",
-                &[
-                    ("date", kasvu_core::format_date(due)),
-                    ("days", days.to_string()),
-                ],
+                &[("date", date_label(lang, due)), ("days", days.to_string())],
             ),
             true,
         ),
         ReviewState::Overdue { due, days } => (
             lang.t_args(
                 "plan-review-overdue",
-                &[
-                    ("date", kasvu_core::format_date(due)),
-                    ("days", days.to_string()),
-                ],
+                &[("date", date_label(lang, due)), ("days", days.to_string())],
             ),
             true,
         ),
@@ -339,7 +334,7 @@ pub async fn plan(
                     .into_iter()
                     .rev()
                     .find(|e| !e.note.is_empty())
-                    .map(|e| format!("{}: {}", kasvu_core::format_date(e.on), e.note))
+                    .map(|e| format!("{}: {}", date_label(lang, e.on), e.note))
                     .unwrap_or_default();
                 measures.push(MeasureView {
                     id: m.id,
@@ -514,7 +509,7 @@ pub async fn plan(
     if let Some(d) = p.approved_on {
         facts.push((
             ctx.t("plan-approved"),
-            format!("{} – {}", kasvu_core::format_date(d), p.decision_ref),
+            format!("{} – {}", date_label(lang, d), p.decision_ref),
         ));
     }
     let mut owner_choices: Vec<(String, String)> = tree
@@ -621,10 +616,21 @@ pub async fn plan(
             }
             None => None,
         },
-        this_year: crate::support::today()
-            .year()
-            .clamp(p.period.start_year, p.period.end_year)
-            .to_string(),
+        eval_periods: {
+            let this_year = crate::support::today()
+                .year()
+                .clamp(p.period.start_year, p.period.end_year);
+            (p.period.start_year..=p.period.end_year)
+                .filter_map(|y| kasvu_core::Period::year(y).ok())
+                .map(|y| {
+                    (
+                        y.code(),
+                        period_label(lang, y),
+                        y.year_number() == this_year,
+                    )
+                })
+                .collect()
+        },
         measure_statuses: MeasureStatus::ALL
             .iter()
             .map(|s| {

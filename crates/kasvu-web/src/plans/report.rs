@@ -10,9 +10,13 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::judge;
+use kasvu_core::measure::change_since_previous;
 use kasvu_store::{Breakdown, PlanTree};
 use serde::Deserialize;
+
+/// How many years back the report looks for the previous figure (a
+/// biennial survey's previous one is two years back).
+const PREVIOUS_LOOKBACK_YEARS: i32 = 3;
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
@@ -91,27 +95,58 @@ pub(super) async fn report_doc(
             .store
             .observe(ind, scope.id, this, &Breakdown::total())
             .await?;
-        let prev = st
+        // The previous figure is the latest earlier year with one: for a
+        // biennial survey the previous survey, not the empty year between.
+        let mut prev = st
             .store
             .observe(ind, scope.id, before, &Breakdown::total())
             .await?;
+        let mut prev_year = before;
+        for back in 2..=PREVIOUS_LOOKBACK_YEARS {
+            if prev.raw.is_some() {
+                break;
+            }
+            let Ok(earlier) = kasvu_core::Period::year(year - back) else {
+                break;
+            };
+            let o = st
+                .store
+                .observe(ind, scope.id, earlier, &Breakdown::total())
+                .await?;
+            if o.raw.is_some() {
+                prev = o;
+                prev_year = earlier;
+            }
+        }
         let text = |o: &kasvu_store::Observation| match o.shown() {
             Some(v) => format_value(lang, ind.spec.unit, v),
             None if o.suppressed() => lang.t("value-suppressed"),
             None => lang.t("value-missing"),
         };
-        let verdict = match (now.shown(), prev.shown()) {
-            (Some(v), Some(pv)) => lang.t(&format!(
-                "verdict-{}",
-                judge(ind.spec.direction, v, pv).code()
-            )),
-            _ => String::new(),
+        let history: Vec<(kasvu_core::Period, f64)> = [(this, &now), (prev_year, &prev)]
+            .into_iter()
+            .filter_map(|(p, o)| o.shown().map(|v| (p, v)))
+            .collect();
+        // Year roll-ups are compared, whatever the indicator's own cadence.
+        let change = change_since_previous(
+            &history,
+            kasvu_core::Cadence::Yearly,
+            ind.spec.direction,
+            this,
+        );
+        let verdict = change
+            .map(|c| lang.t(&format!("verdict-{}", c.verdict.code())))
+            .unwrap_or_default();
+        let previous = if prev_year == before {
+            text(&prev)
+        } else {
+            format!("{} ({})", text(&prev), period_label(lang, prev_year))
         };
         figures.push(FigureRow {
             indicator: ctx.name(&ind.spec.names).to_owned(),
             value: text(&now),
             number: now.shown(),
-            previous: text(&prev),
+            previous,
             previous_number: prev.shown(),
             verdict,
         });

@@ -5,6 +5,7 @@
 //! marker shape and line style (not colour alone), and every chart on a page
 //! has a data table and a one-sentence summary beside it.
 
+use crate::support::axis::x_labels;
 use std::fmt::Write;
 
 /// Escapes text for SVG/HTML content and attributes.
@@ -61,10 +62,10 @@ pub struct LineChart<'a> {
     pub fmt: &'a dyn Fn(f64) -> String,
 }
 
-const W: f64 = 640.0;
+pub(crate) const W: f64 = 640.0;
 const H: f64 = 300.0;
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 16.0;
+pub(crate) const LEFT: f64 = 64.0;
+pub(crate) const RIGHT: f64 = 16.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 44.0;
 
@@ -114,17 +115,14 @@ impl Axes {
                 label = esc(&fmt(*t))
             );
         }
-        let every = a.n.div_ceil(8).max(1);
-        for (i, l) in labels.iter().enumerate() {
-            if i % every == 0 || i + 1 == a.n {
-                let _ = write!(
-                    s,
-                    r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-                    a.x(i),
-                    H - BOTTOM + 18.0,
-                    esc(l)
-                );
-            }
+        for (i, l) in x_labels(labels) {
+            let _ = write!(
+                s,
+                r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                a.x(i),
+                H - BOTTOM + 18.0,
+                esc(&l)
+            );
         }
         a
     }
@@ -445,6 +443,7 @@ pub fn bar_chart(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::support::axis::{label_width, LABEL_GAP};
 
     #[test]
     fn ticks_are_round() {
@@ -484,6 +483,123 @@ mod tests {
             "1 point + legend"
         );
         assert!(svg.contains("Itäinen &amp; &lt;b&gt;"));
+    }
+
+    const MONTHS: [&str; 12] = [
+        "tammikuu",
+        "helmikuu",
+        "maaliskuu",
+        "huhtikuu",
+        "toukokuu",
+        "kesäkuu",
+        "heinäkuu",
+        "elokuu",
+        "syyskuu",
+        "lokakuu",
+        "marraskuu",
+        "joulukuu",
+    ];
+
+    fn month_labels(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{} {}", MONTHS[i % 12], 2016 + i / 12))
+            .collect()
+    }
+
+    fn quarter_labels(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{}. neljännes {}", i % 4 + 1, 2000 + i / 4))
+            .collect()
+    }
+
+    /// The x-axis labels a drawn chart carries: (centre x, text).
+    fn drawn_x_labels(labels: &[String]) -> Vec<(f64, String)> {
+        let values: Vec<Option<f64>> = (0..labels.len()).map(|i| Some(i as f64)).collect();
+        let svg = line_chart(&LineChart {
+            id: "c",
+            title: "t",
+            desc: "d",
+            labels,
+            values: &values,
+            targets: &[],
+            forecast: &[],
+            legend_value: "v",
+            legend_target: "t",
+            legend_forecast: "f",
+            fmt: &|v| format!("{v}"),
+        });
+        let axis_y = format!("y=\"{:.1}\"", H - BOTTOM + 18.0);
+        svg.split("<text class=\"tick\" ")
+            .skip(1)
+            .filter(|t| t.contains(&axis_y))
+            .filter_map(|t| {
+                let x: f64 = t.strip_prefix("x=\"")?.split('"').next()?.parse().ok()?;
+                let text = t.split('>').nth(1)?.split('<').next()?.to_owned();
+                Some((x, text))
+            })
+            .collect()
+    }
+
+    fn assert_spaced(drawn: &[(f64, String)]) {
+        for w in drawn.windows(2) {
+            let ((xa, a), (xb, b)) = (&w[0], &w[1]);
+            let needed = label_width(a) / 2.0 + label_width(b) / 2.0 + LABEL_GAP;
+            assert!(
+                xb - xa >= needed,
+                "{a} at {xa} and {b} at {xb} are {} apart, need {needed}",
+                xb - xa
+            );
+        }
+        for (x, l) in drawn {
+            assert!(x - label_width(l) / 2.0 >= 0.0 && x + label_width(l) / 2.0 <= W);
+        }
+    }
+
+    #[test]
+    fn twelve_months_label_every_third() {
+        let labels = month_labels(12);
+        let drawn = drawn_x_labels(&labels);
+        assert_spaced(&drawn);
+        assert!(drawn.len() >= 3, "{drawn:?}");
+        assert!(drawn.len() < 12, "twelve month names do not fit: {drawn:?}");
+        assert_eq!(drawn[0].1, "tammikuu 2016");
+        // The old rule (every ⌈n/8⌉-th and the last) drew 7 overlapping labels.
+        assert!(drawn.iter().all(|(_, l)| labels.contains(l)));
+    }
+
+    #[test]
+    fn forty_quarters_label_the_years() {
+        let labels = quarter_labels(40);
+        let drawn = drawn_x_labels(&labels);
+        assert_spaced(&drawn);
+        let texts: Vec<&str> = drawn.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(texts.first(), Some(&"2000"));
+        assert!(texts.len() >= 5, "{texts:?}");
+        assert!(texts.iter().all(|t| t.len() == 4), "years only: {texts:?}");
+    }
+
+    #[test]
+    fn a_hundred_and_twenty_months_label_the_years() {
+        let labels = month_labels(120);
+        let drawn = drawn_x_labels(&labels);
+        assert_spaced(&drawn);
+        let texts: Vec<String> = drawn.iter().map(|(_, l)| l.clone()).collect();
+        assert_eq!(
+            texts,
+            (2016..2026).map(|y| y.to_string()).collect::<Vec<_>>()
+        );
+        // And a series of short labels that all fit keeps every one.
+        let years: Vec<String> = (2015..2027).map(|y| y.to_string()).collect();
+        assert_eq!(drawn_x_labels(&years).len(), 12);
+    }
+
+    #[test]
+    fn a_mid_year_start_gives_way_to_the_next_year() {
+        // Starts in November: "2016" would crowd "2017" two months later.
+        let labels: Vec<String> = month_labels(60).into_iter().skip(10).collect();
+        let drawn = drawn_x_labels(&labels);
+        assert_spaced(&drawn);
+        assert_eq!(drawn.first().map(|(_, l)| l.as_str()), Some("2017"));
     }
 
     #[test]

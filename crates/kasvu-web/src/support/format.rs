@@ -97,8 +97,74 @@ pub(crate) fn change_between(
     )
 }
 
-pub(crate) fn date_text(d: time::Date) -> String {
-    format!("{}.{}.{}", d.day(), u8::from(d.month()), d.year())
+/// A date as the reader writes it — the one helper every page's dates go
+/// through: Finnish 13.6.2022; Swedish 13.6.2022 too, as Finland-Swedish
+/// writes dates (the Institute for the Languages of Finland recommends
+/// day.month.year in Finland's Swedish, not Sweden's ISO 2022-06-13);
+/// English 13 June 2022. ISO stays for machines only: `<time datetime>`,
+/// date inputs' values, APIs and downloads.
+pub fn date_label(lang: Lang, d: time::Date) -> String {
+    match lang {
+        Lang::En => format!(
+            "{} {} {}",
+            d.day(),
+            lang.t(&format!("month-{}", u8::from(d.month()))),
+            d.year()
+        ),
+        Lang::Fi | Lang::Sv => format!("{}.{}.{}", d.day(), u8::from(d.month()), d.year()),
+    }
+}
+
+/// Periods of one length offered by a form (an `<optgroup>`): each as
+/// (code, label, selected).
+pub struct PeriodGroup {
+    pub label: String,
+    pub options: Vec<(String, String, bool)>,
+}
+
+/// The periods a form offers to choose from, in groups by length, longest
+/// first: the years of `years`, and for each shorter type in `types` its
+/// periods within `short_years`. The code stays the value the handler
+/// validates; the reader sees only the label in their language.
+pub fn period_choices(
+    lang: Lang,
+    types: &[PeriodType],
+    years: std::ops::RangeInclusive<i32>,
+    short_years: std::ops::RangeInclusive<i32>,
+    selected: &str,
+) -> Vec<PeriodGroup> {
+    let selected = Period::parse(selected).ok();
+    // A chosen period outside the offered years (an older target being
+    // corrected) is offered too, so a form shown again keeps it.
+    let widen = |r: &std::ops::RangeInclusive<i32>, t: PeriodType| match selected {
+        Some(p) if p.ptype() == t => {
+            (*r.start()).min(p.year_number())..=(*r.end()).max(p.year_number())
+        }
+        _ => r.clone(),
+    };
+    let mut groups = Vec::new();
+    for &t in PeriodType::ALL {
+        if !types.contains(&t) && selected.is_none_or(|p| p.ptype() != t) {
+            continue;
+        }
+        let range = if t == PeriodType::Yearly {
+            widen(&years, t)
+        } else {
+            widen(&short_years, t)
+        };
+        let options: Vec<(String, String, bool)> = range
+            .filter_map(|y| Period::year(y).ok())
+            .flat_map(|y| y.sub_periods(t))
+            .map(|p| (p.code(), period_label(lang, p), selected == Some(p)))
+            .collect();
+        if !options.is_empty() {
+            groups.push(PeriodGroup {
+                label: lang.t(&format!("period-type-{}", t.code())),
+                options,
+            });
+        }
+    }
+    groups
 }
 
 /// Text in the reader's language, or in Finnish when the organiser gave no
@@ -160,6 +226,62 @@ mod tests {
     use super::*;
     use crate::support::i18n::Lang;
     use kasvu_core::ValueUnit;
+
+    #[test]
+    fn dates_in_each_language() {
+        let d = time::macros::date!(2022 - 06 - 13);
+        assert_eq!(date_label(Lang::Fi, d), "13.6.2022");
+        assert_eq!(date_label(Lang::Sv, d), "13.6.2022");
+        assert_eq!(date_label(Lang::En, d), "13 June 2022");
+    }
+
+    #[test]
+    fn periods_are_offered_by_name() {
+        let groups = period_choices(
+            Lang::Fi,
+            &[
+                PeriodType::Yearly,
+                PeriodType::Quarterly,
+                PeriodType::Monthly,
+            ],
+            2025..=2027,
+            2026..=2026,
+            "2026Q3",
+        );
+        let labels: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+        assert_eq!(labels, ["Vuodet", "Neljännekset", "Kuukaudet"]);
+        assert_eq!(groups[0].options.len(), 3);
+        assert_eq!(groups[1].options.len(), 4);
+        assert_eq!(groups[2].options.len(), 12);
+        let chosen: Vec<&(String, String, bool)> = groups
+            .iter()
+            .flat_map(|g| &g.options)
+            .filter(|o| o.2)
+            .collect();
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].0, "2026Q3");
+        assert_eq!(chosen[0].1, "3. neljännes 2026");
+        assert!(groups[2]
+            .options
+            .iter()
+            .any(|o| o.0 == "202603" && o.1 == "maaliskuu 2026"));
+        let sv = period_choices(
+            Lang::Sv,
+            &[PeriodType::Quarterly],
+            2026..=2026,
+            2026..=2026,
+            "",
+        );
+        assert_eq!(sv[0].options[2].1, "kvartal 3 2026");
+        let en = period_choices(
+            Lang::En,
+            &[PeriodType::Quarterly],
+            2026..=2026,
+            2026..=2026,
+            "",
+        );
+        assert_eq!(en[0].options[2].1, "Q3 2026");
+    }
 
     #[test]
     fn numbers_in_each_language() {

@@ -5,6 +5,7 @@
 
 pub(crate) mod access;
 pub mod api;
+pub(crate) mod axis;
 pub(crate) mod charts;
 pub mod ctx;
 pub mod error;

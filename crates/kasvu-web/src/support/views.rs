@@ -3,8 +3,9 @@
 
 use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
+use crate::support::format::date_label;
 use askama::Template;
-use kasvu_core::{format_date, ExternalCode};
+use kasvu_core::ExternalCode;
 use kasvu_store::{OrgUnit, User};
 
 /// An org unit as a page shows it.
@@ -35,8 +36,12 @@ impl UnitView {
                 .map(|s| lang.t(&format!("sector-{}", s.code())))
                 .unwrap_or_default(),
             external_codes: ExternalCode::format_list(&u.external_codes).replace(';', ", "),
-            valid_from: u.valid.from.map(format_date).unwrap_or_default(),
-            valid_to: u.valid.to.map(format_date).unwrap_or_default(),
+            valid_from: u
+                .valid
+                .from
+                .map(|d| date_label(lang, d))
+                .unwrap_or_default(),
+            valid_to: u.valid.to.map(|d| date_label(lang, d)).unwrap_or_default(),
             ended: u.valid.ended_before(today),
         }
     }

@@ -7,7 +7,7 @@ use super::team_page::{commitment_row, saved_text, CommitmentRow};
 use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::support::today;
@@ -147,7 +147,7 @@ pub async fn my_commitments(
             t.id,
             t.name.clone(),
             next.as_ref()
-                .map(|m| format!("{} {}", date_text(m.on), m.start))
+                .map(|m| format!("{} {}", date_label(ctx.lang, m.on), m.start))
                 .unwrap_or_else(|| ctx.t("team-no-meeting")),
         ));
         next_of.insert(t.id, next);
@@ -160,7 +160,7 @@ pub async fn my_commitments(
             let next = next_of.get(&c.team_id).cloned().flatten();
             let (due, soon) = match next {
                 Some(m) => (
-                    format!("{} {}", date_text(m.on), m.start),
+                    format!("{} {}", date_label(ctx.lang, m.on), m.start),
                     (m.on - today()).whole_days() <= DUE_SOON_DAYS,
                 ),
                 None => (ctx.t("team-no-meeting"), false),

@@ -6,7 +6,7 @@ use super::team_page::{commitment_row, saved_text, CommitmentRow};
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::Checked;
 use crate::support::forms::SavedQuery;
 use crate::AppState;
@@ -190,7 +190,7 @@ pub async fn meeting(
         team_id: acc.team.id,
         team: acc.team.name.clone(),
         id: m.id,
-        when: format!("{} {}", date_text(m.on), m.start),
+        when: format!("{} {}", date_label(ctx.lang, m.on), m.start),
         duration_min: m.duration_min,
         location: m.location.clone(),
         state: ctx.t(&format!("meeting-state-{}", m.state.code())),

@@ -7,7 +7,7 @@
 use crate::support::charts::sparkline;
 use crate::support::ctx::Ctx;
 use crate::support::error::PageResult;
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::format::{change_between, period_label, shown_text};
 use crate::support::today;
 use crate::teams::team::team_access;
@@ -197,11 +197,11 @@ pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         next: next.map(|m| {
             (
                 m.id,
-                format!("{} {}", date_text(m.on), m.start),
+                format!("{} {}", date_label(ctx.lang, m.on), m.start),
                 m.agenda.iter().map(|a| a.title.clone()).collect(),
             )
         }),
-        last: last.map(|m| date_text(m.on)),
+        last: last.map(|m| date_label(ctx.lang, m.on)),
         indicators,
         commitments,
         measures,

@@ -14,7 +14,7 @@ use super::team_page::{commitment_row, CommitmentRow};
 use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::field_key;
 use crate::support::forms::Checked;
 use crate::support::today;
@@ -203,7 +203,7 @@ pub async fn teams(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             .store
             .next_meeting(t.id, today())
             .await?
-            .map(|m| format!("{} {}", date_text(m.on), m.start))
+            .map(|m| format!("{} {}", date_label(ctx.lang, m.on), m.start))
             .unwrap_or_default();
         rows.push(TeamRow {
             id: t.id,

@@ -7,7 +7,7 @@ use super::team::{
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
-use crate::support::format::date_text;
+use crate::support::format::date_label;
 use crate::support::forms::SavedQuery;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::today;
@@ -66,7 +66,7 @@ pub(crate) fn commitment_row(ctx: &Ctx, c: &Commitment, may_review: bool) -> Com
         id: c.id,
         member: c.user_name.clone(),
         text: c.text.clone(),
-        made_on: date_text(c.made_on),
+        made_on: date_label(ctx.lang, c.made_on),
         age: ctx.lang.t_args(
             "commitment-age-days",
             &[("days", age_days(c.made_on, today()).to_string())],
@@ -91,7 +91,7 @@ pub(crate) fn commitment_row(ctx: &Ctx, c: &Commitment, may_review: bool) -> Com
             .map(|r| {
                 let mut s = format!(
                     "{}: {}",
-                    date_text(r.on),
+                    date_label(ctx.lang, r.on),
                     ctx.t(&format!("commitment-status-{}", r.status.code()))
                 );
                 if r.carry {
@@ -151,7 +151,7 @@ pub(super) fn saved_text(ctx: &Ctx, saved: Option<&str>) -> Option<String> {
 pub(crate) fn meeting_row(ctx: &Ctx, m: &Meeting) -> MeetingRow {
     MeetingRow {
         id: m.id,
-        when: format!("{} {}", date_text(m.on), m.start),
+        when: format!("{} {}", date_label(ctx.lang, m.on), m.start),
         state: ctx.t(&format!("meeting-state-{}", m.state.code())),
         state_code: m.state.code(),
     }
