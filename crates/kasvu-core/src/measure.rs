@@ -191,7 +191,7 @@ fn of_cadence(history: &[(Period, f64)], cadence: Cadence) -> Vec<(Period, f64)>
         .filter(|(p, v)| p.ptype() == cadence.period_type() && v.is_finite())
         .copied()
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|a| a.0);
     out.dedup_by(|a, b| a.0 == b.0);
     out
 }
@@ -220,7 +220,7 @@ pub fn outlook(
         None
     };
     let mut sorted: Vec<(Period, f64)> = targets.to_vec();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_by_key(|a| a.0);
     let target = sorted
         .iter()
         .find(|(p, _)| *p == period)

@@ -28,12 +28,15 @@ fn label_year(label: &str) -> Option<i32> {
         .flatten()
 }
 
+/// A drawn x-axis label: the category's position and its text.
+pub(crate) type Tick = (usize, String);
+
 /// Which x-axis labels to draw, and as what: every label when they fit;
 /// when they do not and the periods are shorter than a year, only each
 /// year at its first period; otherwise every k-th label. Never two labels
 /// closer than their half-widths and a gap, and never past the chart's
 /// edges. The data table beside a chart keeps every period.
-pub(crate) fn x_labels(labels: &[String]) -> Vec<(usize, String)> {
+pub(crate) fn x_labels(labels: &[String]) -> Vec<Tick> {
     let n = labels.len();
     let plot = W - LEFT - RIGHT;
     let x = |i: usize| {
@@ -51,7 +54,7 @@ pub(crate) fn x_labels(labels: &[String]) -> Vec<(usize, String)> {
     };
     let stride = ((widest + LABEL_GAP) / spacing).ceil().max(1.0) as usize;
     let years: Option<Vec<i32>> = labels.iter().map(|l| label_year(l)).collect();
-    let (candidates, first): (Vec<(usize, String)>, Option<(usize, String)>) = match years {
+    let (candidates, first): (Vec<Tick>, Option<Tick>) = match years {
         // Several years of months, quarters or halves: the years alone, each
         // at its first period; the series' first period (maybe mid-year)
         // only if it fits before the next year's label.
@@ -86,7 +89,7 @@ pub(crate) fn x_labels(labels: &[String]) -> Vec<(usize, String)> {
         let half = label_width(l) / 2.0;
         (x(i) - half >= 0.0 && x(i) + half <= W).then_some((x(i) - half, x(i) + half))
     };
-    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<Tick> = Vec::new();
     let mut right_edge = f64::NEG_INFINITY;
     for (i, l) in candidates {
         if let Some((left, right)) = fits(i, &l) {
