@@ -51,8 +51,12 @@ async fn public_pages_headers_and_health(db: &str) {
         "centralised services take part in every area"
     );
     assert!(
-        area.contains("Hietasaaren palvelukeskittymä") && area.contains("2023-07-31"),
+        area.contains("Hietasaaren palvelukeskittymä") && area.contains("31.7.2023"),
         "ended cluster kept as history"
+    );
+    assert!(
+        !area.contains("2023-07-31"),
+        "its end date as Finns write it, not ISO"
     );
     assert!(
         !area.contains("aluepaallikko.keskinen@oulu.example"),
