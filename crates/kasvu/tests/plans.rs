@@ -67,6 +67,18 @@ async fn results_chain(db: &str) {
         "evidence links to its indicator"
     );
     assert!(page.contains("Toimenpiteitä 12:"), "{page}");
+    // The biennial survey's evidence is judged against the previous survey
+    // (2023), not the empty year 2024.
+    let at = page
+        .find("<a href=\"/indicators/shps_lonely\">")
+        .expect("the survey as evidence");
+    let row = &page[at..at + page[at..].find("</tr>").expect("row end")];
+    assert!(
+        ["parempi kuin 2023", "huonompi kuin 2023", "sama kuin 2023"]
+            .iter()
+            .any(|v| row.contains(v)),
+        "evidence compared with the 2023 survey: {row}"
+    );
     assert!(
         page.contains("Pilotti päättyi"),
         "the status log's latest note is shown"

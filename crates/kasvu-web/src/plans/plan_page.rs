@@ -11,7 +11,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::{judge, movement, Movement, Verdict};
+use kasvu_core::measure::{change_since_previous, judge, Movement, Verdict};
 use kasvu_core::plan::{review_state, ReviewState};
 use kasvu_core::role::permits;
 use kasvu_core::{Action, ChildRight, MeasureStatus, PlanStatus};
@@ -267,42 +267,40 @@ pub async fn plan(
                             .iter()
                             .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
                             .collect();
-                        let (latest, arrow, change, class) = match shown.as_slice() {
-                            [.., (pp, pv), (p, v)] => {
-                                let verdict = judge(ind.spec.direction, *v, *pv);
-                                (
-                                    format!(
-                                        "{} ({})",
-                                        format_value(lang, ind.spec.unit, *v),
-                                        period_label(lang, *p)
-                                    ),
-                                    match movement(*v, *pv) {
-                                        Movement::Up => "↑",
-                                        Movement::Down => "↓",
-                                        Movement::Flat => "→",
-                                    },
-                                    lang.t_args(
-                                        &format!("plan-evidence-{}", verdict.code()),
-                                        &[("period", period_label(lang, *pp))],
-                                    ),
-                                    match verdict {
-                                        Verdict::Better => "better",
-                                        Verdict::Worse => "worse",
-                                        _ => "neutral",
-                                    },
-                                )
-                            }
-                            [(p, v)] => (
-                                format!(
-                                    "{} ({})",
-                                    format_value(lang, ind.spec.unit, *v),
-                                    period_label(lang, *p)
+                        // The latest figure against the previous one with
+                        // data (a biennial survey: the previous survey).
+                        let latest_text = |(p, v): (kasvu_core::Period, f64)| {
+                            format!(
+                                "{} ({})",
+                                format_value(lang, ind.spec.unit, v),
+                                period_label(lang, p)
+                            )
+                        };
+                        let change = shown.last().and_then(|(p, _)| {
+                            change_since_previous(&shown, ind.spec.cadence, ind.spec.direction, *p)
+                        });
+                        let (latest, arrow, change, class) = match (shown.last(), change) {
+                            (_, Some(c)) => (
+                                latest_text((c.period, c.value)),
+                                match c.movement {
+                                    Movement::Up => "↑",
+                                    Movement::Down => "↓",
+                                    Movement::Flat => "→",
+                                },
+                                lang.t_args(
+                                    &format!("plan-evidence-{}", c.verdict.code()),
+                                    &[("period", period_label(lang, c.previous_period))],
                                 ),
-                                "",
-                                String::new(),
-                                "neutral",
+                                match c.verdict {
+                                    Verdict::Better => "better",
+                                    Verdict::Worse => "worse",
+                                    _ => "neutral",
+                                },
                             ),
-                            [] => (lang.t("value-missing"), "", String::new(), "neutral"),
+                            (Some(last), None) => {
+                                (latest_text(*last), "", String::new(), "neutral")
+                            }
+                            (None, _) => (lang.t("value-missing"), "", String::new(), "neutral"),
                         };
                         evidence_cache.insert(
                             code.clone(),
