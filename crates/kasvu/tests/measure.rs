@@ -796,7 +796,105 @@ async fn cli_refuses_hostile_files(db: &str) {
     );
 }
 
+/// Issue 19: the demo city's official child-protection figure (Sotkanet's,
+/// stored for Oulu itself) is served as itself — not added to its areas'
+/// sum — and the sum is beside it with its coverage, in the API, the
+/// export and (for staff) the page.
+async fn reported_city_figure(db: &str) {
+    let s = Server::start(db);
+    let c = client();
+    let city = get_json(
+        &c,
+        s.url("/api/v1/data?indicator=child_protection_clients&orgunit=oulu&period=2025"),
+    )
+    .await;
+    let areas: f64 = {
+        let mut sum = 0.0;
+        for a in ["keskinen", "pohjoinen", "itainen", "etelainen"] {
+            let d = get_json(
+                &c,
+                s.url(&format!(
+                    "/api/v1/data?indicator=child_protection_clients&orgunit={a}&period=2025"
+                )),
+            )
+            .await;
+            // Stored for the area itself (its schools report none).
+            assert_eq!(d["rollup"]["source"], json!("reported"), "{a}: {d}");
+            sum += d["value"].as_f64().unwrap();
+        }
+        sum
+    };
+    let value = city["value"].as_f64().unwrap();
+    assert_eq!(city["rollup"]["source"], json!("reported"), "{city}");
+    assert!(
+        value > areas && value < areas * 1.1,
+        "the official {value}, not the areas' {areas} added to it"
+    );
+    assert_eq!(city["summed"]["value"].as_f64(), Some(areas), "{city}");
+    assert_eq!(
+        (
+            city["summed"]["reporting"].clone(),
+            city["summed"]["units"].clone()
+        ),
+        (json!(4), json!(4))
+    );
+    // Before Sotkanet's figures (2023 on) the city is its areas' sum.
+    let old = get_json(
+        &c,
+        s.url("/api/v1/data?indicator=child_protection_clients&orgunit=oulu&period=2021"),
+    )
+    .await;
+    assert_eq!(old["rollup"]["source"], json!("summed"));
+    assert_eq!(old["value"], old["summed"]["value"]);
+    // The export says which is which.
+    let csv = c
+        .get(s.url("/indicators/child_protection_clients/export?format=csv&org=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(";suppressed;source\r\n"), "{csv}");
+    assert!(
+        csv.contains("child_protection_clients;oulu;2025;total;;"),
+        "{csv}"
+    );
+    let city_line = csv
+        .lines()
+        .find(|l| l.starts_with("child_protection_clients;oulu;2025;"))
+        .unwrap();
+    assert!(city_line.ends_with(";reported"), "{city_line}");
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("child_protection_clients;oulu;2021;") && l.ends_with(";summed")));
+    // The page names the figure's source; staff see the sum beside it.
+    let page = c
+        .get(s.url("/indicators/child_protection_clients?unit=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("yksikölle itselleen ilmoitettu"), "{page}");
+    assert!(!page.contains("summed-beside"));
+    let email = "aluepaallikko.keskinen@oulu.example";
+    let staff = login(&s, email, demo_password(email)).await;
+    let page = staff
+        .get(s.url("/indicators/child_protection_clients?unit=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("class=\"summed-beside\""), "{page}");
+    assert!(page.contains("(4/4 alayksikköä)"), "{page}");
+}
+
 on_both_databases!(
+    reported_city_figure,
     web_import_with_progress,
     data_entry_form,
     targets_and_conclusions_pages,

@@ -198,7 +198,8 @@ pub struct SummedFigure {
     pub suppressed: bool,
     /// Sub-units with a figure for the period.
     pub reporting: usize,
-    /// Sub-units in operation during the period.
+    /// Sub-units expected to have one: in operation during the period and
+    /// with a figure of the indicator in some period.
     pub units: usize,
 }
 
@@ -245,9 +246,16 @@ impl Store {
         for child in &children {
             let t = self.tables(&catalogue, ind, child.id).await?;
             let o = t.observe(ind, breakdown, period, self.threshold);
+            // Expected to have a figure: in operation during the period and
+            // with a figure of this indicator in some period (culture
+            // services under the city never count child-protection clients).
             let operating = child.valid.from.is_none_or(|f| f <= period.end())
                 && child.valid.to.is_none_or(|to| to >= period.start());
-            if operating || o.raw.is_some() {
+            let ever = match &t.kind {
+                Tables::Plain(a) => a.values().any(|a| a.n > 0),
+                Tables::Ratio { num_table, .. } => num_table.values().any(|a| a.n > 0),
+            };
+            if (operating && ever) || o.raw.is_some() {
                 units += 1;
             }
             if o.raw.is_none() {

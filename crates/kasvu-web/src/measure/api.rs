@@ -149,7 +149,8 @@ pub struct SummedDto {
     pub suppressed: bool,
     /// Sub-units with a figure for the period.
     pub reporting: usize,
-    /// Sub-units in operation during the period.
+    /// Sub-units expected to have one: in operation during the period and
+    /// with a figure of the indicator in some period.
     pub units: usize,
 }
 
