@@ -983,10 +983,10 @@ mod tests {
         assert_eq!(cat("2025", "2025").text(), "2025");
     }
 
-    fn read(
-        text: &str,
-        limits: &Limits,
-    ) -> Result<Vec<(Option<String>, Vec<String>, usize, usize)>, ImportError> {
+    /// A dataset's name, dimension ids, cells made and cells given.
+    type Shape = (Option<String>, Vec<String>, usize, usize);
+
+    fn read(text: &str, limits: &Limits) -> Result<Vec<Shape>, ImportError> {
         let doc: Json = serde_json::from_str(text).unwrap();
         let mut out = Vec::new();
         for (name, ds) in datasets_of(&doc) {
