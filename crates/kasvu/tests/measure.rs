@@ -671,6 +671,31 @@ async fn upload(
         .unwrap()
 }
 
+/// Uploads a file with the form's other fields.
+async fn upload_with(
+    s: &Server,
+    c: &reqwest::Client,
+    token: &str,
+    name: &str,
+    body: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", token.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name.to_owned()),
+        );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    c.post(s.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Follows a job page until it stops refreshing itself.
 async fn finished_job(s: &Server, c: &reqwest::Client, path: &str) -> (u16, String) {
     for _ in 0..200 {
@@ -753,6 +778,83 @@ async fn web_import_with_progress(db: &str) {
         viewer.get(s.url("/imports")).send().await.unwrap().status(),
         403
     );
+}
+
+/// A JSON-stat file with a dimension Kasvu cannot place: the web upload and
+/// `kasvu import` refuse it naming the dimension, and import it with the
+/// dimension mapped (the form's Dimensions field, `--dim`).
+async fn jsonstat_dimensions_mapped(db: &str) {
+    let s = Server::start(db);
+    let email = "tyontekija.kaakkuri@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let (_, page) = text(c.get(s.url("/imports")).send().await.unwrap()).await;
+    assert!(page.contains("name=\"dims\""), "{page}");
+    let token = csrf_of(&page);
+    let q = current(kasvu_core::PeriodType::Quarterly);
+    let api = s.url(&format!(
+        "/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}"
+    ));
+    let before = get_json(&client(), api.clone()).await["value"].clone();
+    // The place is found by its code; "Jakso" is no known name.
+    let file = format!(
+        r#"{{"version": "2.0", "class": "dataset", "id": ["Paikka", "Jakso", "Tiedot"], "size": [1, 2, 1],
+          "dimension": {{
+            "Paikka": {{"category": {{"index": ["kaakkurin-koulu"]}}}},
+            "Jakso": {{"category": {{"index": ["{q}", "2000Q1"]}}}},
+            "Tiedot": {{"category": {{"index": ["lp_discussions"]}}}}
+          }},
+          "value": [43, null]}}"#
+    );
+    let r = upload_with(&s, &c, &token, "jaksot.json", &file, &[]).await;
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("jaksot.json, kenttä ”Jakso”: Ulottuvuutta Jakso (2 luokkaa) ei tunnistettu"),
+        "{page}"
+    );
+    assert_eq!(get_json(&client(), api.clone()).await["value"], before);
+    // A mapping that is none is refused before the job starts.
+    let r = upload_with(&s, &c, &token, "jaksot.json", &file, &[("dims", "Jakso")]).await;
+    let (status, page) = text(r).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("ei ole ulottuvuuden merkitys"), "{page}");
+    let r = upload_with(
+        &s,
+        &c,
+        &token,
+        "jaksot.json",
+        &file,
+        &[("dims", "Jakso=period")],
+    )
+    .await;
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(get_json(&client(), api.clone()).await["value"], 43.0);
+
+    // The CLI: the same refusal, a bad --dim, and the mapped file.
+    let (ok, _, err) = cli(
+        &["import", "--db", db, "--format", "jsonstat", "-"],
+        Some(&file),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("<stdin>, field 'Jakso': dimension Jakso (2 categories) is not recognised"),
+        "{err}"
+    );
+    let (ok, _, err) = cli(&["import", "--db", db, "--dim", "Jakso", "-"], Some(&file));
+    assert!(!ok);
+    assert!(
+        err.contains("--dim Jakso: 'Jakso' is not a dimension mapping"),
+        "{err}"
+    );
+    let (ok, out, err) = cli(
+        &["import", "--db", db, "--dim", "jakso=period", "-"],
+        Some(&file),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("0 created, 0 replaced, 1 unchanged"), "{out}");
 }
 
 /// Issue 17's attack through `kasvu import`: the 1.5 KB workbook with one
@@ -901,5 +1003,6 @@ on_both_databases!(
     pages_figures_and_suppression,
     writes_through_the_api,
     cli_import_and_export,
-    cli_refuses_hostile_files
+    cli_refuses_hostile_files,
+    jsonstat_dimensions_mapped
 );
