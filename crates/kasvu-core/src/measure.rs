@@ -259,6 +259,13 @@ pub fn judge(direction: Direction, actual: f64, reference: f64) -> Verdict {
     }
 }
 
+/// Whether a period is over on `today` (its last day has passed). Until
+/// then its figure is provisional — units are still entering theirs — so it
+/// is shown as such and no change or verdict is drawn from it.
+pub fn is_over(period: Period, today: time::Date) -> bool {
+    period.end() < today
+}
+
 /// Which way a value moved (for the arrow beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -420,6 +427,21 @@ mod tests {
         assert_eq!(Source::of(0, 3), Source::Summed);
         assert_eq!(Source::of(3, 3), Source::Reported);
         assert_eq!(Source::of(1, 3), Source::Partly);
+    }
+
+    #[test]
+    fn a_period_is_over_after_its_last_day() {
+        let q4 = Period::parse("2026Q4").expect("period");
+        let day = |m, d| {
+            time::Date::from_calendar_date(2026, time::Month::try_from(m).expect("month"), d)
+                .expect("date")
+        };
+        assert!(!is_over(q4, day(12, 6)));
+        assert!(!is_over(q4, day(12, 31)));
+        assert!(is_over(
+            Period::parse("2026Q3").expect("period"),
+            day(10, 1)
+        ));
     }
 
     #[test]

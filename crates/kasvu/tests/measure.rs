@@ -241,6 +241,28 @@ async fn writes_through_the_api(db: &str) {
     assert_eq!(after["value"].as_f64().unwrap(), before + 17.0);
     assert_eq!(after["rollup"]["over_tree"], true);
     assert_eq!(after["rollup"]["over_time"], true);
+    // Issue 19: one school's figure for the quarter under way does not
+    // become the area's headline: it is shown beside it as provisional.
+    let dash = c
+        .get(s.url("/units/etelainen/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = dash
+        .split("<tr>")
+        .find(|r| r.contains("/indicators/lp_discussions?"))
+        .unwrap();
+    let provisional = row
+        .split("class=\"muted provisional\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no provisional note: {row}"));
+    assert!(
+        provisional.contains("kesken: 17 (alustava)"),
+        "{provisional}"
+    );
     // Another school (forbidden), a bad value, a locked period: refused,
     // nothing stored.
     for (body, field, status) in [

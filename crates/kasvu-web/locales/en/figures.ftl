@@ -7,3 +7,5 @@ figure-summed-hidden = The sum of the sub-units is not shown, because one of the
 figure-source-reported = reported
 figure-source-summed = summed from sub-units
 figure-source-partly = partly reported
+figure-running = { $period } under way: { $value } (provisional)
+figure-provisional = provisional

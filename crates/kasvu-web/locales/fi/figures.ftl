@@ -7,3 +7,5 @@ figure-summed-hidden = Alayksiköiden summaa ei näytetä, koska jokin alayksik�
 figure-source-reported = ilmoitettu
 figure-source-summed = laskettu alayksiköistä
 figure-source-partly = osin ilmoitettu
+figure-running = { $period } kesken: { $value } (alustava)
+figure-provisional = alustava

@@ -7,3 +7,5 @@ figure-summed-hidden = Summan av underenheterna visas inte, eftersom något av u
 figure-source-reported = rapporterat
 figure-source-summed = summerat från underenheter
 figure-source-partly = delvis rapporterat
+figure-running = { $period } pågår: { $value } (preliminärt)
+figure-provisional = preliminärt
