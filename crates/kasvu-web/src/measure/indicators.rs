@@ -19,7 +19,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::{change_since_previous, judge, outlook};
+use kasvu_core::measure::{change_since_previous, is_over, judge, outlook, Source};
 use kasvu_core::{Cadence, Level, Period};
 use kasvu_io::export::{to_csv, to_jsonstat, to_xlsx, ExportFormat};
 use kasvu_store::{Breakdown, Indicator, Observation, OrgUnit};
@@ -118,6 +118,66 @@ pub struct IndicatorPage<'a> {
     /// The organisation's figures of this indicator are for signed-in
     /// users and the reader is anonymous: none are shown.
     pub sign_in_to_see: bool,
+    /// For a unit with sub-units: whether the latest figure is reported for
+    /// the unit itself or summed from them (and how many have one).
+    pub figure_source: String,
+    /// For signed-in staff, beside a reported figure: what the sub-units
+    /// sum to.
+    pub summed_note: String,
+}
+
+/// What the headline figure of a unit with sub-units is: its own reported
+/// figure (then staff also see the sub-units' sum beside it) or their sum
+/// with its coverage — provisional while some sub-units expected to have a
+/// figure have none. Empty for a unit without sub-units.
+async fn figure_notes(
+    st: &AppState,
+    ctx: &Ctx,
+    ind: &kasvu_store::Indicator,
+    unit_id: i64,
+    period: Period,
+    served: &kasvu_store::Observation,
+) -> Result<FigureNotes, AppError> {
+    let Some(summed) = st
+        .store
+        .summed_figure(ind, unit_id, period, &Breakdown::total())
+        .await?
+    else {
+        return Ok(FigureNotes::default());
+    };
+    let lang = ctx.lang;
+    let args = [
+        ("period", period_label(lang, period)),
+        ("reporting", summed.reporting.to_string()),
+        ("units", summed.units.to_string()),
+    ];
+    let source = ctx
+        .lang
+        .t_args(&format!("figure-{}", served.source.code()), &args);
+    let beside = if served.source == Source::Summed || ctx.user.is_none() {
+        String::new()
+    } else if summed.suppressed {
+        ctx.t("figure-summed-hidden")
+    } else if let Some(v) = summed.value {
+        let mut args = args.to_vec();
+        args.push(("value", format_value(lang, ind.spec.unit, v)));
+        ctx.lang.t_args("figure-summed-beside", &args)
+    } else {
+        String::new()
+    };
+    Ok(FigureNotes {
+        source,
+        beside,
+        // A sum while some expected sub-units have no figure yet.
+        provisional: served.source != Source::Reported && summed.reporting < summed.units,
+    })
+}
+
+#[derive(Default)]
+struct FigureNotes {
+    source: String,
+    beside: String,
+    provisional: bool,
 }
 
 /// The org unit a page is about: `?unit=` or the first organisation.
@@ -240,8 +300,21 @@ pub async fn indicator(
     };
     let name = ctx.name(&spec.names).to_owned();
     let unit_name = ctx.name(&unit.names).to_owned();
+    // The headline is the latest finished period with a figure: one still
+    // under way, or a sum some sub-units have not yet reported to, is
+    // provisional and draws no verdict.
+    let today = crate::support::today();
+    let headline = series
+        .iter()
+        .rev()
+        .find(|(p, o)| is_over(*p, today) && o.shown().is_some())
+        .or(series.last());
+    let notes = match headline {
+        Some((p, o)) => figure_notes(&st, &ctx, &ind, unit.id, *p, o).await?,
+        None => FigureNotes::default(),
+    };
     let summary = if readable {
-        summary(&ctx, &ind, &series, &targets)
+        summary(&ctx, &ind, &series, &targets, notes.provisional)
     } else {
         ctx.t("figures-sign-in-to-see")
     };
@@ -269,7 +342,14 @@ pub async fn indicator(
         .map(|(i, p)| TableRow {
             period: labels[i].clone(),
             value: obs_at(*p)
-                .map(|o| shown_text(&ctx, spec.unit, o))
+                .map(|o| {
+                    let v = shown_text(&ctx, spec.unit, o);
+                    if is_over(*p, today) {
+                        v
+                    } else {
+                        format!("{v} ({})", ctx.t("figure-provisional"))
+                    }
+                })
                 .unwrap_or_default(),
             target: chart_targets
                 .iter()
@@ -284,6 +364,7 @@ pub async fn indicator(
         })
         .collect();
     let latest = series.last().map(|(p, _)| *p);
+    let (figure_source, summed_note) = (notes.source, notes.beside);
     let mut breakdowns = Vec::new();
     let mut children = Vec::new();
     if let Some(p) = latest {
@@ -399,6 +480,8 @@ pub async fn indicator(
         breakdowns,
         children,
         sign_in_to_see: !readable,
+        figure_source,
+        summed_note,
         name,
         unit_name,
     };
@@ -430,20 +513,47 @@ pub(super) fn summary(
     ind: &Indicator,
     series: &[(Period, Observation)],
     targets: &[kasvu_store::Target],
+    provisional: bool,
 ) -> String {
     let spec = &ind.spec;
-    let shown: Vec<(Period, f64)> = series
+    let fmt = |v: f64| format_value(ctx.lang, spec.unit, v);
+    // Changes and verdicts come from finished periods; the one under way
+    // is told as provisional after them.
+    let today = crate::support::today();
+    let all: Vec<(Period, f64)> = series
         .iter()
         .filter_map(|(p, o)| o.shown().map(|v| (*p, v)))
         .collect();
+    let running = all
+        .last()
+        .filter(|(p, _)| !is_over(*p, today))
+        .map(|(p, v)| {
+            ctx.lang.t_args(
+                "figure-running",
+                &[("period", period_label(ctx.lang, *p)), ("value", fmt(*v))],
+            )
+        });
+    let shown: Vec<(Period, f64)> = all
+        .iter()
+        .filter(|(p, _)| is_over(*p, today))
+        .copied()
+        .collect();
     let Some((lp, lv)) = shown.last().copied() else {
-        return ctx.t("summary-none");
+        return running.unwrap_or_else(|| ctx.t("summary-none"));
     };
-    let fmt = |v: f64| format_value(ctx.lang, spec.unit, v);
     let mut s = ctx.lang.t_args(
         "summary-latest",
         &[("period", period_label(ctx.lang, lp)), ("value", fmt(lv))],
     );
+    if provisional {
+        s.push(' ');
+        s.push_str(&ctx.t("summary-provisional"));
+        if let Some(r) = running {
+            s.push(' ');
+            s.push_str(&r);
+        }
+        return s;
+    }
     if let Some(c) = change_since_previous(&shown, spec.cadence, spec.direction, lp) {
         s.push(' ');
         s.push_str(&ctx.lang.t_args(
@@ -486,6 +596,10 @@ pub(super) fn summary(
                 ),
             ],
         ));
+    }
+    if let Some(r) = running {
+        s.push(' ');
+        s.push_str(&r);
     }
     s
 }
