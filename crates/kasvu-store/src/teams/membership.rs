@@ -176,8 +176,8 @@ impl Store {
             None => None,
             Some(code) => {
                 let row =
-                    sqlx::query("SELECT id, org_id, kind, sector FROM org_units WHERE code = $1")
-                        .bind(code)
+                    sqlx::query("SELECT id, org_id, kind, sector FROM org_units WHERE lower(code) = $1")
+                        .bind(kasvu_core::code_key(code))
                         .fetch_optional(&mut *tx)
                         .await?
                         .filter(|r| r.try_get::<i64, _>("org_id").ok() == Some(user_org))
