@@ -630,7 +630,10 @@ mod tests {
 
     #[test]
     fn codes_are_compared_without_case() {
-        assert_eq!(check_indicator_code(" LONELY_n "), Ok("LONELY_n".to_owned()));
+        assert_eq!(
+            check_indicator_code(" LONELY_n "),
+            Ok("LONELY_n".to_owned())
+        );
         assert!(check_indicator_code("ä").is_err());
         let mut s = spec("Share");
         s.not_above = Some("share".into());
@@ -640,7 +643,10 @@ mod tests {
         s.numerator = Some("A".into());
         s.denominator = Some("a".into());
         s.factor = Some(100.0);
-        assert_eq!(s.check().map_err(|e| e.field), Err("denominator".to_string()));
+        assert_eq!(
+            s.check().map_err(|e| e.field),
+            Err("denominator".to_string())
+        );
     }
 
     #[test]

@@ -137,19 +137,14 @@ impl OrgCode {
         if t.len() > Self::MAX_LEN {
             return Err(Problem::too_long(Self::MAX_LEN));
         }
-        let first_ok = t
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let first_ok = t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         let all_ok = t
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !first_ok || !all_ok {
             return Err(Problem::new(
                 "err-code-format",
-                format!(
-                    "'{t}' is not a valid code: use letters a–z, digits, '-' and '_'"
-                ),
+                format!("'{t}' is not a valid code: use letters a–z, digits, '-' and '_'"),
             )
             .arg("value", t));
         }
@@ -432,7 +427,11 @@ mod tests {
         assert_eq!(OrgCode::parse(" tuira ").unwrap().as_str(), "tuira");
         assert!(OrgCode::parse("oulu-keskinen_2").is_ok());
         assert_eq!(OrgCode::parse("").unwrap_err().code, "err-required");
-        assert_eq!(OrgCode::parse("TK-P").unwrap().as_str(), "TK-P", "stored as given");
+        assert_eq!(
+            OrgCode::parse("TK-P").unwrap().as_str(),
+            "TK-P",
+            "stored as given"
+        );
         assert_eq!(OrgCode::parse(" TK-P ").unwrap().key(), "tk-p");
         assert!(same_code("Tk-p", " tk-P "));
         assert!(!same_code("tk-p", "tk_p"));

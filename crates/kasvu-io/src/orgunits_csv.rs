@@ -103,8 +103,7 @@ pub fn parse(
         }
         let get =
             |name: &str| -> String { col(name).and_then(|c| rec.get(c)).unwrap_or("").to_owned() };
-        let (spec, ignored_kind) =
-            parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
+        let (spec, ignored_kind) = parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
         if let Some(kind) = ignored_kind {
             warnings.push(kind_ignored(file, row, spec.level, kind));
         }
@@ -129,15 +128,16 @@ fn kind_ignored(file: &str, row: usize, level: Level, kind: UnitKind) -> Warning
             "only units have a kind, not a unit of level '{level}': '{kind}' was ignored"
         ),
         code: WARN_KIND_IGNORED,
-        args: vec![("level", level.code().to_owned()), ("value", kind.code().to_owned())],
+        args: vec![
+            ("level", level.code().to_owned()),
+            ("value", kind.code().to_owned()),
+        ],
     }
 }
 
 /// A row as a spec, and the kind it carried but was ignored (on a level
 /// that takes no kind).
-fn parse_row(
-    get: &dyn Fn(&str) -> String,
-) -> Result<(OrgUnitSpec, Option<UnitKind>), FieldError> {
+fn parse_row(get: &dyn Fn(&str) -> String) -> Result<(OrgUnitSpec, Option<UnitKind>), FieldError> {
     let f = |field: &'static str| move |p| FieldError::new(field, p);
     let code = OrgCode::parse(&get("code")).map_err(f("code"))?;
     let parent = match get("parent_code").as_str() {
@@ -249,7 +249,10 @@ mod tests {
         .unwrap()
         .rows;
         assert_eq!(rows[0].1.code.as_str(), "TK-P");
-        assert_eq!(rows[0].1.parent.as_ref().map(OrgCode::key).as_deref(), Some("oulu"));
+        assert_eq!(
+            rows[0].1.parent.as_ref().map(OrgCode::key).as_deref(),
+            Some("oulu")
+        );
         assert_eq!(rows[1].1.parent.as_ref().map(OrgCode::as_str), Some("tk-p"));
     }
 

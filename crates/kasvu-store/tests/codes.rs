@@ -73,7 +73,10 @@ async fn org_unit_codes_match_without_case(store: Store) {
         .await
         .unwrap_err();
     assert_eq!(row_error(e), (3, "code".to_owned(), "err-code-twice"));
-    assert!(store.org_unit("uusi").await.unwrap().is_none(), "all or nothing");
+    assert!(
+        store.org_unit("uusi").await.unwrap().is_none(),
+        "all or nothing"
+    );
 
     // Created one at a time (the form, the API), the database refuses it.
     match store
@@ -81,7 +84,10 @@ async fn org_unit_codes_match_without_case(store: Store) {
         .await
     {
         Err(StoreError::Conflict(e)) => {
-            assert_eq!((e.field.as_str(), e.problem.code), ("code", "err-code-taken"))
+            assert_eq!(
+                (e.field.as_str(), e.problem.code),
+                ("code", "err-code-taken")
+            )
         }
         other => panic!("not refused: {other:?}"),
     }
@@ -118,7 +124,10 @@ async fn indicator_codes_match_without_case(store: Store) {
     let s = store.import_indicators(&cli(), &rows, false).await.unwrap();
     assert_eq!((s.created, s.updated, s.unchanged), (0, 1, 2));
     let pupils = store.indicator("pupils").await.unwrap().unwrap();
-    assert_eq!((pupils.spec.code.as_str(), pupils.spec.names.fi.as_str()), ("PUPILS", "Oppilaat"));
+    assert_eq!(
+        (pupils.spec.code.as_str(), pupils.spec.names.fi.as_str()),
+        ("PUPILS", "Oppilaat")
+    );
     assert_eq!(store.indicators().await.unwrap().len(), 3);
 
     // Two rows of one code in different capitals are refused.
@@ -136,7 +145,10 @@ async fn indicator_codes_match_without_case(store: Store) {
         .import_indicators(&cli(), &[(2, bad)], false)
         .await
         .unwrap_err();
-    assert_eq!(row_error(e), (2, "denominator".to_owned(), "err-indicator-missing"));
+    assert_eq!(
+        row_error(e),
+        (2, "denominator".to_owned(), "err-indicator-missing")
+    );
 }
 
 async fn actor_codes_match_without_case(store: Store) {
@@ -170,12 +182,22 @@ async fn actor_codes_match_without_case(store: Store) {
     };
     let today = date!(2026 - 11 - 23);
     let s = store
-        .import_actors(&cli(), org, &[(2, entry("MLL-Tuira", "MLL", "p-north"))], today)
+        .import_actors(
+            &cli(),
+            org,
+            &[(2, entry("MLL-Tuira", "MLL", "p-north"))],
+            today,
+        )
         .await
         .unwrap();
     assert_eq!(s.created, 1);
     let s = store
-        .import_actors(&cli(), org, &[(2, entry("mll-tuira", "MLL ry", "P-NORTH"))], today)
+        .import_actors(
+            &cli(),
+            org,
+            &[(2, entry("mll-tuira", "MLL ry", "P-NORTH"))],
+            today,
+        )
         .await
         .unwrap();
     assert_eq!((s.created, s.updated), (0, 1), "the same entry");

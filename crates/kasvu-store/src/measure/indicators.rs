@@ -7,8 +7,8 @@ use crate::support::error::{Result, StoreError};
 use crate::support::ImportSummary;
 use crate::{now, Actor};
 use kasvu_core::{
-    check_ratio_counts, code_key, Aggregation, Cadence, Counts, Direction, ExternalCode, FieldError,
-    IndicatorSpec, Names, Problem, Source, ValueUnit,
+    check_ratio_counts, code_key, Aggregation, Cadence, Counts, Direction, ExternalCode,
+    FieldError, IndicatorSpec, Names, Problem, Source, ValueUnit,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -262,8 +262,10 @@ impl Store {
             .into_values()
             .map(|i| (i.spec.code.clone(), i))
             .collect();
-        let in_file: HashMap<&str, usize> =
-            rows.iter().map(|(row, s)| (s.code.as_str(), *row)).collect();
+        let in_file: HashMap<&str, usize> = rows
+            .iter()
+            .map(|(row, s)| (s.code.as_str(), *row))
+            .collect();
         // Every referenced code must exist, and a ratio's parts must be
         // plain values of the same cadence (not ratios themselves).
         let lookup = |code: &str| -> Option<IndicatorSpec> {

@@ -164,11 +164,12 @@ async fn write(
     area_ids.dedup();
     // Matched without regard to case (migration 0023): an entry written
     // `MLL-Tuira` replaces `mll-tuira` and keeps the code it was created with.
-    let existing = sqlx::query("SELECT id, code FROM actors WHERE org_id = $1 AND lower(code) = $2")
-        .bind(org_id)
-        .bind(kasvu_core::code_key(&s.code))
-        .fetch_optional(&mut *conn)
-        .await?;
+    let existing =
+        sqlx::query("SELECT id, code FROM actors WHERE org_id = $1 AND lower(code) = $2")
+            .bind(org_id)
+            .bind(kasvu_core::code_key(&s.code))
+            .fetch_optional(&mut *conn)
+            .await?;
     let existing: Option<(i64, String)> = match existing {
         Some(r) => Some((r.try_get("id")?, r.try_get("code")?)),
         None => None,
