@@ -18,6 +18,9 @@ pub struct Acc {
     pub basis: f64,
     /// How many of the raw values carried a count.
     pub basis_n: i64,
+    /// How many of the raw values are the unit's own (its reported or
+    /// entered figure) rather than its sub-units'.
+    pub own_n: i64,
 }
 
 impl Acc {
@@ -37,6 +40,63 @@ impl Acc {
     /// The count behind the value, when every raw value below carried one.
     pub fn count(&self) -> Option<f64> {
         (self.n > 0 && self.basis_n == self.n).then_some(self.basis)
+    }
+
+    /// Where the figure comes from.
+    pub fn source(&self) -> Source {
+        Source::of(self.own_n, self.n)
+    }
+
+    /// Adds another accumulator's totals (a sibling's, for a sum over
+    /// sub-units); what is added is not the unit's own.
+    pub fn add_summed(&mut self, other: &Acc) {
+        self.total += other.total;
+        self.n += other.n;
+        self.basis += other.basis;
+        self.basis_n += other.basis_n;
+    }
+}
+
+/// Where a served figure comes from: a value stored for the unit itself
+/// (reported: Sotkanet's for the city, an area's survey result, a school's
+/// own entry), the sum of its sub-units' figures, or — over a longer period
+/// — partly each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    #[default]
+    Reported,
+    Summed,
+    Partly,
+}
+
+impl Source {
+    /// From how many of `n` values are the unit's own.
+    pub fn of(own_n: i64, n: i64) -> Source {
+        if own_n <= 0 {
+            Source::Summed
+        } else if own_n >= n {
+            Source::Reported
+        } else {
+            Source::Partly
+        }
+    }
+
+    /// Of a figure made of two (a ratio's numerator and denominator).
+    pub fn both(a: Source, b: Source) -> Source {
+        if a == b {
+            a
+        } else {
+            Source::Partly
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Reported => "reported",
+            Source::Summed => "summed",
+            Source::Partly => "partly",
+        }
     }
 }
 
@@ -199,6 +259,13 @@ pub fn judge(direction: Direction, actual: f64, reference: f64) -> Verdict {
     }
 }
 
+/// Whether a period is over on `today` (its last day has passed). Until
+/// then its figure is provisional — units are still entering theirs — so it
+/// is shown as such and no change or verdict is drawn from it.
+pub fn is_over(period: Period, today: time::Date) -> bool {
+    period.end() < today
+}
+
 /// Which way a value moved (for the arrow beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -230,9 +297,13 @@ pub struct RawValue {
 /// The roll-up of raw values for `unit` and `period`, computed from scratch:
 /// the definition the incrementally maintained roll-ups must agree with.
 ///
-/// `sum` adds everything in the subtree and period; `average` is the mean of
-/// those raw values; `last` takes, in the subtree, the latest period that has
-/// values and adds the values of that period.
+/// A unit's served figure for a base period is its own value where it has
+/// one (a reported figure), else the sum of its sub-units' served figures:
+/// so a value counts for `unit` when it lies in the subtree and no unit
+/// between it and `unit` (or `unit` itself, for values beneath it) has its
+/// own value for the same period. Over a longer period, `sum` adds the
+/// counted values, `average` is their mean, and `last` takes the latest
+/// period that has values and adds that period's counted values.
 pub fn recompute(
     tree: &OrgTree,
     values: &[RawValue],
@@ -243,6 +314,15 @@ pub fn recompute(
     let inside: Vec<&RawValue> = values
         .iter()
         .filter(|v| tree.is_within(v.unit, unit) && period.contains(v.period))
+        .filter(|v| {
+            // Not counted when a unit above it, up to `unit`, has its own.
+            !values.iter().any(|w| {
+                w.period == v.period
+                    && w.unit != v.unit
+                    && tree.is_within(v.unit, w.unit)
+                    && tree.is_within(w.unit, unit)
+            })
+        })
         .collect();
     if inside.is_empty() {
         return None;
@@ -306,6 +386,65 @@ mod tests {
     }
 
     #[test]
+    fn a_reported_figure_is_served_and_never_added() {
+        use crate::orgunit::Level;
+        use crate::tree::TreeNode;
+        // city 1 → areas 2, 3 → schools 4, 5 under 2.
+        let n = |id, parent, level| TreeNode { id, parent, level };
+        let tree = OrgTree::new([
+            n(1, None, Level::Organisation),
+            n(2, Some(1), Level::Area),
+            n(3, Some(1), Level::Area),
+            n(4, Some(2), Level::Unit),
+            n(5, Some(2), Level::Unit),
+        ]);
+        let y = Period::parse("2025").expect("period");
+        let v = |unit, value| RawValue {
+            unit,
+            period: y,
+            value,
+        };
+        let mut values = vec![v(4, 300.0), v(5, 250.0), v(3, 200.0)];
+        assert_eq!(
+            recompute(&tree, &values, Aggregation::Sum, 1, y),
+            Some(750.0)
+        );
+        values.push(v(1, 1400.0));
+        assert_eq!(
+            recompute(&tree, &values, Aggregation::Sum, 1, y),
+            Some(1400.0)
+        );
+        values.push(v(2, 600.0));
+        assert_eq!(
+            recompute(&tree, &values, Aggregation::Sum, 2, y),
+            Some(600.0)
+        );
+        values.retain(|x| x.unit != 1);
+        assert_eq!(
+            recompute(&tree, &values, Aggregation::Sum, 1, y),
+            Some(800.0)
+        );
+        assert_eq!(Source::of(0, 3), Source::Summed);
+        assert_eq!(Source::of(3, 3), Source::Reported);
+        assert_eq!(Source::of(1, 3), Source::Partly);
+    }
+
+    #[test]
+    fn a_period_is_over_after_its_last_day() {
+        let q4 = Period::parse("2026Q4").expect("period");
+        let day = |m, d| {
+            time::Date::from_calendar_date(2026, time::Month::try_from(m).expect("month"), d)
+                .expect("date")
+        };
+        assert!(!is_over(q4, day(12, 6)));
+        assert!(!is_over(q4, day(12, 31)));
+        assert!(is_over(
+            Period::parse("2026Q3").expect("period"),
+            day(10, 1)
+        ));
+    }
+
+    #[test]
     fn trend_and_verdicts() {
         let t = Trend::fit(&[(0.0, 10.0), (1.0, 12.0), (2.0, 14.0)]).expect("fits");
         assert!((t.at(3.0) - 16.0).abs() < 1e-9);
@@ -326,6 +465,7 @@ mod tests {
             n: 3,
             basis: 9.0,
             basis_n: 2,
+            own_n: 0,
         };
         assert_eq!(a.value(Aggregation::Average), Some(3.0));
         assert_eq!(a.count(), None);

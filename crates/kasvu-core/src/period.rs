@@ -83,7 +83,9 @@ impl Period {
         Period::new(PeriodType::Yearly, year, 1)
     }
 
-    /// Parses `2024`, `2024S1`, `2024Q3` or `202409`.
+    /// Parses `2024`, `2024S1`, `2024Q3` or `202409`, and the forms of
+    /// statistics services: `2024K3` (Statistics Finland's quarter) and
+    /// `2024M09` (PxWeb's month).
     pub fn parse(s: &str) -> Result<Period, Problem> {
         let t = s.trim();
         let bad = || {
@@ -104,7 +106,10 @@ impl Period {
         let (ptype, num) = match rest.as_bytes() {
             [] => (PeriodType::Yearly, "1"),
             [b'S' | b's', ..] => (PeriodType::SixMonthly, &rest[1..]),
-            [b'Q' | b'q', ..] => (PeriodType::Quarterly, &rest[1..]),
+            // `K` is the Finnish quarter (neljännes) of Statistics Finland.
+            [b'Q' | b'q' | b'K' | b'k', ..] => (PeriodType::Quarterly, &rest[1..]),
+            // PxWeb's month, `2025M03`.
+            [b'M' | b'm', _, _] => (PeriodType::Monthly, &rest[1..]),
             [_, _] => (PeriodType::Monthly, rest),
             _ => return Err(bad()),
         };
@@ -322,6 +327,23 @@ mod tests {
         assert_eq!(p("202409").ptype(), PeriodType::Monthly);
         assert_eq!(p("202409").number(), 9);
         assert_eq!(p(" 2024q3 ").code(), "2024Q3");
+    }
+
+    #[test]
+    fn parses_the_forms_of_statistics_services() {
+        assert_eq!(p("2025K1"), p("2025Q1"));
+        assert_eq!(p("2025k4").code(), "2025Q4");
+        assert_eq!(p("2025M03"), p("202503"));
+        assert_eq!(p("2025m12").code(), "202512");
+        for bad in [
+            "2025K5", "2025K0", "2025M13", "2025M00", "2025M3", "2025M", "2025K",
+        ] {
+            assert_eq!(
+                Period::parse(bad).expect_err(bad).code,
+                "err-period",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

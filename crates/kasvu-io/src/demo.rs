@@ -9,7 +9,7 @@ use kasvu_store::{
     Actor, Breakdown, ImportSummary, Indicator, NewUser, OrgUnit, Store, StoreError, Target,
     ValueRow, WriteOptions,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const ORG_UNITS_CSV: &str = include_str!("../demo/oulu_orgunits.csv");
 
@@ -753,16 +753,21 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
             );
         }
     }
+    let mut areas_sum: BTreeMap<Period, f64> = BTreeMap::new();
     for a in &areas {
         let mut n = Noise::new(&format!("yearly{}", a.code));
         let base = 250.0 + n.next() * 200.0;
         for (t, p) in periods("2019", "2025").into_iter().enumerate() {
+            let clients = (base * (1.0 - t as f64 * 0.03) + n.next() * 20.0).round();
+            if a.org_id == org.id {
+                *areas_sum.entry(p).or_default() += clients;
+            }
             push(
                 "child_protection_clients",
                 a.id,
                 p,
                 Breakdown::total(),
-                base * (1.0 - t as f64 * 0.03) + n.next() * 20.0,
+                clients,
             );
             push(
                 "specialised_care_clients",
@@ -813,6 +818,22 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
                 push("shps_talk_n", a.id, p, b, v[3]);
             }
         }
+    }
+    // Sotkanet's official figure for the city (THL's register counts
+    // clients the areas' own statistics place nowhere, so it is a little
+    // more than their sum): the city's reported figure, served as itself
+    // beside the areas' sum rather than added to it.
+    for (p, sum) in areas_sum
+        .iter()
+        .filter(|(p, _)| p.code().as_str() >= "2023")
+    {
+        push(
+            "child_protection_clients",
+            org.id,
+            *p,
+            Breakdown::total(),
+            (sum * 1.04).round(),
+        );
     }
     store
         .write_values(

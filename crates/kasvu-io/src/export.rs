@@ -2,6 +2,7 @@
 //! CSV for people (UTF-8 with BOM, `;`, decimal comma, as Finnish Excel
 //! expects), XLSX, and JSON-stat 2.0 for machines.
 
+use kasvu_core::measure::Source;
 use kasvu_core::Sex;
 use kasvu_store::{Indicator, ServedRow};
 use serde_json::json;
@@ -43,7 +44,11 @@ impl ExportFormat {
     }
 }
 
-const HEADER: [&str; 7] = [
+/// `source` says whether a figure is the unit's own (`reported`: entered
+/// for it, or an official figure such as Sotkanet's for the city), the sum
+/// of its sub-units' figures (`summed`), or over a longer period `partly`
+/// each. Importing an export back stores only the reported rows.
+const HEADER: [&str; 8] = [
     "indicator",
     "orgunit",
     "period",
@@ -51,6 +56,7 @@ const HEADER: [&str; 7] = [
     "grade",
     "value",
     "suppressed",
+    "source",
 ];
 
 pub(crate) fn decimal_comma(v: f64) -> String {
@@ -71,6 +77,7 @@ pub fn to_csv(ind: &Indicator, rows: &[ServedRow]) -> Vec<u8> {
             r.grade.map(|g| g.to_string()).unwrap_or_default(),
             r.value.map(decimal_comma).unwrap_or_default(),
             if r.suppressed { "1" } else { "0" }.to_owned(),
+            r.source.code().to_owned(),
         ];
         out.extend_from_slice(line.join(";").as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -98,6 +105,7 @@ pub fn to_xlsx(ind: &Indicator, rows: &[ServedRow]) -> Result<Vec<u8>, String> {
             ws.write_number(row, 5, v).map_err(e)?;
         }
         ws.write_boolean(row, 6, r.suppressed).map_err(e)?;
+        ws.write_string(row, 7, r.source.code()).map_err(e)?;
     }
     wb.save_to_buffer().map_err(e)
 }
@@ -136,6 +144,7 @@ pub fn to_jsonstat(ind: &Indicator, rows: &[ServedRow], lang: &str) -> serde_jso
     let total: usize = size.iter().product();
     let mut value = vec![serde_json::Value::Null; total];
     let mut status = serde_json::Map::new();
+    let mut source = serde_json::Map::new();
     let pos = |list: &[String], v: &str| list.iter().position(|x| x == v).unwrap_or(0);
     for r in rows {
         let idx = ((pos(&units, &r.orgunit) * size[2] + pos(&periods, &r.period.code())) * size[3]
@@ -145,6 +154,9 @@ pub fn to_jsonstat(ind: &Indicator, rows: &[ServedRow], lang: &str) -> serde_jso
                 .unwrap_or(0))
             * size[4]
             + pos(&grades, &grade_code(r.grade));
+        if r.source != Source::Reported {
+            source.insert(idx.to_string(), json!(r.source.code()));
+        }
         if r.suppressed {
             status.insert(idx.to_string(), json!("c"));
         } else if let Some(v) = r.value {
@@ -180,6 +192,8 @@ pub fn to_jsonstat(ind: &Indicator, rows: &[ServedRow], lang: &str) -> serde_jso
         "extension": {
             "suppression": "cells with status c are hidden: a count of people below the threshold, or one that would reveal such a count by subtraction; indicators that count activities hide nothing",
             "counts": ind.spec.counts.code(),
+            "source": source,
+            "source_note": "cells listed in source are summed from the unit's sub-units (or partly so over a longer period); the others are the unit's own reported or entered figures",
         },
     })
 }

@@ -21,6 +21,7 @@ pub mod table;
 pub mod values;
 
 pub use limits::Limits;
+pub use values::jsonstat;
 
 use std::fmt;
 

@@ -1,13 +1,19 @@
 //! Importing indicator values: CSV and XLSX in long format
 //! (`indicator,orgunit,period,value[,sex][,grade][,age_group][,count]`),
-//! Sotkanet JSON and JSON-stat 2.0 datasets (THL cubes, Statistics Finland
-//! PxWeb `json-stat2`). Every format becomes [`ValueRow`]s that one store
-//! transaction writes all-or-nothing; any bad row or cell is named and
-//! nothing is stored.
+//! Sotkanet JSON and JSON-stat (2.0 datasets and 1.0 bundles: THL, Statistics
+//! Finland PxWeb `json-stat2`; read by [`jsonstat`]). Every format becomes
+//! [`ValueRow`]s that one store transaction writes all-or-nothing; any bad
+//! row or cell is named and nothing is stored.
+
+// A child of this module (its file beside this one) so that it calls the
+// Resolver's lookups by external code without their being made public.
+#[path = "jsonstat.rs"]
+pub mod jsonstat;
 
 use crate::limits::{check_json, Limits};
 use crate::table::{csv_header, csv_reader, csv_record, xlsx_rows, Header};
 use crate::ImportError;
+use jsonstat::DimMapping;
 use kasvu_core::{code_key, parse_grade, parse_number, FieldError, Period, Problem, Sex};
 use kasvu_store::{
     Actor, Breakdown, Indicator, Store, StoreError, ValueRow, WriteOptions, WriteSummary,
@@ -226,6 +232,36 @@ pub async fn import(
     limits: &Limits,
     progress: Progress<'_>,
 ) -> Result<WriteSummary, ImportError> {
+    import_with_dims(
+        store,
+        actor,
+        bytes,
+        file,
+        format,
+        scheme,
+        &[],
+        opts,
+        limits,
+        progress,
+    )
+    .await
+}
+
+/// [`import`], with JSON-stat dimensions mapped by id (`--dim ID=KIND`;
+/// other formats have no dimensions and ignore them).
+#[allow(clippy::too_many_arguments)]
+pub async fn import_with_dims(
+    store: &Store,
+    actor: &Actor,
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    scheme: Option<&str>,
+    dims: &[DimMapping],
+    opts: WriteOptions,
+    limits: &Limits,
+    progress: Progress<'_>,
+) -> Result<WriteSummary, ImportError> {
     limits.check_size(file, bytes.len())?;
     let resolver = Resolver::load(store)
         .await
@@ -272,16 +308,17 @@ pub async fn import(
             // Reading a workbook or a JSON document within the limits is
             // CPU work of up to seconds: it runs on a blocking thread, so a
             // server's other requests keep their worker meanwhile.
-            let (owned, name, scheme, limits) = (
+            let (owned, name, scheme, dims, limits) = (
                 bytes.to_vec(),
                 file.to_owned(),
                 scheme.map(str::to_owned),
+                dims.to_vec(),
                 *limits,
             );
             let rows = tokio::task::spawn_blocking(move || match other {
                 Format::Xlsx => parse_xlsx(&owned, &name, &resolver, &limits),
                 Format::Sotkanet => parse_sotkanet(&owned, &name, &resolver, &limits),
-                _ => parse_jsonstat(&owned, &name, &resolver, scheme.as_deref(), &limits),
+                _ => jsonstat::parse(&owned, &name, &resolver, scheme.as_deref(), &dims, &limits),
             })
             .await
             .map_err(|e| ImportError::file(file, format!("the file could not be read: {e}")))??;
@@ -409,366 +446,6 @@ pub fn parse_sotkanet(
             breakdown: Breakdown::sex(sex),
             value,
             count,
-        });
-    }
-    Ok(out)
-}
-
-/// What a JSON-stat dimension stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Indicator,
-    Unit,
-    Period,
-    Sex,
-    /// A dimension of one category that adds nothing.
-    Constant,
-}
-
-fn role_by_name(id: &str) -> Option<Role> {
-    let l = id.to_lowercase();
-    let l = l.as_str();
-    if [
-        "indicator",
-        "measure",
-        "mittari",
-        "tiedot",
-        "contentscode",
-        "metric",
-        "indikaattori",
-    ]
-    .contains(&l)
-    {
-        Some(Role::Indicator)
-    } else if [
-        "orgunit",
-        "alue",
-        "region",
-        "area",
-        "kunta",
-        "geo",
-        "municipality",
-        "hyvinvointialue",
-    ]
-    .contains(&l)
-    {
-        Some(Role::Unit)
-    } else if [
-        "period",
-        "vuosi",
-        "year",
-        "time",
-        "aika",
-        "kuukausi",
-        "vuosineljännes",
-    ]
-    .contains(&l)
-    {
-        Some(Role::Period)
-    } else if ["sex", "sukupuoli", "gender", "kön"].contains(&l) {
-        Some(Role::Sex)
-    } else {
-        None
-    }
-}
-
-/// A sex category by its id or label.
-fn sex_of(id: &str, label: &str) -> Option<Sex> {
-    let norm = |s: &str| s.trim().to_lowercase();
-    for s in [norm(id), norm(label)] {
-        match s.as_str() {
-            "total" | "sss" | "0" | "yhteensä" | "kaikki" | "totalt" | "t" => {
-                return Some(Sex::Total)
-            }
-            "male" | "1" | "m" | "miehet" | "pojat" | "män" | "pojkar" | "males" | "boys" => {
-                return Some(Sex::Male)
-            }
-            "female" | "2" | "f" | "n" | "naiset" | "tytöt" | "kvinnor" | "flickor" | "females"
-            | "girls" => return Some(Sex::Female),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Period ids as statistics services write them: `2024`, `2024Q3`,
-/// `2024K3` (Finnish quarter), `2024M09` (PxWeb month), `2024S1`, `202409`.
-fn period_of(id: &str) -> Result<Period, Problem> {
-    let t = id.trim();
-    let mapped = if t.len() == 7 && (t.as_bytes()[4] == b'M' || t.as_bytes()[4] == b'm') {
-        format!("{}{}", &t[..4], &t[5..])
-    } else if t.len() == 6 && (t.as_bytes()[4] == b'K' || t.as_bytes()[4] == b'k') {
-        format!("{}Q{}", &t[..4], &t[5..])
-    } else {
-        t.to_owned()
-    };
-    Period::parse(&mapped).map_err(|_| {
-        Problem::new(
-            "err-period",
-            format!("'{t}' is not a period: use 2024, 2024S1, 2024Q3 or 202409"),
-        )
-        .arg("value", t)
-    })
-}
-
-struct Dim {
-    id: String,
-    role: Role,
-    /// Category ids in index order, with labels.
-    cats: Vec<(String, String)>,
-}
-
-/// A JSON-stat 2.0 dataset. Dimensions are mapped by `role` (time → period,
-/// geo → org unit, metric → indicator) or by their ids; categories are
-/// matched to codes, or with `scheme` to external codes of that scheme.
-/// Cells whose value is null (with or without a status) are skipped.
-pub fn parse_jsonstat(
-    bytes: &[u8],
-    file: &str,
-    resolver: &Resolver,
-    scheme: Option<&str>,
-    limits: &Limits,
-) -> Result<Vec<ValueRow>, ImportError> {
-    check_json(bytes, file, limits)?;
-    let doc: Json = serde_json::from_slice(bytes)
-        .map_err(|e| ImportError::file(file, format!("not JSON: {e}")))?;
-    // A bundle (JSON-stat 1 style or a collection) holds one dataset.
-    let ds = if doc.get("class").and_then(Json::as_str) == Some("dataset")
-        || doc.get("id").is_some()
-    {
-        &doc
-    } else {
-        doc.as_object()
-            .and_then(|o| o.values().find(|v| v.get("dimension").is_some()))
-            .ok_or_else(|| ImportError::file(file, "not a JSON-stat dataset (no 'dimension')"))?
-    };
-    let shape = |msg: &str| ImportError::file(file, format!("not a JSON-stat 2.0 dataset: {msg}"));
-    let ids: Vec<String> = ds
-        .get("id")
-        .and_then(Json::as_array)
-        .ok_or_else(|| shape("no 'id' array"))?
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| shape("'id' holds a non-string"))
-        })
-        .collect::<Result<_, _>>()?;
-    let size: Vec<usize> = ds
-        .get("size")
-        .and_then(Json::as_array)
-        .ok_or_else(|| shape("no 'size' array"))?
-        .iter()
-        .map(|v| {
-            v.as_u64()
-                .map(|n| n as usize)
-                .ok_or_else(|| shape("'size' holds a non-number"))
-        })
-        .collect::<Result<_, _>>()?;
-    if ids.len() != size.len() {
-        return Err(shape("'id' and 'size' differ in length"));
-    }
-    let roles = ds.get("role");
-    let role_of = |id: &str| -> Option<Role> {
-        let listed = |key: &str| {
-            roles
-                .and_then(|r| r.get(key))
-                .and_then(Json::as_array)
-                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(id)))
-        };
-        if listed("time") {
-            Some(Role::Period)
-        } else if listed("geo") {
-            Some(Role::Unit)
-        } else if listed("metric") {
-            Some(Role::Indicator)
-        } else {
-            role_by_name(id)
-        }
-    };
-    let mut dims = Vec::with_capacity(ids.len());
-    for (id, n) in ids.iter().zip(&size) {
-        let d = ds
-            .get("dimension")
-            .and_then(|d| d.get(id))
-            .ok_or_else(|| shape(&format!("dimension '{id}' is not described")))?;
-        let cat = d
-            .get("category")
-            .ok_or_else(|| shape(&format!("dimension '{id}' has no category")))?;
-        let mut cats: Vec<(String, String)> = match cat.get("index") {
-            Some(Json::Array(a)) => a
-                .iter()
-                .filter_map(json_id)
-                .map(|c| (c, String::new()))
-                .collect(),
-            Some(Json::Object(o)) => {
-                let mut v: Vec<(usize, String)> = o
-                    .iter()
-                    .filter_map(|(k, i)| i.as_u64().map(|i| (i as usize, k.clone())))
-                    .collect();
-                v.sort();
-                v.into_iter().map(|(_, k)| (k, String::new())).collect()
-            }
-            _ => match cat.get("label").and_then(Json::as_object) {
-                Some(l) if l.len() == 1 => l.keys().map(|k| (k.clone(), String::new())).collect(),
-                _ => return Err(shape(&format!("dimension '{id}' has no category index"))),
-            },
-        };
-        if cats.len() != *n {
-            return Err(shape(&format!(
-                "dimension '{id}' has {} categories, size says {n}",
-                cats.len()
-            )));
-        }
-        if let Some(labels) = cat.get("label").and_then(Json::as_object) {
-            for (cid, label) in &mut cats {
-                if let Some(l) = labels.get(cid.as_str()).and_then(Json::as_str) {
-                    *label = l.to_owned();
-                }
-            }
-        }
-        let role = match role_of(id) {
-            Some(r) => r,
-            None if *n == 1 => Role::Constant,
-            None => {
-                return Err(ImportError {
-                    field: Some(id.clone()),
-                    ..ImportError::file(
-                        file,
-                        format!(
-                            "dimension '{id}' is neither indicator, org unit, period nor sex (give it a role or one of those names)"
-                        ),
-                    )
-                })
-            }
-        };
-        dims.push(Dim {
-            id: id.clone(),
-            role,
-            cats,
-        });
-    }
-    for (role, name) in [
-        (Role::Indicator, "indicator"),
-        (Role::Unit, "org unit"),
-        (Role::Period, "period"),
-    ] {
-        let count = dims.iter().filter(|d| d.role == role).count();
-        if count != 1 {
-            return Err(shape(&format!(
-                "needs exactly one {name} dimension, found {count}"
-            )));
-        }
-    }
-    // The cells the sizes make, at most the cell limit (checked as they
-    // multiply, so huge sizes cannot overflow).
-    let total = size.iter().try_fold(1usize, |t, n| {
-        t.checked_mul(*n).filter(|t| *t <= limits.cells)
-    });
-    let Some(total) = total else {
-        return Err(ImportError::file(
-            file,
-            format!(
-                "the sizes make more than {} cells (cell limit)",
-                limits.cells
-            ),
-        ));
-    };
-    let values: Vec<(usize, &Json)> = match ds.get("value") {
-        Some(Json::Array(a)) => {
-            if a.len() != total {
-                return Err(shape(&format!(
-                    "'value' has {} cells, the sizes make {total}",
-                    a.len()
-                )));
-            }
-            a.iter().enumerate().collect()
-        }
-        Some(Json::Object(o)) => {
-            let mut v = Vec::with_capacity(o.len());
-            for (k, val) in o {
-                let i: usize = k
-                    .parse()
-                    .map_err(|_| shape(&format!("'value' key '{k}' is not a cell index")))?;
-                if i >= total {
-                    return Err(shape(&format!(
-                        "'value' key {i} is outside the {total} cells"
-                    )));
-                }
-                v.push((i, val));
-            }
-            v.sort_by_key(|(i, _)| *i);
-            v
-        }
-        _ => return Err(shape("no 'value'")),
-    };
-    // Resolve each dimension's categories once; errors name the first cell using them.
-    let mut out = Vec::with_capacity(values.len());
-    let mut strides = vec![1usize; dims.len()];
-    for i in (0..dims.len().saturating_sub(1)).rev() {
-        strides[i] = strides[i + 1].saturating_mul(size[i + 1]);
-    }
-    for (idx, val) in values {
-        let cell = idx + 1;
-        let cerr = |dim: &str, p: Problem| {
-            ImportError::cell(file, cell, FieldError::new(dim.to_owned(), p))
-        };
-        let value = match val {
-            Json::Null => continue,
-            Json::Number(n) => n.as_f64().unwrap_or(f64::NAN),
-            Json::String(s) => parse_number(s).map_err(|p| cerr("value", p))?,
-            _ => {
-                return Err(cerr(
-                    "value",
-                    Problem::new("err-number", "not a number").arg("value", val.to_string()),
-                ))
-            }
-        };
-        let mut ind = None;
-        let mut unit = None;
-        let mut period = None;
-        let mut sex = Sex::Total;
-        for (d, dim) in dims.iter().enumerate() {
-            let pos = (idx / strides[d]) % size[d];
-            let (cid, label) = &dim.cats[pos];
-            match dim.role {
-                Role::Indicator => {
-                    ind = Some(
-                        resolver
-                            .indicator_by(scheme, cid)
-                            .map_err(|p| cerr(&dim.id, p))?,
-                    )
-                }
-                Role::Unit => {
-                    unit = Some(
-                        resolver
-                            .unit_by(scheme, cid)
-                            .map_err(|p| cerr(&dim.id, p))?,
-                    )
-                }
-                Role::Period => period = Some(period_of(cid).map_err(|p| cerr(&dim.id, p))?),
-                Role::Sex => {
-                    sex = sex_of(cid, label).ok_or_else(|| {
-                        cerr(
-                            &dim.id,
-                            Problem::not_one_of(cid, &["total", "male", "female"]),
-                        )
-                    })?
-                }
-                Role::Constant => {}
-            }
-        }
-        let (Some(ind), Some(unit_id), Some(period)) = (ind, unit, period) else {
-            continue;
-        };
-        out.push(ValueRow {
-            row: cell,
-            indicator_id: ind.id,
-            unit_id,
-            period,
-            breakdown: Breakdown::sex(sex),
-            value: Some(value),
-            count: None,
         });
     }
     Ok(out)

@@ -14,7 +14,8 @@
 // As in the library: an import error is built on the cold path of a refusal.
 #![allow(clippy::result_large_err)]
 
-use kasvu_io::values::{parse_jsonstat, parse_sotkanet, parse_xlsx, Format, Resolver};
+use kasvu_io::jsonstat::{self, DimKind, DimMapping};
+use kasvu_io::values::{parse_sotkanet, parse_xlsx, Format, Resolver};
 use kasvu_io::{actors_csv, indicators_csv, linked_events, orgunits_csv, ImportError, Limits};
 use kasvu_store::{Actor, WriteOptions};
 use std::io::{Cursor, Write};
@@ -86,6 +87,24 @@ const PXWEB: &str = r#"{
     "Vuosi": {"category": {"index": {"2034": 0, "2035": 1}}}
   },
   "value": [900, 880]
+}"#;
+
+/// A THL JSON-stat 1.0 bundle: id, size and role inside `dimension`, years
+/// as THL's ids with the year as label, values as text, a grade dimension
+/// mapped with `--dim`.
+const THL_BUNDLE: &str = r#"{
+  "dataset": {
+    "label": "Vastanneet", "source": "THL",
+    "dimension": {
+      "id": ["hyvinvointialue", "vuosi", "measure", "kouluaste"], "size": [1, 2, 1, 2],
+      "role": {"geo": ["hyvinvointialue"], "time": ["vuosi"], "metric": ["measure"]},
+      "hyvinvointialue": {"category": {"index": {"keskinen": 0}}},
+      "vuosi": {"category": {"index": {"853422": 0, "853423": 1}, "label": {"853422": "2041", "853423": "2043"}}},
+      "measure": {"category": {"index": {"shps_respondents": 0}}},
+      "kouluaste": {"category": {"index": {"8": 0, "9": 1}, "label": {"8": "8. luokka", "9": "9. luokka"}}}
+    },
+    "value": {"0": "140", "1": "150", "2": "..", "3": "160"}
+  }
 }"#;
 
 const EVENTS: &str = r#"{
@@ -344,6 +363,7 @@ async fn every_importer_survives_random_and_mutated_files() {
         SOTKANET.as_bytes(),
         JSONSTAT.as_bytes(),
         PXWEB.as_bytes(),
+        THL_BUNDLE.as_bytes(),
         EVENTS.as_bytes(),
         ORGUNITS.as_bytes(),
         INDICATORS.as_bytes(),
@@ -354,8 +374,18 @@ async fn every_importer_survives_random_and_mutated_files() {
     assert!(parse_xlsx(&xlsx, FILE, &resolver, &l).unwrap().len() == 2);
     assert!(parse_xlsx(&zip_sheet(SHEET.as_bytes()), FILE, &resolver, &l).is_ok());
     assert!(parse_sotkanet(SOTKANET.as_bytes(), FILE, &resolver, &l).is_ok());
-    assert!(parse_jsonstat(JSONSTAT.as_bytes(), FILE, &resolver, None, &l).is_ok());
-    assert!(parse_jsonstat(PXWEB.as_bytes(), FILE, &resolver, Some("sotkanet"), &l).is_ok());
+    assert!(jsonstat::parse(JSONSTAT.as_bytes(), FILE, &resolver, None, &[], &l).is_ok());
+    assert!(jsonstat::parse(PXWEB.as_bytes(), FILE, &resolver, Some("sotkanet"), &[], &l).is_ok());
+    let grade = [DimMapping {
+        dim: "kouluaste".into(),
+        kind: DimKind::Grade,
+    }];
+    assert_eq!(
+        jsonstat::parse(THL_BUNDLE.as_bytes(), FILE, &resolver, None, &grade, &l)
+            .unwrap()
+            .len(),
+        3
+    );
     assert!(linked_events::parse(EVENTS, FILE, &l).is_ok());
     assert!(orgunits_csv::parse(ORGUNITS.as_bytes(), FILE, &l).is_ok());
     assert!(indicators_csv::parse(INDICATORS.as_bytes(), FILE, &l).is_ok());
@@ -374,14 +404,15 @@ async fn every_importer_survives_random_and_mutated_files() {
             || parse_sotkanet(&b, FILE, &resolver, &l),
             Vec::len,
         );
-        let seed = if rng.bool() { JSONSTAT } else { PXWEB };
+        let seed = [JSONSTAT, PXWEB, THL_BUNDLE][rng.usize(0..3)];
         let b = mutate(&mut rng, seed.as_bytes(), &seeds);
         let scheme = rng.bool().then_some("sotkanet");
+        let dims: &[DimMapping] = if rng.bool() { &grade } else { &[] };
         check(
             "jsonstat",
             case,
             &b,
-            || parse_jsonstat(&b, FILE, &resolver, scheme, &l),
+            || jsonstat::parse(&b, FILE, &resolver, scheme, dims, &l),
             Vec::len,
         );
         let b = mutate(&mut rng, EVENTS.as_bytes(), &seeds);
@@ -519,7 +550,7 @@ async fn noise_is_refused_by_name() {
             "noise jsonstat",
             case,
             &b,
-            || parse_jsonstat(&b, FILE, &resolver, None, &l),
+            || jsonstat::parse(&b, FILE, &resolver, None, &[], &l),
             Vec::len,
         );
         check(

@@ -917,6 +917,13 @@ async fn incremental_equals_recomputation(store: Store) {
             .filter(|u| u.level == Level::Unit)
             .map(|u| u.id)
             .collect();
+        // Units with sub-units get values too (a reported figure: the
+        // city's official one, an area's survey), one pick in five.
+        let inner: Vec<i64> = units
+            .iter()
+            .filter(|u| units.iter().any(|c| c.parent_id == Some(u.id)))
+            .map(|u| u.id)
+            .collect();
         let tree = store.org_tree(root.org_id).await.unwrap();
         let months: Vec<Period> = (0..8).map(|m| p("202311").offset(m).unwrap()).collect();
         let mut truth: HashMap<(usize, i64, Period), f64> = HashMap::new();
@@ -924,7 +931,12 @@ async fn incremental_equals_recomputation(store: Store) {
             let mut rows = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for (n, (i, u, m, v, op)) in batch.iter().enumerate() {
-                let key = (*i, leaves[u % leaves.len()], months[*m]);
+                let unit = if u % 5 == 0 {
+                    inner[(u / 5) % inner.len()]
+                } else {
+                    leaves[u % leaves.len()]
+                };
+                let key = (*i, unit, months[*m]);
                 if !seen.insert(key) {
                     continue;
                 }
@@ -977,6 +989,66 @@ async fn incremental_equals_recomputation(store: Store) {
                         ),
                     }
                 }
+            }
+        }
+        // A new unit under each cluster: a cluster's values, until now a
+        // leaf's, become reported figures that the new unit's values do
+        // not add to.
+        let mut added = Vec::new();
+        for c in 1..=3 {
+            added.push((
+                100 + c,
+                unit(
+                    &format!("{org}-x{c}"),
+                    Some(&format!("{org}-c{c}")),
+                    Level::Unit,
+                ),
+            ));
+        }
+        store
+            .import_org_units(&cli(), &added, false, &mut |_| {})
+            .await
+            .unwrap();
+        let units = store.org_units(root.org_id).await.unwrap();
+        let tree = store.org_tree(root.org_id).await.unwrap();
+        let mut rows = Vec::new();
+        for (n, u) in units
+            .iter()
+            .filter(|u| u.code.starts_with(&format!("{org}-x")))
+            .enumerate()
+        {
+            for m in [0, 3, 7] {
+                truth.insert((0, u.id, months[m]), 5.0 + n as f64);
+                rows.push(ValueRow {
+                    row: rows.len() + 2,
+                    indicator_id: inds[0].id,
+                    unit_id: u.id,
+                    period: months[m],
+                    breakdown: Breakdown::total(),
+                    value: Some(5.0 + n as f64),
+                    count: None,
+                });
+            }
+        }
+        store.write_values(&cli(), &rows, opts()).await.unwrap();
+        let raw: Vec<RawValue> = truth
+            .iter()
+            .filter(|((i, _, _), _)| *i == 0)
+            .map(|((_, unit, period), value)| RawValue {
+                unit: *unit,
+                period: *period,
+                value: *value,
+            })
+            .collect();
+        for u in &units {
+            for per in &periods {
+                let e = recompute(&tree, &raw, Aggregation::Sum, u.id, *per);
+                assert_eq!(
+                    value(&store, inds[0], u.id, &per.code()).await,
+                    e,
+                    "case {case}: after adding units, {} {per}",
+                    u.code
+                );
             }
         }
         // Moving a unit to another cluster recomputes what it belongs to.
@@ -1203,7 +1275,108 @@ async fn subtraction_fails_across_units_and_time(store: Store) {
     }
 }
 
+/// Issue 19: the city's official figure (Sotkanet's 1 400 clients) stored
+/// for the organisation itself is served as itself, never added to its
+/// areas' sum, and the sum is known beside it with its coverage.
+async fn reported_figures_are_served_not_added(store: Store) {
+    use kasvu_core::measure::Source;
+    let cat = catalogue(&store).await;
+    let u = tree(&store, "o").await;
+    let clients = &cat["clients"];
+    let write = |rows: Vec<ValueRow>| {
+        let store = store.clone();
+        async move { store.write_values(&cli(), &rows, opts()).await.unwrap() }
+    };
+    let remove = |n: usize, unit: i64| {
+        let mut r = row(n, clients, unit, "2025", 0.0);
+        r.value = None;
+        r
+    };
+    let served = |unit: &'static str| {
+        let (store, clients, id) = (store.clone(), clients.clone(), u[unit]);
+        async move {
+            let o = store
+                .observe(&clients, id, p("2025"), &Breakdown::total())
+                .await
+                .unwrap();
+            (o.raw, o.source)
+        }
+    };
+    write(vec![
+        row(2, clients, u["school-a"], "2025", 300.0),
+        row(3, clients, u["school-b"], "2025", 250.0),
+        row(4, clients, u["school-c"], "2025", 200.0),
+    ])
+    .await;
+    assert_eq!(served("o").await, (Some(750.0), Source::Summed));
+    assert_eq!(served("school-a").await, (Some(300.0), Source::Reported));
+
+    write(vec![row(2, clients, u["o"], "2025", 1400.0)]).await;
+    assert_eq!(
+        served("o").await,
+        (Some(1400.0), Source::Reported),
+        "the official figure, not 1 400 + 750"
+    );
+    let summed = store
+        .summed_figure(clients, u["o"], p("2025"), &Breakdown::total())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (summed.value, summed.reporting, summed.units),
+        (Some(750.0), 2, 2)
+    );
+    assert_eq!(
+        store
+            .summed_figure(clients, u["school-a"], p("2025"), &Breakdown::total())
+            .await
+            .unwrap(),
+        None,
+        "a unit without sub-units has no sum"
+    );
+
+    // An area's own figure stands for its schools in the city's sum too.
+    write(vec![row(2, clients, u["north"], "2025", 600.0)]).await;
+    assert_eq!(served("north").await, (Some(600.0), Source::Reported));
+    assert_eq!(served("o").await, (Some(1400.0), Source::Reported));
+    let summed = store
+        .summed_figure(clients, u["o"], p("2025"), &Breakdown::total())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(summed.value, Some(800.0));
+    // A school's change stops at the area's reported figure.
+    write(vec![row(2, clients, u["school-a"], "2025", 310.0)]).await;
+    assert_eq!(served("tuira").await, (Some(560.0), Source::Summed));
+    assert_eq!(served("north").await, (Some(600.0), Source::Reported));
+
+    // Without the official figure the city is its areas' sum again.
+    write(vec![remove(2, u["o"])]).await;
+    assert_eq!(served("o").await, (Some(800.0), Source::Summed));
+    write(vec![remove(2, u["north"])]).await;
+    assert_eq!(served("o").await, (Some(760.0), Source::Summed));
+
+    // Re-importing Kasvu's own export (every unit's figure stored for the
+    // unit itself) changes no figure.
+    write(vec![
+        row(2, clients, u["o"], "2025", 760.0),
+        row(3, clients, u["north"], "2025", 560.0),
+        row(4, clients, u["south"], "2025", 200.0),
+        row(5, clients, u["tuira"], "2025", 560.0),
+        row(6, clients, u["kaakkuri"], "2025", 200.0),
+    ])
+    .await;
+    for (unit, v) in [("o", 760.0), ("north", 560.0), ("tuira", 560.0)] {
+        assert_eq!(served(unit).await, (Some(v), Source::Reported), "{unit}");
+    }
+    let table = store.served_table(clients, u["o"]).await.unwrap();
+    assert!(table
+        .iter()
+        .any(|r| r.orgunit == "o" && r.value == Some(760.0) && r.source == Source::Reported));
+}
+
 both_databases!(
+    reported_figures_are_served_not_added,
     targets_and_conclusions,
     subtraction_fails_across_units_and_time,
     catalogue_rules,

@@ -74,8 +74,10 @@ fn every_id_used_in_code_and_templates_exists() {
 fn kasvu_core_problem_codes() -> Vec<String> {
     let root = format!("{}/../kasvu-core/src", env!("CARGO_MANIFEST_DIR"));
     let store = format!("{}/../kasvu-store/src", env!("CARGO_MANIFEST_DIR"));
+    // The importers' problems (JSON-stat dimensions and categories).
+    let io = format!("{}/../kasvu-io/src", env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in [root, store] {
+    for dir in [root, store, io] {
         for path in files_under(std::path::Path::new(&dir)) {
             let text = std::fs::read_to_string(path).unwrap();
             for (i, _) in text.match_indices("\"err-") {

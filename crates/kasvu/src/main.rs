@@ -245,6 +245,10 @@ enum Command {
         /// Match JSON-stat categories to external codes of this scheme (e.g. sotkanet) instead of Kasvu codes.
         #[arg(long)]
         scheme: Option<String>,
+        /// JSON-stat: what a dimension Kasvu does not recognise holds, as
+        /// ID=orgunit|indicator|period|sex|grade|age_group (repeatable, e.g. --dim Kouluaste=grade).
+        #[arg(long = "dim", value_name = "ID=KIND")]
+        dims: Vec<String>,
         /// Check the file and report what would change, storing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -393,7 +397,7 @@ enum ImportKind {
     Orgunits,
     /// The indicator catalogue: code,name_fi,name_sv,name_en,unit,cadence,aggregation,direction,numerator,denominator,factor,external_codes[,…]
     Indicators,
-    /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat 2.0
+    /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat (2.0 datasets, 1.0 bundles)
     Values,
     /// Events for the families' calendars: a Linked Events JSON page ({meta, data}) or list of events
     Events,
@@ -638,6 +642,7 @@ async fn run(cli: Cli) -> Result<()> {
             kind,
             format,
             scheme,
+            dims,
             dry_run,
             org,
             area,
@@ -662,7 +667,16 @@ async fn run(cli: Cli) -> Result<()> {
                 ImportKind::Orgunits => import_orgunits(&db, &file, dry_run, &limits).await,
                 ImportKind::Indicators => import_indicators(&db, &file, dry_run, &limits).await,
                 ImportKind::Values => {
-                    import_values(&db, &file, format, scheme.as_deref(), dry_run, &limits).await
+                    import_values(
+                        &db,
+                        &file,
+                        format,
+                        scheme.as_deref(),
+                        &dims,
+                        dry_run,
+                        &limits,
+                    )
+                    .await
                 }
             }
         }
@@ -921,11 +935,19 @@ async fn import_values(
     file: &str,
     format: Option<ValuesFormat>,
     scheme: Option<&str>,
+    dims: &[String],
     dry_run: bool,
     limits: &kasvu_io::Limits,
 ) -> Result<()> {
     use kasvu_io::values::Format;
     let name = display_name(file);
+    let mut mapped = Vec::new();
+    for d in dims {
+        match kasvu_io::jsonstat::parse_dims(d) {
+            Ok(m) => mapped.extend(m),
+            Err(p) => bail!("--dim {d}: {}", p.english),
+        }
+    }
     let bytes = read_input(file, limits)?;
     let format = match format {
         Some(ValuesFormat::Csv) => Format::Csv,
@@ -947,13 +969,14 @@ async fn import_values(
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let started = std::time::Instant::now();
-    let result = kasvu_io::values::import(
+    let result = kasvu_io::values::import_with_dims(
         &store,
         &cli_actor(),
         &bytes,
         name,
         format,
         scheme,
+        &mapped,
         kasvu_store::WriteOptions {
             source: name.to_owned(),
             dry_run,

@@ -241,6 +241,28 @@ async fn writes_through_the_api(db: &str) {
     assert_eq!(after["value"].as_f64().unwrap(), before + 17.0);
     assert_eq!(after["rollup"]["over_tree"], true);
     assert_eq!(after["rollup"]["over_time"], true);
+    // Issue 19: one school's figure for the quarter under way does not
+    // become the area's headline: it is shown beside it as provisional.
+    let dash = c
+        .get(s.url("/units/etelainen/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = dash
+        .split("<tr>")
+        .find(|r| r.contains("/indicators/lp_discussions?"))
+        .unwrap();
+    let provisional = row
+        .split("class=\"muted provisional\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no provisional note: {row}"));
+    assert!(
+        provisional.contains("kesken: 17 (alustava)"),
+        "{provisional}"
+    );
     // Another school (forbidden), a bad value, a locked period: refused,
     // nothing stored.
     for (body, field, status) in [
@@ -671,6 +693,31 @@ async fn upload(
         .unwrap()
 }
 
+/// Uploads a file with the form's other fields.
+async fn upload_with(
+    s: &Server,
+    c: &reqwest::Client,
+    token: &str,
+    name: &str,
+    body: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", token.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name.to_owned()),
+        );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    c.post(s.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Follows a job page until it stops refreshing itself.
 async fn finished_job(s: &Server, c: &reqwest::Client, path: &str) -> (u16, String) {
     for _ in 0..200 {
@@ -755,6 +802,83 @@ async fn web_import_with_progress(db: &str) {
     );
 }
 
+/// A JSON-stat file with a dimension Kasvu cannot place: the web upload and
+/// `kasvu import` refuse it naming the dimension, and import it with the
+/// dimension mapped (the form's Dimensions field, `--dim`).
+async fn jsonstat_dimensions_mapped(db: &str) {
+    let s = Server::start(db);
+    let email = "tyontekija.kaakkuri@oulu.example";
+    let c = login(&s, email, demo_password(email)).await;
+    let (_, page) = text(c.get(s.url("/imports")).send().await.unwrap()).await;
+    assert!(page.contains("name=\"dims\""), "{page}");
+    let token = csrf_of(&page);
+    let q = current(kasvu_core::PeriodType::Quarterly);
+    let api = s.url(&format!(
+        "/api/v1/data?indicator=lp_discussions&orgunit=kaakkurin-koulu&period={q}"
+    ));
+    let before = get_json(&client(), api.clone()).await["value"].clone();
+    // The place is found by its code; "Jakso" is no known name.
+    let file = format!(
+        r#"{{"version": "2.0", "class": "dataset", "id": ["Paikka", "Jakso", "Tiedot"], "size": [1, 2, 1],
+          "dimension": {{
+            "Paikka": {{"category": {{"index": ["kaakkurin-koulu"]}}}},
+            "Jakso": {{"category": {{"index": ["{q}", "2000Q1"]}}}},
+            "Tiedot": {{"category": {{"index": ["lp_discussions"]}}}}
+          }},
+          "value": [43, null]}}"#
+    );
+    let r = upload_with(&s, &c, &token, "jaksot.json", &file, &[]).await;
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("jaksot.json, kenttä ”Jakso”: Ulottuvuutta Jakso (2 luokkaa) ei tunnistettu"),
+        "{page}"
+    );
+    assert_eq!(get_json(&client(), api.clone()).await["value"], before);
+    // A mapping that is none is refused before the job starts.
+    let r = upload_with(&s, &c, &token, "jaksot.json", &file, &[("dims", "Jakso")]).await;
+    let (status, page) = text(r).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("ei ole ulottuvuuden merkitys"), "{page}");
+    let r = upload_with(
+        &s,
+        &c,
+        &token,
+        "jaksot.json",
+        &file,
+        &[("dims", "Jakso=period")],
+    )
+    .await;
+    let job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, page) = finished_job(&s, &c, &job).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(get_json(&client(), api.clone()).await["value"], 43.0);
+
+    // The CLI: the same refusal, a bad --dim, and the mapped file.
+    let (ok, _, err) = cli(
+        &["import", "--db", db, "--format", "jsonstat", "-"],
+        Some(&file),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("<stdin>, field 'Jakso': dimension Jakso (2 categories) is not recognised"),
+        "{err}"
+    );
+    let (ok, _, err) = cli(&["import", "--db", db, "--dim", "Jakso", "-"], Some(&file));
+    assert!(!ok);
+    assert!(
+        err.contains("--dim Jakso: 'Jakso' is not a dimension mapping"),
+        "{err}"
+    );
+    let (ok, out, err) = cli(
+        &["import", "--db", db, "--dim", "jakso=period", "-"],
+        Some(&file),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("0 created, 0 replaced, 1 unchanged"), "{out}");
+}
+
 /// Issue 17's attack through `kasvu import`: the 1.5 KB workbook with one
 /// cell at XFD1048576 is refused naming the cell and the column limit (the
 /// process used to abort allocating 512 GB); the limits are flags, and the
@@ -796,12 +920,111 @@ async fn cli_refuses_hostile_files(db: &str) {
     );
 }
 
+/// Issue 19: the demo city's official child-protection figure (Sotkanet's,
+/// stored for Oulu itself) is served as itself — not added to its areas'
+/// sum — and the sum is beside it with its coverage, in the API, the
+/// export and (for staff) the page.
+async fn reported_city_figure(db: &str) {
+    let s = Server::start(db);
+    let c = client();
+    let city = get_json(
+        &c,
+        s.url("/api/v1/data?indicator=child_protection_clients&orgunit=oulu&period=2025"),
+    )
+    .await;
+    let areas: f64 = {
+        let mut sum = 0.0;
+        for a in ["keskinen", "pohjoinen", "itainen", "etelainen"] {
+            let d = get_json(
+                &c,
+                s.url(&format!(
+                    "/api/v1/data?indicator=child_protection_clients&orgunit={a}&period=2025"
+                )),
+            )
+            .await;
+            // Stored for the area itself (its schools report none).
+            assert_eq!(d["rollup"]["source"], json!("reported"), "{a}: {d}");
+            sum += d["value"].as_f64().unwrap();
+        }
+        sum
+    };
+    let value = city["value"].as_f64().unwrap();
+    assert_eq!(city["rollup"]["source"], json!("reported"), "{city}");
+    assert!(
+        value > areas && value < areas * 1.1,
+        "the official {value}, not the areas' {areas} added to it"
+    );
+    assert_eq!(city["summed"]["value"].as_f64(), Some(areas), "{city}");
+    assert_eq!(
+        (
+            city["summed"]["reporting"].clone(),
+            city["summed"]["units"].clone()
+        ),
+        (json!(4), json!(4))
+    );
+    // Before Sotkanet's figures (2023 on) the city is its areas' sum.
+    let old = get_json(
+        &c,
+        s.url("/api/v1/data?indicator=child_protection_clients&orgunit=oulu&period=2021"),
+    )
+    .await;
+    assert_eq!(old["rollup"]["source"], json!("summed"));
+    assert_eq!(old["value"], old["summed"]["value"]);
+    // The export says which is which.
+    let csv = c
+        .get(s.url("/indicators/child_protection_clients/export?format=csv&org=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(";suppressed;source\r\n"), "{csv}");
+    assert!(
+        csv.contains("child_protection_clients;oulu;2025;total;;"),
+        "{csv}"
+    );
+    let city_line = csv
+        .lines()
+        .find(|l| l.starts_with("child_protection_clients;oulu;2025;"))
+        .unwrap();
+    assert!(city_line.ends_with(";reported"), "{city_line}");
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("child_protection_clients;oulu;2021;") && l.ends_with(";summed")));
+    // The page names the figure's source; staff see the sum beside it.
+    let page = c
+        .get(s.url("/indicators/child_protection_clients?unit=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("yksikölle itselleen ilmoitettu"), "{page}");
+    assert!(!page.contains("summed-beside"));
+    let email = "aluepaallikko.keskinen@oulu.example";
+    let staff = login(&s, email, demo_password(email)).await;
+    let page = staff
+        .get(s.url("/indicators/child_protection_clients?unit=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("class=\"summed-beside\""), "{page}");
+    assert!(page.contains("(4/4 alayksikköä)"), "{page}");
+}
+
 on_both_databases!(
+    reported_city_figure,
     web_import_with_progress,
     data_entry_form,
     targets_and_conclusions_pages,
     pages_figures_and_suppression,
     writes_through_the_api,
     cli_import_and_export,
-    cli_refuses_hostile_files
+    cli_refuses_hostile_files,
+    jsonstat_dimensions_mapped
 );

@@ -3,6 +3,166 @@
 
 use super::*;
 
+/// The key of a value or roll-up row of table `a` equals that of `b`.
+fn same_key(a: &str, b: &str) -> String {
+    format!(
+        "{a}.indicator_id = {b}.indicator_id AND {a}.sex = {b}.sex AND {a}.grade = {b}.grade \
+         AND {a}.age_group = {b}.age_group AND {a}.period = {b}.period"
+    )
+}
+
+/// "No unit strictly above `unit` up to `depth` levels has its own value
+/// for this key": the value of `unit` reaches the ancestor `depth` levels up
+/// only when no reported figure stands in between (or at that ancestor).
+fn not_blocked(value: &str, unit: &str, depth: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM org_closure b JOIN reported_values r ON r.unit_id = b.ancestor_id \
+         WHERE b.unit_id = {unit} AND b.depth >= 1 AND b.depth <= {depth} AND {})",
+        same_key("r", value)
+    )
+}
+
+/// Whether any reported figure exists for the row's indicator and period at
+/// all — nearly always not, and then nothing can stop propagation.
+fn any_reported(value: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM reported_values r0 WHERE r0.indicator_id = {value}.indicator_id \
+         AND r0.period = {value}.period)"
+    )
+}
+
+/// Adds a write's differences (`value_deltas`, after `data_values` has
+/// changed and before `rollups` has) to every roll-up they change.
+///
+/// A roll-up row is the unit's served figure: its own value where it has
+/// one, else the sum of its sub-units' served figures, per base period
+/// (see [`kasvu_core::measure::recompute`]). So a change of served figure
+/// at a unit travels up the tree until a unit with its own value stops it,
+/// and a unit's own value appearing or disappearing changes its served
+/// figure by the difference to what its sub-units sum to:
+///
+/// - replaced: new − old;
+/// - created where sub-units had a sum S: new − S (S read from the unit's
+///   roll-up before the write);
+/// - removed: S − old (S from its children's roll-ups before the write).
+///
+/// Each difference is then added to the unit itself and to every ancestor
+/// below the first one with its own value (after the write), and over the
+/// containing periods. Proven equal to recomputation by the property test
+/// `incremental_equals_recomputation`.
+pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
+    // Own-value counts before differences become served-figure differences.
+    sqlx::query("UPDATE value_deltas SET don = dn WHERE 1 = 1")
+        .execute(&mut *conn)
+        .await?;
+    let inner =
+        "value_deltas.unit_id IN (SELECT parent_id FROM org_units WHERE parent_id IS NOT NULL)";
+    let own = |col: &str| {
+        format!(
+            "COALESCE((SELECT r.{col} FROM rollups r WHERE r.unit_id = value_deltas.unit_id AND {}), 0)",
+            same_key("r", "value_deltas")
+        )
+    };
+    let children = |col: &str| {
+        format!(
+            "COALESCE((SELECT SUM(r.{col}) FROM rollups r JOIN org_units ch ON ch.id = r.unit_id \
+             WHERE ch.parent_id = value_deltas.unit_id AND {}), 0)",
+            same_key("r", "value_deltas")
+        )
+    };
+    sqlx::query(&format!(
+        "UPDATE value_deltas SET dv = dv - {}, dn = dn - {}, db = db - {}, dbn = dbn - {} \
+         WHERE don = 1 AND {inner}",
+        own("total"),
+        own("n"),
+        own("basis"),
+        own("basis_n")
+    ))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE value_deltas SET dv = dv + {}, dn = dn + {}, db = db + {}, dbn = dbn + {} \
+         WHERE don = -1 AND {inner}",
+        children("total"),
+        children("n"),
+        children("basis"),
+        children("basis_n")
+    ))
+    .execute(&mut *conn)
+    .await?;
+    // The reported figures after the write: where propagation stops.
+    sqlx::query(&format!(
+        "INSERT INTO reported_values ({KEY_COLS}) SELECT {KEY_COLS} FROM value_deltas \
+         WHERE don = 1 AND {inner} ON CONFLICT DO NOTHING"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM reported_values WHERE EXISTS (SELECT 1 FROM value_deltas x \
+         WHERE x.don = -1 AND x.unit_id = reported_values.unit_id AND {})",
+        same_key("x", "reported_values")
+    ))
+    .execute(&mut *conn)
+    .await?;
+
+    let upsert = format!(
+        "ON CONFLICT ({KEY_COLS}) DO UPDATE SET total = rollups.total + excluded.total, \
+         n = rollups.n + excluded.n, basis = rollups.basis + excluded.basis, \
+         basis_n = rollups.basis_n + excluded.basis_n, own_n = rollups.own_n + excluded.own_n"
+    );
+    // Where no reported figure exists for the indicator and period (nearly
+    // always), in two steps, over time at each unit and then up the tree:
+    // the second groups the first's (fewer) rows, not every value ×
+    // ancestor × containing period at once.
+    sqlx::query(&format!(
+        "INSERT INTO time_deltas ({KEY_COLS}, dv, dn, db, dbn, don) \
+         SELECT x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container, \
+           SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn), SUM(x.don) \
+         FROM value_deltas x JOIN period_closure p ON p.period = x.period \
+         JOIN indicators i ON i.id = x.indicator_id \
+         WHERE (i.aggregation <> 'last' OR p.container = p.period) AND NOT {} \
+         GROUP BY x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container",
+        any_reported("x")
+    ))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
+         SELECT c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period, \
+           SUM(t.dv), SUM(t.dn), SUM(t.db), SUM(t.dbn), SUM(CASE WHEN c.depth = 0 THEN t.don ELSE 0 END) \
+         FROM time_deltas t JOIN org_closure c ON c.unit_id = t.unit_id \
+         GROUP BY c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period {upsert}"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    // Elsewhere up the tree first, stopping below reported figures, then
+    // over time.
+    sqlx::query(&format!(
+        "INSERT INTO tree_deltas ({KEY_COLS}, dv, dn, db, dbn, don) \
+         SELECT c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period, \
+           SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn), SUM(CASE WHEN c.depth = 0 THEN x.don ELSE 0 END) \
+         FROM value_deltas x JOIN org_closure c ON c.unit_id = x.unit_id \
+         WHERE {} AND {} \
+         GROUP BY c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period",
+        any_reported("x"),
+        not_blocked("x", "x.unit_id", "c.depth")
+    ))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
+         SELECT t.unit_id, t.indicator_id, t.sex, t.grade, t.age_group, p.container, \
+           SUM(t.dv), SUM(t.dn), SUM(t.db), SUM(t.dbn), SUM(t.don) \
+         FROM tree_deltas t JOIN period_closure p ON p.period = t.period \
+         JOIN indicators i ON i.id = t.indicator_id \
+         WHERE i.aggregation <> 'last' OR p.container = p.period \
+         GROUP BY t.unit_id, t.indicator_id, t.sex, t.grade, t.age_group, p.container {upsert}"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Records each period's chain of containing periods (idempotent).
 pub(super) async fn add_periods(conn: &mut AnyConnection, periods: &[Period]) -> Result<()> {
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -48,6 +208,14 @@ pub(crate) async fn closure_add_unit(
         .bind(p)
         .execute(&mut *conn)
         .await?;
+        // The parent now has a sub-unit: its own values are reported figures.
+        sqlx::query(&format!(
+            "INSERT INTO reported_values ({KEY_COLS}) SELECT {KEY_COLS} FROM data_values \
+             WHERE unit_id = $1 ON CONFLICT DO NOTHING"
+        ))
+        .bind(p)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -80,24 +248,38 @@ pub(crate) async fn tree_changed(conn: &mut AnyConnection, org_id: i64) -> Resul
     crate::measure::cache::bump(conn).await
 }
 
-/// Rebuilds every roll-up of an organisation from its raw values.
+/// Rebuilds every roll-up of an organisation from its raw values, under the
+/// rule [`propagate`] keeps incrementally.
 pub(crate) async fn recompute_rollups_in(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
-    sqlx::query(
+    for sql in [
         "DELETE FROM rollups WHERE unit_id IN (SELECT id FROM org_units WHERE org_id = $1)",
-    )
+        "DELETE FROM reported_values WHERE unit_id IN (SELECT id FROM org_units WHERE org_id = $1)",
+    ] {
+        sqlx::query(sql).bind(org_id).execute(&mut *conn).await?;
+    }
+    sqlx::query(&format!(
+        "INSERT INTO reported_values ({KEY_COLS}) \
+         SELECT d.unit_id, d.indicator_id, d.sex, d.grade, d.age_group, d.period \
+         FROM data_values d JOIN org_units u ON u.id = d.unit_id AND u.org_id = $1 \
+         WHERE EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = d.unit_id)"
+    ))
     .bind(org_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query(&format!(
-        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n) \
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
          SELECT c.ancestor_id, d.indicator_id, d.sex, d.grade, d.age_group, p.container, \
-           SUM(d.value), COUNT(*), SUM(COALESCE(d.count, 0)), COUNT(d.count) \
+           SUM(d.value), COUNT(*), SUM(COALESCE(d.count, 0)), COUNT(d.count), \
+           SUM(CASE WHEN c.depth = 0 THEN 1 ELSE 0 END) \
          FROM data_values d JOIN org_units u ON u.id = d.unit_id AND u.org_id = $1 \
          JOIN org_closure c ON c.unit_id = d.unit_id \
          JOIN period_closure p ON p.period = d.period \
          JOIN indicators i ON i.id = d.indicator_id \
-         WHERE i.aggregation <> 'last' OR p.container = p.period \
-         GROUP BY c.ancestor_id, d.indicator_id, d.sex, d.grade, d.age_group, p.container"
+         WHERE (i.aggregation <> 'last' OR p.container = p.period) \
+           AND (NOT {} OR {}) \
+         GROUP BY c.ancestor_id, d.indicator_id, d.sex, d.grade, d.age_group, p.container",
+        any_reported("d"),
+        not_blocked("d", "d.unit_id", "c.depth")
     ))
     .bind(org_id)
     .execute(&mut *conn)

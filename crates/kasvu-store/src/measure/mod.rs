@@ -1,11 +1,15 @@
 //! Values, their incrementally maintained roll-ups, and the reads that turn
 //! roll-ups into (suppressed) observations.
 //!
+//! A roll-up row is a unit's *served* figure: its own value where one is
+//! stored for it (a reported figure — Sotkanet's for the city, a school's
+//! entry), else the sum of its sub-units' served figures; never both added.
+//!
 //! A write stages its rows in a temporary table, checks them, computes the
 //! difference each row makes to what is stored, and adds those differences
 //! to every roll-up row the value belongs to — each ancestor-or-self org unit
-//! (`org_closure`) times each containing period (`period_closure`) — all in
-//! the write's transaction. So a value is visible in every roll-up the
+//! (`org_closure`) up to the first with its own value, times each containing
+//! period (`period_closure`) — all in the write's transaction. So a value is visible in every roll-up the
 //! moment it is committed, and bulk imports are a handful of set-based
 //! statements rather than a per-row loop. `closure::recompute_rollups_in` rebuilds the
 //! same numbers from raw values when the tree itself changes.
@@ -15,7 +19,7 @@ use crate::measure::indicators::{load_catalogue, Indicator};
 use crate::support::db::Store;
 use crate::support::error::{Result, StoreError};
 use crate::{now, Actor};
-use kasvu_core::measure::{ratio, Acc, Cell};
+use kasvu_core::measure::{ratio, Acc, Cell, Source};
 use kasvu_core::{Aggregation, FieldError, Period, Problem, Sex, ValueUnit};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -37,12 +41,12 @@ pub(crate) mod targets;
 mod visibility;
 mod write;
 
-use closure::add_periods;
+use closure::{add_periods, propagate};
 pub(crate) use closure::{closure_add_unit, tree_changed};
 pub use protection::Protected;
 use read::AccTable;
-pub use served::ServedRow;
 use served::{IndicatorTables, Shield, Tables};
+pub use served::{ServedRow, SummedFigure};
 pub use write::{
     UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
@@ -127,6 +131,8 @@ pub struct Observation {
     pub values: i64,
     /// For `last` over a longer period: the sub-period whose value is used.
     pub period_used: Option<Period>,
+    /// The unit's own (reported) figure, its sub-units' sum, or partly each.
+    pub source: Source,
 }
 
 impl Observation {
@@ -136,6 +142,7 @@ impl Observation {
             cell: Cell::new(raw, counts, threshold),
             values,
             period_used: None,
+            source: Source::Reported,
         }
     }
 

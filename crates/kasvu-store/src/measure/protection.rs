@@ -133,6 +133,7 @@ fn row_of(r: &AnyRow) -> Result<RollupRow> {
             n: r.try_get("n")?,
             basis: r.try_get("basis")?,
             basis_n: r.try_get("basis_n")?,
+            own_n: 0,
         },
     })
 }
@@ -335,6 +336,7 @@ impl Store {
                             n,
                             basis,
                             basis_n,
+                            own_n: 0,
                         },
                     });
                 }

@@ -8,6 +8,7 @@ fn acc_of(r: &AnyRow) -> Result<Acc> {
         n: r.try_get("n")?,
         basis: r.try_get("basis")?,
         basis_n: r.try_get("basis_n")?,
+        own_n: r.try_get("own_n")?,
     })
 }
 
@@ -26,7 +27,7 @@ impl Store {
 
     async fn accs(&self, unit_id: i64, indicator_id: i64) -> Result<AccTable> {
         let rows = sqlx::query(
-            "SELECT sex, grade, age_group, period, total, n, basis, basis_n FROM rollups \
+            "SELECT sex, grade, age_group, period, total, n, basis, basis_n, own_n FROM rollups \
              WHERE unit_id = $1 AND indicator_id = $2",
         )
         .bind(unit_id)
@@ -70,13 +71,18 @@ impl Store {
                 Some((p, a)) => {
                     let mut o = Observation::new(a.value(agg), &[a.count()], a.n, threshold);
                     o.period_used = Some(p);
+                    o.source = a.source();
                     o
                 }
                 None => Observation::missing(threshold),
             };
         }
         match table.get(&(breakdown.clone(), period)) {
-            Some(a) if a.n > 0 => Observation::new(a.value(agg), &[a.count()], a.n, threshold),
+            Some(a) if a.n > 0 => {
+                let mut o = Observation::new(a.value(agg), &[a.count()], a.n, threshold);
+                o.source = a.source();
+                o
+            }
             _ => Observation::missing(threshold),
         }
     }
@@ -311,11 +317,11 @@ impl Store {
         // the first dashboard request after a write waits for.
         let sql = match self.backend() {
             crate::support::db::Backend::Sqlite => {
-                "SELECT json_group_array(json_array(indicator_id, period, total, n, basis, basis_n)) AS j \
+                "SELECT json_group_array(json_array(indicator_id, period, total, n, basis, basis_n, own_n)) AS j \
                  FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = '' AND age_group = ''"
             }
             crate::support::db::Backend::Postgres => {
-                "SELECT COALESCE(json_agg(json_build_array(indicator_id, period, total, n, basis, basis_n)), '[]')::text AS j \
+                "SELECT COALESCE(json_agg(json_build_array(indicator_id, period, total, n, basis, basis_n, own_n)), '[]')::text AS j \
                  FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = '' AND age_group = ''"
             }
         };
@@ -323,10 +329,10 @@ impl Store {
             .bind(unit_id)
             .fetch_one(&mut *conn)
             .await?;
-        let rows: Vec<(i64, String, f64, i64, f64, i64)> = serde_json::from_str(&json)
+        let rows: Vec<(i64, String, f64, i64, f64, i64, i64)> = serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("roll-ups of unit {unit_id}: {e}")))?;
         let mut tables: HashMap<i64, AccTable> = HashMap::new();
-        for (indicator_id, period, total, n, basis, basis_n) in rows {
+        for (indicator_id, period, total, n, basis, basis_n, own_n) in rows {
             tables.entry(indicator_id).or_default().insert(
                 (Breakdown::total(), parse_period(&period)?),
                 Acc {
@@ -334,6 +340,7 @@ impl Store {
                     n,
                     basis,
                     basis_n,
+                    own_n,
                 },
             );
         }

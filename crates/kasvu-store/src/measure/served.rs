@@ -74,6 +74,7 @@ impl IndicatorTables {
                     ind.spec.threshold(threshold),
                 );
                 o.period_used = n.period_used.or(d.period_used);
+                o.source = Source::both(n.source, d.source);
                 // A ratio beside its published parts tells what they tell:
                 // hidden wherever either part is hidden.
                 if let Some((pn, pd)) = &self.shield.parts {
@@ -135,6 +136,8 @@ pub struct ServedRow {
     /// `None` when suppressed.
     pub value: Option<f64>,
     pub suppressed: bool,
+    /// The unit's own (reported) figure, its sub-units' sum, or partly each.
+    pub source: Source,
 }
 
 impl Store {
@@ -174,10 +177,154 @@ impl Store {
                         grade: b.grade,
                         value: o.shown(),
                         suppressed: o.suppressed(),
+                        source: o.source,
                     });
                 }
             }
         }
         Ok(out)
+    }
+}
+
+/// The sum of a unit's sub-units' figures, served beside the unit's own
+/// (reported) figure so that staff see the difference, with its coverage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummedFigure {
+    /// The sum (or mean, or ratio of sums, as the indicator aggregates);
+    /// `None` when no sub-unit has a figure or the sum is hidden.
+    pub value: Option<f64>,
+    /// Hidden: small, or a sub-unit's figure is hidden (the sum would give
+    /// it away beside the others).
+    pub suppressed: bool,
+    /// Sub-units with a figure for the period.
+    pub reporting: usize,
+    /// Sub-units expected to have one: in operation during the period and
+    /// with a figure of the indicator in some period.
+    pub units: usize,
+}
+
+fn add_table(into: &mut AccTable, from: &AccTable) {
+    for (k, a) in from {
+        into.entry(k.clone()).or_default().add_summed(a);
+    }
+}
+
+impl Store {
+    /// The figure summed from the unit's sub-units for a period, whether or
+    /// not the unit has a reported figure of its own; `None` for a unit
+    /// without sub-units. Each sub-unit counts with its served figure (its
+    /// own where it has one), read through the protected table: a hidden
+    /// sub-unit hides the sum.
+    pub async fn summed_figure(
+        &self,
+        ind: &Indicator,
+        unit_id: i64,
+        period: Period,
+        breakdown: &Breakdown,
+    ) -> Result<Option<SummedFigure>> {
+        let org_id: Option<i64> = sqlx::query_scalar("SELECT org_id FROM org_units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(org_id) = org_id else {
+            return Ok(None);
+        };
+        let children: Vec<_> = self
+            .org_units(org_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.parent_id == Some(unit_id))
+            .collect();
+        if children.is_empty() {
+            return Ok(None);
+        }
+        let catalogue = self.catalogue_map().await?;
+        let mut units = 0;
+        let mut reporting = 0;
+        let mut hidden = false;
+        let mut sum: Option<Tables> = None;
+        for child in &children {
+            let t = self.tables(&catalogue, ind, child.id).await?;
+            let o = t.observe(ind, breakdown, period, self.threshold);
+            // Expected to have a figure: in operation during the period and
+            // with a figure of this indicator in some period (culture
+            // services under the city never count child-protection clients).
+            let operating = child.valid.from.is_none_or(|f| f <= period.end())
+                && child.valid.to.is_none_or(|to| to >= period.start());
+            let ever = match &t.kind {
+                Tables::Plain(a) => a.values().any(|a| a.n > 0),
+                Tables::Ratio { num_table, .. } => num_table.values().any(|a| a.n > 0),
+            };
+            if (operating && ever) || o.raw.is_some() {
+                units += 1;
+            }
+            if o.raw.is_none() {
+                continue;
+            }
+            reporting += 1;
+            hidden |= o.suppressed();
+            match (&mut sum, &t.kind) {
+                (None, Tables::Plain(a)) => sum = Some(Tables::Plain(a.clone())),
+                (Some(Tables::Plain(s)), Tables::Plain(a)) => add_table(s, a),
+                (
+                    None,
+                    Tables::Ratio {
+                        factor,
+                        num,
+                        den,
+                        num_table,
+                        den_table,
+                    },
+                ) => {
+                    sum = Some(Tables::Ratio {
+                        factor: *factor,
+                        num: num.clone(),
+                        den: den.clone(),
+                        num_table: num_table.clone(),
+                        den_table: den_table.clone(),
+                    })
+                }
+                (
+                    Some(Tables::Ratio {
+                        num_table: sn,
+                        den_table: sd,
+                        ..
+                    }),
+                    Tables::Ratio {
+                        num_table,
+                        den_table,
+                        ..
+                    },
+                ) => {
+                    add_table(sn, num_table);
+                    add_table(sd, den_table);
+                }
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} is both a ratio and not",
+                        ind.code()
+                    )))
+                }
+            }
+        }
+        let value = sum.map(|kind| {
+            IndicatorTables {
+                kind,
+                unit: unit_id,
+                shield: Shield::default(),
+            }
+            .observe(ind, breakdown, period, self.threshold)
+        });
+        let suppressed = hidden || value.as_ref().is_some_and(|o| o.suppressed());
+        Ok(Some(SummedFigure {
+            value: if suppressed {
+                None
+            } else {
+                value.and_then(|o| o.shown())
+            },
+            suppressed,
+            reporting,
+            units,
+        }))
     }
 }

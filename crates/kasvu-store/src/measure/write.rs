@@ -100,13 +100,20 @@ impl Store {
             "CREATE TEMP TABLE IF NOT EXISTS value_deltas (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
              sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
              dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
+             don BIGINT NOT NULL DEFAULT 0, \
              PRIMARY KEY (unit_id, indicator_id, sex, grade, age_group, period))",
             "CREATE TEMP TABLE IF NOT EXISTS time_deltas (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
              sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
-             dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL)",
+             dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
+             don BIGINT NOT NULL DEFAULT 0)",
+            "CREATE TEMP TABLE IF NOT EXISTS tree_deltas (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
+             sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
+             dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
+             don BIGINT NOT NULL DEFAULT 0)",
             "DELETE FROM staging_values",
             "DELETE FROM value_deltas",
             "DELETE FROM time_deltas",
+            "DELETE FROM tree_deltas",
         ] {
             sqlx::query(ddl).execute(&mut *tx).await?;
         }
@@ -469,32 +476,7 @@ impl ValueWriter {
 
         let periods: Vec<Period> = self.periods.iter().copied().collect();
         add_periods(tx, &periods).await?;
-        // In two steps, over time at each unit and then up the tree: the
-        // second groups the first's (fewer) rows, not every value × ancestor
-        // × containing period at once.
-        sqlx::query(&format!(
-            "INSERT INTO time_deltas ({KEY_COLS}, dv, dn, db, dbn) \
-             SELECT x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container, \
-               SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn) \
-             FROM value_deltas x JOIN period_closure p ON p.period = x.period \
-             JOIN indicators i ON i.id = x.indicator_id \
-             WHERE i.aggregation <> 'last' OR p.container = p.period \
-             GROUP BY x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container"
-        ))
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(&format!(
-            "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n) \
-             SELECT c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period, \
-               SUM(t.dv), SUM(t.dn), SUM(t.db), SUM(t.dbn) \
-             FROM time_deltas t JOIN org_closure c ON c.unit_id = t.unit_id \
-             GROUP BY c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period \
-             ON CONFLICT ({KEY_COLS}) DO UPDATE SET total = rollups.total + excluded.total, \
-               n = rollups.n + excluded.n, basis = rollups.basis + excluded.basis, \
-               basis_n = rollups.basis_n + excluded.basis_n"
-        ))
-        .execute(&mut **tx)
-        .await?;
+        propagate(tx).await?;
         // Their protected tables are computed afresh (see `protection`).
         sqlx::query(
             "INSERT INTO protection_versions (indicator_id, year, version) \
@@ -503,9 +485,11 @@ impl ValueWriter {
         )
         .execute(&mut **tx)
         .await?;
-        sqlx::query("DELETE FROM time_deltas")
-            .execute(&mut **tx)
-            .await?;
+        for table in ["time_deltas", "tree_deltas"] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut **tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM staging_values")
             .execute(&mut **tx)
             .await?;

@@ -185,6 +185,18 @@ err-ratio-counts = A ratio counts people when its numerator or denominator does,
 err-value-twice = The same indicator, unit, period and breakdown is also on row { $row }.
 err-unit-ambiguous = Several units have the external code { $value }.
 err-forbidden-unit = Your roles do not allow entering values for this unit.
+err-dim-option = “{ $value }” is not a dimension mapping: write ID=KIND, with KIND one of { $options }.
+err-dim-unknown = The file has no dimension { $dim } (its dimensions: { $dims }).
+err-dimension-unmapped = Dimension { $dim } ({ $size } categories) is not recognised: map it as { $dim }=KIND with KIND one of { $options } (--dim, or the Dimensions field of the upload).
+err-dimension-missing = The file has no dimension of kind { $kind } (its dimensions: { $dims }): map one as ID={ $kind } (--dim, or the Dimensions field of the upload).
+err-dimension-twice = Dimensions { $dims } would all be of kind { $kind }: map them as ID=KIND with KIND one of { $options } (--dim, or the Dimensions field of the upload).
+err-category-unit = Category { $category } is no org unit under scheme “{ $scheme }”.
+err-category-unit-code = Category { $category } is no org unit code of Kasvu (give the code scheme when the file has other codes).
+err-category-indicator = Category { $category } is no indicator under scheme “{ $scheme }”.
+err-category-indicator-code = Category { $category } is no indicator code of Kasvu (give the code scheme when the file has other codes).
+err-category-period = Category { $category } is not a period: use 2025, 2025S1, 2025Q1, 2025K1, 202503 or 2025M03.
+err-category-sex = Category { $category } is no sex: use total, male or female (SSS, 1, 2).
+err-category-grade = Category { $category } is no school grade (0–13, or a total).
 nav-indicators = Indicators
 indicators-title = Indicators
 indicators-intro = The indicators the network follows together, by how often they are measured. Figures based on fewer than five people are not shown.
@@ -345,6 +357,8 @@ import-format = Format
 import-format-auto = Tell from the file
 import-scheme = Code scheme
 import-scheme-hint = JSON-stat only: whose codes the file's categories are (for example sotkanet). Empty = Kasvu's own codes.
+import-dims = Dimensions
+import-dims-hint = JSON-stat only, for dimensions Kasvu does not recognise: ID=KIND, several separated by commas, with KIND one of orgunit, indicator, period, sex, grade, age_group (for example Kouluaste=grade).
 import-dry-run = Only check, do not store
 import-start = Start the import
 import-no-file = Choose a file to import.

@@ -185,6 +185,18 @@ err-ratio-counts = Suhdeluku laskee ihmisiä, kun sen osoittaja tai nimittäjä 
 err-value-twice = Sama mittari, yksikkö, kausi ja jaottelu on myös rivillä { $row }.
 err-unit-ambiguous = Ulkoinen tunnus { $value } on usealla yksiköllä.
 err-forbidden-unit = Roolisi eivät salli arvojen syöttämistä tälle yksikölle.
+err-dim-option = ”{ $value }” ei ole ulottuvuuden merkitys: kirjoita TUNNUS=LAJI, jossa LAJI on jokin näistä: { $options }.
+err-dim-unknown = Tiedostossa ei ole ulottuvuutta { $dim } (sen ulottuvuudet: { $dims }).
+err-dimension-unmapped = Ulottuvuutta { $dim } ({ $size } luokkaa) ei tunnistettu: kerro sen merkitys muodossa { $dim }=LAJI, jossa LAJI on jokin näistä: { $options } (--dim tai lomakkeen Ulottuvuudet-kenttä).
+err-dimension-missing = Tiedostosta puuttuu ulottuvuus lajia { $kind } (sen ulottuvuudet: { $dims }): kerro se muodossa TUNNUS={ $kind } (--dim tai lomakkeen Ulottuvuudet-kenttä).
+err-dimension-twice = Ulottuvuudet { $dims } olisivat kaikki lajia { $kind }: kerro niiden merkitys muodossa TUNNUS=LAJI, jossa LAJI on jokin näistä: { $options } (--dim tai lomakkeen Ulottuvuudet-kenttä).
+err-category-unit = Luokka { $category } ei ole yksikön tunnus koodistossa ”{ $scheme }”.
+err-category-unit-code = Luokka { $category } ei ole Kasvun yksikön tunnus (anna koodisto, jos tiedostossa on muita koodeja).
+err-category-indicator = Luokka { $category } ei ole mittarin tunnus koodistossa ”{ $scheme }”.
+err-category-indicator-code = Luokka { $category } ei ole Kasvun mittarin tunnus (anna koodisto, jos tiedostossa on muita koodeja).
+err-category-period = Luokka { $category } ei ole kausi: käytä muotoa 2025, 2025S1, 2025Q1, 2025K1, 202503 tai 2025M03.
+err-category-sex = Luokka { $category } ei ole sukupuoli: käytä arvoa total, male tai female (SSS, 1, 2).
+err-category-grade = Luokka { $category } ei ole luokka-aste (0–13 tai yhteensä).
 nav-indicators = Mittarit
 indicators-title = Mittarit
 indicators-intro = Verkoston yhteisesti seuraamat mittarit seurantatahdin mukaan. Alle viiden henkilön lukuihin perustuvia tietoja ei näytetä.
@@ -345,6 +357,8 @@ import-format = Muoto
 import-format-auto = Päättele tiedostosta
 import-scheme = Koodisto
 import-scheme-hint = Vain JSON-statille: minkä järjestelmän koodeja tiedoston luokat ovat (esimerkiksi sotkanet). Tyhjä = Kasvun omat koodit.
+import-dims = Ulottuvuudet
+import-dims-hint = Vain JSON-statille, ulottuvuuksille joita Kasvu ei tunnista: TUNNUS=LAJI pilkuin erotettuina, LAJI jokin näistä: orgunit (yksikkö), indicator (mittari), period (kausi), sex (sukupuoli), grade (luokka-aste), age_group (ikäryhmä). Esimerkiksi Kouluaste=grade.
 import-dry-run = Tarkista vain, älä tallenna
 import-start = Aloita tuonti
 import-no-file = Valitse tuotava tiedosto.

@@ -185,6 +185,18 @@ err-ratio-counts = Ett relationstal räknar människor när dess täljare eller 
 err-value-twice = Samma indikator, enhet, period och indelning finns också på rad { $row }.
 err-unit-ambiguous = Flera enheter har den externa koden { $value }.
 err-forbidden-unit = Dina roller tillåter inte att mata in värden för denna enhet.
+err-dim-option = ”{ $value }” är ingen tolkning av en dimension: skriv ID=SLAG, där SLAG är något av { $options }.
+err-dim-unknown = Filen har ingen dimension { $dim } (dess dimensioner: { $dims }).
+err-dimension-unmapped = Dimensionen { $dim } ({ $size } kategorier) känns inte igen: ange vad den är som { $dim }=SLAG, där SLAG är något av { $options } (--dim eller fältet Dimensioner i formuläret).
+err-dimension-missing = Filen saknar en dimension av slaget { $kind } (dess dimensioner: { $dims }): ange en som ID={ $kind } (--dim eller fältet Dimensioner i formuläret).
+err-dimension-twice = Dimensionerna { $dims } skulle alla vara av slaget { $kind }: ange vad de är som ID=SLAG, där SLAG är något av { $options } (--dim eller fältet Dimensioner i formuläret).
+err-category-unit = Kategorin { $category } är ingen enhet i kodsystemet ”{ $scheme }”.
+err-category-unit-code = Kategorin { $category } är ingen enhetskod i Kasvu (ange kodsystemet om filen har andra koder).
+err-category-indicator = Kategorin { $category } är ingen indikator i kodsystemet ”{ $scheme }”.
+err-category-indicator-code = Kategorin { $category } är ingen indikatorkod i Kasvu (ange kodsystemet om filen har andra koder).
+err-category-period = Kategorin { $category } är ingen period: använd 2025, 2025S1, 2025Q1, 2025K1, 202503 eller 2025M03.
+err-category-sex = Kategorin { $category } är inget kön: använd total, male eller female (SSS, 1, 2).
+err-category-grade = Kategorin { $category } är ingen årskurs (0–13 eller totalt).
 nav-indicators = Indikatorer
 indicators-title = Indikatorer
 indicators-intro = Indikatorerna som nätverket följer upp tillsammans, enligt hur ofta de mäts. Uppgifter som bygger på färre än fem personer visas inte.
@@ -345,6 +357,8 @@ import-format = Format
 import-format-auto = Avgör av filen
 import-scheme = Kodsystem
 import-scheme-hint = Endast för JSON-stat: vilket systems koder filens kategorier har (till exempel sotkanet). Tomt = Kasvus egna koder.
+import-dims = Dimensioner
+import-dims-hint = Endast för JSON-stat, för dimensioner som Kasvu inte känner igen: ID=SLAG, flera åtskilda med kommatecken, där SLAG är något av orgunit (enhet), indicator (indikator), period, sex (kön), grade (årskurs), age_group (åldersgrupp). Till exempel Kouluaste=grade.
 import-dry-run = Kontrollera bara, spara inte
 import-start = Starta importen
 import-no-file = Välj en fil att importera.

@@ -132,6 +132,26 @@ pub struct RollupDto {
     pub values: i64,
     /// For `last` over a longer period: the sub-period used.
     pub period_used: Option<String>,
+    /// Where the figure comes from: `reported` (stored for the unit
+    /// itself — an official figure such as Sotkanet's for the city, or a
+    /// unit's own entry), `summed` (from its sub-units), or `partly` each
+    /// (over a longer period). A reported figure is served where one
+    /// exists; it is never added to the sub-units' sum.
+    pub source: String,
+}
+
+/// The sum of the unit's sub-units' figures, beside the served one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummedDto {
+    /// Null when no sub-unit has a figure, or when hidden.
+    pub value: Option<f64>,
+    /// Hidden: small, or a sub-unit's figure is hidden.
+    pub suppressed: bool,
+    /// Sub-units with a figure for the period.
+    pub reporting: usize,
+    /// Sub-units expected to have one: in operation during the period and
+    /// with a figure of the indicator in some period.
+    pub units: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,6 +166,9 @@ pub struct DataDto {
     /// True when the figure exists but is hidden (small numbers).
     pub suppressed: bool,
     pub rollup: RollupDto,
+    /// For a unit with sub-units: their sum and how many of them have a
+    /// figure (equal to `value` unless the unit has a reported figure).
+    pub summed: Option<SummedDto>,
 }
 
 fn bad(field: &str, p: Problem) -> ApiError {
@@ -206,12 +229,10 @@ pub async fn get_data(
         Some(o) => o,
         None => st.store.observe(&ind, unit.id, period, &breakdown).await?,
     };
-    let has_children = st
+    let summed = st
         .store
-        .org_units(unit.org_id)
-        .await?
-        .iter()
-        .any(|u| u.parent_id == Some(unit.id));
+        .summed_figure(&ind, unit.id, period, &breakdown)
+        .await?;
     Ok(Json(DataDto {
         indicator: ind.spec.code.clone(),
         orgunit: unit.code.clone(),
@@ -222,11 +243,18 @@ pub async fn get_data(
         suppressed: obs.suppressed(),
         rollup: RollupDto {
             aggregation: ind.spec.aggregation.code().into(),
-            over_tree: has_children,
+            over_tree: summed.is_some(),
             over_time: period.ptype() != ind.spec.cadence.period_type(),
             values: obs.values,
             period_used: obs.period_used.map(|p| p.code()),
+            source: obs.source.code().into(),
         },
+        summed: summed.map(|s| SummedDto {
+            value: s.value,
+            suppressed: s.suppressed,
+            reporting: s.reporting,
+            units: s.units,
+        }),
     }))
 }
 

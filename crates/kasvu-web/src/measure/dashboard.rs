@@ -15,7 +15,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::judge;
+use kasvu_core::measure::{is_over, judge};
 use kasvu_core::role::permits;
 use kasvu_core::{Action, Period};
 use kasvu_store::Observation;
@@ -26,6 +26,9 @@ pub struct DashboardRow {
     pub sparkline: String,
     pub latest_period: String,
     pub latest: String,
+    /// The period under way and its provisional figure, when the headline
+    /// is an earlier one.
+    pub running_note: String,
     pub change: String,
     pub change_class: &'static str,
     pub arrow: &'static str,
@@ -77,19 +80,37 @@ pub async fn dashboard(
             series.iter().rev().take(SPARK_PERIODS).rev().collect();
         let values: Vec<Option<f64>> = tail.iter().map(|(_, o)| o.shown()).collect();
         let name = ctx.name(&spec.names).to_owned();
-        let Some((lp, lo)) = series.last() else {
+        // The headline is the latest period that is over: a month or
+        // quarter still under way (one school has entered its figure) is
+        // shown beside it as provisional and draws no change or verdict.
+        let today = crate::support::today();
+        let settled: Vec<&(Period, Observation)> =
+            series.iter().filter(|(p, _)| is_over(*p, today)).collect();
+        let running = series.last().filter(|(p, _)| !is_over(*p, today));
+        let Some((lp, lo)) = settled.last().copied().or(running) else {
             continue;
         };
+        let provisional = !is_over(*lp, today);
         let latest = shown_text(&ctx, spec.unit, lo);
         let (change, change_class, arrow) = match (
-            lo.shown(),
-            series
+            lo.shown().filter(|_| !provisional),
+            settled
                 .len()
                 .checked_sub(2)
-                .and_then(|i| series[i].1.shown()),
+                .and_then(|i| settled[i].1.shown()),
         ) {
             (Some(v), Some(pv)) => change_between(&ctx, spec.direction, v, pv),
             _ => (String::new(), "", ""),
+        };
+        let running_note = match running.filter(|_| !provisional) {
+            Some((p, o)) => lang.t_args(
+                "figure-running",
+                &[
+                    ("period", period_label(lang, *p)),
+                    ("value", shown_text(&ctx, spec.unit, o)),
+                ],
+            ),
+            None => String::new(),
         };
         let targets = all_targets.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
         let target = targets
@@ -102,7 +123,7 @@ pub async fn dashboard(
                     format_value(lang, spec.unit, t.value),
                     period_label(lang, t.period)
                 );
-                if let Some(v) = lo.shown() {
+                if let Some(v) = lo.shown().filter(|_| !provisional) {
                     s.push_str(&format!(
                         ": {}",
                         ctx.t(&format!(
@@ -118,8 +139,17 @@ pub async fn dashboard(
             code: spec.code.clone(),
             sparkline: sparkline(&values, &format!("{name}: {}", ctx.t("sparkline-label"))),
             name,
-            latest_period: period_label(lang, *lp),
+            latest_period: if provisional {
+                format!(
+                    "{} ({})",
+                    period_label(lang, *lp),
+                    ctx.t("figure-provisional")
+                )
+            } else {
+                period_label(lang, *lp)
+            },
             latest,
+            running_note,
             change,
             change_class,
             arrow,

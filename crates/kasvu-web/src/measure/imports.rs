@@ -2,7 +2,8 @@
 //! server and the browser is sent to the job's page, which shows a progress
 //! bar and refreshes itself with `<meta http-equiv="refresh">` until the job
 //! ends — a progress bar without JavaScript. The import is the CLI's (same
-//! formats, same all-or-nothing rule, same audit), limited to the units the
+//! formats, same all-or-nothing rule, same audit; the Dimensions field is
+//! the CLI's `--dim`), limited to the units the
 //! user may enter data for; a refused file is answered with 400 and the
 //! message naming its row or cell and field.
 //!
@@ -264,6 +265,11 @@ pub async fn upload(
             .await
         }
     };
+    // JSON-stat dimensions mapped by hand, as the CLI's `--dim` takes them.
+    let dims = match kasvu_io::jsonstat::parse_dims(upload.field("dims")) {
+        Ok(d) => d,
+        Err(p) => return refuse(lang.problem(&p)).await,
+    };
     // A CSV file is read as it is written, so its size is known only by
     // its lines; the other formats report their total themselves.
     let total = (format == Format::Csv)
@@ -325,13 +331,14 @@ pub async fn upload(
                 }
             })
         };
-        let result = kasvu_io::values::import(
+        let result = kasvu_io::values::import_with_dims(
             &store,
             &actor,
             &upload.bytes,
             &upload.file_name,
             format,
             scheme,
+            &dims,
             opts,
             &limits,
             &mut |done, known| {

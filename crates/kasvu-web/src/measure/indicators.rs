@@ -19,7 +19,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::{judge, movement, Trend};
+use kasvu_core::measure::{judge, movement, Source, Trend};
 use kasvu_core::{Cadence, Level, Period};
 use kasvu_io::export::{to_csv, to_jsonstat, to_xlsx, ExportFormat};
 use kasvu_store::{Breakdown, Indicator, Observation, OrgUnit};
@@ -118,6 +118,53 @@ pub struct IndicatorPage<'a> {
     /// The organisation's figures of this indicator are for signed-in
     /// users and the reader is anonymous: none are shown.
     pub sign_in_to_see: bool,
+    /// For a unit with sub-units: whether the latest figure is reported for
+    /// the unit itself or summed from them (and how many have one).
+    pub figure_source: String,
+    /// For signed-in staff, beside a reported figure: what the sub-units
+    /// sum to.
+    pub summed_note: String,
+}
+
+/// What the latest figure of a unit with sub-units is: its own reported
+/// figure (then staff also see the sub-units' sum beside it) or their sum
+/// with its coverage. Empty for a unit without sub-units.
+async fn figure_notes(
+    st: &AppState,
+    ctx: &Ctx,
+    ind: &kasvu_store::Indicator,
+    unit_id: i64,
+    period: Period,
+    served: &kasvu_store::Observation,
+) -> Result<(String, String), AppError> {
+    let Some(summed) = st
+        .store
+        .summed_figure(ind, unit_id, period, &Breakdown::total())
+        .await?
+    else {
+        return Ok((String::new(), String::new()));
+    };
+    let lang = ctx.lang;
+    let args = [
+        ("period", period_label(lang, period)),
+        ("reporting", summed.reporting.to_string()),
+        ("units", summed.units.to_string()),
+    ];
+    let source = ctx
+        .lang
+        .t_args(&format!("figure-{}", served.source.code()), &args);
+    let beside = if served.source == Source::Summed || ctx.user.is_none() {
+        String::new()
+    } else if summed.suppressed {
+        ctx.t("figure-summed-hidden")
+    } else if let Some(v) = summed.value {
+        let mut args = args.to_vec();
+        args.push(("value", format_value(lang, ind.spec.unit, v)));
+        ctx.lang.t_args("figure-summed-beside", &args)
+    } else {
+        String::new()
+    };
+    Ok((source, beside))
 }
 
 /// The org unit a page is about: `?unit=` or the first organisation.
@@ -282,6 +329,10 @@ pub async fn indicator(
         })
         .collect();
     let latest = series.last().map(|(p, _)| *p);
+    let (figure_source, summed_note) = match series.last() {
+        Some((p, o)) => figure_notes(&st, &ctx, &ind, unit.id, *p, o).await?,
+        None => (String::new(), String::new()),
+    };
     let mut breakdowns = Vec::new();
     let mut children = Vec::new();
     if let Some(p) = latest {
@@ -397,6 +448,8 @@ pub async fn indicator(
         breakdowns,
         children,
         sign_in_to_see: !readable,
+        figure_source,
+        summed_note,
         name,
         unit_name,
     };
