@@ -2,7 +2,7 @@
 //! and which way is better.
 
 use crate::error::{FieldError, Problem};
-use crate::orgunit::{ExternalCode, Names};
+use crate::orgunit::{code_key, same_code, ExternalCode, Names};
 use crate::period::{Period, PeriodType};
 
 code_enum! {
@@ -111,6 +111,62 @@ code_enum! {
     }
 }
 
+impl ValueUnit {
+    /// Synonyms people write in a catalogue sheet, by unit (compared after
+    /// [`unit_words`]). The unit's own code is always accepted too.
+    const SYNONYMS: &'static [(ValueUnit, &'static [&'static str])] = &[
+        (
+            ValueUnit::Percent,
+            &["%", "prosentti", "prosenttia", "percent", "procent"],
+        ),
+        (
+            ValueUnit::PerThousand,
+            &[
+                "‰",
+                "promille",
+                "per 1000",
+                "per 1 000",
+                "/1000",
+                "1/1000",
+                "per mille",
+                "per_1000",
+            ],
+        ),
+        (
+            ValueUnit::Count,
+            &["lkm", "kpl", "määrä", "count", "antal", "st", "n"],
+        ),
+    ];
+
+    /// Reads a unit as people write it in a spreadsheet: the unit's code or
+    /// a Finnish, Swedish or English synonym (`%`, `prosenttia`, `‰`,
+    /// `per 1 000`, `lkm`, `kpl`, `antal` …), without regard to case or
+    /// extra spaces. Anything else is refused with the list of codes.
+    pub fn parse_written(s: &str) -> Result<ValueUnit, Problem> {
+        let words = unit_words(s);
+        for (unit, synonyms) in Self::SYNONYMS {
+            if synonyms.iter().any(|w| unit_words(w) == words) {
+                return Ok(*unit);
+            }
+        }
+        ValueUnit::ALL
+            .iter()
+            .copied()
+            .find(|u| u.code() == words)
+            .ok_or_else(|| Problem::not_one_of(s.trim(), Self::CODES))
+    }
+}
+
+/// A unit as compared: lower case (Unicode-aware), spaces of every kind
+/// (the no-break spaces of `1 000`) as one plain space, trimmed.
+fn unit_words(s: &str) -> String {
+    s.to_lowercase()
+        .split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 code_enum! {
     /// Where the values come from.
     Source {
@@ -192,7 +248,8 @@ pub struct IndicatorSpec {
     pub not_needed_note: String,
 }
 
-/// Indicator codes: 1–40 of `a–z 0–9 _ -`, lower case.
+/// Indicator codes: 1–40 of `a–z A–Z 0–9 _ -`, stored as written and
+/// matched without regard to case ([`crate::code_key`]).
 pub fn check_indicator_code(s: &str) -> Result<String, Problem> {
     let t = s.trim();
     if t.is_empty() {
@@ -201,11 +258,11 @@ pub fn check_indicator_code(s: &str) -> Result<String, Problem> {
     if t.len() > 40
         || !t
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
         return Err(Problem::new(
             "err-indicator-code",
-            format!("'{t}' is not an indicator code: use 1–40 of a–z, 0–9, _ and -"),
+            format!("'{t}' is not an indicator code: use 1–40 of letters a–z, digits, _ and -"),
         )
         .arg("value", t));
     }
@@ -282,7 +339,8 @@ impl IndicatorSpec {
                     ))
                 }
             }
-            if self.numerator == self.denominator {
+            if self.numerator.as_deref().map(code_key) == self.denominator.as_deref().map(code_key)
+            {
                 return Err(FieldError::new(
                     "denominator",
                     Problem::new(
@@ -316,7 +374,11 @@ impl IndicatorSpec {
                 ));
             }
         }
-        if self.not_above.as_deref() == Some(self.code.as_str()) {
+        if self
+            .not_above
+            .as_deref()
+            .is_some_and(|c| same_code(c, &self.code))
+        {
             return Err(FieldError::new(
                 "not_above",
                 Problem::new(
@@ -518,6 +580,73 @@ mod tests {
                 "{r} = {n} / {d}"
             );
         }
+    }
+
+    #[test]
+    fn units_as_people_write_them() {
+        use ValueUnit::*;
+        for (written, unit) in [
+            ("%", Percent),
+            (" Prosenttia ", Percent),
+            ("prosentti", Percent),
+            ("PERCENT", Percent),
+            ("procent", Percent),
+            ("‰", PerThousand),
+            ("promille", PerThousand),
+            ("Per 1000", PerThousand),
+            ("per 1 000", PerThousand),
+            ("per 1\u{a0}000", PerThousand),
+            ("per\u{202f}1\u{202f}000", PerThousand),
+            ("/1000", PerThousand),
+            ("1/1000", PerThousand),
+            ("per mille", PerThousand),
+            ("per_1000", PerThousand),
+            ("lkm", Count),
+            ("KPL", Count),
+            ("määrä", Count),
+            ("MÄÄRÄ", Count),
+            ("count", Count),
+            ("antal", Count),
+            ("st", Count),
+            ("N", Count),
+            ("euro", Euro),
+            ("Days", Days),
+            ("hours", Hours),
+            ("score", Score),
+            ("number", Number),
+        ] {
+            assert_eq!(ValueUnit::parse_written(written), Ok(unit), "{written:?}");
+        }
+        for bad in ["", "kg", "per 100", "%%", "prosentit"] {
+            assert_eq!(
+                ValueUnit::parse_written(bad).map_err(|p| p.code),
+                Err("err-not-one-of"),
+                "{bad:?}"
+            );
+        }
+        // Stored units are read strictly, by their codes.
+        assert!(ValueUnit::parse("%").is_err());
+    }
+
+    #[test]
+    fn codes_are_compared_without_case() {
+        assert_eq!(
+            check_indicator_code(" LONELY_n "),
+            Ok("LONELY_n".to_owned())
+        );
+        assert!(check_indicator_code("ä").is_err());
+        let mut s = spec("Share");
+        s.not_above = Some("share".into());
+        assert_eq!(s.check().map_err(|e| e.field), Err("not_above".to_string()));
+        let mut s = spec("share");
+        s.aggregation = Aggregation::Ratio;
+        s.numerator = Some("A".into());
+        s.denominator = Some("a".into());
+        s.factor = Some(100.0);
+        assert_eq!(
+            s.check().map_err(|e| e.field),
+            Err("denominator".to_string())
+        );
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub use indicator::{
 };
 pub use measure::{Acc, Cell, Change, Movement, Outlook, Trend, Verdict};
 pub use orgunit::{
-    check_kind, format_date, parse_date, ExternalCode, Level, Names, OrgCode, Sector, UnitKind,
-    ValidRange,
+    check_kind, code_key, format_date, parse_date, same_code, ExternalCode, Level, Names, OrgCode,
+    Sector, UnitKind, ValidRange,
 };
 pub use period::{Period, PeriodType};
 pub use plan::{

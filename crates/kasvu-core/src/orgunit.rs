@@ -117,9 +117,11 @@ impl UnitKind {
     }
 }
 
-/// A stable org-unit code: 1–64 characters of lower-case ASCII letters,
-/// digits, `-` and `_`, starting with a letter or digit. Codes appear in URLs
-/// and files, so they are kept plain.
+/// A stable org-unit code: 1–64 characters of ASCII letters, digits, `-`
+/// and `_`, starting with a letter or digit. Codes appear in URLs and files,
+/// so they are kept plain. A code is stored as it was first written (`TK-P`
+/// stays `TK-P`) but matched without regard to case ([`code_key`]): two
+/// units never differ by case alone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct OrgCode(String);
@@ -135,19 +137,14 @@ impl OrgCode {
         if t.len() > Self::MAX_LEN {
             return Err(Problem::too_long(Self::MAX_LEN));
         }
-        let first_ok = t
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let first_ok = t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         let all_ok = t
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !first_ok || !all_ok {
             return Err(Problem::new(
                 "err-code-format",
-                format!(
-                    "'{t}' is not a valid code: use lower-case letters a–z, digits, '-' and '_'"
-                ),
+                format!("'{t}' is not a valid code: use letters a–z, digits, '-' and '_'"),
             )
             .arg("value", t));
         }
@@ -157,6 +154,24 @@ impl OrgCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key the code is matched by ([`code_key`]).
+    pub fn key(&self) -> String {
+        code_key(&self.0)
+    }
+}
+
+/// The key a code (of an org unit, an indicator or an actor) is matched by:
+/// trimmed and lower-cased, Unicode-aware, so `TK-P`, ` tk-p ` and `Tk-P`
+/// are one code. Codes are stored as written; every lookup by code compares
+/// keys, and the databases keep keys unique (migration 0023).
+pub fn code_key(code: &str) -> String {
+    code.trim().to_lowercase()
+}
+
+/// Whether two codes are the same code ([`code_key`]).
+pub fn same_code(a: &str, b: &str) -> bool {
+    code_key(a) == code_key(b)
 }
 
 impl fmt::Display for OrgCode {
@@ -412,7 +427,14 @@ mod tests {
         assert_eq!(OrgCode::parse(" tuira ").unwrap().as_str(), "tuira");
         assert!(OrgCode::parse("oulu-keskinen_2").is_ok());
         assert_eq!(OrgCode::parse("").unwrap_err().code, "err-required");
-        assert_eq!(OrgCode::parse("Tuira").unwrap_err().code, "err-code-format");
+        assert_eq!(
+            OrgCode::parse("TK-P").unwrap().as_str(),
+            "TK-P",
+            "stored as given"
+        );
+        assert_eq!(OrgCode::parse(" TK-P ").unwrap().key(), "tk-p");
+        assert!(same_code("Tk-p", " tk-P "));
+        assert!(!same_code("tk-p", "tk_p"));
         assert_eq!(OrgCode::parse("-x").unwrap_err().code, "err-code-format");
         assert_eq!(OrgCode::parse("a b").unwrap_err().code, "err-code-format");
         assert_eq!(OrgCode::parse("ä").unwrap_err().code, "err-code-format");

@@ -132,7 +132,8 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
         "demo/oulu_orgunits.csv",
         &crate::Limits::default(),
     )
-    .map_err(DemoError::Import)?;
+    .map_err(DemoError::Import)?
+    .rows;
     let summary = store
         .import_org_units(&actor, &rows, true, &mut |_| {})
         .await
@@ -142,7 +143,8 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
         "demo/soite_orgunits.csv",
         &crate::Limits::default(),
     )
-    .map_err(DemoError::Import)?;
+    .map_err(DemoError::Import)?
+    .rows;
     store
         .import_org_units(&actor, &soite, true, &mut |_| {})
         .await
@@ -917,7 +919,8 @@ mod tests {
     #[test]
     fn demo_tree_covers_the_structure() {
         let rows = orgunits_csv::parse(ORG_UNITS_CSV.as_bytes(), "demo", &crate::Limits::default())
-            .unwrap();
+            .unwrap()
+            .rows;
         let areas: Vec<_> = rows
             .iter()
             .filter(|(_, s)| s.level == Level::Area)

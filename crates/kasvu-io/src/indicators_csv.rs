@@ -5,6 +5,12 @@
 //! not_above, themes, not_needed_note, counts`. `counts` is `people`
 //! (the default: small values hidden) or `activities` (meetings, groups,
 //! calls: shown as they are).
+//!
+//! The `unit` may be written as people write it (`%`, `prosenttia`, `‰`,
+//! `per 1 000`, `lkm`, `kpl`, `antal` …: [`ValueUnit::parse_written`]);
+//! codes may be written in any capitals, and references to other
+//! indicators (`numerator`, `denominator`, `not_above`) find them without
+//! regard to case — the store matches by [`kasvu_core::code_key`].
 
 use crate::limits::Limits;
 use crate::table::{csv_header, csv_reader, for_each_csv_row};
@@ -117,7 +123,7 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<IndicatorSpec, FieldError> 
             sv: get("definition_sv").trim().to_owned(),
             en: get("definition_en").trim().to_owned(),
         },
-        unit: ValueUnit::parse(&get("unit")).map_err(f("unit"))?,
+        unit: ValueUnit::parse_written(&get("unit")).map_err(f("unit"))?,
         source,
         counts,
         cadence: Cadence::parse(&get("cadence")).map_err(f("cadence"))?,
@@ -192,6 +198,33 @@ mod tests {
             "{e}"
         );
         assert!(e.to_string().contains("events"), "{e}");
+    }
+
+    #[test]
+    fn reads_units_and_codes_as_people_write_them() {
+        let text = format!(
+            "{HEAD}\nLONELY_N,Yksinäiset,Ensamma,Lonely,lkm,biennial,sum,down,,,,\n\
+             Lonely,Osuus,Andel,Share,%,biennial,ratio,down,lonely_n,RESPONDENTS,100,\n\
+             births,Syntyneet,Födda,Births,per 1 000,yearly,average,neutral,,,,\n"
+        );
+        let rows = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|(_, s)| (s.code.as_str(), s.unit))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("LONELY_N", ValueUnit::Count),
+                ("Lonely", ValueUnit::Percent),
+                ("births", ValueUnit::PerThousand),
+            ],
+            "codes are kept as written"
+        );
+        assert_eq!(rows[1].1.numerator.as_deref(), Some("lonely_n"));
+        let text = format!("{HEAD}\nx,X,X,X,kg,monthly,sum,up,,,,\n");
+        let e = parse(text.as_bytes(), "i.csv", &Limits::default()).unwrap_err();
+        assert_eq!((e.row, e.field.as_deref()), (Some(2), Some("unit")));
     }
 
     #[test]

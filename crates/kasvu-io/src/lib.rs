@@ -96,6 +96,49 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// Something an import let pass but ignored, and says so: the file, the row
+/// (spreadsheet numbering) and the field, with a catalogue id and its
+/// arguments for the reader's language (the English text is for logs and
+/// tests). Imports forgive only what is safe to forgive — a `kind` on an
+/// area row, which an area cannot have — and warn each time; codes written
+/// in other capitals are the same code and match silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    pub row: usize,
+    pub field: String,
+    /// English, as in [`ImportError::message`].
+    pub message: String,
+    /// Catalogue id (one of [`WARNING_IDS`]).
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// A `kind` on a row whose level takes none was ignored; args `level`, `value`.
+pub const WARN_KIND_IGNORED: &str = "warn-kind-ignored";
+
+/// Every catalogue id a [`Warning`] may carry (the web's catalogue test
+/// checks that fi, sv and en have each).
+pub const WARNING_IDS: &[&str] = &[WARN_KIND_IGNORED];
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, row {}, field '{}': {}",
+            self.file, self.row, self.field, self.message
+        )
+    }
+}
+
+/// The rows an importer read, with their spreadsheet row numbers, and what
+/// it ignored on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    pub rows: Vec<(usize, T)>,
+    pub warnings: Vec<Warning>,
+}
+
 /// Turns a store error from a bulk operation into an import error of `file`.
 pub fn import_error_from_store(file: &str, e: kasvu_store::StoreError) -> ImportError {
     match e {

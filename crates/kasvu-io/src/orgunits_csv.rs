@@ -2,10 +2,16 @@
 //! name_en,external_codes`, optionally followed by `sector,valid_from,valid_to`.
 //! Comma- or semicolon-separated (Finnish Excel saves with `;`), UTF-8 with or
 //! without a byte-order mark.
+//!
+//! Codes (`code`, `parent_code`) may be written in any capitals: `TK-P` is
+//! the unit `tk-p` (the store matches codes by [`kasvu_core::code_key`]). A
+//! `kind` on an organisation, area or cluster row, which take no kind, is
+//! ignored with a [`Warning`]; a `kind` that is no kind at all is still
+//! refused, as it more likely means the columns are off.
 
 use crate::limits::{read_bounded, Limits};
 use crate::table::for_each_csv_row;
-use crate::ImportError;
+use crate::{ImportError, Parsed, Warning, WARN_KIND_IGNORED};
 use kasvu_core::{ExternalCode, FieldError, Level, Names, OrgCode, Sector, UnitKind, ValidRange};
 use kasvu_store::OrgUnitSpec;
 use std::io::Read;
@@ -27,12 +33,13 @@ pub const OPTIONAL: &[&str] = &["sector", "valid_from", "valid_to"];
 pub const MAX_ROWS: usize = 100_000;
 
 /// Reads and validates every row (within `limits`); the first bad one is
-/// reported. Reads no more of `input` than the file size limit.
+/// reported. Reads no more of `input` than the file size limit. What was
+/// ignored comes back as warnings, in row order.
 pub fn parse(
     input: impl Read,
     file: &str,
     limits: &Limits,
-) -> Result<Vec<(usize, OrgUnitSpec)>, ImportError> {
+) -> Result<Parsed<OrgUnitSpec>, ImportError> {
     let bytes = read_bounded(input, file, limits)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         ImportError::file(
@@ -86,6 +93,7 @@ pub fn parse(
         });
     }
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     for_each_csv_row(&mut rdr, file, limits, |row, rec| {
         if out.len() >= MAX_ROWS {
             return Err(ImportError::file(
@@ -95,17 +103,41 @@ pub fn parse(
         }
         let get =
             |name: &str| -> String { col(name).and_then(|c| rec.get(c)).unwrap_or("").to_owned() };
-        let spec = parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
+        let (spec, ignored_kind) = parse_row(&get).map_err(|e| ImportError::field(file, row, e))?;
+        if let Some(kind) = ignored_kind {
+            warnings.push(kind_ignored(file, row, spec.level, kind));
+        }
         out.push((row, spec));
         Ok(())
     })?;
     if out.is_empty() {
         return Err(ImportError::file(file, "the file has no data rows"));
     }
-    Ok(out)
+    Ok(Parsed {
+        rows: out,
+        warnings,
+    })
 }
 
-fn parse_row(get: &dyn Fn(&str) -> String) -> Result<OrgUnitSpec, FieldError> {
+fn kind_ignored(file: &str, row: usize, level: Level, kind: UnitKind) -> Warning {
+    Warning {
+        file: file.to_owned(),
+        row,
+        field: "kind".to_owned(),
+        message: format!(
+            "only units have a kind, not a unit of level '{level}': '{kind}' was ignored"
+        ),
+        code: WARN_KIND_IGNORED,
+        args: vec![
+            ("level", level.code().to_owned()),
+            ("value", kind.code().to_owned()),
+        ],
+    }
+}
+
+/// A row as a spec, and the kind it carried but was ignored (on a level
+/// that takes no kind).
+fn parse_row(get: &dyn Fn(&str) -> String) -> Result<(OrgUnitSpec, Option<UnitKind>), FieldError> {
     let f = |field: &'static str| move |p| FieldError::new(field, p);
     let code = OrgCode::parse(&get("code")).map_err(f("code"))?;
     let parent = match get("parent_code").as_str() {
@@ -117,12 +149,19 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<OrgUnitSpec, FieldError> {
         "" => None,
         k => Some(UnitKind::parse(k).map_err(f("kind"))?),
     };
+    // Only units have a kind. On another level it says nothing the level
+    // does not, so it is dropped (and the caller warns); a unit without
+    // one is still refused.
+    let (kind, ignored) = match (level, kind) {
+        (Level::Unit, k) => (k, None),
+        (_, k) => (None, k),
+    };
     kasvu_core::check_kind(level, kind).map_err(f("kind"))?;
     let sector = match get("sector").as_str() {
         "" => None,
         s => Some(Sector::parse(s).map_err(f("sector"))?),
     };
-    Ok(OrgUnitSpec {
+    let spec = OrgUnitSpec {
         code,
         parent,
         level,
@@ -132,7 +171,8 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<OrgUnitSpec, FieldError> {
         external_codes: ExternalCode::parse_list(&get("external_codes"))
             .map_err(f("external_codes"))?,
         valid: ValidRange::parse(&get("valid_from"), &get("valid_to"))?,
-    })
+    };
+    Ok((spec, ignored))
 }
 
 #[cfg(test)]
@@ -157,7 +197,9 @@ mod tests {
                     tuira;keskinen;cluster;;Tuira;;;;;2025-12-31\n\
                     ;;;;;;;;;\n\
                     mll;tuira;unit;ngo;MLL Tuira;;;;third_sector;\n";
-        let rows = parse(text.as_bytes(), "puu.csv", &Limits::default()).unwrap();
+        let parsed = parse(text.as_bytes(), "puu.csv", &Limits::default()).unwrap();
+        assert!(parsed.warnings.is_empty());
+        let rows = parsed.rows;
         assert_eq!(rows.len(), 3, "blank rows are skipped");
         assert_eq!(rows[0].0, 2);
         assert_eq!(rows[0].1.external_codes[0].code, "564");
@@ -185,10 +227,69 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("kind"));
         let e = err("x,oulu,unit,school,X,,,kunta\n");
         assert_eq!(e.field.as_deref(), Some("external_codes"));
-        let e = err("X,oulu,area,,X,,,\n");
+        let e = err("X Y,oulu,area,,X,,,\n");
         assert_eq!(e.field.as_deref(), Some("code"));
+        let e = err("x,oulu,area,castle,X,,,\n");
+        assert_eq!(
+            (e.row, e.field.as_deref()),
+            (Some(2), Some("kind")),
+            "a kind that is no kind is refused on any level"
+        );
         let e = err("x,oulu,area,,X,,\n");
         assert_eq!(e.row, Some(2), "a short row is named");
+    }
+
+    #[test]
+    fn codes_in_capitals_are_kept_as_written() {
+        let rows = parse(
+            format!("{HEAD}TK-P,OULU,area,,Tuira,,,\nmll,tk-p,unit,ngo,MLL,,,\n").as_bytes(),
+            "puu.csv",
+            &Limits::default(),
+        )
+        .unwrap()
+        .rows;
+        assert_eq!(rows[0].1.code.as_str(), "TK-P");
+        assert_eq!(
+            rows[0].1.parent.as_ref().map(OrgCode::key).as_deref(),
+            Some("oulu")
+        );
+        assert_eq!(rows[1].1.parent.as_ref().map(OrgCode::as_str), Some("tk-p"));
+    }
+
+    #[test]
+    fn a_kind_on_an_area_row_is_ignored_with_a_warning() {
+        let parsed = parse(
+            format!(
+                "{HEAD}oulu,,organisation,,Oulu,,,\ntuira,oulu,area,school,Tuira,,,\n\
+                 tk,tuira,cluster,,TK,,,\nkoulu,tk,unit,school,Koulu,,,\n"
+            )
+            .as_bytes(),
+            "puu.csv",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(parsed.rows.len(), 4);
+        assert_eq!(parsed.rows[1].1.kind, None, "the area's kind is dropped");
+        assert_eq!(parsed.rows[3].1.kind, Some(UnitKind::School));
+        let w: Vec<_> = parsed
+            .warnings
+            .iter()
+            .map(|w| (w.row, w.field.as_str(), w.code))
+            .collect();
+        assert_eq!(
+            w,
+            [(3, "kind", WARN_KIND_IGNORED)],
+            "one warning, naming the row and field: {:?}",
+            parsed.warnings
+        );
+        assert_eq!(
+            parsed.warnings[0].to_string(),
+            "puu.csv, row 3, field 'kind': only units have a kind, not a unit of level 'area': 'school' was ignored"
+        );
+        assert_eq!(
+            parsed.warnings[0].args,
+            [("level", "area".to_owned()), ("value", "school".to_owned())]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::limits::{check_json, Limits};
 use crate::table::{csv_header, csv_reader, csv_record, xlsx_rows, Header};
 use crate::ImportError;
 use jsonstat::DimMapping;
-use kasvu_core::{parse_grade, parse_number, FieldError, Period, Problem, Sex};
+use kasvu_core::{code_key, parse_grade, parse_number, FieldError, Period, Problem, Sex};
 use kasvu_store::{
     Actor, Breakdown, Indicator, Store, StoreError, ValueRow, WriteOptions, WriteSummary,
 };
@@ -66,6 +66,10 @@ impl Format {
 }
 
 /// Codes and external codes of the catalogue and the tree, for matching.
+///
+/// Codes are matched without regard to case or surrounding spaces: the maps
+/// are keyed by [`kasvu_core::code_key`], so a sheet's `TK-P` finds the
+/// unit `tk-p` (silently: the code is the same code).
 pub struct Resolver {
     indicators: HashMap<String, Indicator>,
     indicator_ext: HashMap<(String, String), String>,
@@ -86,7 +90,7 @@ impl Resolver {
                 r.indicator_ext
                     .insert((ec.scheme.clone(), ec.code.clone()), i.spec.code.clone());
             }
-            r.indicators.insert(i.spec.code.clone(), i);
+            r.indicators.insert(code_key(&i.spec.code), i);
         }
         for org in store.organisations().await? {
             for u in store.org_units(org.id).await? {
@@ -96,7 +100,7 @@ impl Resolver {
                         .or_default()
                         .push(u.id);
                 }
-                r.units.insert(u.code.clone(), u.id);
+                r.units.insert(code_key(&u.code), u.id);
             }
         }
         Ok(r)
@@ -104,7 +108,7 @@ impl Resolver {
 
     pub fn indicator(&self, code: &str) -> Result<&Indicator, Problem> {
         let code = code.trim();
-        self.indicators.get(code).ok_or_else(|| {
+        self.indicators.get(&code_key(code)).ok_or_else(|| {
             Problem::new(
                 "err-indicator-missing",
                 format!("there is no indicator '{code}'"),
@@ -129,7 +133,7 @@ impl Resolver {
 
     pub fn unit(&self, code: &str) -> Result<i64, Problem> {
         let code = code.trim();
-        self.units.get(code).copied().ok_or_else(|| {
+        self.units.get(&code_key(code)).copied().ok_or_else(|| {
             Problem::new("err-unit-missing", format!("there is no org unit '{code}'"))
                 .arg("value", code)
         })

@@ -431,7 +431,7 @@ async fn every_importer_survives_random_and_mutated_files() {
             case,
             &b,
             || orgunits_csv::parse(&b[..], FILE, &l),
-            Vec::len,
+            |p: &kasvu_io::Parsed<_>| p.rows.len(),
         );
         let b = mutate(&mut rng, INDICATORS.as_bytes(), &seeds);
         check(
@@ -572,7 +572,7 @@ async fn noise_is_refused_by_name() {
             case,
             &b,
             || orgunits_csv::parse(&b[..], FILE, &l),
-            Vec::len,
+            |p: &kasvu_io::Parsed<_>| p.rows.len(),
         );
     }
     db.finish().await;

@@ -92,6 +92,33 @@ fn kasvu_core_problem_codes() -> Vec<String> {
 }
 
 #[test]
+fn import_warnings_are_in_every_language() {
+    let fi = ids("fi");
+    for id in kasvu_io::WARNING_IDS {
+        assert!(fi.contains(*id), "missing message id {id}");
+    }
+    let w = kasvu_io::Warning {
+        file: "puu.csv".into(),
+        row: 3,
+        field: "kind".into(),
+        message: String::new(),
+        code: kasvu_io::WARN_KIND_IGNORED,
+        args: vec![("level", "area".into()), ("value", "school".into())],
+    };
+    assert_eq!(
+        Lang::En.import_warning(&w),
+        "Warning: puu.csv, row 3, field “kind”: Only units have a kind, not a unit of level area: the kind school was ignored."
+    );
+    assert_eq!(
+        Lang::Fi.import_warning(&w),
+        "Varoitus: puu.csv, rivi 3, kenttä ”kind”: Vain yksiköillä on tyyppi, ei tason area yksiköllä: tyyppi school jätettiin huomiotta."
+    );
+    assert!(Lang::Sv
+        .import_warning(&w)
+        .starts_with("Varning: puu.csv, rad 3, fält ”kind”: Endast"));
+}
+
+#[test]
 fn messages_translate_with_arguments() {
     assert_eq!(Lang::Fi.t("nav-home"), "Etusivu");
     assert_eq!(Lang::Sv.t("nav-home"), "Startsida");

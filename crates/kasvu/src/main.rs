@@ -750,19 +750,21 @@ async fn import_orgunits(
     dry_run: bool,
     limits: &kasvu_io::Limits,
 ) -> Result<()> {
-    let rows = if file == "-" {
+    let parsed = if file == "-" {
         orgunits_csv::parse(std::io::stdin(), "<stdin>", limits)?
     } else {
         let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
         orgunits_csv::parse(f, file, limits)?
     };
+    let rows = &parsed.rows;
     let store = open(db).await?;
     if dry_run {
         let s = store
-            .import_org_units_dry_run(&cli_actor(), &rows)
+            .import_org_units_dry_run(&cli_actor(), rows)
             .await
             .map_err(|e| import_error_from_store(file, e))?;
         println!("{file}: {} rows are valid: {} would be created, {} updated, {} unchanged. Nothing was stored (--dry-run).", rows.len(), s.created, s.updated, s.unchanged);
+        print_warnings(&parsed.warnings);
         return Ok(());
     }
     let bar = ProgressBar::new(rows.len() as u64);
@@ -773,7 +775,7 @@ async fn import_orgunits(
     );
     bar.set_message(format!("importing {file}"));
     let result = store
-        .import_org_units(&cli_actor(), &rows, false, &mut |n| {
+        .import_org_units(&cli_actor(), rows, false, &mut |n| {
             bar.set_position(n as u64)
         })
         .await;
@@ -783,7 +785,16 @@ async fn import_orgunits(
         "{file}: {} created, {} updated, {} unchanged.",
         s.created, s.updated, s.unchanged
     );
+    print_warnings(&parsed.warnings);
     Ok(())
+}
+
+/// What an import ignored, one line each after its summary, from the
+/// English catalogue (the CLI speaks English, as its errors do).
+fn print_warnings(warnings: &[kasvu_io::Warning]) {
+    for w in warnings {
+        println!("{}", kasvu_web::support::i18n::Lang::En.import_warning(w));
+    }
 }
 
 /// The organisation named, or the only one.
@@ -792,7 +803,7 @@ async fn org_named(store: &kasvu_store::Store, code: Option<&str>) -> Result<kas
     Ok(match code {
         Some(code) => orgs
             .into_iter()
-            .find(|o| o.code == code)
+            .find(|o| kasvu_core::same_code(&o.code, code))
             .with_context(|| format!("--org: there is no organisation '{code}'"))?,
         None => match <[_; 1]>::try_from(orgs) {
             Ok([o]) => o,
@@ -1010,7 +1021,7 @@ async fn export(
     let org = match org {
         Some(code) => orgs
             .into_iter()
-            .find(|o| o.code == code)
+            .find(|o| kasvu_core::same_code(&o.code, code))
             .with_context(|| format!("--org: there is no organisation '{code}'"))?,
         None => match <[_; 1]>::try_from(orgs) {
             Ok([o]) => o,

@@ -249,4 +249,96 @@ async fn import_is_all_or_nothing(db: &str) {
     store.close().await;
 }
 
-on_both_databases!(import_is_all_or_nothing);
+/// A planner's sheets as people write them (issue 19, part 6): codes in
+/// capitals, `%` for percent, a kind on an area row. They import; the
+/// ignored kind is said after the summary; a code beside the same code in
+/// other capitals is still refused, naming the row and field.
+async fn imports_forgive_what_is_safe(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let import = |kind: &str, name: &str, body: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        cli(
+            &["import", "--kind", kind, "--db", db, path.to_str().unwrap()],
+            None,
+        )
+    };
+    let (ok, out, err) = import(
+        "orgunits",
+        "puu.csv",
+        format!(
+            "{HEAD}rovaniemi,,organisation,,Rovaniemi,,,\nTK-P,ROVANIEMI,area,school,Keskusta,,,\n\
+             koulu,tk-p,unit,school,Koulu,,,\n"
+        ),
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].ends_with("puu.csv: 3 created, 0 updated, 0 unchanged."),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("Warning: ")
+            && lines[1].ends_with(
+                "puu.csv, row 3, field “kind”: Only units have a kind, not a unit of level area: the kind school was ignored."
+            ),
+        "the warning follows the summary: {out}"
+    );
+    assert_eq!(lines.len(), 2, "{out}");
+    let store = Store::open(db).await.unwrap();
+    let tkp = store.org_unit("tk-p").await.unwrap().unwrap();
+    assert_eq!(
+        (tkp.code.as_str(), tkp.kind),
+        ("TK-P", None),
+        "stored as written, without the kind"
+    );
+
+    // The same tree in other capitals is the same tree.
+    let (ok, out, err) = import(
+        "orgunits",
+        "puu2.csv",
+        format!("{HEAD}Rovaniemi,,organisation,,Rovaniemi,,,\ntk-p,rovaniemi,area,,Keskusta,,,\nKOULU,TK-p,unit,school,Koulu,,,\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("0 created, 0 updated, 3 unchanged"), "{out}");
+    assert!(!out.contains("Warning"), "{out}");
+
+    // A second unit whose code differs only by case is refused.
+    let (ok, _, err) = import(
+        "orgunits",
+        "puu3.csv",
+        format!("{HEAD}uusi,tk-p,unit,school,Uusi,,,\nUUSI,tk-p,unit,school,Uusi,,,\n"),
+    );
+    assert!(!ok);
+    assert!(err.contains("puu3.csv, row 3, field 'code'"), "{err}");
+
+    // The catalogue: capitals, `%`, references in other capitals.
+    let (ok, out, err) = import(
+        "indicators",
+        "ind.csv",
+        "code,name_fi,name_sv,name_en,unit,cadence,aggregation,direction,numerator,denominator,factor,external_codes\n\
+         PUPILS,Oppilaat,,,lkm,yearly,sum,neutral,,,,\n\
+         lonely_n,Yksinäiset,,,kpl,yearly,sum,down,,,,\n\
+         Lonely,Yksinäisten osuus,,,%,yearly,ratio,down,LONELY_N,pupils,100,\n"
+            .to_owned(),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("3 created"), "{out}");
+    let lonely = store.indicator("LONELY").await.unwrap().unwrap();
+    assert_eq!(lonely.spec.code, "Lonely");
+    assert_eq!(lonely.spec.unit, kasvu_core::ValueUnit::Percent);
+    assert_eq!(lonely.spec.numerator.as_deref(), Some("lonely_n"));
+    assert_eq!(lonely.spec.denominator.as_deref(), Some("PUPILS"));
+
+    // Values name the unit and the indicator in any capitals.
+    let (ok, out, err) = import(
+        "values",
+        "arvot.csv",
+        "indicator,orgunit,period,value\nPupils,KOULU,2025,120\nLONELY_N,Koulu,2025,12\n"
+            .to_owned(),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("arvot.csv: 2 created, 0 replaced"), "{out}");
+}
+
+on_both_databases!(import_is_all_or_nothing, imports_forgive_what_is_safe);

@@ -151,8 +151,8 @@ pub(crate) async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<Option<
 }
 
 async fn scope_unit(conn: &mut AnyConnection, code: &str) -> Result<(i64, i64, kasvu_core::Level)> {
-    let row = sqlx::query("SELECT id, org_id, level FROM org_units WHERE code = $1")
-        .bind(code)
+    let row = sqlx::query("SELECT id, org_id, level FROM org_units WHERE lower(code) = $1")
+        .bind(kasvu_core::code_key(code))
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| {

@@ -7,8 +7,8 @@ use crate::support::error::{Result, StoreError};
 use crate::support::ImportSummary;
 use crate::{now, Actor};
 use kasvu_core::{
-    check_ratio_counts, Aggregation, Cadence, Counts, Direction, ExternalCode, FieldError,
-    IndicatorSpec, Names, Problem, Source, ValueUnit,
+    check_ratio_counts, code_key, Aggregation, Cadence, Counts, Direction, ExternalCode,
+    FieldError, IndicatorSpec, Names, Problem, Source, ValueUnit,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -192,7 +192,7 @@ impl Store {
             .indicators()
             .await?
             .into_iter()
-            .find(|i| i.spec.code == code))
+            .find(|i| kasvu_core::same_code(&i.spec.code, code)))
     }
 
     /// Creates or updates every indicator in one transaction; the first bad
@@ -208,15 +208,16 @@ impl Store {
         let existing: HashMap<String, Indicator> = load_catalogue(&mut tx)
             .await?
             .into_iter()
-            .map(|i| (i.spec.code.clone(), i))
+            .map(|i| (code_key(&i.spec.code), i))
             .collect();
-        let mut in_file: HashMap<&str, usize> = HashMap::new();
+        let mut keys: HashMap<String, usize> = HashMap::new();
         for (row, spec) in rows {
             spec.check().map_err(|e| StoreError::Row {
                 row: *row,
                 error: e,
             })?;
-            if let Some(first) = in_file.insert(spec.code.as_str(), *row) {
+            // `Lonely` beside `lonely` is the same code written twice.
+            if let Some(first) = keys.insert(code_key(&spec.code), *row) {
                 return Err(row_error(
                     *row,
                     "code",
@@ -229,6 +230,42 @@ impl Store {
                 ));
             }
         }
+        // Codes are matched without regard to case: every code of the file
+        // (its own and its references) is rewritten to the spelling stored
+        // in the catalogue, or else to the spelling of the row that defines
+        // it, so that what follows compares codes exactly.
+        let spelling = |code: &str| -> String {
+            let key = code_key(code);
+            existing
+                .get(&key)
+                .map(|i| i.spec.code.clone())
+                .or_else(|| {
+                    rows.iter()
+                        .find(|(_, s)| code_key(&s.code) == key)
+                        .map(|(_, s)| s.code.trim().to_owned())
+                })
+                .unwrap_or_else(|| code.trim().to_owned())
+        };
+        let canonical: Vec<(usize, IndicatorSpec)> = rows
+            .iter()
+            .map(|(row, s)| {
+                let mut s = s.clone();
+                s.code = spelling(&s.code);
+                for c in [&mut s.numerator, &mut s.denominator, &mut s.not_above] {
+                    *c = c.as_deref().map(&spelling);
+                }
+                (*row, s)
+            })
+            .collect();
+        let rows = canonical.as_slice();
+        let existing: HashMap<String, Indicator> = existing
+            .into_values()
+            .map(|i| (i.spec.code.clone(), i))
+            .collect();
+        let in_file: HashMap<&str, usize> = rows
+            .iter()
+            .map(|(row, s)| (s.code.as_str(), *row))
+            .collect();
         // Every referenced code must exist, and a ratio's parts must be
         // plain values of the same cadence (not ratios themselves).
         let lookup = |code: &str| -> Option<IndicatorSpec> {

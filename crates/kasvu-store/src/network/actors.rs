@@ -162,12 +162,25 @@ async fn write(
     }
     area_ids.sort_unstable();
     area_ids.dedup();
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM actors WHERE org_id = $1 AND code = $2")
+    // Matched without regard to case (migration 0023): an entry written
+    // `MLL-Tuira` replaces `mll-tuira` and keeps the code it was created with.
+    let existing =
+        sqlx::query("SELECT id, code FROM actors WHERE org_id = $1 AND lower(code) = $2")
             .bind(org_id)
-            .bind(&s.code)
+            .bind(kasvu_core::code_key(&s.code))
             .fetch_optional(&mut *conn)
             .await?;
+    let existing: Option<(i64, String)> = match existing {
+        Some(r) => Some((r.try_get("id")?, r.try_get("code")?)),
+        None => None,
+    };
+    let s = &ActorSpec {
+        code: existing
+            .as_ref()
+            .map_or_else(|| s.code.clone(), |(_, c)| c.clone()),
+        ..s.clone()
+    };
+    let code = s.code.as_str();
     let audiences = s
         .audiences
         .iter()
@@ -189,7 +202,7 @@ async fn write(
          confirmed_on = excluded.confirmed_on, updated_at = excluded.updated_at RETURNING id",
     )
     .bind(org_id)
-    .bind(&s.code)
+    .bind(code)
     .bind(&s.name)
     .bind(s.sector.code())
     .bind(unit_id)
@@ -383,7 +396,7 @@ impl Store {
             .actors(org_id)
             .await?
             .into_iter()
-            .find(|a| a.spec.code == code))
+            .find(|a| kasvu_core::same_code(&a.spec.code, code)))
     }
 
     /// Marks an entry as still true today.

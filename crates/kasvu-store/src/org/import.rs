@@ -5,10 +5,10 @@ use super::*;
 /// Orders rows so that a parent defined in the same file comes before its
 /// children; reports a row whose parent is in the file only through a cycle.
 fn parents_first(rows: &[(usize, OrgUnitSpec)]) -> Result<Vec<usize>> {
-    let in_file: HashMap<&str, usize> = rows
+    let in_file: HashMap<String, usize> = rows
         .iter()
         .enumerate()
-        .map(|(i, (_, s))| (s.code.as_str(), i))
+        .map(|(i, (_, s))| (s.code.key(), i))
         .collect();
     let mut done: HashSet<usize> = HashSet::new();
     let mut order = Vec::with_capacity(rows.len());
@@ -20,7 +20,7 @@ fn parents_first(rows: &[(usize, OrgUnitSpec)]) -> Result<Vec<usize>> {
             }
             let ready = match &spec.parent {
                 None => true,
-                Some(p) => match in_file.get(p.as_str()) {
+                Some(p) => match in_file.get(&p.key()) {
                     Some(&pi) => done.contains(&pi),
                     None => true, // must exist in the database; checked on insert
                 },
@@ -87,9 +87,11 @@ impl Store {
         progress: &mut (dyn FnMut(usize) + Send),
         commit: bool,
     ) -> Result<ImportSummary> {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        // Codes differing only by case are one code: a second row with
+        // `Tk-p` beside `tk-p` is refused like an exact repeat.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (row, spec) in rows {
-            if let Some(first) = seen.insert(spec.code.as_str(), *row) {
+            if let Some(first) = seen.insert(spec.code.key(), *row) {
                 return Err(StoreError::Row {
                     row: *row,
                     error: FieldError::new(

@@ -207,9 +207,12 @@ async fn attach_external_codes(
     Ok(())
 }
 
+/// The unit whose code is `code` without regard to case or surrounding
+/// spaces (`TK-P` finds `tk-p`): the key is lower-cased in Rust and compared
+/// with `lower(code)`, which the unique index of migration 0023 serves.
 async fn unit_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<OrgUnit>> {
-    let row = sqlx::query(&format!("{SELECT_UNITS} WHERE u.code = $1"))
-        .bind(code)
+    let row = sqlx::query(&format!("{SELECT_UNITS} WHERE lower(u.code) = $1"))
+        .bind(kasvu_core::code_key(code))
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
@@ -398,6 +401,15 @@ async fn update_in(
 ) -> Result<Outcome> {
     let old = OrgUnitSpec::of(existing)?;
     let mut new = spec.clone();
+    // A code written in other capitals is the same code: the unit keeps the
+    // spelling it was created with, and so does its parent's reference, so
+    // a sheet that writes `TK-P` for `tk-p` changes nothing.
+    new.code = old.code.clone();
+    if let (Some(o), Some(n)) = (&old.parent, &new.parent) {
+        if o.key() == n.key() {
+            new.parent = Some(o.clone());
+        }
+    }
     if new.sector.is_none() {
         new.sector = new.effective_sector();
     }

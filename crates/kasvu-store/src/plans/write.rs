@@ -2,6 +2,7 @@
 //! checks a plan passes before it is written.
 
 use super::*;
+use kasvu_core::code_key;
 
 impl Store {
     /// Writes a whole plan as a new draft (version 1, or the next version
@@ -278,14 +279,17 @@ async fn insert_plan(
         .await?;
     let units: HashMap<String, i64> = unit_rows
         .iter()
-        .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
+        .map(|r| Ok((code_key(&r.try_get::<String, _>("code")?), r.try_get("id")?)))
         .collect::<Result<_>>()?;
     let scope_id = match (&spec.scope, &spec.parent) {
         (None, None) => None,
         (Some(scope), Some(parent)) => {
             let unit = unit_rows
                 .iter()
-                .find(|r| r.try_get::<String, _>("code").ok().as_deref() == Some(scope.as_str()))
+                .find(|r| {
+                    r.try_get::<String, _>("code")
+                        .is_ok_and(|c| kasvu_core::same_code(&c, scope))
+                })
                 .ok_or_else(|| {
                     invalid(
                         "scope",
@@ -320,11 +324,13 @@ async fn insert_plan(
             ))
         }
     };
+    // Units and indicators are named by code without regard to case
+    // (kasvu_core::code_key), as in every import.
     let indicators: HashMap<String, i64> = sqlx::query("SELECT id, code FROM indicators")
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get("code")?, r.try_get("id")?)))
+        .map(|r| Ok((code_key(&r.try_get::<String, _>("code")?), r.try_get("id")?)))
         .collect::<Result<_>>()?;
     let t = now();
     if let Some(r) = replacing {
@@ -418,7 +424,7 @@ async fn insert_plan(
                 .fetch_one(&mut *conn)
                 .await?;
                 for owner in &m.owners {
-                    let unit = units.get(owner).ok_or_else(|| {
+                    let unit = units.get(&code_key(owner)).ok_or_else(|| {
                         invalid(
                             "owners",
                             Problem::new(
@@ -440,7 +446,7 @@ async fn insert_plan(
                     .await?;
                 }
                 for code in &m.indicators {
-                    let ind = indicators.get(code).ok_or_else(|| {
+                    let ind = indicators.get(&code_key(code)).ok_or_else(|| {
                         invalid(
                             "indicators",
                             Problem::new(
@@ -491,7 +497,7 @@ async fn insert_plan(
         .await?;
     }
     for (k, x) in spec.impacts.iter().enumerate() {
-        let ind = indicators.get(&x.indicator).ok_or_else(|| {
+        let ind = indicators.get(&code_key(&x.indicator)).ok_or_else(|| {
             invalid(
                 &format!("impacts.{}.indicator", k + 1),
                 Problem::new(

@@ -297,7 +297,9 @@ pub(crate) fn stored_date(s: &str) -> Result<time::Date> {
 }
 
 /// The id of the row of `table` (org_units or actors) with `code` in an
-/// organisation; refused with `missing` naming `field` when there is none.
+/// organisation, matched without regard to case ([`kasvu_core::code_key`]
+/// against `lower(code)`, see migration 0023); refused with `missing`
+/// naming `field` when there is none.
 async fn id_by_code(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
@@ -307,9 +309,9 @@ async fn id_by_code(
     missing: kasvu_core::Problem,
 ) -> Result<i64> {
     let id: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE code = $1 AND org_id = $2"
+        "SELECT id FROM {table} WHERE lower(code) = $1 AND org_id = $2"
     ))
-    .bind(code.trim())
+    .bind(kasvu_core::code_key(code))
     .bind(org_id)
     .fetch_optional(&mut *conn)
     .await?;

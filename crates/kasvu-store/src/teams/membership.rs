@@ -175,14 +175,15 @@ impl Store {
         let unit = match unit_code.map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
             Some(code) => {
-                let row =
-                    sqlx::query("SELECT id, org_id, kind, sector FROM org_units WHERE code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .filter(|r| r.try_get::<i64, _>("org_id").ok() == Some(user_org))
-                        .ok_or_else(|| {
-                            StoreError::invalid(
+                let row = sqlx::query(
+                    "SELECT id, org_id, kind, sector FROM org_units WHERE lower(code) = $1",
+                )
+                .bind(kasvu_core::code_key(code))
+                .fetch_optional(&mut *tx)
+                .await?
+                .filter(|r| r.try_get::<i64, _>("org_id").ok() == Some(user_org))
+                .ok_or_else(|| {
+                    StoreError::invalid(
                         "unit",
                         Problem::new(
                             "err-unit-missing",
@@ -190,7 +191,7 @@ impl Store {
                         )
                         .arg("value", code),
                     )
-                        })?;
+                })?;
                 let kind: Option<String> = row.try_get("kind")?;
                 let own: Option<String> = row.try_get("sector")?;
                 let sector = own

@@ -205,8 +205,8 @@ async fn team_in(conn: &mut AnyConnection, id: i64) -> Result<Team> {
 
 /// The unit a team is for: (id, org_id), checked against the team's kind.
 async fn team_unit(conn: &mut AnyConnection, kind: TeamKind, code: &str) -> Result<(i64, i64)> {
-    let row = sqlx::query("SELECT id, org_id, level FROM org_units WHERE code = $1")
-        .bind(code.trim())
+    let row = sqlx::query("SELECT id, org_id, level FROM org_units WHERE lower(code) = $1")
+        .bind(kasvu_core::code_key(code))
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| {

@@ -39,9 +39,9 @@ impl Store {
             ));
         }
         let org: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM org_units WHERE code = $1 AND level = 'organisation'",
+            "SELECT id FROM org_units WHERE lower(code) = $1 AND level = 'organisation'",
         )
-        .bind(org_code.trim())
+        .bind(kasvu_core::code_key(org_code))
         .fetch_optional(&mut *tx)
         .await?;
         let org = org.ok_or_else(|| {

@@ -127,7 +127,7 @@ fn indicator_ids(catalogue: &[Indicator], codes: &[String]) -> Result<HashSet<i6
         .map(|code| {
             catalogue
                 .iter()
-                .find(|i| i.spec.code == code.trim())
+                .find(|i| kasvu_core::same_code(&i.spec.code, code))
                 .map(|i| i.id)
                 .ok_or_else(|| {
                     FieldError::new(
@@ -167,7 +167,7 @@ async fn organisation(st: &AppState, code: &str) -> ApiResult<OrgUnit> {
         .organisations()
         .await?
         .into_iter()
-        .find(|o| o.code == code.trim())
+        .find(|o| kasvu_core::same_code(&o.code, code))
         .ok_or_else(|| ApiError::not_found("organisation"))
 }
 

@@ -305,7 +305,11 @@ pub async fn new_unit(
     }
     let (tree, units) = my_org(&st, user).await?;
     let parent = q.parent.unwrap_or_default();
-    let level = match units.iter().find(|u| u.code == parent).map(|u| u.level) {
+    let level = match units
+        .iter()
+        .find(|u| kasvu_core::same_code(&u.code, &parent))
+        .map(|u| u.level)
+    {
         Some(Level::Organisation) => Level::Area,
         Some(Level::Area) => Level::Cluster,
         _ => Level::Unit,
@@ -365,7 +369,9 @@ pub async fn create_unit(
     };
     // Where the unit goes must be within the user's scope.
     let parent = match &spec.parent {
-        Some(p) => units.iter().find(|u| u.code == p.as_str()),
+        Some(p) => units
+            .iter()
+            .find(|u| kasvu_core::same_code(&u.code, p.as_str())),
         None => None,
     };
     let Some(parent) = parent else {
@@ -458,10 +464,11 @@ pub async fn update_unit(
         Err(errs) => return bad(form, errs, StatusCode::BAD_REQUEST),
     };
     if spec.parent.as_ref().map(OrgCode::as_str) != unit.parent_code.as_deref() {
-        let new_parent = spec
-            .parent
-            .as_ref()
-            .and_then(|p| units.iter().find(|u| u.code == p.as_str()));
+        let new_parent = spec.parent.as_ref().and_then(|p| {
+            units
+                .iter()
+                .find(|u| kasvu_core::same_code(&u.code, p.as_str()))
+        });
         if let Some(np) = new_parent {
             if !can(user, &tree, Action::EditTree, np) {
                 return Err(AppError::Forbidden);

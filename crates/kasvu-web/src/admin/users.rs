@@ -149,7 +149,9 @@ pub async fn create_user(
     let password = Password::parse(&form.password)
         .map_err(|p| errs.push(FieldError::new("password", p)))
         .ok();
-    let scope = units.iter().find(|u| u.code == form.org.trim());
+    let scope = units
+        .iter()
+        .find(|u| kasvu_core::same_code(&u.code, &form.org));
     if scope.is_none() {
         errs.push(FieldError::new(
             "org",
@@ -220,7 +222,7 @@ pub async fn add_role(
     let role = Role::parse(&form.role).map_err(|p| AppError::BadRequest(ctx.lang.problem(&p)))?;
     let scope = units
         .iter()
-        .find(|u| u.code == form.scope.trim())
+        .find(|u| kasvu_core::same_code(&u.code, &form.scope))
         .ok_or_else(|| AppError::BadRequest(ctx.t("err-unit-missing-short")))?;
     if !can(&admin, &tree, Action::ManageUsers, scope) {
         return Err(AppError::Forbidden);

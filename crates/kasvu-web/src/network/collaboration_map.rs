@@ -177,7 +177,9 @@ pub(crate) async fn map_data(
     let tree = st.store.org_tree(org_id).await?;
     let units = st.store.org_units(org_id).await?;
     let all = st.store.actors(org_id).await?;
-    let scope = units.iter().find(|u| u.code == f.area.trim());
+    let scope = units
+        .iter()
+        .find(|u| kasvu_core::same_code(&u.code, &f.area));
     let in_scope: Vec<&ActorEntry> = all
         .iter()
         .filter(|e| {

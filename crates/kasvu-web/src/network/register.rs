@@ -78,7 +78,7 @@ fn names_of(units: &[OrgUnit], ctx: &Ctx, codes: &[String]) -> String {
         .map(|c| {
             units
                 .iter()
-                .find(|u| &u.code == c)
+                .find(|u| kasvu_core::same_code(&u.code, c))
                 .map(|u| ctx.name(&u.names).to_owned())
                 .unwrap_or_else(|| c.clone())
         })
@@ -96,7 +96,9 @@ pub async fn actors(
     let entries = st.store.actors(org.org_id).await?;
     let tree = st.store.org_tree(org.org_id).await?;
     let units = st.store.org_units(org.org_id).await?;
-    let area = units.iter().find(|u| u.code == f.area.trim());
+    let area = units
+        .iter()
+        .find(|u| kasvu_core::same_code(&u.code, &f.area));
     let audience = Audience::parse(&f.audience).ok();
     let sector = Sector::parse(&f.sector).ok();
     let now = today();
@@ -440,7 +442,12 @@ pub async fn import(
         } else {
             spec.areas
                 .iter()
-                .filter_map(|c| units.iter().find(|u| &u.code == c).map(|u| u.id))
+                .filter_map(|c| {
+                    units
+                        .iter()
+                        .find(|u| kasvu_core::same_code(&u.code, c))
+                        .map(|u| u.id)
+                })
                 .collect()
         };
         if ids.is_empty()

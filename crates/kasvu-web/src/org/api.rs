@@ -171,7 +171,7 @@ pub async fn list_orgunits(
     let selected: Vec<&OrgUnit> = match &q.org {
         Some(code) => vec![orgs
             .iter()
-            .find(|o| &o.code == code)
+            .find(|o| kasvu_core::same_code(&o.code, code))
             .ok_or_else(|| ApiError::not_found("organisation"))?],
         None => orgs.iter().collect(),
     };

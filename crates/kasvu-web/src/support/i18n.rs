@@ -112,6 +112,24 @@ impl Lang {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// An import warning in this language, naming the file, row and field
+    /// as refusals do: `Warning: puu.csv, row 3, field “kind”: …`.
+    pub fn import_warning(self, w: &kasvu_io::Warning) -> String {
+        let at = [
+            w.file.clone(),
+            self.t_args("import-at-row", &[("row", w.row.to_string())]),
+            self.t_args("import-at-field", &[("field", w.field.clone())]),
+        ];
+        let what = self.t_args(
+            w.code,
+            &w.args
+                .iter()
+                .map(|(k, v)| (*k, v.clone()))
+                .collect::<Vec<_>>(),
+        );
+        format!("{}: {}: {what}", self.t("import-warning"), at.join(", "))
+    }
+
     /// A domain problem in this language.
     pub fn problem(self, p: &kasvu_core::Problem) -> String {
         self.t_args(
