@@ -279,6 +279,10 @@ test('staff enter figures with the keyboard; errors are tied to fields; targets 
   await mp.getByRole('button', { name: 'Tallenna' }).first().click();
   await mp.waitForURL(/saved=target/);
   await expectNoViolations(mp, 'the targets page with a target');
+  await visit(mp, '/units/keskinen/completeness', 'the reporting completeness page');
+  await mp.getByLabel('Kausi').selectOption({ index: 5 });
+  await mp.getByRole('button', { name: 'Näytä' }).click();
+  await expectNoViolations(mp, 'the reporting completeness page for a period');
   await visit(mp, '/compare?indicator=shps_lonely&unit=itainen&unit=keskinen&unit=tuira', 'the comparison page');
   assert.equal(await mp.locator('svg.chart').getAttribute('role'), 'img');
   await mp.screenshot({ path: SHOTS + 'compare.png', fullPage: true });

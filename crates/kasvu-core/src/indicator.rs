@@ -2,7 +2,7 @@
 //! and which way is better.
 
 use crate::error::{FieldError, Problem};
-use crate::orgunit::{code_key, same_code, ExternalCode, Names};
+use crate::orgunit::{code_key, same_code, ExternalCode, Names, UnitKind};
 use crate::period::{Period, PeriodType};
 
 code_enum! {
@@ -246,6 +246,10 @@ pub struct IndicatorSpec {
     pub themes: Vec<String>,
     /// Seed 003: "what would have to exist for this service not to be needed at all?"
     pub not_needed_note: String,
+    /// The kinds of unit that enter this indicator (schools and day-care
+    /// centres enter Let's Talk discussions; no school is offered the pilot
+    /// phone). Empty: no unit is expected to, any may.
+    pub reported_by: Vec<UnitKind>,
 }
 
 /// Indicator codes: 1–40 of `a–z A–Z 0–9 _ -`, stored as written and
@@ -299,7 +303,20 @@ impl IndicatorSpec {
             external_codes: vec![],
             themes: vec![],
             not_needed_note: String::new(),
+            reported_by: vec![],
         }
+    }
+
+    /// Whether a unit of this kind enters the indicator: one of
+    /// `reported_by`, or any unit when the catalogue names none.
+    pub fn entered_by(&self, kind: Option<UnitKind>) -> bool {
+        self.reported_by.is_empty() || kind.is_some_and(|k| self.reported_by.contains(&k))
+    }
+
+    /// Whether units of this kind are expected to report every period (and
+    /// are late when they have not).
+    pub fn expected_of(&self, kind: Option<UnitKind>) -> bool {
+        kind.is_some_and(|k| self.reported_by.contains(&k))
     }
 
     /// Checks the rules that need no other indicator; returns the first

@@ -2,7 +2,9 @@
 //! cadence,aggregation,direction,numerator,denominator,factor,external_codes`,
 //! optionally followed by `source, definition_fi, definition_sv,
 //! definition_en, by_sex, by_grade, by_age_group, min_value, max_value,
-//! not_above, themes, not_needed_note, counts`. `counts` is `people`
+//! not_above, themes, not_needed_note, counts, reported_by`. `reported_by`
+//! lists the kinds of unit that enter the indicator (`school;daycare`).
+//! `counts` is `people`
 //! (the default: small values hidden) or `activities` (meetings, groups,
 //! calls: shown as they are).
 //!
@@ -18,7 +20,7 @@ use crate::ImportError;
 use kasvu_core::Counts;
 use kasvu_core::{
     check_indicator_code, parse_number, Aggregation, Cadence, Direction, ExternalCode, FieldError,
-    IndicatorSpec, Names, Problem, Source, ValueUnit,
+    IndicatorSpec, Names, Problem, Source, UnitKind, ValueUnit,
 };
 
 pub const REQUIRED: &[&str] = &[
@@ -49,6 +51,7 @@ pub const OPTIONAL: &[&str] = &[
     "themes",
     "not_needed_note",
     "counts",
+    "reported_by",
 ];
 
 /// Reads and checks every row (within `limits`); the first bad one is reported.
@@ -147,6 +150,13 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<IndicatorSpec, FieldError> 
             .map(str::to_owned)
             .collect(),
         not_needed_note: get("not_needed_note").trim().to_owned(),
+        reported_by: get("reported_by")
+            .split(';')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(UnitKind::parse)
+            .collect::<Result<_, _>>()
+            .map_err(f("reported_by"))?,
     };
     spec.check()?;
     Ok(spec)

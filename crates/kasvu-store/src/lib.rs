@@ -34,8 +34,8 @@ pub use knowledge::projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectS
 pub use measure::indicators::Indicator;
 pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
-    Breakdown, Observation, Protected, ServedRow, SummedFigure, UnitGuard, ValueRow, ValueWriter,
-    WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
+    Breakdown, Completeness, ExpectedUnit, Observation, Protected, ServedRow, SummedFigure,
+    UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
 };
 pub use network::actors::{ActorEntry, ActorSpec, Proposal};
 pub use network::links::{Collaboration, MAX_NOTE};

@@ -87,6 +87,7 @@ impl utoipa::Modify for ErrorResponses {
         crate::admin::api::me, crate::admin::api::list_users, crate::admin::api::create_user, crate::admin::api::audit,
         crate::admin::figure_visibility::get_figure_visibility, crate::admin::figure_visibility::put_figure_visibility,
         crate::measure::api::list_indicators, crate::measure::api::get_data, crate::measure::api::post_data,
+        crate::measure::completeness::api,
         crate::plans::api::list_plans, crate::plans::api::get_plan, crate::plans::api::create_plan,
         crate::plans::api::set_measure_status, crate::plans::api::set_evaluation, crate::plans::api::replace_plan,
         crate::teams::api::list_teams, crate::teams::api::get_team, crate::teams::api::list_meetings,

@@ -94,6 +94,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/commitments/{id}/review", "NNNYNNNR"),
     // the figure with its query; public, small numbers hidden
     ("GET", "/api/v1/data", "YYYYYYYY"),
+    // who of the organisation has reported: its own people only
+    ("GET", "/api/v1/completeness", "NYYYYYNY"),
     // a dry run: a value for a unit outside one's scope is 403, as for a viewer
     ("POST", "/api/v1/data", "NNNYNNNY"),
     ("GET", "/api/v1/events", "YYYYYYYY"),
@@ -231,6 +233,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/units/{code}", "YYYYYYYY"),
     ("POST", "/units/{code}/analysis", "NNNNNNNR"),
     ("GET", "/units/{code}/dashboard", "YYYYYYYY"),
+    // who of the organisation has reported: its own people only
+    ("GET", "/units/{code}/completeness", "NYYYYYNY"),
     ("GET", "/units/{code}/entry", "NNNYNNNY"),
     ("POST", "/units/{code}/entry", "NNNYNNNY"),
     ("GET", "/units/{code}/targets", "NNNNNNNY"),
@@ -544,6 +548,7 @@ fn concrete(pattern: &str, res: &Resources) -> String {
     }
     let query = match pattern {
         "/api/v1/data" => "?indicator=child_protection_clients&orgunit=tuira&period=2025",
+        "/api/v1/completeness" => "?orgunit=tuira",
         _ => "",
     };
     out.join("/") + query

@@ -452,9 +452,14 @@ async fn data_entry_form(db: &str) {
     let half = newest_option(&page, "Vuosipuoliskot");
     let (status, page) = text(c.get(format!("{form}?period={half}")).send().await.unwrap()).await;
     assert_eq!(status, 200);
-    for id in ["v-staff-total", "v-lp_trained-total", "v-shl_clients-total"] {
+    for id in ["v-staff-total", "v-lp_trained-total"] {
         assert!(page.contains(&format!("<label for=\"{id}\"")), "{id}");
     }
+    // Issue 19: the catalogue says which kinds of unit enter what.
+    assert!(
+        !page.contains("v-shl_clients"),
+        "family centres enter social-welfare clients, not schools"
+    );
     assert!(
         !page.contains("v-lp_trained_share"),
         "a ratio is computed, not entered"
@@ -495,24 +500,20 @@ async fn data_entry_form(db: &str) {
     let (status, page) = text(
         post(vec![
             ("v-staff-total", "10"),
-            ("v-shl_clients-total", "kymmenen"),
+            ("v-lp_trained-total", "kymmenen"),
         ])
         .await
         .unwrap(),
     )
     .await;
     assert_eq!(status, 400);
-    assert!(page.contains("href=\"#v-shl_clients-total\""), "{page}");
+    assert!(page.contains("href=\"#v-lp_trained-total\""), "{page}");
     assert_eq!(get_json(&anon, api("staff")).await["value"], staff_before);
 
     // Good figures (decimal comma is fine for a whole number too).
-    let r = post(vec![
-        ("v-staff-total", "20"),
-        ("v-lp_trained-total", "15"),
-        ("v-shl_clients-total", ""),
-    ])
-    .await
-    .unwrap();
+    let r = post(vec![("v-staff-total", "20"), ("v-lp_trained-total", "15")])
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
     let back = r.headers()["location"].to_str().unwrap().to_owned();
     let (_, page) = text(c.get(s.url(&back)).send().await.unwrap()).await;
@@ -1180,7 +1181,132 @@ async fn reported_city_figure(db: &str) {
     assert!(page.contains("(4/4 alayksikköä)"), "{page}");
 }
 
+/// Issue 19: who of the units expected to report has, per area and period,
+/// on a page for the organisation's people and in the API.
+async fn reporting_completeness(db: &str) {
+    let s = Server::start(db);
+    let admin = token_for(db, "admin@oulu.example");
+    let c = client();
+    let q = kasvu_core::Period::parse(&current(kasvu_core::PeriodType::Quarterly))
+        .unwrap()
+        .previous()
+        .unwrap()
+        .code();
+    let api = format!("/api/v1/completeness?orgunit=keskinen&period={q}");
+    assert_eq!(c.get(s.url(&api)).send().await.unwrap().status(), 401);
+    let soite = token_for(db, "admin@soite.example");
+    let r = c.get(s.url(&api)).bearer_auth(&soite).send().await.unwrap();
+    assert_eq!(r.status(), 404, "another organisation's units");
+    let r = c.get(s.url(&api)).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let all: Value = r.json().await.unwrap();
+    let lp = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == "lp_discussions")
+        .unwrap_or_else(|| panic!("{all}"))
+        .clone();
+    let expected = lp["expected"].as_u64().unwrap();
+    assert!(
+        expected >= 4,
+        "schools and day-care centres of the area: {lp}"
+    );
+    assert_eq!(lp["reporting"], lp["expected"], "{lp}");
+    assert_eq!(lp["complete"], true);
+    // Quarterly indicators only, for a quarter: no monthly pilot phone.
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["period"] == json!(q)));
+    // One school's figure removed: it is late, the quarter incomplete.
+    let school = lp["units"][0]["orgunit"].as_str().unwrap().to_owned();
+    let r = c
+        .post(s.url("/api/v1/data"))
+        .bearer_auth(&admin)
+        .json(&json!({"values": [{"indicator": "lp_discussions", "orgunit": school, "period": q, "value": null}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let all: Value = c
+        .get(s.url(&api))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lp = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == "lp_discussions")
+        .unwrap()
+        .clone();
+    assert_eq!(lp["reporting"].as_u64(), Some(expected - 1));
+    assert_eq!(lp["complete"], false);
+    let late: Vec<&str> = lp["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["late"] == true)
+        .map(|u| u["orgunit"].as_str().unwrap())
+        .collect();
+    assert_eq!(late, [school.as_str()]);
+    // The coverage of the area's sum says the same.
+    let d = get_json(
+        &c,
+        s.url(&format!(
+            "/api/v1/data?indicator=lp_discussions&orgunit=keskinen&period={q}"
+        )),
+    )
+    .await;
+    assert_eq!(d["summed"]["reporting"].as_u64(), Some(expected - 1), "{d}");
+    assert_eq!(d["summed"]["units"].as_u64(), Some(expected), "{d}");
+    // The page, for the area's manager; nobody signed in is sent to sign in.
+    let r = c
+        .get(s.url("/units/keskinen/completeness"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    let email = "aluepaallikko.keskinen@oulu.example";
+    let manager = login(&s, email, demo_password(email)).await;
+    let (status, page) = text(
+        manager
+            .get(s.url(&format!("/units/keskinen/completeness?period={q}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"fi\""));
+    assert!(
+        page.contains(&format!("{} / {expected}", expected - 1)),
+        "{page}"
+    );
+    assert!(page.contains("alustava"), "{page}");
+    let (status, _) = text(
+        manager
+            .get(s.url("/units/keskinen/completeness?period=2026X9"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "a period that is none is refused, named");
+}
+
 on_both_databases!(
+    reporting_completeness,
     one_forecast_and_periods_by_name,
     reported_city_figure,
     web_import_with_progress,

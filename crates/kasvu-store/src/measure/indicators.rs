@@ -34,7 +34,7 @@ const SELECT_INDICATORS: &str = "SELECT i.id, i.code, i.name_fi, i.name_sv, i.na
     i.definition_sv, i.definition_en, i.unit, i.source, i.cadence, i.aggregation, i.direction, \
     i.numerator_id, n.code AS numerator_code, i.denominator_id, d.code AS denominator_code, i.factor, \
     i.by_sex, i.by_grade, i.by_age_group, i.min_value, i.max_value, i.not_above_id, \
-    a.code AS not_above_code, i.themes, i.not_needed_note, i.counts \
+    a.code AS not_above_code, i.themes, i.not_needed_note, i.counts, i.reported_by \
     FROM indicators i LEFT JOIN indicators n ON n.id = i.numerator_id \
     LEFT JOIN indicators d ON d.id = i.denominator_id LEFT JOIN indicators a ON a.id = i.not_above_id";
 
@@ -86,6 +86,12 @@ fn row_to_indicator(r: &AnyRow) -> Result<Indicator> {
                 .map(str::to_owned)
                 .collect(),
             not_needed_note: get("not_needed_note")?,
+            reported_by: get("reported_by")?
+                .split(';')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(|k| kasvu_core::UnitKind::parse(k).map_err(|p| corrupt(&code, p)))
+                .collect::<Result<_>>()?,
             code,
         },
     })
@@ -134,6 +140,7 @@ fn snapshot(s: &IndicatorSpec) -> serde_json::Value {
         "min_value": s.min_value, "max_value": s.max_value, "not_above": s.not_above,
         "external_codes": ExternalCode::format_list(&s.external_codes),
         "themes": s.themes.join(";"), "not_needed_note": s.not_needed_note,
+        "reported_by": s.reported_by.iter().map(|k| k.code()).collect::<Vec<_>>().join(";"),
     })
 }
 
@@ -468,6 +475,17 @@ impl Store {
                 }
             };
             ids.insert(spec.code.clone(), id);
+            sqlx::query("UPDATE indicators SET reported_by = $1 WHERE id = $2")
+                .bind(
+                    spec.reported_by
+                        .iter()
+                        .map(|k| k.code())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM indicator_external_codes WHERE indicator_id = $1")
                 .bind(id)
                 .execute(&mut *tx)

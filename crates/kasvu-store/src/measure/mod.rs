@@ -32,6 +32,7 @@ use time::Date;
 mod bench;
 pub(crate) mod cache;
 mod closure;
+mod completeness;
 pub(crate) mod indicators;
 pub(crate) mod protection;
 mod read;
@@ -43,6 +44,7 @@ mod write;
 
 use closure::{add_periods, propagate};
 pub(crate) use closure::{closure_add_unit, tree_changed};
+pub use completeness::{Completeness, ExpectedUnit};
 pub use protection::Protected;
 use read::AccTable;
 use served::{IndicatorTables, Shield, Tables};

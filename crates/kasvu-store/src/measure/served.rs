@@ -196,10 +196,13 @@ pub struct SummedFigure {
     /// Hidden: small, or a sub-unit's figure is hidden (the sum would give
     /// it away beside the others).
     pub suppressed: bool,
-    /// Sub-units with a figure for the period.
+    /// Sub-units with a figure for the period: where the catalogue names
+    /// the kinds of unit that report the indicator, the units of those
+    /// kinds in the subtree that have reported.
     pub reporting: usize,
-    /// Sub-units expected to have one: in operation during the period and
-    /// with a figure of the indicator in some period.
+    /// Sub-units expected to have one: the units of the reporting kinds in
+    /// the subtree, in operation during the period; else the direct
+    /// sub-units in operation that have had a figure of the indicator.
     pub units: usize,
 }
 
@@ -316,6 +319,15 @@ impl Store {
             .observe(ind, breakdown, period, self.threshold)
         });
         let suppressed = hidden || value.as_ref().is_some_and(|o| o.suppressed());
+        // Where the catalogue says which kinds of unit report the
+        // indicator, coverage counts those units ("14 of 16 schools").
+        if let Some(c) = self
+            .completeness(ind, unit_id, period, kasvu_core::clock::today())
+            .await?
+        {
+            reporting = c.reporting();
+            units = c.expected();
+        }
         Ok(Some(SummedFigure {
             value: if suppressed {
                 None

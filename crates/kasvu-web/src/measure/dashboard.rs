@@ -52,6 +52,8 @@ pub struct DashboardPage<'a> {
     /// The signed-in user may enter values / set targets here.
     pub can_enter: bool,
     pub can_set_targets: bool,
+    /// The organisation's own people see who has reported.
+    pub can_see_completeness: bool,
     /// Plans of this unit whose review is near or past: (plan id, warning).
     pub reviews: Vec<(i64, String)>,
 }
@@ -204,6 +206,7 @@ pub async fn dashboard(
         analyses,
         can_enter,
         can_set_targets,
+        can_see_completeness: ctx.user.as_ref().is_some_and(|u| u.org_id == unit.org_id),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -57,6 +57,19 @@ fn menu_length(t: PeriodType) -> usize {
     }
 }
 
+/// The indicators this unit enters: those whose catalogue names its kind
+/// among the kinds that report them, or names none (no school is offered
+/// the pilot phone).
+async fn entered_at(st: &AppState, unit: &OrgUnit) -> Result<Vec<Indicator>, AppError> {
+    Ok(st
+        .store
+        .indicators()
+        .await?
+        .into_iter()
+        .filter(|i| i.spec.entered_by(unit.kind))
+        .collect())
+}
+
 /// Indicators entered by hand at this period type (ratios are computed).
 fn enterable(catalogue: &[Indicator], t: PeriodType) -> impl Iterator<Item = &Indicator> {
     catalogue
@@ -298,7 +311,7 @@ pub async fn entry_form(
     Query(q): Query<EntryQuery>,
 ) -> PageResult {
     let (user, unit) = unit_for(&st, &ctx, &code, Action::EnterData).await?;
-    let catalogue = st.store.indicators().await?;
+    let catalogue = entered_at(&st, &unit).await?;
     let period = parse_period(q.period.as_deref(), &catalogue)?;
     let values = stored(&st, &catalogue, unit.id, period).await?;
     let units: HashMap<String, kasvu_core::ValueUnit> = catalogue
@@ -372,7 +385,7 @@ pub async fn save_entry(
             .map(|(_, v)| v.as_str())
     };
     let (user, unit) = unit_for(&st, &ctx, &code, Action::EnterData).await?;
-    let catalogue = st.store.indicators().await?;
+    let catalogue = entered_at(&st, &unit).await?;
     let period = parse_period(field("period"), &catalogue)?;
     let old = stored(&st, &catalogue, unit.id, period).await?;
     let typed: HashMap<String, String> = form

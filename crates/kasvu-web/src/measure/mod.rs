@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod compare;
+pub(crate) mod completeness;
 pub(crate) mod dashboard;
 pub(crate) mod entry;
 pub(crate) mod imports;
@@ -17,6 +18,7 @@ use crate::support::routes::{get, post, Routes};
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/units/{code}/dashboard", get(dashboard::dashboard))
+        .route("/units/{code}/completeness", get(completeness::page))
         .route(
             "/units/{code}/entry",
             get(entry::entry_form).post(entry::save_entry),
@@ -46,4 +48,5 @@ pub(crate) fn api_routes() -> Routes {
     Routes::new()
         .route("/indicators", get(api::list_indicators))
         .route("/data", get(api::get_data).post(api::post_data))
+        .route("/completeness", get(completeness::api))
 }
