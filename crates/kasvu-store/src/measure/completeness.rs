@@ -4,7 +4,6 @@
 //! which of them have.
 
 use super::*;
-use crate::org::OrgUnit;
 
 /// One unit expected to report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,16 +46,22 @@ impl Completeness {
     }
 }
 
-/// Units of `unit`'s subtree (itself included), from the organisation's list.
-pub(super) fn subtree(units: &[OrgUnit], unit_id: i64) -> Vec<&OrgUnit> {
-    let mut out: Vec<&OrgUnit> = units.iter().filter(|u| u.id == unit_id).collect();
+/// The ids of `root`'s subtree (itself included), from every unit's
+/// (id, parent) of the organisation.
+pub(super) fn subtree(parents: &[(i64, Option<i64>)], root: i64) -> HashSet<i64> {
+    let mut out = vec![root];
     let mut i = 0;
     while i < out.len() {
-        let id = out[i].id;
-        out.extend(units.iter().filter(|u| u.parent_id == Some(id)));
+        let id = out[i];
+        out.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == Some(id))
+                .map(|(c, _)| *c),
+        );
         i += 1;
     }
-    out
+    out.into_iter().collect()
 }
 
 impl Store {
@@ -96,8 +101,11 @@ impl Store {
         .await?
         .into_iter()
         .collect();
-        let mut expected: Vec<ExpectedUnit> = subtree(&units, unit_id)
-            .into_iter()
+        let parents: Vec<(i64, Option<i64>)> = units.iter().map(|u| (u.id, u.parent_id)).collect();
+        let within = subtree(&parents, unit_id);
+        let mut expected: Vec<ExpectedUnit> = units
+            .iter()
+            .filter(|u| within.contains(&u.id))
             .filter(|u| {
                 let operating = u.valid.from.is_none_or(|f| f <= period.end())
                     && u.valid.to.is_none_or(|to| to >= period.start());
