@@ -16,6 +16,10 @@ fn parse_period(code: &str) -> Result<Period> {
     Period::parse(code).map_err(|p| StoreError::Corrupt(format!("period: {p}")))
 }
 
+/// A roll-up of the dashboard's one JSON query: indicator id, age group,
+/// period, total, n, basis, basis_n, own_n.
+type RollupJson = (i64, String, String, f64, i64, f64, i64, i64);
+
 /// The roll-ups of one unit and indicator, by breakdown and period.
 pub(super) type AccTable = BTreeMap<(Breakdown, Period), Acc>;
 
@@ -332,7 +336,7 @@ impl Store {
             .await?;
         // The total breakdown, and by age group (the age groups that rates'
         // denominators are read at, see `den_breakdown`).
-        let rows: Vec<(i64, String, String, f64, i64, f64, i64, i64)> = serde_json::from_str(&json)
+        let rows: Vec<RollupJson> = serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("roll-ups of unit {unit_id}: {e}")))?;
         let mut tables: HashMap<i64, AccTable> = HashMap::new();
         for (indicator_id, age_group, period, total, n, basis, basis_n, own_n) in rows {
