@@ -194,6 +194,25 @@ pub fn parse_grade(s: &str) -> Result<Option<u8>, Problem> {
     }
 }
 
+/// An age-group code as a breakdown (`0-17`, `7-12`, `65-`): 1–20 of
+/// digits, letters, `-`, `_` and `+`.
+pub fn check_age_group(s: &str) -> Result<String, Problem> {
+    let t = s.trim();
+    if t.is_empty()
+        || t.len() > 20
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'))
+    {
+        return Err(Problem::new(
+            "err-age-group",
+            format!("'{t}' is not an age group (such as 0-17)"),
+        )
+        .arg("value", t));
+    }
+    Ok(t.to_owned())
+}
+
 /// Parses a number written the Finnish way or the English way (`12,5` or
 /// `12.5`, spaces as thousands separators).
 pub fn parse_number(s: &str) -> Result<f64, Problem> {
@@ -234,6 +253,15 @@ pub struct IndicatorSpec {
     pub numerator: Option<String>,
     pub denominator: Option<String>,
     pub factor: Option<f64>,
+    /// A ratio's denominator read at this age group (with the ratio's own
+    /// sex breakdown) instead of its total: a rate per 1,000 children aged
+    /// 0–17 divides by the population of `0-17`, not by everyone. The
+    /// denominator must be broken down by age group (the store checks).
+    pub denominator_age_group: Option<String>,
+    /// A count's rate: the ratio indicator (numerator this one) by which
+    /// areas of different size are compared. The store checks it exists
+    /// and is such a ratio.
+    pub rate: Option<String>,
     pub by_sex: bool,
     pub by_grade: bool,
     pub by_age_group: bool,
@@ -294,6 +322,8 @@ impl IndicatorSpec {
             numerator: None,
             denominator: None,
             factor: None,
+            denominator_age_group: None,
+            rate: None,
             by_sex: false,
             by_grade: false,
             by_age_group: false,
@@ -356,6 +386,15 @@ impl IndicatorSpec {
                     ))
                 }
             }
+            if self.rate.is_some() {
+                return Err(FieldError::new(
+                    "rate",
+                    Problem::new(
+                        "err-rate-of-ratio",
+                        "a ratio is a rate itself; only a count names its rate",
+                    ),
+                ));
+            }
             if self.numerator.as_deref().map(code_key) == self.denominator.as_deref().map(code_key)
             {
                 return Err(FieldError::new(
@@ -371,17 +410,35 @@ impl IndicatorSpec {
                 ("numerator", self.numerator.is_some()),
                 ("denominator", self.denominator.is_some()),
                 ("factor", self.factor.is_some()),
+                (
+                    "denominator_age_group",
+                    self.denominator_age_group.is_some(),
+                ),
             ] {
                 if v {
                     return Err(FieldError::new(
                         field,
                         Problem::new(
                             "err-ratio-only",
-                            "only a ratio has a numerator, a denominator and a factor",
+                            "only a ratio has a numerator, a denominator, a factor and a \
+                             denominator age group",
                         ),
                     ));
                 }
             }
+            if self
+                .rate
+                .as_deref()
+                .is_some_and(|c| same_code(c, &self.code))
+            {
+                return Err(FieldError::new(
+                    "rate",
+                    Problem::new("err-rate-self", "an indicator cannot be its own rate"),
+                ));
+            }
+        }
+        if let Some(g) = &self.denominator_age_group {
+            check_age_group(g).map_err(|p| FieldError::new("denominator_age_group", p))?;
         }
         if let (Some(lo), Some(hi)) = (self.min_value, self.max_value) {
             if lo > hi {
@@ -537,6 +594,42 @@ mod tests {
         assert_eq!(
             plain.check().map_err(|e| e.field),
             Err("factor".to_string())
+        );
+    }
+
+    #[test]
+    fn rates_and_age_group_denominators() {
+        let mut r = spec("rate");
+        r.aggregation = Aggregation::Ratio;
+        r.numerator = Some("clients".into());
+        r.denominator = Some("population".into());
+        r.factor = Some(1000.0);
+        r.denominator_age_group = Some("0-17".into());
+        assert_eq!(r.check(), Ok(()));
+        r.denominator_age_group = Some("0 – 17".into());
+        assert_eq!(
+            r.check().map_err(|e| (e.field, e.problem.code)),
+            Err(("denominator_age_group".to_string(), "err-age-group"))
+        );
+        r.denominator_age_group = Some("0-17".into());
+        // A ratio does not name a rate: it is one.
+        r.rate = Some("other".into());
+        assert_eq!(r.check().map_err(|e| e.field), Err("rate".to_string()));
+
+        let mut count = spec("clients");
+        count.rate = Some("rate".into());
+        assert_eq!(count.check(), Ok(()));
+        // Only a ratio has a denominator, so only a ratio has its age group.
+        count.denominator_age_group = Some("0-17".into());
+        assert_eq!(
+            count.check().map_err(|e| e.field),
+            Err("denominator_age_group".to_string())
+        );
+        count.denominator_age_group = None;
+        count.rate = Some("CLIENTS".into());
+        assert_eq!(
+            count.check().map_err(|e| (e.field, e.problem.code)),
+            Err(("rate".to_string(), "err-rate-self"))
         );
     }
 

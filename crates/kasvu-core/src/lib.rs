@@ -29,8 +29,8 @@ pub mod user;
 pub use error::{FieldError, Problem};
 pub use feedback::{Answer, QuestionKind, QuestionSpec, RoundState, TargetGroup};
 pub use indicator::{
-    check_indicator_code, check_ratio_counts, parse_grade, parse_number, ratio_counts, Aggregation,
-    Cadence, Counts, Direction, IndicatorSpec, Sex, Source, ValueUnit,
+    check_age_group, check_indicator_code, check_ratio_counts, parse_grade, parse_number,
+    ratio_counts, Aggregation, Cadence, Counts, Direction, IndicatorSpec, Sex, Source, ValueUnit,
 };
 pub use measure::{Acc, Cell, Change, Movement, Outlook, Trend, Verdict};
 pub use orgunit::{

@@ -819,6 +819,66 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
             }
         }
     }
+    // Statistics Finland's population at the end of the year, by area, sex
+    // and age group: the denominator of rates per 1,000 children, so that
+    // areas of different size compare. Oulu has ~210,000 inhabitants and
+    // ~45,000 aged 0–17; the areas differ in size by 2–3×.
+    for a in areas.iter().filter(|a| a.org_id == org.id) {
+        let Some(share) = POPULATION_SHARES
+            .iter()
+            .find(|(code, _)| a.code == *code)
+            .map(|(_, s)| *s)
+        else {
+            continue;
+        };
+        for (t, p) in periods("2019", "2025").into_iter().enumerate() {
+            let mut n = Noise::new(&format!("population{}{p}", a.code));
+            // The city grows a little, its children a little less.
+            let everyone = 204_000.0 * (1.0 + t as f64 * 0.005) * share;
+            let children = 45_800.0 * (1.0 - t as f64 * 0.004) * share;
+            let mut sums = [[0.0; 2]; 2]; // [0-17, everyone][male, female]
+            for (group, part) in CHILD_AGE_GROUPS {
+                let total = (children * part * (0.98 + n.next() * 0.04)).round();
+                let male = (total * 0.512).round();
+                let by_sex = [male, total - male];
+                for (i, sex) in [Sex::Male, Sex::Female].into_iter().enumerate() {
+                    sums[0][i] += by_sex[i];
+                    let b = Breakdown {
+                        sex,
+                        grade: None,
+                        age_group: Some((*group).to_owned()),
+                    };
+                    push("population", a.id, p, b, by_sex[i]);
+                }
+                let b = Breakdown {
+                    sex: Sex::Total,
+                    grade: None,
+                    age_group: Some((*group).to_owned()),
+                };
+                push("population", a.id, p, b, total);
+            }
+            let adults = (everyone - sums[0][0] - sums[0][1]).max(0.0);
+            let adult_men = (adults * 0.496).round();
+            sums[1] = [
+                sums[0][0] + adult_men,
+                sums[0][1] + adults.round() - adult_men,
+            ];
+            for (age_group, [male, female]) in [(Some("0-17"), sums[0]), (None, sums[1])] {
+                for (sex, v) in [
+                    (Sex::Male, male),
+                    (Sex::Female, female),
+                    (Sex::Total, male + female),
+                ] {
+                    let b = Breakdown {
+                        sex,
+                        grade: None,
+                        age_group: age_group.map(str::to_owned),
+                    };
+                    push("population", a.id, p, b, v);
+                }
+            }
+        }
+    }
     // Sotkanet's official figure for the city (THL's register counts
     // clients the areas' own statistics place nowhere, so it is a little
     // more than their sum): the city's reported figure, served as itself
@@ -901,6 +961,19 @@ async fn load_measurement(store: &Store, actor: &Actor) -> Result<(), DemoError>
     }
     Ok(())
 }
+
+/// Each Oulu area's share of the city's population (illustrative: the
+/// largest is 2.6 times the smallest).
+const POPULATION_SHARES: &[(&str, f64)] = &[
+    ("keskinen", 0.36),
+    ("pohjoinen", 0.30),
+    ("itainen", 0.20),
+    ("etelainen", 0.14),
+];
+
+/// The age groups of children the demo's population is given by, with
+/// their shares of the 0–17-year-olds; `0-17` is their sum.
+const CHILD_AGE_GROUPS: &[(&str, f64)] = &[("0-6", 0.37), ("7-12", 0.35), ("13-17", 0.28)];
 
 /// Written analysis and conclusions per area for 2025 (illustrative).
 const CONCLUSIONS: &[(&str, &str)] = &[

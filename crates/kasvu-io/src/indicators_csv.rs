@@ -2,8 +2,11 @@
 //! cadence,aggregation,direction,numerator,denominator,factor,external_codes`,
 //! optionally followed by `source, definition_fi, definition_sv,
 //! definition_en, by_sex, by_grade, by_age_group, min_value, max_value,
-//! not_above, themes, not_needed_note, counts, reported_by`. `reported_by`
-//! lists the kinds of unit that enter the indicator (`school;daycare`).
+//! not_above, themes, not_needed_note, counts, reported_by,
+//! denominator_age_group, rate`. `reported_by` lists the kinds of unit that
+//! enter the indicator (`school;daycare`). `denominator_age_group` reads a
+//! ratio's denominator at that age group (a rate per 1,000 aged 0–17);
+//! `rate` names a count's rate, the ratio by which areas are compared.
 //! `counts` is `people`
 //! (the default: small values hidden) or `activities` (meetings, groups,
 //! calls: shown as they are).
@@ -19,8 +22,8 @@ use crate::table::{csv_header, csv_reader, for_each_csv_row};
 use crate::ImportError;
 use kasvu_core::Counts;
 use kasvu_core::{
-    check_indicator_code, parse_number, Aggregation, Cadence, Direction, ExternalCode, FieldError,
-    IndicatorSpec, Names, Problem, Source, UnitKind, ValueUnit,
+    check_age_group, check_indicator_code, parse_number, Aggregation, Cadence, Direction,
+    ExternalCode, FieldError, IndicatorSpec, Names, Problem, Source, UnitKind, ValueUnit,
 };
 
 pub const REQUIRED: &[&str] = &[
@@ -52,6 +55,8 @@ pub const OPTIONAL: &[&str] = &[
     "not_needed_note",
     "counts",
     "reported_by",
+    "denominator_age_group",
+    "rate",
 ];
 
 /// Reads and checks every row (within `limits`); the first bad one is reported.
@@ -135,6 +140,11 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> Result<IndicatorSpec, FieldError> 
         numerator: optional_code(&get("numerator")).map_err(f("numerator"))?,
         denominator: optional_code(&get("denominator")).map_err(f("denominator"))?,
         factor: optional_number(&get("factor")).map_err(f("factor"))?,
+        denominator_age_group: match get("denominator_age_group").trim() {
+            "" => None,
+            g => Some(check_age_group(g).map_err(f("denominator_age_group"))?),
+        },
+        rate: optional_code(&get("rate")).map_err(f("rate"))?,
         by_sex: flag(&get("by_sex")).map_err(f("by_sex"))?,
         by_grade: flag(&get("by_grade")).map_err(f("by_grade"))?,
         by_age_group: flag(&get("by_age_group")).map_err(f("by_age_group"))?,

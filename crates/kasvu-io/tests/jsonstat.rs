@@ -17,6 +17,7 @@ const STATFIN: &[u8] = include_bytes!("data/statfin_maakunta.json");
 const THL_BUNDLE: &[u8] = include_bytes!("data/thl_bundle.json");
 const SURVEY: &[u8] = include_bytes!("data/survey_kouluaste.json");
 const SERVICE_AREAS: &[u8] = include_bytes!("data/palvelualue.json");
+const POPULATION: &[u8] = include_bytes!("data/statfin_11re_population.json");
 
 async fn run(
     store: &Store,
@@ -398,7 +399,84 @@ async fn region_by_its_codes(store: Store) {
     );
 }
 
+/// (e) Statistics Finland's population by area, sex and age (table 11re,
+/// PxWeb json-stat2): `Ikä` is the age group (`SSS` the total), and the
+/// rate per 1,000 aged 0–17 divides by the imported 0–17 population.
+async fn population_by_age(store: Store) {
+    kasvu_io::demo::load(&store).await.unwrap();
+    let s = run(&store, POPULATION, "11re.json", None, &[])
+        .await
+        .unwrap();
+    assert_eq!(s.created, 18);
+    let at = |sex: kasvu_core::Sex, age: Option<&str>| Breakdown {
+        sex,
+        grade: None,
+        age_group: age.map(str::to_owned),
+    };
+    use kasvu_core::Sex;
+    let population = "population";
+    assert_eq!(
+        value(&store, population, "keskinen", "2040", &total()).await,
+        Some(75600.0)
+    );
+    assert_eq!(
+        value(
+            &store,
+            population,
+            "keskinen",
+            "2040",
+            &at(Sex::Total, Some("0-17"))
+        )
+        .await,
+        Some(16200.0)
+    );
+    assert_eq!(
+        value(
+            &store,
+            population,
+            "etelainen",
+            "2040",
+            &at(Sex::Male, Some("0-6"))
+        )
+        .await,
+        Some(1190.0)
+    );
+    // The city: the areas' sum.
+    assert_eq!(
+        value(
+            &store,
+            population,
+            "oulu",
+            "2040",
+            &at(Sex::Total, Some("0-17"))
+        )
+        .await,
+        Some(22500.0)
+    );
+    let clients = br#"{"version": "2.0", "class": "dataset",
+      "id": ["Alue", "Vuosi", "Tiedot"], "size": [2, 1, 1],
+      "dimension": {
+        "Alue": {"category": {"index": {"keskinen": 0, "etelainen": 1}}},
+        "Vuosi": {"category": {"index": {"2040": 0}}},
+        "Tiedot": {"category": {"index": {"child_protection_clients": 0}}}
+      },
+      "value": [324, 189]}"#;
+    run(&store, clients, "clients.json", None, &[])
+        .await
+        .unwrap();
+    let rate = "child_protection_rate";
+    assert_eq!(
+        value(&store, rate, "keskinen", "2040", &total()).await,
+        Some(20.0)
+    );
+    assert_eq!(
+        value(&store, rate, "etelainen", "2040", &total()).await,
+        Some(30.0)
+    );
+}
+
 both_databases!(
+    population_by_age,
     statistics_finland_pxweb,
     thl_bundle,
     unknown_dimension_and_dim,

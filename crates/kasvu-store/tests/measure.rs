@@ -1375,7 +1375,193 @@ async fn reported_figures_are_served_not_added(store: Store) {
         .any(|r| r.orgunit == "o" && r.value == Some(760.0) && r.source == Source::Reported));
 }
 
+/// A rate per 1,000 children of an age group (issue 19, part 3): the
+/// ratio's denominator is read at `denominator_age_group` (with the ratio's
+/// own sex), never at the population total, and rolls up as
+/// 1000 × Σclients / Σpopulation 0–17 — on every read path.
+async fn rates_per_children_of_an_age_group(store: Store) {
+    let u = tree(&store, "r").await;
+    let mut clients = ind("clients", Cadence::Yearly, Aggregation::Sum);
+    clients.by_grade = false;
+    clients.rate = Some("clients_rate".into());
+    let mut population = ind("population", Cadence::Yearly, Aggregation::Sum);
+    population.by_grade = false;
+    population.by_age_group = true;
+    let mut rate = ind("clients_rate", Cadence::Yearly, Aggregation::Ratio);
+    rate.by_grade = false;
+    rate.unit = ValueUnit::PerThousand;
+    rate.numerator = Some("clients".into());
+    rate.denominator = Some("population".into());
+    rate.factor = Some(1000.0);
+    rate.denominator_age_group = Some("0-17".into());
+    let rows = vec![
+        (2, clients.clone()),
+        (3, population.clone()),
+        (4, rate.clone()),
+    ];
+
+    // The denominator must be broken down by age group.
+    let mut flat = population.clone();
+    flat.by_age_group = false;
+    let e = store
+        .import_indicators(
+            &cli(),
+            &[(2, clients.clone()), (3, flat), (4, rate.clone())],
+            true,
+        )
+        .await
+        .unwrap_err();
+    let StoreError::Row { row: at_row, error } = e else {
+        panic!("{e}")
+    };
+    assert_eq!(
+        (at_row, error.field.as_str(), error.problem.code),
+        (4, "denominator_age_group", "err-denominator-age-group")
+    );
+    // A count's rate is a ratio of this count.
+    for (bad, other) in [("population", None), ("other_rate", Some("population"))] {
+        let mut c = clients.clone();
+        c.rate = Some(bad.into());
+        let mut rows = vec![(2, c), (3, population.clone()), (4, rate.clone())];
+        if let Some(num) = other {
+            let mut r = rate.clone();
+            r.code = "other_rate".into();
+            r.numerator = Some(num.into());
+            r.denominator = Some("clients".into());
+            r.denominator_age_group = None;
+            rows.push((5, r));
+        }
+        let e = store
+            .import_indicators(&cli(), &rows, true)
+            .await
+            .unwrap_err();
+        let StoreError::Row { row: at_row, error } = e else {
+            panic!("{e}")
+        };
+        assert_eq!(
+            (at_row, error.field.as_str(), error.problem.code),
+            (2, "rate", "err-rate-not-ratio"),
+            "{bad}"
+        );
+    }
+
+    store.import_indicators(&cli(), &rows, false).await.unwrap();
+    let cat: HashMap<String, Indicator> = store
+        .indicators()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.spec.code.clone(), i))
+        .collect();
+    let (clients, population, rate) = (&cat["clients"], &cat["population"], &cat["clients_rate"]);
+    assert_eq!(clients.spec.rate.as_deref(), Some("clients_rate"));
+    assert_eq!(clients.rate_id, Some(rate.id));
+    assert_eq!(rate.spec.denominator_age_group.as_deref(), Some("0-17"));
+
+    let at = |ind: &Indicator, unit: &str, sex: Sex, age: Option<&str>, v: f64| ValueRow {
+        breakdown: Breakdown {
+            sex,
+            grade: None,
+            age_group: age.map(str::to_owned),
+        },
+        ..row(0, ind, u[unit], "2025", v)
+    };
+    let mut rows = Vec::new();
+    // (school, clients, boys, girls, children 0–17 in all, everyone)
+    for (school, c, boys_c, girls_c, children, everyone) in [
+        ("school-a", 60.0, 35.0, 25.0, 3000.0, 14000.0),
+        ("school-b", 30.0, 10.0, 20.0, 1000.0, 5000.0),
+        ("school-c", 90.0, 50.0, 40.0, 6000.0, 30000.0),
+    ] {
+        rows.push(at(clients, school, Sex::Total, None, c));
+        rows.push(at(clients, school, Sex::Male, None, boys_c));
+        rows.push(at(clients, school, Sex::Female, None, girls_c));
+        rows.push(at(population, school, Sex::Total, None, everyone));
+        rows.push(at(population, school, Sex::Total, Some("0-17"), children));
+        rows.push(at(
+            population,
+            school,
+            Sex::Male,
+            Some("0-17"),
+            children / 2.0,
+        ));
+        rows.push(at(
+            population,
+            school,
+            Sex::Female,
+            Some("0-17"),
+            children / 2.0,
+        ));
+        rows.push(at(
+            population,
+            school,
+            Sex::Total,
+            Some("0-6"),
+            children * 0.4,
+        ));
+    }
+    for (n, r) in rows.iter_mut().enumerate() {
+        r.row = n + 2;
+    }
+    store.write_values(&cli(), &rows, opts()).await.unwrap();
+
+    let rate_at = |unit: &str, sex: Sex| {
+        let store = store.clone();
+        let id = u[unit];
+        async move {
+            store
+                .observe(rate, id, p("2025"), &Breakdown::sex(sex))
+                .await
+                .unwrap()
+                .shown()
+        }
+    };
+    assert_eq!(rate_at("school-a", Sex::Total).await, Some(20.0));
+    // North = 1000 × (60 + 30) / (3000 + 1000), not over everyone.
+    assert_eq!(rate_at("north", Sex::Total).await, Some(22.5));
+    assert_eq!(rate_at("tuira", Sex::Total).await, Some(22.5));
+    assert_eq!(rate_at("south", Sex::Total).await, Some(15.0));
+    // The organisation: 1000 × 180 / 10,000.
+    assert_eq!(rate_at("r", Sex::Total).await, Some(18.0));
+    // By sex: boys over boys aged 0–17 (1000 × 45 / 2000).
+    assert_eq!(rate_at("north", Sex::Male).await, Some(22.5));
+    assert_eq!(
+        rate_at("south", Sex::Female).await,
+        Some(1000.0 * 40.0 / 3000.0)
+    );
+    // The series, the dashboard's series and the comparison agree.
+    let series = store
+        .series(rate, u["north"], &Breakdown::total())
+        .await
+        .unwrap();
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0].1.shown(), Some(22.5));
+    let dash = store.unit_series(u["north"]).await.unwrap();
+    assert_eq!(
+        dash.get(&rate.id)
+            .and_then(|s| s.first())
+            .and_then(|(_, o)| o.shown()),
+        Some(22.5)
+    );
+    let (periods, obs) = store
+        .compare(rate, u["r"], &[u["north"], u["south"]])
+        .await
+        .unwrap();
+    assert_eq!(periods, vec![p("2025")]);
+    assert_eq!(
+        obs.iter().map(|o| o[0].shown()).collect::<Vec<_>>(),
+        vec![Some(22.5), Some(15.0)]
+    );
+    let summed = store
+        .summed_figure(rate, u["r"], p("2025"), &Breakdown::total())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(summed.value, Some(18.0));
+}
+
 both_databases!(
+    rates_per_children_of_an_age_group,
     reported_figures_are_served_not_added,
     targets_and_conclusions,
     subtraction_fails_across_units_and_time,

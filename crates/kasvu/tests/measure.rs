@@ -1305,8 +1305,103 @@ async fn reporting_completeness(db: &str) {
     assert_eq!(status, 400, "a period that is none is refused, named");
 }
 
+/// Rates per child (issue 19, part 3): the demo's child-protection rate
+/// is 1000 × clients / population aged 0–17 of the area, and the
+/// comparison shows it beside the count and ranks the areas by it.
+async fn areas_compared_by_rate(db: &str) {
+    let s = Server::start(db);
+    let c = client();
+    let data = |q: &str| s.url(&format!("/api/v1/data?orgunit=keskinen&period=2025&{q}"));
+    let clients = get_json(&c, data("indicator=child_protection_clients")).await;
+    let children = get_json(&c, data("indicator=population&age_group=0-17")).await;
+    let everyone = get_json(&c, data("indicator=population")).await;
+    let rate = get_json(&c, data("indicator=child_protection_rate")).await;
+    let (Some(n), Some(d), Some(all), Some(r)) = (
+        clients["value"].as_f64(),
+        children["value"].as_f64(),
+        everyone["value"].as_f64(),
+        rate["value"].as_f64(),
+    ) else {
+        panic!("{clients} {children} {everyone} {rate}")
+    };
+    assert_eq!(children["age_group"], json!("0-17"));
+    assert!(
+        d < all / 3.0,
+        "children are a part of everyone: {d} of {all}"
+    );
+    assert!((r - 1000.0 * n / d).abs() < 0.05, "{r} = 1000 × {n} / {d}");
+    // The count names its rate in the API.
+    let list = get_json(&c, s.url("/api/v1/indicators")).await;
+    let ind = list
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|i| i["code"] == json!("child_protection_clients"))
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ind["rate"], json!("child_protection_rate"), "{list}");
+
+    let cmp = c
+        .get(s.url("/compare?indicator=child_protection_clients&unit=keskinen&unit=etelainen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cmp.contains("Alueita verrataan lukuun 1\u{a0}000 0\u{2013}17-vuotiasta kohden"),
+        "{cmp}"
+    );
+    assert!(
+        cmp.contains("<th scope=\"col\">Keskinen alue, suhteutettuna</th>"),
+        "{cmp}"
+    );
+    // Ranked by rate: the summary lists the rates, best (lowest) first.
+    let summary = cmp
+        .split("<p class=\"summary\">")
+        .nth(1)
+        .and_then(|t| t.split("</p>").next())
+        .unwrap_or_default();
+    assert!(summary.contains('‰'), "{summary}");
+    let rate_url = |area: &str| {
+        s.url(&format!(
+            "/api/v1/data?indicator=child_protection_rate&orgunit={area}&period=2025"
+        ))
+    };
+    let k = get_json(&c, rate_url("keskinen")).await["value"].as_f64();
+    let e = get_json(&c, rate_url("etelainen")).await["value"].as_f64();
+    let (Some(k), Some(e)) = (k, e) else {
+        panic!("both areas have a rate")
+    };
+    let (first, second) = if k <= e {
+        ("Keskinen alue", "Eteläinen alue")
+    } else {
+        ("Eteläinen alue", "Keskinen alue")
+    };
+    let at = |n: &str| summary.find(n).unwrap_or(usize::MAX);
+    assert!(at(first) < at(second), "{summary}");
+
+    // The areas side by side on the indicator page: the rate beside the count.
+    let page = c
+        .get(s.url("/indicators/child_protection_clients?unit=oulu"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("class=\"rate-note\""), "{page}");
+    assert!(
+        page.contains("<th scope=\"col\">Suhteutettuna</th>"),
+        "{page}"
+    );
+}
+
 on_both_databases!(
     reporting_completeness,
+    areas_compared_by_rate,
     one_forecast_and_periods_by_name,
     reported_city_figure,
     web_import_with_progress,

@@ -22,6 +22,8 @@ pub struct Indicator {
     pub numerator_id: Option<i64>,
     pub denominator_id: Option<i64>,
     pub not_above_id: Option<i64>,
+    /// The count's rate (see [`IndicatorSpec::rate`]).
+    pub rate_id: Option<i64>,
 }
 
 impl Indicator {
@@ -34,9 +36,11 @@ const SELECT_INDICATORS: &str = "SELECT i.id, i.code, i.name_fi, i.name_sv, i.na
     i.definition_sv, i.definition_en, i.unit, i.source, i.cadence, i.aggregation, i.direction, \
     i.numerator_id, n.code AS numerator_code, i.denominator_id, d.code AS denominator_code, i.factor, \
     i.by_sex, i.by_grade, i.by_age_group, i.min_value, i.max_value, i.not_above_id, \
-    a.code AS not_above_code, i.themes, i.not_needed_note, i.counts, i.reported_by \
+    a.code AS not_above_code, i.themes, i.not_needed_note, i.counts, i.reported_by, \
+    i.denominator_age_group, i.rate_id, r.code AS rate_code \
     FROM indicators i LEFT JOIN indicators n ON n.id = i.numerator_id \
-    LEFT JOIN indicators d ON d.id = i.denominator_id LEFT JOIN indicators a ON a.id = i.not_above_id";
+    LEFT JOIN indicators d ON d.id = i.denominator_id LEFT JOIN indicators a ON a.id = i.not_above_id \
+    LEFT JOIN indicators r ON r.id = i.rate_id";
 
 fn corrupt(code: &str, p: Problem) -> StoreError {
     StoreError::Corrupt(format!("indicator {code}: {p}"))
@@ -52,6 +56,7 @@ fn row_to_indicator(r: &AnyRow) -> Result<Indicator> {
         numerator_id: r.try_get("numerator_id")?,
         denominator_id: r.try_get("denominator_id")?,
         not_above_id: r.try_get("not_above_id")?,
+        rate_id: r.try_get("rate_id")?,
         spec: IndicatorSpec {
             names: Names {
                 fi: get("name_fi")?,
@@ -72,6 +77,8 @@ fn row_to_indicator(r: &AnyRow) -> Result<Indicator> {
             numerator: r.try_get("numerator_code")?,
             denominator: r.try_get("denominator_code")?,
             factor: r.try_get("factor")?,
+            denominator_age_group: Some(get("denominator_age_group")?).filter(|g| !g.is_empty()),
+            rate: r.try_get("rate_code")?,
             by_sex: flag("by_sex")?,
             by_grade: flag("by_grade")?,
             by_age_group: flag("by_age_group")?,
@@ -136,6 +143,7 @@ fn snapshot(s: &IndicatorSpec) -> serde_json::Value {
         "cadence": s.cadence.code(),
         "aggregation": s.aggregation.code(), "direction": s.direction.code(),
         "numerator": s.numerator, "denominator": s.denominator, "factor": s.factor,
+        "denominator_age_group": s.denominator_age_group, "rate": s.rate,
         "by_sex": s.by_sex, "by_grade": s.by_grade, "by_age_group": s.by_age_group,
         "min_value": s.min_value, "max_value": s.max_value, "not_above": s.not_above,
         "external_codes": ExternalCode::format_list(&s.external_codes),
@@ -258,7 +266,12 @@ impl Store {
             .map(|(row, s)| {
                 let mut s = s.clone();
                 s.code = spelling(&s.code);
-                for c in [&mut s.numerator, &mut s.denominator, &mut s.not_above] {
+                for c in [
+                    &mut s.numerator,
+                    &mut s.denominator,
+                    &mut s.not_above,
+                    &mut s.rate,
+                ] {
                     *c = c.as_deref().map(&spelling);
                 }
                 (*row, s)
@@ -286,6 +299,7 @@ impl Store {
                 ("numerator", &spec.numerator),
                 ("denominator", &spec.denominator),
                 ("not_above", &spec.not_above),
+                ("rate", &spec.rate),
             ] {
                 let Some(code) = code else { continue };
                 let Some(other) = lookup(code) else {
@@ -299,6 +313,38 @@ impl Store {
                         .arg("value", code.as_str()),
                     ));
                 };
+                if field == "rate" {
+                    // The rate is the ratio of this count to something.
+                    if !other.is_ratio() || other.numerator.as_deref() != Some(&spec.code) {
+                        return Err(row_error(
+                            *row,
+                            field,
+                            Problem::new(
+                                "err-rate-not-ratio",
+                                format!(
+                                    "'{code}' is not a ratio whose numerator is '{}'",
+                                    spec.code
+                                ),
+                            )
+                            .arg("value", code.as_str()),
+                        ));
+                    }
+                    continue;
+                }
+                if field == "denominator"
+                    && spec.denominator_age_group.is_some()
+                    && !other.by_age_group
+                {
+                    return Err(row_error(
+                        *row,
+                        "denominator_age_group",
+                        Problem::new(
+                            "err-denominator-age-group",
+                            format!("'{code}' has no breakdown by age group"),
+                        )
+                        .arg("value", code.as_str()),
+                    ));
+                }
                 if field != "not_above" && other.is_ratio() {
                     return Err(row_error(
                         *row,
@@ -450,7 +496,7 @@ impl Store {
                          aggregation = $10, direction = $11, factor = $12, by_sex = $13, by_grade = $14, \
                          by_age_group = $15, min_value = $16, max_value = $17, themes = $18, \
                          not_needed_note = $19, updated_at = $20, counts = $21, numerator_id = NULL, \
-                         denominator_id = NULL, not_above_id = NULL WHERE id = $22",
+                         denominator_id = NULL, not_above_id = NULL, rate_id = NULL WHERE id = $22",
                     ), spec, t)
                     .bind(o.id)
                     .execute(&mut *tx)
@@ -505,11 +551,14 @@ impl Store {
             }
             let id_of = |c: &Option<String>| c.as_ref().and_then(|c| ids.get(c).copied());
             sqlx::query(
-                "UPDATE indicators SET numerator_id = $1, denominator_id = $2, not_above_id = $3 WHERE id = $4",
+                "UPDATE indicators SET numerator_id = $1, denominator_id = $2, not_above_id = $3, \
+                 rate_id = $4, denominator_age_group = $5 WHERE id = $6",
             )
             .bind(id_of(&spec.numerator))
             .bind(id_of(&spec.denominator))
             .bind(id_of(&spec.not_above))
+            .bind(id_of(&spec.rate))
+            .bind(spec.denominator_age_group.clone().unwrap_or_default())
             .bind(id)
             .execute(&mut *tx)
             .await?;

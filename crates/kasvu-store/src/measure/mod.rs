@@ -148,7 +148,8 @@ impl Observation {
         }
     }
 
-    fn missing(threshold: f64) -> Self {
+    /// No figure (nothing to show, nothing hidden).
+    pub fn missing(threshold: f64) -> Self {
         Observation::new(None, &[], 0, threshold)
     }
 

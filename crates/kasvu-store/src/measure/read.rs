@@ -16,6 +16,10 @@ fn parse_period(code: &str) -> Result<Period> {
     Period::parse(code).map_err(|p| StoreError::Corrupt(format!("period: {p}")))
 }
 
+/// A roll-up of the dashboard's one JSON query: indicator id, age group,
+/// period, total, n, basis, basis_n, own_n.
+type RollupJson = (i64, String, String, f64, i64, f64, i64, i64);
+
 /// The roll-ups of one unit and indicator, by breakdown and period.
 pub(super) type AccTable = BTreeMap<(Breakdown, Period), Acc>;
 
@@ -128,6 +132,7 @@ impl Store {
                     factor: ind.spec.factor.unwrap_or(1.0),
                     num_table: self.accs(unit_id, n).await?,
                     den_table: self.accs(unit_id, d).await?,
+                    den_age: ind.spec.denominator_age_group.clone(),
                     num: Box::new(num),
                     den: Box::new(den),
                 },
@@ -317,24 +322,30 @@ impl Store {
         // the first dashboard request after a write waits for.
         let sql = match self.backend() {
             crate::support::db::Backend::Sqlite => {
-                "SELECT json_group_array(json_array(indicator_id, period, total, n, basis, basis_n, own_n)) AS j \
-                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = '' AND age_group = ''"
+                "SELECT json_group_array(json_array(indicator_id, age_group, period, total, n, basis, basis_n, own_n)) AS j \
+                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''"
             }
             crate::support::db::Backend::Postgres => {
-                "SELECT COALESCE(json_agg(json_build_array(indicator_id, period, total, n, basis, basis_n, own_n)), '[]')::text AS j \
-                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = '' AND age_group = ''"
+                "SELECT COALESCE(json_agg(json_build_array(indicator_id, age_group, period, total, n, basis, basis_n, own_n)), '[]')::text AS j \
+                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''"
             }
         };
         let json: String = sqlx::query_scalar(sql)
             .bind(unit_id)
             .fetch_one(&mut *conn)
             .await?;
-        let rows: Vec<(i64, String, f64, i64, f64, i64, i64)> = serde_json::from_str(&json)
+        // The total breakdown, and by age group (the age groups that rates'
+        // denominators are read at, see `den_breakdown`).
+        let rows: Vec<RollupJson> = serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("roll-ups of unit {unit_id}: {e}")))?;
         let mut tables: HashMap<i64, AccTable> = HashMap::new();
-        for (indicator_id, period, total, n, basis, basis_n, own_n) in rows {
+        for (indicator_id, age_group, period, total, n, basis, basis_n, own_n) in rows {
+            let breakdown = Breakdown {
+                age_group: Some(age_group).filter(|g| !g.is_empty()),
+                ..Breakdown::total()
+            };
             tables.entry(indicator_id).or_default().insert(
-                (Breakdown::total(), parse_period(&period)?),
+                (breakdown, parse_period(&period)?),
                 Acc {
                     total,
                     n,
@@ -368,6 +379,7 @@ impl Store {
                         factor: ind.spec.factor.unwrap_or(1.0),
                         num_table: tables.get(&n).cloned().unwrap_or_default(),
                         den_table: tables.get(&d).cloned().unwrap_or_default(),
+                        den_age: ind.spec.denominator_age_group.clone(),
                         num: Box::new((*num).clone()),
                         den: Box::new((*den).clone()),
                     },

@@ -18,7 +18,22 @@ pub(super) enum Tables {
         den: Box<Indicator>,
         num_table: AccTable,
         den_table: AccTable,
+        /// The denominator's age group (see
+        /// [`kasvu_core::IndicatorSpec::denominator_age_group`]).
+        den_age: Option<String>,
     },
+}
+
+/// The breakdown a ratio's denominator is read at: the ratio's own, with
+/// the denominator's age group in place of the ratio's where one is set.
+pub(super) fn den_breakdown(b: &Breakdown, den_age: &Option<String>) -> Breakdown {
+    match den_age {
+        Some(g) => Breakdown {
+            age_group: Some(g.clone()),
+            ..b.clone()
+        },
+        None => b.clone(),
+    }
 }
 
 /// The protected tables (see [`super::protection`]) of an indicator in the
@@ -37,13 +52,13 @@ impl IndicatorTables {
         p: Period,
         threshold: f64,
     ) -> Observation {
-        let hides = |prot: &Protected, o: &Observation| {
+        let hides = |prot: &Protected, o: &Observation, b: &Breakdown| {
             o.raw.is_some() && prot.hides(self.unit, o.period_used.unwrap_or(p), b)
         };
         match &self.kind {
             Tables::Plain(t) => {
                 let mut o = Store::plain(ind, t, b, p, threshold);
-                if hides(&self.shield.own, &o) {
+                if hides(&self.shield.own, &o, b) {
                     o.cell.suppressed = true;
                 }
                 o
@@ -54,9 +69,11 @@ impl IndicatorTables {
                 den,
                 num_table,
                 den_table,
+                den_age,
             } => {
+                let db = den_breakdown(b, den_age);
                 let n = Store::plain(num, num_table, b, p, threshold);
-                let d = Store::plain(den, den_table, b, p, threshold);
+                let d = Store::plain(den, den_table, &db, p, threshold);
                 // Protected when the numerator or the denominator counts
                 // people, and then by the counts of those parts only: 2
                 // meetings per 100 children is shown, 2 lonely pupils of
@@ -78,7 +95,7 @@ impl IndicatorTables {
                 // A ratio beside its published parts tells what they tell:
                 // hidden wherever either part is hidden.
                 if let Some((pn, pd)) = &self.shield.parts {
-                    if o.raw.is_some() && (hides(pn, &n) || hides(pd, &d)) {
+                    if o.raw.is_some() && (hides(pn, &n, b) || hides(pd, &d, &db)) {
                         o.cell.suppressed = true;
                     }
                 }
@@ -110,13 +127,18 @@ impl IndicatorTables {
             Tables::Ratio {
                 num_table,
                 den_table,
+                den_age,
                 ..
-            } => num_table
-                .keys()
-                .chain(den_table.keys())
-                .filter(|(bb, p)| bb == b && p.ptype() == native)
-                .map(|(_, p)| *p)
-                .collect(),
+            } => {
+                let db = den_breakdown(b, den_age);
+                num_table
+                    .keys()
+                    .filter(|(bb, _)| bb == b)
+                    .chain(den_table.keys().filter(|(bb, _)| *bb == db))
+                    .filter(|(_, p)| p.ptype() == native)
+                    .map(|(_, p)| *p)
+                    .collect()
+            }
         };
         periods
             .into_iter()
@@ -277,6 +299,7 @@ impl Store {
                         den,
                         num_table,
                         den_table,
+                        den_age,
                     },
                 ) => {
                     sum = Some(Tables::Ratio {
@@ -285,6 +308,7 @@ impl Store {
                         den: den.clone(),
                         num_table: num_table.clone(),
                         den_table: den_table.clone(),
+                        den_age: den_age.clone(),
                     })
                 }
                 (

@@ -46,6 +46,12 @@ pub struct IndicatorDto {
     pub numerator: Option<String>,
     pub denominator: Option<String>,
     pub factor: Option<f64>,
+    /// For a ratio: the age group its denominator is read at (`0-17` for
+    /// a rate per 1,000 children aged 0–17); null for the total.
+    pub denominator_age_group: Option<String>,
+    /// For a count: its rate, the ratio by which areas of different size
+    /// are compared.
+    pub rate: Option<String>,
     pub by_sex: bool,
     pub by_grade: bool,
     pub by_age_group: bool,
@@ -79,6 +85,8 @@ impl From<&Indicator> for IndicatorDto {
             numerator: s.numerator.clone(),
             denominator: s.denominator.clone(),
             factor: s.factor,
+            denominator_age_group: s.denominator_age_group.clone(),
+            rate: s.rate.clone(),
             by_sex: s.by_sex,
             by_grade: s.by_grade,
             by_age_group: s.by_age_group,
@@ -118,6 +126,9 @@ pub struct DataQuery {
     pub sex: Option<String>,
     /// School grade 0–13; empty for all grades.
     pub grade: Option<String>,
+    /// Age group (`0-17`, `7-12` …) of an indicator broken down by age
+    /// group; empty for all ages.
+    pub age_group: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,6 +172,8 @@ pub struct DataDto {
     pub period: String,
     pub sex: String,
     pub grade: Option<u8>,
+    /// Null for all ages.
+    pub age_group: Option<String>,
     /// The figure; null when missing or suppressed.
     pub value: Option<f64>,
     /// True when the figure exists but is hidden (small numbers).
@@ -208,10 +221,14 @@ pub async fn get_data(
         Some(s) => Sex::parse(s).map_err(|p| bad("sex", p))?,
     };
     let grade = parse_grade(q.grade.as_deref().unwrap_or("")).map_err(|p| bad("grade", p))?;
+    let age_group = match q.age_group.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(a) => Some(kasvu_core::check_age_group(a).map_err(|p| bad("age_group", p))?),
+    };
     let breakdown = Breakdown {
         sex,
         grade,
-        age_group: None,
+        age_group: age_group.clone(),
     };
     // A breakdown figure is served as its margins allow (complementary
     // suppression), so read it through the unit's breakdown table.
@@ -239,6 +256,7 @@ pub async fn get_data(
         period: period.code(),
         sex: sex.code().into(),
         grade,
+        age_group,
         value: obs.shown(),
         suppressed: obs.suppressed(),
         rollup: RollupDto {

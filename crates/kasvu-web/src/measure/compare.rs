@@ -15,7 +15,36 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::{Direction, Level};
-use kasvu_store::{Observation, OrgUnit};
+use kasvu_store::{Indicator, Observation, OrgUnit};
+
+/// The rate by which a count's areas are compared (its catalogue `rate`),
+/// when the catalogue has it: areas of different size are compared per
+/// 1,000 children of the age group, not by raw counts.
+pub(crate) fn rate_of<'a>(catalogue: &'a [Indicator], ind: &Indicator) -> Option<&'a Indicator> {
+    let code = ind.spec.rate.as_deref()?;
+    catalogue
+        .iter()
+        .find(|i| kasvu_core::same_code(&i.spec.code, code) && i.spec.is_ratio())
+}
+
+/// The sentence saying that areas are compared by the rate ("Alueita
+/// verrataan lukuun 1 000 0–17-vuotiasta kohden …").
+pub(crate) fn rate_sentence(ctx: &Ctx, rate: &Indicator) -> String {
+    let lang = ctx.lang;
+    match (&rate.spec.denominator_age_group, rate.spec.factor) {
+        (Some(age), Some(factor)) => lang.t_args(
+            "compare-by-rate-age",
+            &[
+                ("factor", format_number(lang, factor, 0)),
+                ("age", age.replace('-', "\u{2013}")),
+            ],
+        ),
+        _ => lang.t_args(
+            "compare-by-rate",
+            &[("rate", ctx.name(&rate.spec.names).to_owned())],
+        ),
+    }
+}
 
 pub struct UnitChoice {
     pub code: String,
@@ -45,6 +74,9 @@ pub struct ComparePage<'a> {
     pub rows: Vec<CompareRow>,
     pub chart: String,
     pub summary: String,
+    /// Says that the units are compared by the indicator's rate; empty
+    /// when the indicator has none.
+    pub rate_note: String,
     pub too_many: bool,
     /// The figures are for signed-in users and the reader is anonymous.
     pub sign_in_to_see: bool,
@@ -116,29 +148,91 @@ pub async fn compare(
     } else {
         (Vec::new(), ids.iter().map(|_| Vec::new()).collect())
     };
+    // The count's rate, observed for the same units and periods, where the
+    // reader may read it too.
+    let mut rate = None;
+    if let Some(r) = rate_of(&catalogue, ind) {
+        if readable && may_read_figures(&st, ctx.user.as_ref(), org.org_id, r.id).await? {
+            let (rate_periods, rate_obs) = st.store.compare(r, org.org_id, &ids).await?;
+            let aligned: Vec<Vec<Observation>> = rate_obs
+                .iter()
+                .map(|o| {
+                    periods
+                        .iter()
+                        .map(|p| {
+                            rate_periods
+                                .iter()
+                                .position(|q| q == p)
+                                .and_then(|i| o.get(i).cloned())
+                                .unwrap_or_else(|| Observation::missing(0.0))
+                        })
+                        .collect()
+                })
+                .collect();
+            rate = Some((r, aligned));
+        }
+    }
     let skip = periods.len().saturating_sub(PERIODS);
     let periods = &periods[skip..];
     let observed: Vec<&[Observation]> = observed.iter().map(|o| &o[skip..]).collect();
+    let rate = rate.map(|(r, obs)| {
+        let obs: Vec<Vec<Observation>> = obs.into_iter().map(|o| o[skip..].to_vec()).collect();
+        (r, obs)
+    });
     let labels: Vec<String> = periods.iter().map(|p| period_label(lang, *p)).collect();
     let names: Vec<String> = chosen
         .iter()
         .map(|u| ctx.name(&u.names).to_owned())
         .collect();
-    let unit = ind.spec.unit;
-    let cell = |o: &Observation| match o.shown() {
+    let cell = |unit, o: &Observation| match o.shown() {
         Some(v) => (format_value(lang, unit, v), false),
         None if o.suppressed() => (ctx.t("value-suppressed"), true),
         None => (ctx.t("value-missing"), false),
     };
+    // With a rate, each unit's count has its rate beside it.
     let rows = periods
         .iter()
         .enumerate()
         .map(|(i, p)| CompareRow {
             period: period_label(lang, *p),
-            cells: observed.iter().map(|o| cell(&o[i])).collect(),
+            cells: observed
+                .iter()
+                .enumerate()
+                .flat_map(|(u, o)| {
+                    let mut cells = vec![cell(ind.spec.unit, &o[i])];
+                    if let Some((r, ro)) = &rate {
+                        cells.push(cell(r.spec.unit, &ro[u][i]));
+                    }
+                    cells
+                })
+                .collect(),
         })
         .collect();
+    let columns: Vec<String> = match &rate {
+        None => names.clone(),
+        Some(_) => names
+            .iter()
+            .flat_map(|n| {
+                [
+                    n.clone(),
+                    lang.t_args("compare-rate-column", &[("unit", n.clone())]),
+                ]
+            })
+            .collect(),
+    };
     let indicator_name = ctx.name(&ind.spec.names).to_owned();
+    // What is ranked, summarised and drawn: the rate where there is one.
+    let (ranked, ranked_obs): (&Indicator, Vec<&[Observation]>) = match &rate {
+        Some((r, ro)) => (r, ro.iter().map(Vec::as_slice).collect()),
+        None => (ind, observed.clone()),
+    };
+    let unit = ranked.spec.unit;
+    let chart_title = ctx.name(&ranked.spec.names).to_owned();
+    let rate_note = rate
+        .as_ref()
+        .map(|(r, _)| rate_sentence(&ctx, r))
+        .unwrap_or_default();
+    let observed = ranked_obs;
     let series: Vec<(String, Vec<Option<f64>>)> = names
         .iter()
         .cloned()
@@ -162,7 +256,7 @@ pub async fn compare(
                 .filter_map(|(n, o)| o[i].shown().map(|v| (n.as_str(), v)))
                 .collect();
             // Best first in the indicator's direction; largest first when neutral.
-            shown.sort_by(|a, b| match ind.spec.direction {
+            shown.sort_by(|a, b| match ranked.spec.direction {
                 Direction::Down => a.1.total_cmp(&b.1),
                 _ => b.1.total_cmp(&a.1),
             });
@@ -171,7 +265,7 @@ pub async fn compare(
                 .map(|(n, v)| format!("{n} {}", format_value(lang, unit, *v)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let key = match ind.spec.direction {
+            let key = match ranked.spec.direction {
                 Direction::Neutral => "compare-summary-neutral",
                 _ => "compare-summary",
             };
@@ -183,7 +277,7 @@ pub async fn compare(
     } else {
         compare_chart(&CompareChart {
             id: "compare-chart",
-            title: &indicator_name,
+            title: &chart_title,
             desc: &summary,
             labels: &labels,
             series: &series,
@@ -220,10 +314,11 @@ pub async fn compare(
         indicator: ind.spec.code.clone(),
         indicator_name,
         groups,
-        columns: names,
+        columns,
         rows,
         chart,
         summary,
+        rate_note,
         too_many,
         sign_in_to_see: !readable,
     };

@@ -86,6 +86,15 @@ pub struct LabelledValue {
     pub suppressed: bool,
 }
 
+/// A sub-unit in the side-by-side table: its figure and, for a count
+/// with a rate, its rate (by which the rows are ordered).
+pub struct ChildRow {
+    pub label: String,
+    pub value: String,
+    pub suppressed: bool,
+    pub rate: Option<(String, bool)>,
+}
+
 pub struct UnitOption {
     pub code: String,
     pub name: String,
@@ -114,7 +123,10 @@ pub struct IndicatorPage<'a> {
     pub has_forecast: bool,
     pub latest_label: String,
     pub breakdowns: Vec<LabelledValue>,
-    pub children: Vec<LabelledValue>,
+    pub children: Vec<ChildRow>,
+    /// Says that the sub-units are compared by the rate; empty when the
+    /// indicator has none.
+    pub children_rate_note: String,
     /// The organisation's figures of this indicator are for signed-in
     /// users and the reader is anonymous: none are shown.
     pub sign_in_to_see: bool,
@@ -367,6 +379,7 @@ pub async fn indicator(
     let (figure_source, summed_note) = (notes.source, notes.beside);
     let mut breakdowns = Vec::new();
     let mut children = Vec::new();
+    let mut children_rate_note = String::new();
     if let Some(p) = latest {
         if spec.by_sex || spec.by_grade {
             for (b, o) in st.store.breakdowns(&ind, unit.id, p).await? {
@@ -386,15 +399,51 @@ pub async fn indicator(
             .store
             .children_observations(&ind, unit.id, &ids, p, &Breakdown::total())
             .await?;
-        for (u, o) in kids.iter().zip(obs) {
-            if o.raw.is_some() {
-                children.push(LabelledValue {
-                    label: ctx.name(&u.names).to_owned(),
-                    value: shown_text(&ctx, spec.unit, &o),
-                    suppressed: o.suppressed(),
-                });
+        // A count with a rate: each sub-unit's rate beside its count, best
+        // rate first, since the sub-units differ in size.
+        let catalogue = st.store.indicators().await?;
+        let mut rates = None;
+        if let Some(r) = super::compare::rate_of(&catalogue, &ind) {
+            if may_read_figures(&st, ctx.user.as_ref(), unit.org_id, r.id).await? {
+                let (_, ro) = st
+                    .store
+                    .children_observations(r, unit.id, &ids, p, &Breakdown::total())
+                    .await?;
+                children_rate_note = super::compare::rate_sentence(&ctx, r);
+                rates = Some((r, ro));
             }
         }
+        let mut ranked = Vec::new();
+        for (i, (u, o)) in kids.iter().zip(obs).enumerate() {
+            let rate = rates
+                .as_ref()
+                .and_then(|(r, ro)| ro.get(i).map(|o| (r.spec.unit, o.clone())));
+            if o.raw.is_some() || rate.as_ref().is_some_and(|(_, o)| o.raw.is_some()) {
+                let key = rate.as_ref().and_then(|(_, o)| o.shown());
+                ranked.push((
+                    key,
+                    ChildRow {
+                        label: ctx.name(&u.names).to_owned(),
+                        value: shown_text(&ctx, spec.unit, &o),
+                        suppressed: o.suppressed(),
+                        rate: rate.map(|(unit, o)| (shown_text(&ctx, unit, &o), o.suppressed())),
+                    },
+                ));
+            }
+        }
+        if let Some((r, _)) = &rates {
+            // Best first in the rate's direction (largest first when
+            // neutral); sub-units without a rate to show last, in tree order.
+            let down = r.spec.direction == kasvu_core::Direction::Down;
+            ranked.sort_by(|a, b| match (a.0, b.0) {
+                (Some(x), Some(y)) if down => x.total_cmp(&y),
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        }
+        children = ranked.into_iter().map(|(_, c)| c).collect();
     }
     let mut facts = vec![
         (
@@ -479,6 +528,7 @@ pub async fn indicator(
         latest_label: latest.map(|p| period_label(lang, p)).unwrap_or_default(),
         breakdowns,
         children,
+        children_rate_note,
         sign_in_to_see: !readable,
         figure_source,
         summed_note,
