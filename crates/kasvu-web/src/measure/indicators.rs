@@ -5,6 +5,7 @@
 //! organisation made signed-in only: an anonymous reader gets a notice to
 //! sign in instead of them (the page) or a 404 (the export).
 
+use super::figure_notes::{figure_notes, FigureNotes};
 use crate::support::charts::{line_chart, LineChart};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -19,7 +20,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use kasvu_core::measure::{change_since_previous, is_over, judge, outlook, Source};
+use kasvu_core::measure::{change_since_previous, is_over, judge, outlook};
 use kasvu_core::{Cadence, Level, Period};
 use kasvu_io::export::{to_csv, to_jsonstat, to_xlsx, ExportFormat};
 use kasvu_store::{Breakdown, Indicator, Observation, OrgUnit};
@@ -136,60 +137,6 @@ pub struct IndicatorPage<'a> {
     /// For signed-in staff, beside a reported figure: what the sub-units
     /// sum to.
     pub summed_note: String,
-}
-
-/// What the headline figure of a unit with sub-units is: its own reported
-/// figure (then staff also see the sub-units' sum beside it) or their sum
-/// with its coverage — provisional while some sub-units expected to have a
-/// figure have none. Empty for a unit without sub-units.
-async fn figure_notes(
-    st: &AppState,
-    ctx: &Ctx,
-    ind: &kasvu_store::Indicator,
-    unit_id: i64,
-    period: Period,
-    served: &kasvu_store::Observation,
-) -> Result<FigureNotes, AppError> {
-    let Some(summed) = st
-        .store
-        .summed_figure(ind, unit_id, period, &Breakdown::total())
-        .await?
-    else {
-        return Ok(FigureNotes::default());
-    };
-    let lang = ctx.lang;
-    let args = [
-        ("period", period_label(lang, period)),
-        ("reporting", summed.reporting.to_string()),
-        ("units", summed.units.to_string()),
-    ];
-    let source = ctx
-        .lang
-        .t_args(&format!("figure-{}", served.source.code()), &args);
-    let beside = if served.source == Source::Summed || ctx.user.is_none() {
-        String::new()
-    } else if summed.suppressed {
-        ctx.t("figure-summed-hidden")
-    } else if let Some(v) = summed.value {
-        let mut args = args.to_vec();
-        args.push(("value", format_value(lang, ind.spec.unit, v)));
-        ctx.lang.t_args("figure-summed-beside", &args)
-    } else {
-        String::new()
-    };
-    Ok(FigureNotes {
-        source,
-        beside,
-        // A sum while some expected sub-units have no figure yet.
-        provisional: served.source != Source::Reported && summed.reporting < summed.units,
-    })
-}
-
-#[derive(Default)]
-struct FigureNotes {
-    source: String,
-    beside: String,
-    provisional: bool,
 }
 
 /// The org unit a page is about: `?unit=` or the first organisation.

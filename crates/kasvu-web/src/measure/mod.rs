@@ -6,6 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod completeness;
 pub(crate) mod dashboard;
 pub(crate) mod entry;
+mod figure_notes;
 pub(crate) mod imports;
 pub(crate) mod indicators;
 pub(crate) mod targets;
