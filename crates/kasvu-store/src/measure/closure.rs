@@ -51,10 +51,9 @@ fn any_reported(value: &str) -> String {
 /// containing periods. Proven equal to recomputation by the property test
 /// `incremental_equals_recomputation`.
 pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
-    // Own-value counts before differences become served-figure differences.
-    sqlx::query("UPDATE value_deltas SET don = dn WHERE 1 = 1")
-        .execute(&mut *conn)
-        .await?;
+    // `don` (the change in the unit's own value count, set with `dn` when
+    // the deltas were computed) keeps what `dn` was: below, `dn` becomes
+    // the change of the served figure's count.
     let inner =
         "value_deltas.unit_id IN (SELECT parent_id FROM org_units WHERE parent_id IS NOT NULL)";
     let own = |col: &str| {

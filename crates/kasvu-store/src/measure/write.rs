@@ -345,12 +345,13 @@ impl ValueWriter {
         let tx = &mut self.tx;
         let t = now();
         sqlx::query(&format!(
-            "INSERT INTO value_deltas ({KEY_COLS}, dv, dn, db, dbn) \
+            "INSERT INTO value_deltas ({KEY_COLS}, dv, dn, db, dbn, don) \
              SELECT s.unit_id, s.indicator_id, s.sex, s.grade, s.age_group, s.period, \
                COALESCE(s.value, 0) - COALESCE(d.value, 0), \
                (CASE WHEN s.value IS NULL THEN 0 ELSE 1 END) - (CASE WHEN d.value IS NULL THEN 0 ELSE 1 END), \
                COALESCE(s.count, 0) - COALESCE(d.count, 0), \
-               (CASE WHEN s.count IS NULL THEN 0 ELSE 1 END) - (CASE WHEN d.count IS NULL THEN 0 ELSE 1 END) \
+               (CASE WHEN s.count IS NULL THEN 0 ELSE 1 END) - (CASE WHEN d.count IS NULL THEN 0 ELSE 1 END), \
+               (CASE WHEN s.value IS NULL THEN 0 ELSE 1 END) - (CASE WHEN d.value IS NULL THEN 0 ELSE 1 END) \
              FROM staging_values s LEFT JOIN data_values d ON {} \
              WHERE (s.value IS NULL AND d.value IS NOT NULL) \
                 OR (s.value IS NOT NULL AND (d.value IS NULL OR d.value <> s.value \
