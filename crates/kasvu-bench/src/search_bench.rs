@@ -148,6 +148,8 @@ fn docs(org_id: i64, n: usize) -> Vec<SearchDoc> {
                 },
                 areas: vec![format!("area-{}", rng.below(10))],
                 public: rng.below(10) != 0,
+                team_id: 0,
+                members_only: false,
             }
         })
         .collect()

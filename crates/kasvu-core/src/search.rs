@@ -26,6 +26,11 @@ code_enum! {
         Practice = "practice",
         Plan = "plan",
         Indicator = "indicator",
+        Activity = "activity",
+        Place = "place",
+        Team = "team",
+        Meeting = "meeting",
+        Feedback = "feedback",
     }
 }
 

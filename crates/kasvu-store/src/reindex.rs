@@ -2,6 +2,7 @@
 //! feature's documents (like the crate root, it composes the features; no
 //! feature and not the index itself imports it).
 
+use crate::feedback;
 use crate::knowledge::{paths, practices, projects};
 use crate::network::actors;
 use crate::support::db::Store;
@@ -30,6 +31,13 @@ impl Store {
                 docs.push(paths::path_doc(o, &p.spec));
             }
             docs.extend(self.plan_docs(o).await?);
+            docs.extend(self.family_docs(o).await?);
+            docs.extend(self.team_docs(o).await?);
+            for r in self.rounds(o).await? {
+                if r.is_published() {
+                    docs.push(feedback::round_doc(&r));
+                }
+            }
         }
         self.replace_search_index(&docs).await?;
         Ok(docs.len())

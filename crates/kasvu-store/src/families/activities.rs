@@ -465,6 +465,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("activity {}", id.unwrap_or_default())))?;
+        super::search_docs::index_activity(tx, org_id, id, s, status).await?;
         bump_version(tx, org_id).await?;
         audit_change(
             tx,
@@ -487,6 +488,8 @@ impl Store {
         id: i64,
         status: ActivityStatus,
     ) -> Result<()> {
+        // Read before the write: the index row is rewritten from it.
+        let spec = self.activity(org_id, id).await?.map(|a| a.spec);
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE activities SET status = $1, approved_by = $2, updated_at = $3 WHERE id = $4 AND org_id = $5",
@@ -501,6 +504,9 @@ impl Store {
         .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound(format!("activity {id}")));
+        }
+        if let Some(spec) = &spec {
+            super::search_docs::index_activity(&mut tx, org_id, id, spec, status).await?;
         }
         bump_version(&mut tx, org_id).await?;
         audit_change(

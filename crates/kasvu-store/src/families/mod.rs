@@ -24,6 +24,7 @@ use time::Date;
 mod activities;
 mod finder;
 mod places;
+mod search_docs;
 mod wishes;
 
 use activities::Times;

@@ -157,6 +157,7 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
+        super::search_docs::index_place(&mut tx, org_id, &s).await?;
         audit_change(&mut tx, actor, org_id, "place", &s.code, "save", json!(s)).await?;
         tx.commit().await?;
         Ok(id)

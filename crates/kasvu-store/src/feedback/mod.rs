@@ -11,6 +11,7 @@ use crate::{now, Actor};
 use kasvu_core::feedback::{
     aggregate, check_questions, check_round_period, round_state, QuestionResult, RoundState,
 };
+use kasvu_core::search::SearchKind;
 use kasvu_core::team::{parse_text, MAX_TEXT};
 use kasvu_core::{
     format_date, parse_date, Answer, FieldError, Names, Problem, QuestionKind, QuestionSpec,
@@ -130,6 +131,27 @@ fn round_of(r: &AnyRow) -> Result<Round> {
         response_on: response_on.as_deref().map(stored_date).transpose()?,
         questions: Vec::new(),
     })
+}
+
+/// What the search index holds of a round whose results are published:
+/// its title, introduction and the team's response, public, under its
+/// public results page (`/a/{token}/results`). No figure and no free text
+/// answer is indexed: the figures are shown (or suppressed) on the page as
+/// counted, and free texts are never public.
+pub(crate) fn round_doc(r: &Round) -> crate::search::SearchDoc {
+    let mut d = crate::search::SearchDoc::new(r.org_id, SearchKind::Feedback, r.token.clone());
+    d.title = Names {
+        fi: r.title.clone(),
+        ..Names::default()
+    };
+    d.body = [r.intro.trim(), r.response.trim()]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    d.areas = vec![r.unit_code.clone()];
+    d.public = true;
+    d
 }
 
 impl Store {
@@ -494,6 +516,13 @@ impl Store {
             .bind(round_id)
             .execute(&mut *tx)
             .await?;
+        if publish {
+            let mut r = round.clone();
+            r.response = response.to_owned();
+            crate::search::put(&mut tx, &round_doc(&r)).await?;
+        } else {
+            crate::search::remove(&mut tx, org_id, SearchKind::Feedback, &round.token).await?;
+        }
         audit_change(
             &mut tx,
             actor,

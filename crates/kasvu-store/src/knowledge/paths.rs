@@ -113,6 +113,8 @@ pub(crate) fn path_doc(org_id: i64, s: &PathSpec) -> SearchDoc {
             vec![s.area.clone()]
         },
         public: s.published,
+        team_id: 0,
+        members_only: false,
     }
 }
 

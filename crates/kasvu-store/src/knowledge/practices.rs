@@ -108,6 +108,8 @@ pub(crate) fn practice_doc(org_id: i64, s: &PracticeSpec) -> SearchDoc {
         sector: String::new(),
         areas: s.units.clone(),
         public: true,
+        team_id: 0,
+        members_only: false,
     }
 }
 

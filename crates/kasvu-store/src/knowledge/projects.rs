@@ -165,6 +165,8 @@ fn doc_of(
         sector: String::new(),
         areas,
         public: true,
+        team_id: 0,
+        members_only: false,
     }
 }
 

@@ -23,6 +23,8 @@ impl Store {
                 sector: String::new(),
                 areas: Vec::new(),
                 public: true,
+                team_id: 0,
+                members_only: false,
             })
             .collect()
     }

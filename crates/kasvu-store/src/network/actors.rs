@@ -268,6 +268,8 @@ pub(crate) fn actor_doc(org_id: i64, s: &ActorSpec) -> crate::search::SearchDoc 
         sector: s.sector.code().to_owned(),
         areas: s.areas.clone(),
         public: true,
+        team_id: 0,
+        members_only: false,
     }
 }
 

@@ -36,6 +36,8 @@ fn plan_doc(t: &PlanTree) -> SearchDoc {
         sector: String::new(),
         areas: t.plan.scope.iter().map(|(_, c)| c.clone()).collect(),
         public: t.plan.is_public(),
+        team_id: 0,
+        members_only: false,
     }
 }
 

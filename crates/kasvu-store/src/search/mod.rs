@@ -27,6 +27,40 @@ pub struct SearchDoc {
     pub areas: Vec<String>,
     /// Shown to everyone (otherwise only to the organisation's signed-in people).
     pub public: bool,
+    /// The team whose members may find it, whatever their organisation
+    /// (a team and its meetings); 0: none.
+    pub team_id: i64,
+    /// Only the members of `team_id` may find it (a meeting's agenda,
+    /// decisions and minutes), not the organisation's other people.
+    pub members_only: bool,
+}
+
+impl SearchDoc {
+    /// A document of `kind` with nothing but its address, hidden from all
+    /// but the organisation's people; the features fill in the rest.
+    pub fn new(org_id: i64, kind: SearchKind, key: impl Into<String>) -> SearchDoc {
+        SearchDoc {
+            org_id,
+            kind,
+            key: key.into(),
+            title: Names::default(),
+            body: String::new(),
+            sector: String::new(),
+            areas: Vec::new(),
+            public: false,
+            team_id: 0,
+            members_only: false,
+        }
+    }
+}
+
+/// Who is searching: what of the index they may find beyond the public.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reader {
+    /// One of the organisation's signed-in people.
+    pub internal: bool,
+    /// The teams they are a member of (of any organisation).
+    pub teams: Vec<i64>,
 }
 
 /// A matching entry, with only what facets and ordering need (a query may
@@ -59,7 +93,8 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     remove(conn, doc.org_id, doc.kind, &doc.key).await?;
     sqlx::query(
         "INSERT INTO search_entries (org_id, kind, key, title_fi, title_sv, title_en, body, sector, areas, \
-         public, title_stems, stems) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         public, title_stems, stems, team_id, members_only) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(doc.org_id)
     .bind(doc.kind.code())
@@ -73,6 +108,8 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     .bind(i64::from(doc.public))
     .bind(joined(&title))
     .bind(joined(&all))
+    .bind(doc.team_id)
+    .bind(i64::from(doc.members_only))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -114,10 +151,48 @@ impl Store {
     /// then by kind, then as indexed. `internal` includes what only the
     /// organisation's signed-in people may see.
     pub async fn search(&self, org_id: i64, q: &Query, internal: bool) -> Result<Vec<SearchHit>> {
+        self.search_as(
+            org_id,
+            q,
+            &Reader {
+                internal,
+                teams: Vec::new(),
+            },
+        )
+        .await
+    }
+
+    /// [`Store::search`] for a reader who may also be a member of teams:
+    /// what each entry allows is checked here, at query time. Public
+    /// entries for everyone; the organisation's others for its people
+    /// (not those kept to a team's members); a team's entries for its
+    /// members, whatever their organisation.
+    pub async fn search_as(
+        &self,
+        org_id: i64,
+        q: &Query,
+        reader: &Reader,
+    ) -> Result<Vec<SearchHit>> {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let public = if internal { "" } else { " AND e.public = 1" };
+        let own = if reader.internal {
+            "e.org_id IN ($2, 0) AND e.members_only = 0"
+        } else {
+            "e.org_id IN ($2, 0) AND e.public = 1"
+        };
+        // The team ids come from the store (the reader's memberships), never from input.
+        let public = if reader.teams.is_empty() {
+            format!(" AND {own}")
+        } else {
+            let teams = reader
+                .teams
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(" AND (({own}) OR (e.team_id <> 0 AND e.team_id IN ({teams})))")
+        };
         // Every match comes back packed into one text value (a line per
         // match, fields split by '|'; none of them can hold either), so a
         // query matching thousands costs one row through the driver, not
@@ -129,15 +204,14 @@ impl Store {
                 format!(
                     "SELECT group_concat({packed}, char(10)) AS packed FROM search_fts \
                      JOIN search_entries e ON e.id = search_fts.rowid \
-                     WHERE search_fts MATCH $1 AND e.org_id IN ($2, 0){public}"
+                     WHERE search_fts MATCH $1{public}"
                 ),
                 q.fts5(),
             ),
             Backend::Postgres => (
                 format!(
                     "SELECT string_agg({}, E'\\n') AS packed FROM search_entries e \
-                     WHERE to_tsvector('simple', e.stems) @@ to_tsquery('simple', $1) \
-                     AND e.org_id IN ($2, 0){public}",
+                     WHERE to_tsvector('simple', e.stems) @@ to_tsquery('simple', $1){public}",
                     packed.replacen("e.id", "e.id::text", 1)
                 ),
                 q.tsquery(),

@@ -41,6 +41,7 @@ impl Store {
             json!({ "team": team_id, "on": format_date(spec.on), "start": spec.start.to_string(), "location": location }),
         )
         .await?;
+        super::search_docs::index_meeting(&mut tx, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -255,6 +256,7 @@ impl Store {
             json!({ "state": rec.state.code(), "attendance": rec.attendance, "minutes_chars": rec.minutes.trim().chars().count() }),
         )
         .await?;
+        super::search_docs::index_meeting(&mut tx, meeting_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -337,6 +339,7 @@ impl Store {
             json!({ "meeting": meeting_id, "title": title, "link": lk.map(|k| format!("{k}:{}", lr.unwrap_or_default())) }),
         )
         .await?;
+        super::search_docs::index_meeting(&mut tx, meeting_id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -367,6 +370,7 @@ impl Store {
             json!({ "text": text }),
         )
         .await?;
+        super::search_docs::index_meeting(&mut tx, meeting_id).await?;
         tx.commit().await?;
         Ok(())
     }

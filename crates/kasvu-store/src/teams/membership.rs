@@ -50,6 +50,7 @@ impl Store {
         )
         .await?;
         let team = team_in(&mut tx, id).await?;
+        super::search_docs::index_team(&mut tx, &team).await?;
         tx.commit().await?;
         Ok(team)
     }
@@ -86,6 +87,7 @@ impl Store {
         )
         .await?;
         let team = team_in(&mut tx, team_id).await?;
+        super::search_docs::index_team(&mut tx, &team).await?;
         tx.commit().await?;
         Ok(team)
     }

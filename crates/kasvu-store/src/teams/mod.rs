@@ -155,6 +155,7 @@ mod commitments;
 mod meetings;
 mod membership;
 mod reminders;
+mod search_docs;
 mod shares;
 
 fn check_location(s: &str) -> Result<String> {
