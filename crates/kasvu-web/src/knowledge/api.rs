@@ -232,7 +232,7 @@ pub async fn put_practice(
 #[serde(default)]
 pub struct SearchParams {
     pub q: String,
-    /// actor, path, project, practice, plan or indicator.
+    /// actor, path, project, practice, plan, indicator, activity, place, team, meeting or feedback.
     pub kind: String,
     /// An area or cluster code.
     pub area: String,

@@ -366,15 +366,21 @@ pub struct SearchPage<'a> {
 
 /// The address of a result's page.
 pub fn href_of(kind: SearchKind, key: &str) -> String {
-    let base = match kind {
-        SearchKind::Actor => "/actors",
-        SearchKind::Path => "/paths",
-        SearchKind::Project => "/projects",
-        SearchKind::Practice => "/practices",
-        SearchKind::Plan => "/plans",
-        SearchKind::Indicator => "/indicators",
+    let (base, tail) = match kind {
+        SearchKind::Actor => ("/actors", ""),
+        SearchKind::Path => ("/paths", ""),
+        SearchKind::Project => ("/projects", ""),
+        SearchKind::Practice => ("/practices", ""),
+        SearchKind::Plan => ("/plans", ""),
+        SearchKind::Indicator => ("/indicators", ""),
+        SearchKind::Activity => ("/activities", ""),
+        SearchKind::Place => ("/places", ""),
+        SearchKind::Team => ("/teams", ""),
+        SearchKind::Meeting => ("/meetings", ""),
+        // A published round's public results page.
+        SearchKind::Feedback => ("/a", "/results"),
     };
-    format!("{base}/{}", crate::support::ctx::url_encode(key))
+    format!("{base}/{}{tail}", crate::support::ctx::url_encode(key))
 }
 
 /// The hits a facet choice keeps (an area matches its listed codes).
@@ -415,9 +421,22 @@ pub async fn search(
     Query(sq): Query<SearchQuery>,
 ) -> PageResult {
     let org = viewer_org(&st, &ctx).await?;
-    let staff = is_staff(&ctx, org.org_id);
+    // What the reader may find is decided by who they are, never by the request.
+    let reader = kasvu_store::SearchReader {
+        internal: is_staff(&ctx, org.org_id),
+        teams: match &ctx.user {
+            Some(u) => st
+                .store
+                .teams_of_user(u.id)
+                .await?
+                .iter()
+                .map(|t| t.id)
+                .collect(),
+            None => Vec::new(),
+        },
+    };
     let q = kasvu_core::search::Query::parse(&sq.q);
-    let hits = st.store.search(org.org_id, &q, staff).await?;
+    let hits = st.store.search_as(org.org_id, &q, &reader).await?;
     let units = st.store.org_units(org.org_id).await?;
     let kind = SearchKind::parse(&sq.kind).ok();
     let (area, sector) = (sq.area.trim(), sq.sector.trim());
