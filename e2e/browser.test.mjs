@@ -596,3 +596,70 @@ test('an organiser writes an activity and the area manager approves it', async (
   assert.match(await mpage.locator('#wishes').innerText(), /toiveet/);
   await manager.close();
 });
+
+// --- Search over everything a reader may see (issue 20, part "search") ---
+test('search finds a hobby and a good practice by inflected words, with the keyboard only', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  const search = async (words) => {
+    await page.goto(BASE + '/');
+    await page.getByRole('link', { name: 'Haku' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(BASE + '/search');
+    await page.getByLabel(/Hae toimijoita/).focus();
+    await page.keyboard.type(words);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp('/search\\?q=' + encodeURIComponent(words)));
+  };
+  // "taidekerhoon" (into the art club) finds the art club, labelled as a hobby.
+  await search('taidekerhoon');
+  const results = page.locator('ol.search-results');
+  assert.match(await results.innerText(), /Taidekerho 7–10-vuotiaille/);
+  assert.match(await results.innerText(), /Harrastus tai tapahtuma/);
+  await expectNoViolations(page, 'search finding a hobby');
+  // The type filter, then the hobby itself, by keyboard.
+  await page.locator('nav.facets a', { hasText: 'Harrastus tai tapahtuma' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/kind=activity/);
+  assert.equal(await page.locator('nav.facets a[aria-current="true"]').count(), 1);
+  assert.ok((await page.locator('ol.search-results > li').count()) >= 1);
+  await expectNoViolations(page, 'search narrowed to hobbies');
+  await page.locator('ol.search-results a', { hasText: 'Taidekerho' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/activities\/\d+$/);
+  // "haavoittuvuuksista" (of vulnerabilities) finds the LP practice's text.
+  await search('haavoittuvuuksista');
+  assert.match(await page.locator('ol.search-results').innerText(), /Hyvä käytäntö/);
+  await expectNoViolations(page, 'search finding a good practice');
+  await page.locator('ol.search-results a[href="/practices/lp-toimintamalli"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/practices\/lp-toimintamalli$/);
+  await context.close();
+});
+
+// --- The actor register's form (issue 20, part "register") ---
+test('an admin adds an actor through the register form; an error is shown beside its field', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/actors/new');
+  await page.getByLabel('Sähköposti').fill('admin@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-admin-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/actors/new');
+  await expectNoViolations(page, 'the form of a new actor');
+  await page.getByLabel('Tunnus').fill('nuorisoseura-tuira');
+  await page.getByLabel('Toimija', { exact: true }).fill('Tuiran nuorisoseura');
+  await page.getByLabel('Mitä tarjoaa').fill('Teatterikerho ja kesäleirit');
+  await page.getByLabel('Sähköposti', { exact: true }).fill('ei osoite');
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  assert.match(await page.locator('#email-error').innerText(), /\S/);
+  await expectNoViolations(page, 'the actor form with an error beside its field');
+  await page.getByLabel('Sähköposti', { exact: true }).fill('seura@tuira.example');
+  await page.getByRole('button', { name: 'Tallenna' }).click();
+  await page.waitForURL(/\/actors\/nuorisoseura-tuira\?saved=created/);
+  await expectNoViolations(page, 'a new actor');
+  await page.getByRole('link', { name: 'Muokkaa toimijan tietoja' }).click();
+  await page.waitForURL(/\/actors\/nuorisoseura-tuira\/edit/);
+  await expectNoViolations(page, 'the form of an actor being edited');
+  await context.close();
+});

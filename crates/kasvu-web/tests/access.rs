@@ -68,7 +68,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/actors/export", "YYYYYYYY"),
     // register keepers only; another area's manager is refused row by row (400)
     ("POST", "/actors/import", "NNNNRRRY"),
+    // the register's form: roles that may import it (their own organisation's)
+    ("GET", "/actors/new", "NNNNYYYY"),
+    ("POST", "/actors/new", "NNNNRRRR"),
     ("GET", "/actors/{code}", "YYYYYYNY"),
+    ("GET", "/actors/{code}/edit", "NNNNNNNY"),
+    ("POST", "/actors/{code}/edit", "NNNNNNNR"),
     ("POST", "/actors/{code}/confirm", "NNNNNNNY"),
     ("POST", "/actors/{code}/proposals/{proposal}", "NNNNNNNY"),
     ("POST", "/actors/{code}/propose", "NNNYNNNY"),

@@ -338,6 +338,37 @@ impl Store {
         Ok(id)
     }
 
+    /// Adds a new entry (the register's form): checked as an imported row
+    /// and written and audited alike, but refused, naming the code, when
+    /// the organisation already has an entry with that code.
+    pub async fn create_actor(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        spec: &ActorSpec,
+        today: Date,
+    ) -> Result<i64> {
+        let (s, confirmed) = check(spec, today)?;
+        let mut tx = self.begin_write().await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM actors WHERE org_id = $1 AND lower(code) = $2",
+        )
+        .bind(org_id)
+        .bind(kasvu_core::code_key(&s.code))
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(StoreError::Conflict(FieldError::new(
+                "code",
+                Problem::new("err-actor-code-taken", "the register already has this code")
+                    .arg("value", &s.code),
+            )));
+        }
+        let (id, _) = write(&mut tx, actor, org_id, &s, confirmed).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Writes every row of a file or none; a refusal names the row and field.
     pub async fn import_actors(
         &self,

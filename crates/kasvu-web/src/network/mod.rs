@@ -1,6 +1,7 @@
 //! The network of actors: the register (schools, NGOs, parishes…) and the
 //! collaboration map of who works with whom (`collaboration_map`).
 
+pub(crate) mod actor_form;
 pub(crate) mod api;
 pub(crate) mod collaboration_map;
 pub(crate) mod register;
@@ -17,7 +18,15 @@ pub(crate) fn routes() -> Routes {
             // Bounded by the file size setting (support/upload.rs).
             post(register::import).without_body_limit(),
         )
+        .route(
+            "/actors/new",
+            get(actor_form::new_form).post(actor_form::create),
+        )
         .route("/actors/{code}", get(register::actor))
+        .route(
+            "/actors/{code}/edit",
+            get(actor_form::edit_form).post(actor_form::update),
+        )
         .route("/actors/{code}/confirm", post(register::confirm))
         .route("/actors/{code}/propose", post(register::propose))
         .route(

@@ -273,7 +273,12 @@ pub async fn actor(
         saved: q
             .saved
             .as_deref()
-            .filter(|s| matches!(*s, "confirmed" | "proposed" | "approved" | "rejected"))
+            .filter(|s| {
+                matches!(
+                    *s,
+                    "confirmed" | "proposed" | "approved" | "rejected" | "created" | "updated"
+                )
+            })
             .map(|s| ctx.t(&format!("actor-saved-{s}"))),
         e: e.spec,
     };
