@@ -42,4 +42,30 @@ impl Store {
         self.replace_search_index(&docs).await?;
         Ok(docs.len())
     }
+
+    /// Whether the index misses whole kinds of things that are stored: an
+    /// empty index, or one built before hobbies, places, teams, meetings
+    /// and feedback were indexed (migration 0029) while some exist. The
+    /// server then rebuilds it once at start.
+    pub async fn search_needs_rebuild(&self) -> Result<bool> {
+        if self.search_size().await? == 0 {
+            return Ok(true);
+        }
+        let indexed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM search_entries \
+             WHERE kind IN ('activity', 'place', 'team', 'meeting', 'feedback')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if indexed > 0 {
+            return Ok(false);
+        }
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM activities WHERE status = 'published') \
+             + (SELECT COUNT(*) FROM places WHERE published = 1) + (SELECT COUNT(*) FROM teams)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(stored > 0)
+    }
 }

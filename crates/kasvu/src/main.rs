@@ -1135,9 +1135,11 @@ async fn serve(
              for the admin to set a password), or start with --demo to try Kasvu with the Oulu demo data"
         );
     }
-    if store.search_size().await? == 0 {
+    if store.search_needs_rebuild().await? {
         // A database from before search existed (or restored from a
-        // backup without it): build the index from what is stored.
+        // backup without it, or from before hobbies, places, teams,
+        // meetings and feedback were searched): build the index from what
+        // is stored.
         let n = store.reindex_search().await?;
         if n > 0 {
             tracing::info!("built the search index ({n} entries)");
