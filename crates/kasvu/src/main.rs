@@ -1160,6 +1160,7 @@ async fn serve(
             oidc,
             password_login: !disable_password_login,
             import_limits,
+            mailer: mail.mailer()?,
             ..Default::default()
         },
         jobs: Default::default(),
