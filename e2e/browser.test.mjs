@@ -300,7 +300,8 @@ test('a leadership team member works the situation room with the keyboard and ev
   await expectNoViolations(page, '/teams');
   await page.getByRole('link', { name: 'Tuiran palvelukeskittymän johtotiimi' }).click();
   await expectNoViolations(page, 'a team page');
-  assert.match(await page.locator('.warning').innerText(), /Kela/);
+  // Kela sits at the table as a guest without an account.
+  assert.match(await page.locator('table.guests').innerText(), /Kaisa Kelanen/);
   await page.locator('details summary', { hasText: 'Suunnittele tapaaminen' }).click();
   await expectNoViolations(page, 'a team page with the meeting form open');
   await page.getByRole('link', { name: 'Tilannehuone' }).first().click();
@@ -661,5 +662,69 @@ test('an admin adds an actor through the register form; an error is shown beside
   await page.getByRole('link', { name: 'Muokkaa toimijan tietoja' }).click();
   await page.waitForURL(/\/actors\/nuorisoseura-tuira\/edit/);
   await expectNoViolations(page, 'the form of an actor being edited');
+  await context.close();
+});
+
+// Issue 20 (guests, commitments due at the meeting after): the chair adds a
+// partner without an account with the keyboard only, records the guest's
+// promise on the upcoming meeting, and the team page shows it due at the
+// meeting after that one.
+test('the secretary adds a guest with the keyboard and a promise on the upcoming meeting is due at the one after', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/teams');
+  await page.getByLabel('Sähköposti').fill('johtotiimi.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-johtotiimi-2026');
+  await page.getByLabel('Salasana').press('Enter');
+  await page.waitForURL(BASE + '/teams');
+  await page.getByRole('link', { name: 'Tuiran palvelukeskittymän johtotiimi' }).click();
+  await expectNoViolations(page, 'a team page with its guests');
+  const teamUrl = page.url();
+
+  // The guest form, with the keyboard only (type-ahead picks the sector).
+  await page.locator('#ag-name').focus();
+  await page.keyboard.type('Sari Sosiaaliohjaaja');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Lastensuojelujärjestö ry');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Kolmas');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('sari@jarjesto.example');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=guest/);
+  const guests = await page.locator('table.guests').innerText();
+  assert.match(guests, /Sari Sosiaaliohjaaja/);
+  assert.match(guests, /Kolmas sektori/);
+  assert.match(guests, /sari@jarjesto\.example/, 'the chair sees the address');
+  assert.match(await page.locator('p.notice').innerText(), /Vieras tallennettiin/);
+  await expectNoViolations(page, 'a team page after adding a guest');
+  await page.locator('tr', { hasText: 'Sari Sosiaaliohjaaja' }).locator('details.guest-edit summary').click();
+  await expectNoViolations(page, "a guest's edit form open");
+
+  // The upcoming meeting: the guest's promise recorded there.
+  const upcoming = page.locator('#upcoming + ul a').first();
+  const upcomingDay = (await upcoming.innerText()).split(' ')[0];
+  await upcoming.click();
+  await expectNoViolations(page, 'a meeting page with guests');
+  await page.locator('#cm-member').focus();
+  await page.locator('#cm-member').selectOption({ label: 'Sari Sosiaaliohjaaja (vieras)' });
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Tuon järjestön kesäkerhot kalenteriin.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=commitment/);
+  assert.match(await page.locator('#made').locator('..').innerText(), /Sari Sosiaaliohjaaja: Tuon järjestön kesäkerhot/);
+  assert.doesNotMatch(await page.locator('#due').locator('..').innerText(), /kesäkerhot/, 'not due at the meeting it was made at');
+  await expectNoViolations(page, 'a meeting page with a guest\'s promise');
+
+  // The team's open commitments: due at the meeting after the upcoming one.
+  await page.goto(teamUrl);
+  const row = page.locator('table.commitments tbody tr', { hasText: 'kesäkerhot' });
+  const due = (await row.locator('td').nth(2).innerText()).trim();
+  const day = (s) => {
+    const [d, m, y] = s.split('.').map(Number);
+    return new Date(y, m - 1, d);
+  };
+  assert.ok(day(due) > day(upcomingDay), `due ${due}, after the upcoming meeting of ${upcomingDay}`);
   await context.close();
 });

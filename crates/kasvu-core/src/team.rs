@@ -356,6 +356,60 @@ pub fn may_handle_commitment(
     (actor_is_owner && actor_role.is_some()) || may_run_meetings(actor_role, manages)
 }
 
+/// The day after which a commitment falls due. A promise made at a meeting
+/// is due at the meeting after that one, whenever and from whichever page it
+/// is recorded (before, during or after the meeting), so the made-at
+/// meeting's date decides, never the day of recording; only a promise not
+/// tied to any meeting counts from the day it is recorded.
+pub fn due_after(made_at_meeting_on: Option<Date>, recorded_on: Date) -> Date {
+    made_at_meeting_on.unwrap_or(recorded_on)
+}
+
+/// The day after which a commitment carried over at a review falls due: the
+/// meeting where it was reviewed (or, reviewed outside a meeting, the day of
+/// the review); never earlier than it already was.
+pub fn carried_due_after(
+    reviewed_at_meeting_on: Option<Date>,
+    reviewed_on: Date,
+    was: Date,
+) -> Date {
+    reviewed_at_meeting_on.unwrap_or(reviewed_on).max(was)
+}
+
+/// The meeting where an open commitment is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due<T> {
+    /// The meeting's day.
+    pub on: Date,
+    /// The meeting (`meetings`' key), or `None` when it is not planned yet
+    /// and `on` comes from the team's schedule.
+    pub meeting: Option<T>,
+}
+
+/// The one rule of when a commitment is due: at the team's first meeting
+/// strictly after `due_after` (see [`due_after`], [`carried_due_after`]).
+/// `meetings` are the team's meetings that are not cancelled, in any order;
+/// when none is planned after `due_after` yet, the schedule tells the day.
+pub fn due_meeting<T: Copy>(
+    due_after: Date,
+    meetings: &[(Date, T)],
+    schedule: &Schedule,
+    anchor: Date,
+) -> Due<T> {
+    meetings
+        .iter()
+        .filter(|(on, _)| *on > due_after)
+        .min_by_key(|(on, _)| *on)
+        .map(|(on, key)| Due {
+            on: *on,
+            meeting: Some(*key),
+        })
+        .unwrap_or_else(|| Due {
+            on: schedule.next_after(anchor, due_after),
+            meeting: None,
+        })
+}
+
 /// How many days a commitment has been open.
 pub fn age_days(made_on: Date, today: Date) -> i64 {
     (today - made_on).whole_days().max(0)
@@ -499,6 +553,66 @@ mod tests {
             false
         ));
         assert!(may_handle_commitment(false, Some(MemberRole::Chair), false));
+    }
+
+    #[test]
+    fn a_promise_is_due_at_the_meeting_after_the_one_it_was_made_at() {
+        let s = Schedule::default();
+        let anchor = date!(2026 - 01 - 01);
+        let meetings = [
+            (date!(2026 - 11 - 10), 1),
+            (date!(2026 - 12 - 08), 2),
+            (date!(2027 - 01 - 12), 3),
+        ];
+        // Recorded on the upcoming meeting's page days before it.
+        let after = due_after(Some(date!(2026 - 12 - 08)), date!(2026 - 12 - 01));
+        assert_eq!(after, date!(2026 - 12 - 08));
+        assert_eq!(
+            due_meeting(after, &meetings, &s, anchor),
+            Due {
+                on: date!(2027 - 01 - 12),
+                meeting: Some(3)
+            }
+        );
+        // Recorded after the held meeting, on its page.
+        let after = due_after(Some(date!(2026 - 11 - 10)), date!(2026 - 11 - 20));
+        assert_eq!(due_meeting(after, &meetings, &s, anchor).meeting, Some(2));
+        // Not tied to a meeting: the first meeting after the day recorded.
+        let after = due_after(None, date!(2026 - 11 - 10));
+        assert_eq!(due_meeting(after, &meetings, &s, anchor).meeting, Some(2));
+        // The meeting after is not planned yet: the schedule's day.
+        assert_eq!(
+            due_meeting(date!(2027 - 01 - 12), &meetings, &s, anchor),
+            Due {
+                on: date!(2027 - 02 - 09),
+                meeting: None
+            }
+        );
+        // Order of the meetings does not matter.
+        let mut rev = meetings;
+        rev.reverse();
+        assert_eq!(
+            due_meeting(date!(2026 - 11 - 10), &rev, &s, anchor).meeting,
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_carried_commitment_is_due_at_the_meeting_after_its_review() {
+        let was = date!(2026 - 11 - 10);
+        assert_eq!(
+            carried_due_after(Some(date!(2026 - 12 - 08)), date!(2026 - 12 - 09), was),
+            date!(2026 - 12 - 08)
+        );
+        assert_eq!(
+            carried_due_after(None, date!(2026 - 12 - 09), was),
+            date!(2026 - 12 - 09)
+        );
+        // Reviewed at an earlier meeting than it was made at: not earlier.
+        assert_eq!(
+            carried_due_after(Some(date!(2026 - 10 - 13)), date!(2026 - 12 - 09), was),
+            was
+        );
     }
 
     #[test]

@@ -1,15 +1,20 @@
 //! The demo's situation room (seed 003): Tuira's leadership team with its
-//! members from four sectors (Kela missing, so the team page flags it), last
+//! members from four sectors and two guests without an account (a Kela
+//! contact, who completes the multi-professional table, and the parish's
+//! youth worker), last
 //! month's meeting with its minutes, decisions and the members' promises,
 //! the next meeting by the schedule, and two feedback rounds — one closed
 //! with the team's published response, one open. Dates follow the day the
 //! demo is loaded, so the demo always has a last and a next meeting.
 
+use kasvu_core::Sector;
 use kasvu_core::{
     AgendaLink, Answer, CommitmentStatus, MeetingState, MemberRole, QuestionKind, QuestionSpec,
     Schedule, TargetGroup, TeamKind,
 };
-use kasvu_store::{Actor, MeetingRecord, MeetingSpec, RoundSpec, Store, StoreError, TeamSpec};
+use kasvu_store::{
+    Actor, GuestSpec, MeetingRecord, MeetingSpec, RoundSpec, Store, StoreError, TeamSpec,
+};
 use time::{Date, Duration};
 
 fn today() -> Date {
@@ -68,6 +73,37 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
             .await?;
         ids.push(u.id);
     }
+    // Partners at the table without a Kasvu account (illustrative people).
+    let mut guests = Vec::new();
+    for (name, organisation, sector, email) in [
+        (
+            "Kaisa Kelanen",
+            "Kela, Oulun palvelupiste",
+            Sector::Kela,
+            "kaisa.kelanen@kela.example",
+        ),
+        (
+            "Niko Nuorisotyö",
+            "Oulun seurakuntayhtymä, Tuiran nuorisotyö",
+            Sector::Parish,
+            "niko.nuorisotyo@seurakunta.example",
+        ),
+    ] {
+        guests.push(
+            store
+                .add_guest(
+                    actor,
+                    team.id,
+                    &GuestSpec {
+                        name: name.into(),
+                        organisation: organisation.into(),
+                        sector,
+                        email: email.into(),
+                    },
+                )
+                .await?,
+        );
+    }
     // Last month's meeting: the schedule's day before today.
     let mut last = schedule.next_after(anchor, today - Duration::days(70));
     while schedule.next_after(anchor, last) < today {
@@ -116,7 +152,7 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
         );
     }
     store
-        .record_meeting(
+        .record_meeting_with_guests(
             actor,
             held,
             &MeetingRecord {
@@ -126,6 +162,7 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
                     .into(),
                 attendance: ids.clone(),
             },
+            Some(&guests[..1]),
         )
         .await?;
     store

@@ -4,7 +4,7 @@
 //! meeting (the store remembers what was sent), so a sweep can run as often
 //! as wanted.
 
-use kasvu_store::{Commitment, Store, StoreError};
+use kasvu_store::{Commitment, GuestMail, Store, StoreError};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::collections::BTreeMap;
@@ -31,6 +31,14 @@ pub struct Mailer {
     base_url: String,
 }
 
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Mailer {
     /// `url` is `smtp://host:port` (plain, for a local relay),
     /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`,
@@ -38,6 +46,8 @@ impl Mailer {
     pub fn new(url: &str, from: &str, base_url: &str) -> Result<Mailer, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Url(url.to_owned(), e.to_string()))?
+            // A page that sends mail waits for the server at most this long.
+            .timeout(Some(std::time::Duration::from_secs(10)))
             .build();
         let from = from
             .parse::<Mailbox>()
@@ -151,6 +161,85 @@ async fn sweep(
             }
             summary.messages += 1;
             summary.commitments += items.len();
+        }
+    }
+    Ok(summary)
+}
+
+/// What e-mailing a meeting's agenda or minutes to the team's guests did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct GuestMailSummary {
+    /// Guests sent to now.
+    pub sent: usize,
+    /// Guests whose message failed (they are tried again next time): names.
+    pub failed: Vec<String>,
+}
+
+/// E-mails the agenda (of a planned meeting) or the minutes and decisions
+/// (of a held one) to the team's guests who have not had it yet. Each guest
+/// gets their own message (no one sees another's address); one failing
+/// does not stop the others, and is reported by name.
+pub async fn send_to_guests(
+    store: &Store,
+    mailer: &Mailer,
+    actor: &kasvu_store::Actor,
+    meeting_id: i64,
+    what: GuestMail,
+) -> Result<GuestMailSummary, MailError> {
+    let meeting = store
+        .meeting(meeting_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("meeting {meeting_id}")))?;
+    let team = store
+        .team(meeting.team_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("team {}", meeting.team_id)))?;
+    let when = format!("{} {}", kasvu_core::format_date(meeting.on), meeting.start);
+    let (subject, body) = match what {
+        GuestMail::Agenda => {
+            let mut body = format!(
+                "Esityslista / Föredragningslista / Agenda: {team} {when}\n",
+                team = team.name
+            );
+            if !meeting.location.is_empty() {
+                body.push_str(&format!("{}\n", meeting.location));
+            }
+            body.push('\n');
+            for (i, a) in meeting.agenda.iter().enumerate() {
+                body.push_str(&format!("{}. {}\n", i + 1, a.title));
+            }
+            (format!("Kasvu: {} {when}: esityslista", team.name), body)
+        }
+        GuestMail::Minutes => {
+            let mut body = format!(
+                "Muistio / Protokoll / Minutes: {team} {when}\n\n{minutes}\n",
+                team = team.name,
+                minutes = meeting.minutes
+            );
+            if !meeting.decisions.is_empty() {
+                body.push_str("\nPäätökset / Beslut / Decisions:\n");
+                for (i, d) in meeting.decisions.iter().enumerate() {
+                    body.push_str(&format!("{}. {d}\n", i + 1));
+                }
+            }
+            (format!("Kasvu: {} {when}: muistio", team.name), body)
+        }
+    };
+    let mut summary = GuestMailSummary::default();
+    for g in store.guests_to_mail(meeting_id, what).await? {
+        let text = format!(
+            "Hei {name},\n\n{body}\n-- \nKasvu, {team}\n",
+            name = g.name,
+            team = team.name
+        );
+        match mailer.send(&g.email, &subject, text).await {
+            Ok(()) => {
+                store
+                    .mark_guest_mailed(actor, meeting_id, g.id, what)
+                    .await?;
+                summary.sent += 1;
+            }
+            Err(_) => summary.failed.push(g.name.clone()),
         }
     }
     Ok(summary)

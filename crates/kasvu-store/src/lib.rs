@@ -55,6 +55,7 @@ pub use teams::{
     AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,
     TeamSpec,
 };
+pub use teams::{Guest, GuestMail, GuestSpec};
 
 /// Who makes a change: a signed-in user, or the CLI / demo loader.
 #[derive(Debug, Clone)]

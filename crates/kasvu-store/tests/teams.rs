@@ -314,9 +314,35 @@ async fn commitment_cycle_across_two_meetings(store: Store) {
         2
     );
 
-    // Reminders: both due, each sent once.
+    // Both promises of the first meeting are due at the second.
+    for c in store.team_commitments(team.id, true).await.unwrap() {
+        assert_eq!(c.due_meeting_id, Some(second), "{}", c.text);
+        assert_eq!(c.due_on, date!(2026 - 12 - 08));
+    }
+    // A promise recorded on the upcoming (second) meeting's page before it
+    // is held is due at the meeting after it (January, not planned yet),
+    // not at the second one.
+    let early = store
+        .make_commitment(
+            &cli(),
+            team.id,
+            nurse,
+            "Selvitän kerhotilat",
+            Some(second),
+            date!(2026 - 11 - 20),
+        )
+        .await
+        .unwrap();
+    let e = store.commitment(early).await.unwrap().unwrap();
+    assert_eq!(e.made_on, date!(2026 - 11 - 20));
+    assert_eq!(e.due_after, date!(2026 - 12 - 08));
+    assert_eq!(e.due_on, date!(2027 - 01 - 12));
+    assert_eq!(e.due_meeting_id, None);
+
+    // Reminders: both due (not the one due in January), each sent once.
     let due = store.reminders_due(second).await.unwrap();
     assert_eq!(due.len(), 2);
+    assert!(due.iter().all(|(c, _)| c.id != early));
     assert!(due.iter().any(|(_, e)| e == "neuvola@p.example"));
     store.mark_reminded(c1, second).await.unwrap();
     store.mark_reminded(c1, second).await.unwrap();
@@ -366,11 +392,28 @@ async fn commitment_cycle_across_two_meetings(store: Store) {
             .await,
         Err(StoreError::Conflict(_))
     ));
-    let open = store.team_commitments(team.id, true).await.unwrap();
+    let open: Vec<_> = store
+        .team_commitments(team.id, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.id != early)
+        .collect();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, c2);
     assert_eq!(open[0].carried, 1);
     assert_eq!(open[0].reviews.len(), 1);
+    // Carried over at the second meeting: due at the one after it; once
+    // January's meeting is planned, at that meeting.
+    assert_eq!(open[0].due_after, date!(2026 - 12 - 08));
+    assert_eq!(open[0].due_on, date!(2027 - 01 - 12));
+    let third = store
+        .ensure_next_meeting(&cli(), team.id, date!(2026 - 12 - 09))
+        .await
+        .unwrap();
+    let carried = store.commitment(c2).await.unwrap().unwrap();
+    assert_eq!(carried.due_meeting_id, Some(third));
+    assert_eq!(store.reminders_due(third).await.unwrap().len(), 2);
     assert_eq!(
         open[0].made_on,
         date!(2026 - 11 - 10),
@@ -380,7 +423,7 @@ async fn commitment_cycle_across_two_meetings(store: Store) {
     assert_eq!(done.status, CommitmentStatus::Done);
     assert_eq!(done.closed_meeting_id, Some(second));
     let mine = store.user_commitments(nurse, false).await.unwrap();
-    assert_eq!(mine.len(), 1);
+    assert_eq!(mine.len(), 2);
     assert_eq!(mine[0].team_name, "Tuiran johtotiimi");
     assert_eq!(store.teams_of_user(nurse).await.unwrap().len(), 1);
     assert!(store

@@ -84,6 +84,9 @@ pub struct WebConfig {
     /// XLSX parts, JSON depth and length); each import is refused naming
     /// the limit it passed.
     pub import_limits: kasvu_io::Limits,
+    /// Where e-mail to a team's guests goes out from (agenda, minutes), when
+    /// an SMTP server is configured.
+    pub mailer: Option<kasvu_io::mail::Mailer>,
 }
 
 impl Default for WebConfig {
@@ -104,6 +107,7 @@ impl Default for WebConfig {
             oidc: None,
             password_login: true,
             import_limits: kasvu_io::Limits::default(),
+            mailer: None,
         }
     }
 }

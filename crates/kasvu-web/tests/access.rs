@@ -184,6 +184,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/meetings/{id}/agenda", "NNNNNNNR"),
     ("POST", "/meetings/{id}/commitments", "NNNRNNNR"),
     ("POST", "/meetings/{id}/decisions", "NNNNNNNR"),
+    // guests: whoever runs the team's meetings (the admin manages teams)
+    ("POST", "/meetings/{id}/guest-mail", "NNNNNNNR"),
     ("POST", "/meetings/{id}/record", "NNNNNNNR"),
     ("GET", "/my/calendar.ics", "NYYYYYYY"),
     ("GET", "/my/commitments", "NYYYYYYY"),
@@ -228,6 +230,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/teams/{id}", "NYYYYYNY"),
     ("POST", "/teams/{id}", "NNNNNNNR"),
     ("GET", "/teams/{id}/calendar.ics", "NYYYYYNY"),
+    ("POST", "/teams/{id}/guests", "NNNNNNNR"),
+    ("POST", "/teams/{id}/guests/{guest_id}", "NNNNNNNR"),
+    ("POST", "/teams/{id}/guests/{guest_id}/remove", "NNNNNNNY"),
     ("POST", "/teams/{id}/meetings", "NNNNNNNR"),
     ("POST", "/teams/{id}/members", "NNNNNNNR"),
     ("POST", "/teams/{id}/members/{user_id}/remove", "NNNNNNNY"),
@@ -364,6 +369,14 @@ async fn resources(app: &App) -> Resources {
             .unwrap_or_else(|| panic!("no user {email}"))
     };
     let seurakunta = user_id("seurakunta.tuira@oulu.example");
+    let guest = app
+        .store
+        .guests(team)
+        .await
+        .expect("guests")
+        .first()
+        .map(|g| g.id)
+        .expect("a demo guest on Tuira's team");
     let mll = user_id("mll.tuira@oulu.example");
 
     // Tuira's open feedback round and its answer link.
@@ -506,6 +519,7 @@ async fn resources(app: &App) -> Resources {
         (("feedback", "id"), round.to_string()),
         (("teams", "id"), team.to_string()),
         (("members", "user_id"), seurakunta.to_string()),
+        (("guests", "guest_id"), guest.to_string()),
         (("imports", "id"), job),
         (("indicators", "code"), "child_protection_clients".into()),
         (("orgs", "code"), "oulu".into()),

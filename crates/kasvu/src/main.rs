@@ -1162,6 +1162,7 @@ async fn serve(
             oidc,
             password_login: !disable_password_login,
             import_limits,
+            mailer: mail.mailer()?,
             ..Default::default()
         },
         jobs: Default::default(),

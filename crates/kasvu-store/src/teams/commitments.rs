@@ -1,6 +1,7 @@
 //! Members' personal commitments and their reviews.
 
 use super::*;
+use kasvu_core::team::{carried_due_after, due_after, due_meeting};
 
 impl Store {
     /// Records what a member promises to do before the next meeting.
@@ -25,27 +26,15 @@ impl Store {
                 ),
             ));
         }
-        if let Some(mid) = made_meeting_id {
-            let (mt, _) = meeting_team(&mut tx, mid).await?;
-            if mt.id != team_id {
-                return Err(StoreError::invalid(
-                    "meeting",
-                    Problem::new("err-meeting-team", "the meeting is not this team's"),
-                ));
-            }
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO commitments (team_id, user_id, made_meeting_id, made_on, text, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        let id = insert_commitment(
+            &mut tx,
+            team_id,
+            user_id,
+            None,
+            &text,
+            made_meeting_id,
+            today,
         )
-        .bind(team_id)
-        .bind(user_id)
-        .bind(made_meeting_id)
-        .bind(format_date(today))
-        .bind(&text)
-        .bind(CommitmentStatus::Open.code())
-        .bind(now())
-        .fetch_one(&mut *tx)
         .await?;
         audit(
             &mut tx,
@@ -81,7 +70,7 @@ impl Store {
             return Err(StoreError::invalid("note", Problem::too_long(MAX_TEXT)));
         }
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT team_id, status FROM commitments WHERE id = $1")
+        let row = sqlx::query("SELECT team_id, status, due_after FROM commitments WHERE id = $1")
             .bind(commitment_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -97,15 +86,10 @@ impl Store {
                 ),
             )));
         }
-        if let Some(mid) = meeting_id {
-            let (mt, _) = meeting_team(&mut tx, mid).await?;
-            if mt.id != team.id {
-                return Err(StoreError::invalid(
-                    "meeting",
-                    Problem::new("err-meeting-team", "the meeting is not this team's"),
-                ));
-            }
-        }
+        let reviewed_at = match meeting_id {
+            Some(mid) => Some(team_meeting_on(&mut tx, team.id, mid).await?),
+            None => None,
+        };
         sqlx::query(
             "INSERT INTO commitment_reviews (commitment_id, meeting_id, status, note, carry, reviewed_by, reviewed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -120,8 +104,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if carry {
-            sqlx::query("UPDATE commitments SET carried = carried + 1, note = $1 WHERE id = $2")
+            // Due at the meeting after the one where it was reviewed.
+            let was = date_of(&row.try_get::<String, _>("due_after")?)?;
+            let due_after = carried_due_after(reviewed_at, kasvu_core::clock::today(), was);
+            sqlx::query("UPDATE commitments SET carried = carried + 1, note = $1, due_after = $2 WHERE id = $3")
                 .bind(note)
+                .bind(format_date(due_after))
                 .bind(commitment_id)
                 .execute(&mut *tx)
                 .await?;
@@ -155,8 +143,9 @@ impl Store {
     }
 
     /// A person's commitments across their teams, oldest first.
+    /// (Not the guests' commitments they recorded.)
     pub async fn user_commitments(&self, user_id: i64, open_only: bool) -> Result<Vec<Commitment>> {
-        self.commitments_where("c.user_id = $1", user_id, open_only)
+        self.commitments_where("c.user_id = $1 AND c.guest_id IS NULL", user_id, open_only)
             .await
     }
 
@@ -176,9 +165,10 @@ impl Store {
             ""
         };
         let rows = sqlx::query(&format!(
-            "SELECT c.id, c.team_id, t.name AS team_name, c.user_id, p.name AS user_name, c.made_meeting_id, \
-             c.made_on, c.text, c.status, c.carried, c.closed_meeting_id, c.note \
+            "SELECT c.id, c.team_id, t.name AS team_name, c.user_id, COALESCE(g.name, p.name) AS user_name, \
+             c.guest_id, c.made_meeting_id, c.made_on, c.due_after, c.text, c.status, c.carried, c.closed_meeting_id, c.note \
              FROM commitments c JOIN teams t ON t.id = c.team_id JOIN users p ON p.id = c.user_id \
+             LEFT JOIN team_guests g ON g.id = c.guest_id \
              WHERE {cond}{open} ORDER BY c.made_on, c.id"
         ))
         .bind(key)
@@ -213,11 +203,50 @@ impl Store {
                 });
             }
         }
+        // When each is due: one rule (kasvu_core::team::due_meeting) over
+        // the team's meetings that are not cancelled.
+        let mut teams: std::collections::HashMap<i64, (Team, Vec<(Date, i64)>)> =
+            Default::default();
+        for r in &rows {
+            let tid: i64 = r.try_get("team_id")?;
+            if teams.contains_key(&tid) {
+                continue;
+            }
+            let team = self
+                .team(tid)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("team {tid}")))?;
+            let meetings = sqlx::query(
+                "SELECT id, held_on FROM meetings WHERE team_id = $1 AND state <> 'cancelled'",
+            )
+            .bind(tid)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|m| {
+                Ok((
+                    date_of(&m.try_get::<String, _>("held_on")?)?,
+                    m.try_get("id")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+            teams.insert(tid, (team, meetings));
+        }
         rows.iter()
             .map(|r| {
                 let id: i64 = r.try_get("id")?;
                 let status: String = r.try_get("status")?;
+                let tid: i64 = r.try_get("team_id")?;
+                let due_after = date_of(&r.try_get::<String, _>("due_after")?)?;
+                let due = teams
+                    .get(&tid)
+                    .map(|(t, ms)| due_meeting(due_after, ms, &t.schedule, t.anchor_on))
+                    .ok_or_else(|| StoreError::NotFound(format!("team {tid}")))?;
                 Ok(Commitment {
+                    due_after,
+                    due_on: due.on,
+                    due_meeting_id: due.meeting,
+                    guest_id: r.try_get("guest_id")?,
                     id,
                     team_id: r.try_get("team_id")?,
                     team_name: r.try_get("team_name")?,
@@ -236,4 +265,53 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Writes an open commitment, due at the meeting after the one it was made
+/// at (whatever day it is recorded). `guest_id`: a guest's, recorded by
+/// member `user_id`.
+pub(super) async fn insert_commitment(
+    tx: &mut AnyConnection,
+    team_id: i64,
+    user_id: i64,
+    guest_id: Option<i64>,
+    text: &str,
+    made_meeting_id: Option<i64>,
+    today: Date,
+) -> Result<i64> {
+    let made_at = match made_meeting_id {
+        Some(mid) => Some(team_meeting_on(tx, team_id, mid).await?),
+        None => None,
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO commitments (team_id, user_id, guest_id, made_meeting_id, made_on, due_after, text, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(guest_id)
+    .bind(made_meeting_id)
+    .bind(format_date(today))
+    .bind(format_date(due_after(made_at, today)))
+    .bind(text)
+    .bind(CommitmentStatus::Open.code())
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// The day of a meeting of the team (refused if it is another team's).
+async fn team_meeting_on(tx: &mut AnyConnection, team_id: i64, meeting_id: i64) -> Result<Date> {
+    let row = sqlx::query("SELECT team_id, held_on FROM meetings WHERE id = $1")
+        .bind(meeting_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("meeting {meeting_id}")))?;
+    if row.try_get::<i64, _>("team_id")? != team_id {
+        return Err(StoreError::invalid(
+            "meeting",
+            Problem::new("err-meeting-team", "the meeting is not this team's"),
+        ));
+    }
+    date_of(&row.try_get::<String, _>("held_on")?)
 }

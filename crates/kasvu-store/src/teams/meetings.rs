@@ -164,6 +164,7 @@ impl Store {
             state: MeetingState::parse(&state).map_err(|p| StoreError::corrupt("state", p))?,
             minutes: r.try_get("minutes")?,
             attendance,
+            guest_attendance: self.guest_attendance(id).await?,
             agenda,
             decisions,
         })
@@ -209,6 +210,19 @@ impl Store {
         meeting_id: i64,
         rec: &MeetingRecord,
     ) -> Result<()> {
+        self.record_meeting_with_guests(actor, meeting_id, rec, None)
+            .await
+    }
+
+    /// [`Store::record_meeting`], and the guests present when `guests` is
+    /// given (each a guest of the team); all or nothing.
+    pub async fn record_meeting_with_guests(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        rec: &MeetingRecord,
+        guests: Option<&[i64]>,
+    ) -> Result<()> {
         if rec.minutes.chars().count() > MAX_MINUTES {
             return Err(StoreError::invalid(
                 "minutes",
@@ -228,6 +242,9 @@ impl Store {
                 ));
             }
         }
+        if let Some(g) = guests {
+            super::guests::check_guests_of(&mut tx, team.id, g).await?;
+        }
         sqlx::query("UPDATE meetings SET state = $1, minutes = $2, updated_at = $3 WHERE id = $4")
             .bind(rec.state.code())
             .bind(rec.minutes.trim())
@@ -246,6 +263,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        if let Some(g) = guests {
+            sqlx::query("DELETE FROM meeting_guest_attendance WHERE meeting_id = $1")
+                .bind(meeting_id)
+                .execute(&mut *tx)
+                .await?;
+            for gid in g {
+                sqlx::query(
+                    "INSERT INTO meeting_guest_attendance (meeting_id, guest_id) VALUES ($1, $2)",
+                )
+                .bind(meeting_id)
+                .bind(gid)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         audit(
             &mut tx,
             actor,
@@ -253,7 +285,7 @@ impl Store {
             "meeting",
             &meeting_id.to_string(),
             "record",
-            json!({ "state": rec.state.code(), "attendance": rec.attendance, "minutes_chars": rec.minutes.trim().chars().count() }),
+            json!({ "state": rec.state.code(), "attendance": rec.attendance, "guests": guests, "minutes_chars": rec.minutes.trim().chars().count() }),
         )
         .await?;
         super::search_docs::index_meeting(&mut tx, meeting_id).await?;

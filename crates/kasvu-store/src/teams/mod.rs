@@ -81,6 +81,8 @@ pub struct Meeting {
     /// Internal: shown only to the team and admins.
     pub minutes: String,
     pub attendance: Vec<i64>,
+    /// Guests present (guest ids).
+    pub guest_attendance: Vec<i64>,
     pub agenda: Vec<AgendaItem>,
     pub decisions: Vec<String>,
 }
@@ -119,8 +121,19 @@ pub struct Commitment {
     pub team_name: String,
     pub user_id: i64,
     pub user_name: String,
+    /// A guest's commitment (then `user_id` is the member who recorded it
+    /// and `user_name` the guest's name).
+    pub guest_id: Option<i64>,
     pub made_meeting_id: Option<i64>,
+    /// The day it was recorded.
     pub made_on: Date,
+    /// It is due at the first meeting after this day (the meeting it was
+    /// made at, or where it was last carried over).
+    pub due_after: Date,
+    /// The day of the meeting where it is due (kasvu_core::team::due_meeting).
+    pub due_on: Date,
+    /// That meeting, or `None` when it is not planned yet.
+    pub due_meeting_id: Option<i64>,
     pub text: String,
     pub status: CommitmentStatus,
     /// How many meetings it has been carried over.
@@ -152,6 +165,8 @@ use crate::support::db::stored_date as date_of;
 
 mod calendar;
 mod commitments;
+mod guests;
+pub use guests::{Guest, GuestMail, GuestSpec};
 mod meetings;
 mod membership;
 mod reminders;

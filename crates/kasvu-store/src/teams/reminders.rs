@@ -3,7 +3,8 @@
 use super::*;
 
 impl Store {
-    /// Open commitments due at a planned meeting that have not had an
+    /// Open commitments due at a planned meeting (made at an earlier one)
+    /// that have not had an
     /// e-mail reminder for it yet: (commitment, member's e-mail, team name).
     pub async fn reminders_due(&self, meeting_id: i64) -> Result<Vec<(Commitment, String)>> {
         let team_id: Option<i64> =
@@ -21,17 +22,22 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let members = self.members(team_id).await?;
+        let guests = self.guests(team_id).await?;
         Ok(self
             .team_commitments(team_id, true)
             .await?
             .into_iter()
-            .filter(|c| !sent.contains(&c.id))
+            .filter(|c| c.due_meeting_id == Some(meeting_id) && !sent.contains(&c.id))
             .filter_map(|c| {
-                let email = members
-                    .iter()
-                    .find(|m| m.user_id == c.user_id)?
-                    .email
-                    .clone();
+                // A guest's goes to the guest (while still one).
+                let email = match c.guest_id {
+                    Some(g) => guests.iter().find(|x| x.id == g)?.email.clone(),
+                    None => members
+                        .iter()
+                        .find(|m| m.user_id == c.user_id)?
+                        .email
+                        .clone(),
+                };
                 Some((c, email))
             })
             .collect())

@@ -186,6 +186,9 @@ pub struct CommitmentDto {
     /// YYYY-MM-DD, the day it was made.
     pub made_on: String,
     pub age_days: i64,
+    /// YYYY-MM-DD, the meeting where it is due: the first after the meeting
+    /// it was made at (or last carried over at).
+    pub due_on: String,
     /// open, done, partly or not_done.
     pub status: String,
     /// How many meetings it has been carried over.
@@ -203,6 +206,7 @@ fn commitment_dto(c: &Commitment) -> CommitmentDto {
         text: c.text.clone(),
         made_on: kasvu_core::format_date(c.made_on),
         age_days: age_days(c.made_on, today()),
+        due_on: kasvu_core::format_date(c.due_on),
         status: c.status.code().into(),
         carried: c.carried,
         note: c.note.clone(),
@@ -274,15 +278,8 @@ pub async fn make_commitment(
     if !may_handle_commitment(owner == acc.user.id, acc.role, acc.runs) {
         return Err(AppError::Forbidden.into());
     }
-    let made_on = match input.meeting_id {
-        Some(mid) => st
-            .store
-            .meeting(mid)
-            .await?
-            .map(|m| m.on.max(today()))
-            .unwrap_or_else(today),
-        None => today(),
-    };
+    // Due at the meeting after `meeting_id` (the store decides from its date).
+    let made_on = today();
     let cid = st
         .store
         .make_commitment(

@@ -78,10 +78,28 @@ pub async fn my_calendar(
             .ok_or(AppError::NotFound)?,
         None => ctx.require_user()?.id,
     };
+    // Each meeting lists what the person promised to do by it (the one
+    // rule of kasvu_core::team::due_meeting decides where it is due).
+    let mine = st.store.user_commitments(user_id, true).await?;
     let mut events = Vec::new();
     for t in st.store.teams_of_user(user_id).await? {
         let meetings = st.store.meetings(t.id).await?;
-        events.extend(ics_events(&t, &meetings));
+        for (mut e, m) in ics_events(&t, &meetings).into_iter().zip(&meetings) {
+            let due: Vec<String> = mine
+                .iter()
+                .filter(|c| c.due_meeting_id == Some(m.id))
+                .map(|c| format!("- {}", c.text))
+                .collect();
+            if !due.is_empty() {
+                if !e.description.is_empty() {
+                    e.description.push_str("\n\n");
+                }
+                e.description.push_str(&ctx.t("commitment-due-in-calendar"));
+                e.description.push('\n');
+                e.description.push_str(&due.join("\n"));
+            }
+            events.push(e);
+        }
     }
     Ok(ics_response(kasvu_io::ics::calendar("Kasvu", &events)))
 }

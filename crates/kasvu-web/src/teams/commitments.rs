@@ -18,9 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect};
 use axum::Form;
 use kasvu_core::team::may_handle_commitment;
 use kasvu_core::{CommitmentStatus, Problem};
-use kasvu_store::Meeting;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -30,7 +28,8 @@ pub struct CommitForm {
     pub text: String,
 }
 
-/// A member's promise, made at this meeting (due at the next one).
+/// A member's promise, made at this meeting: due at the meeting after it,
+/// whether recorded before, during or after this one.
 pub async fn make_commitment(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -38,6 +37,31 @@ pub async fn make_commitment(
     Checked(Form(f)): Checked<Form<CommitForm>>,
 ) -> PageResult {
     let (m, acc) = meeting_for(&st, &ctx, id).await?;
+    if let Some(g) = f.member.trim().strip_prefix("guest:") {
+        // A guest's promise, recorded by the member who runs the meeting.
+        if !acc.runs || acc.role.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let guest_id: i64 = g
+            .parse()
+            .map_err(|_| bad(&ctx, "user", &Problem::required()))?;
+        match st.store.guest(guest_id).await? {
+            Some(g) if g.team_id == m.team_id && !g.removed => {}
+            _ => return Err(bad(&ctx, "user", &Problem::required())),
+        }
+        st.store
+            .make_guest_commitment(
+                &actor(&acc.user),
+                guest_id,
+                acc.user.id,
+                &f.text,
+                Some(m.id),
+                today(),
+            )
+            .await
+            .map_err(|e| refused(Labels::Team, e))?;
+        return Ok(Redirect::to(&format!("/meetings/{id}?saved=commitment#made")).into_response());
+    }
     let owner: i64 = match f.member.trim() {
         "" => acc.user.id,
         s => s
@@ -54,7 +78,7 @@ pub async fn make_commitment(
             owner,
             &f.text,
             Some(m.id),
-            m.on.max(today()),
+            today(),
         )
         .await
         .map_err(|e| refused(Labels::Team, e))?;
@@ -139,7 +163,6 @@ pub async fn my_commitments(
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
     let all = st.store.user_commitments(user.id, false).await?;
-    let mut next_of: BTreeMap<i64, Option<Meeting>> = BTreeMap::new();
     let mut teams = Vec::new();
     for t in st.store.teams_of_user(user.id).await? {
         let next = st.store.next_meeting(t.id, today()).await?;
@@ -150,21 +173,14 @@ pub async fn my_commitments(
                 .map(|m| format!("{} {}", date_label(ctx.lang, m.on), m.start))
                 .unwrap_or_else(|| ctx.t("team-no-meeting")),
         ));
-        next_of.insert(t.id, next);
     }
     let mut open = Vec::new();
     let mut closed = Vec::new();
     for c in &all {
         let row = commitment_row(&ctx, c, true);
         if c.status == CommitmentStatus::Open {
-            let next = next_of.get(&c.team_id).cloned().flatten();
-            let (due, soon) = match next {
-                Some(m) => (
-                    format!("{} {}", date_label(ctx.lang, m.on), m.start),
-                    (m.on - today()).whole_days() <= DUE_SOON_DAYS,
-                ),
-                None => (ctx.t("team-no-meeting"), false),
-            };
+            let soon = (c.due_on - today()).whole_days() <= DUE_SOON_DAYS;
+            let due = row.due.clone();
             open.push((row, due, soon));
         } else {
             closed.push(row);

@@ -46,8 +46,15 @@ pub struct MeetingPage<'a> {
     pub made: Vec<CommitmentRow>,
     pub runs: bool,
     pub viewer_id: i64,
-    /// Members the viewer may record a commitment for: (id, name).
-    pub commit_for: Vec<(i64, String)>,
+    /// Members (and, for those who run the meeting, guests as
+    /// `guest:{id}`) the viewer may record a commitment for: (value, name).
+    pub commit_for: Vec<(String, String)>,
+    /// The team's guests: (id, name, present).
+    pub guests: Vec<(i64, String, bool)>,
+    /// What may be e-mailed to the guests now: `agenda` or `minutes`.
+    pub guest_mail: Option<&'static str>,
+    /// Whether an SMTP server is configured.
+    pub mail_ready: bool,
     /// Things an agenda item may point at: (value, label).
     pub link_choices: Vec<(String, String)>,
     pub saved: Option<String>,
@@ -140,13 +147,13 @@ pub async fn meeting(
     }
     let all = st.store.team_commitments(m.team_id, false).await?;
     let row = |c: &Commitment| commitment_row(&ctx, c, acc.may_handle(c));
+    // Due here (kasvu_core::team::due_meeting), or reviewed here.
     let due = all
         .iter()
         .filter(|c| {
-            (c.status == CommitmentStatus::Open
-                && c.made_on < m.on
-                && c.made_meeting_id != Some(m.id))
+            (c.status == CommitmentStatus::Open && c.due_meeting_id == Some(m.id))
                 || c.closed_meeting_id == Some(m.id)
+                || c.reviews.iter().any(|r| r.meeting_id == Some(m.id))
         })
         .map(row)
         .collect();
@@ -155,11 +162,20 @@ pub async fn meeting(
         .filter(|c| c.made_meeting_id == Some(m.id))
         .map(row)
         .collect();
-    let commit_for = members
+    let guests = st.store.guests(m.team_id).await?;
+    let mut commit_for: Vec<(String, String)> = members
         .iter()
         .filter(|mb| acc.runs || mb.user_id == acc.user.id)
-        .map(|mb| (mb.user_id, mb.name.clone()))
+        .map(|mb| (mb.user_id.to_string(), mb.name.clone()))
         .collect();
+    if acc.runs && acc.role.is_some() {
+        commit_for.extend(guests.iter().map(|g| {
+            (
+                format!("guest:{}", g.id),
+                format!("{} ({})", g.name, ctx.t("guest-tag")),
+            )
+        }));
+    }
     let mut link_choices = Vec::new();
     if acc.runs {
         for ind in st.store.indicators().await?.iter() {
@@ -208,6 +224,17 @@ pub async fn meeting(
                 )
             })
             .collect(),
+        guests: guests
+            .iter()
+            .map(|g| (g.id, g.name.clone(), m.guest_attendance.contains(&g.id)))
+            .collect(),
+        guest_mail: match m.state {
+            _ if guests.is_empty() || !acc.runs => None,
+            MeetingState::Planned => Some("agenda"),
+            MeetingState::Held => Some("minutes"),
+            MeetingState::Cancelled => None,
+        },
+        mail_ready: st.config.mailer.is_some(),
         due,
         made,
         runs: acc.runs,
@@ -308,8 +335,20 @@ pub async fn record_meeting(
                 &Problem::new("err-not-member", "not a member"),
             )
         })?;
+    let guests = f
+        .guest_present
+        .iter()
+        .map(|s| s.trim().parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
+            bad(
+                &ctx,
+                "guests",
+                &Problem::new("err-not-guest", "not a guest of the team"),
+            )
+        })?;
     st.store
-        .record_meeting(
+        .record_meeting_with_guests(
             &actor(&acc.user),
             m.id,
             &MeetingRecord {
@@ -317,6 +356,7 @@ pub async fn record_meeting(
                 minutes: f.minutes.clone(),
                 attendance,
             },
+            Some(&guests),
         )
         .await
         .map_err(|e| refused(Labels::Team, e))?;
@@ -340,6 +380,8 @@ pub struct RecordForm {
     pub state: String,
     pub minutes: String,
     pub present: Vec<String>,
+    /// Guests present (guest ids).
+    pub guest_present: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod commitments;
+pub(crate) mod guests;
 pub(crate) mod learning_network;
 pub(crate) mod meetings;
 pub(crate) mod room;
@@ -26,6 +27,13 @@ pub(crate) fn routes() -> Routes {
             "/teams/{id}/members/{user_id}/remove",
             post(team_page::remove_member),
         )
+        .route("/teams/{id}/guests", post(guests::add_guest))
+        .route("/teams/{id}/guests/{guest_id}", post(guests::update_guest))
+        .route(
+            "/teams/{id}/guests/{guest_id}/remove",
+            post(guests::remove_guest),
+        )
+        .route("/meetings/{id}/guest-mail", post(guests::mail_guests))
         .route("/teams/{id}/meetings", post(team_page::plan_meeting))
         .route("/teams/{id}/calendar.ics", get(calendar::team_calendar))
         .route("/teams/{id}/room", get(room::room))

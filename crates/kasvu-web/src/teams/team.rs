@@ -44,7 +44,11 @@ pub(crate) struct TeamAccess {
 
 impl TeamAccess {
     /// Whether the viewer may record or review this commitment.
+    /// A guest's commitment: whoever runs the meetings (the guest cannot).
     pub fn may_handle(&self, c: &Commitment) -> bool {
+        if c.guest_id.is_some() {
+            return self.runs;
+        }
         may_handle_commitment(c.user_id == self.user.id, self.role, self.runs)
     }
 

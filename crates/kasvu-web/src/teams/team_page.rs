@@ -46,6 +46,8 @@ pub struct CommitmentRow {
     pub member: String,
     pub text: String,
     pub made_on: String,
+    /// The day of the meeting where it is due (open ones).
+    pub due: String,
     /// "41 days"
     pub age: String,
     /// "carried over 2 times", when carried.
@@ -67,6 +69,7 @@ pub(crate) fn commitment_row(ctx: &Ctx, c: &Commitment, may_review: bool) -> Com
         member: c.user_name.clone(),
         text: c.text.clone(),
         made_on: date_label(ctx.lang, c.made_on),
+        due: date_label(ctx.lang, c.due_on),
         age: ctx.lang.t_args(
             "commitment-age-days",
             &[("days", age_days(c.made_on, today()).to_string())],
@@ -118,6 +121,8 @@ pub struct TeamPage<'a> {
     pub schedule: String,
     pub location: String,
     pub members: Vec<MemberRow>,
+    /// Partners at the table without an account.
+    pub guests: Vec<super::guests::GuestRow>,
     pub sectors_present: Vec<String>,
     pub sectors_missing: Vec<String>,
     pub multi_professional: bool,
@@ -166,6 +171,7 @@ pub async fn team(
     let acc = team_access(&st, &ctx, id).await?;
     let t = &acc.team;
     let members = st.store.members(t.id).await?;
+    let guests = st.store.guests(t.id).await?;
     let orgs = st.store.organisations().await?;
     let org_name = |org_id: i64| {
         orgs.iter()
@@ -174,7 +180,12 @@ pub async fn team(
             .unwrap_or_default()
     };
     let present: Vec<Sector> = {
-        let mut s: Vec<Sector> = members.iter().map(|m| m.sector).collect();
+        // Guests bring their sector to the table too (Kela, a parish).
+        let mut s: Vec<Sector> = members
+            .iter()
+            .map(|m| m.sector)
+            .chain(guests.iter().map(|g| g.sector))
+            .collect();
         s.sort();
         s.dedup();
         s
@@ -231,6 +242,10 @@ pub async fn team(
         members: members
             .iter()
             .map(|m| member_row(&ctx, m, org_name(m.org_id)))
+            .collect(),
+        guests: guests
+            .iter()
+            .map(|g| super::guests::guest_row(&ctx, g, acc.runs))
             .collect(),
         sectors_present: present.iter().map(|s| ctx.sector(s)).collect(),
         sectors_missing: missing_sectors(&present)
