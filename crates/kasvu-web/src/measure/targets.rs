@@ -124,7 +124,7 @@ async fn render(
         }
     }
     // Authors by name to staff, by role and unit to the public.
-    let mut authors = crate::support::authors::Authors::new(&st, &ctx);
+    let mut authors = crate::support::authors::Authors::new(st, ctx);
     let mut analyses = Vec::new();
     for a in st.store.analyses(unit.id).await? {
         analyses.push(AnalysisRow {

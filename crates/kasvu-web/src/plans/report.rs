@@ -326,9 +326,13 @@ pub struct ReportPage<'a> {
     /// For the organisation's plan: the areas one may report on, and the chosen one.
     pub areas: Vec<(String, String)>,
     pub unit: String,
-    /// (indicator name, SVG, (period, value) rows) of each impact indicator.
-    pub charts: Vec<(String, String, Vec<(String, String)>)>,
+    /// Each impact indicator's chart.
+    pub charts: Vec<ReportChart>,
 }
+
+/// An impact indicator's chart on the report page: its name, the SVG, and
+/// the (period, value) rows of the table beside it.
+pub type ReportChart = (String, String, Vec<(String, String)>);
 
 pub async fn report(
     State(st): State<AppState>,
