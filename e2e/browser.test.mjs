@@ -728,3 +728,30 @@ test('the secretary adds a guest with the keyboard and a promise on the upcoming
   assert.ok(day(due) > day(upcomingDay), `due ${due}, after the upcoming meeting of ${upcomingDay}`);
   await context.close();
 });
+
+test('long text is written in comfortable boxes, and the yearly report shows its impacts and chart values', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/units/keskinen/targets');
+  await page.getByLabel('Sähköposti').fill('aluepaallikko.keskinen@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-keskinen-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/units/keskinen/targets');
+  const box = page.locator('#a-body');
+  const style = await box.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { font: s.fontFamily, body: getComputedStyle(document.body).fontFamily, width: el.getBoundingClientRect().width };
+  });
+  assert.equal(style.font, style.body, 'a text box is in the page\'s font, not monospace');
+  assert.ok(style.width > 400, `a text box is wide: ${style.width}px`);
+  const before = (await box.boundingBox()).height;
+  await box.focus();
+  await page.keyboard.type('Rivi\n'.repeat(12));
+  const after = (await box.boundingBox()).height;
+  assert.ok(after > before, `the box grows with its text: ${before} → ${after}`);
+  await expectNoViolations(page, 'the targets page with a long conclusion');
+  await visit(page, '/plans/1/report?year=2025', 'the yearly report with impacts and chart values');
+  assert.match(await page.locator('#report-impacts').innerText(), /Vaikuttavuus/);
+  assert.ok(await page.locator('table.report-chart-values').count() > 0, 'each chart has a table of its values');
+  await context.close();
+});

@@ -158,17 +158,16 @@ pub async fn dashboard(
             target,
         });
     }
-    let analyses = st
-        .store
-        .analyses(unit.id)
-        .await?
-        .into_iter()
-        .map(|a| AnalysisView {
+    // Authors by name to staff, by role and unit to the public.
+    let mut authors = crate::support::authors::Authors::new(&st, &ctx);
+    let mut analyses = Vec::new();
+    for a in st.store.analyses(unit.id).await? {
+        analyses.push(AnalysisView {
             period: period_label(lang, a.period),
             body: a.body,
-            by: a.updated_by,
-        })
-        .collect();
+            by: authors.label(&a.updated_by, unit.id).await?,
+        });
+    }
     let (can_enter, can_set_targets) = match &ctx.user {
         Some(user) if user.org_id == unit.org_id => {
             let tree = st.store.org_tree(user.org_id).await?;

@@ -123,18 +123,17 @@ async fn render(
             });
         }
     }
-    let analyses = st
-        .store
-        .analyses(unit.id)
-        .await?
-        .into_iter()
-        .map(|a| AnalysisRow {
+    // Authors by name to staff, by role and unit to the public.
+    let mut authors = crate::support::authors::Authors::new(st, ctx);
+    let mut analyses = Vec::new();
+    for a in st.store.analyses(unit.id).await? {
+        analyses.push(AnalysisRow {
             period_code: a.period.code(),
             period: period_label(lang, a.period),
             body: a.body,
-            by: a.updated_by,
-        })
-        .collect();
+            by: authors.label(&a.updated_by, unit.id).await?,
+        });
+    }
     let year = crate::support::today().year();
     let target_periods = period_choices(
         lang,

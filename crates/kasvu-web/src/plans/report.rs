@@ -44,7 +44,9 @@ pub(super) async fn report_doc(
     ),
     AppError,
 > {
-    use kasvu_io::report::{FigureRow, MeasureRow, ReportDoc, ReportLabels};
+    use kasvu_io::report::{
+        ChartSeries, FigureRow, ImpactRow, MeasureRow, ReportDoc, ReportLabels,
+    };
     let tree = st.store.plan_tree(id).await?.ok_or(AppError::NotFound)?;
     if !visible(ctx, &tree.plan) {
         return Err(AppError::NotFound);
@@ -87,6 +89,8 @@ pub(super) async fn report_doc(
     }
     let mut figures = Vec::new();
     let mut charts = Vec::new();
+    let mut series_of_charts = Vec::new();
+    let mut impacts = Vec::new();
     for code in codes {
         let Some(ind) = catalogue.iter().find(|i| i.spec.code == code) else {
             continue;
@@ -150,6 +154,13 @@ pub(super) async fn report_doc(
             previous_number: prev.shown(),
             verdict,
         });
+        for x in tree.impacts.iter().filter(|x| x.indicator == code) {
+            impacts.push(ImpactRow {
+                statement: ctx.name(&x.statement).to_owned(),
+                indicator: ctx.name(&ind.spec.names).to_owned(),
+                direction: lang.t(&format!("impact-expected-{}", x.direction.code())),
+            });
+        }
         if tree.impacts.iter().any(|x| x.indicator == code) {
             let series: Vec<(kasvu_core::Period, kasvu_store::Observation)> = st
                 .store
@@ -165,6 +176,30 @@ pub(super) async fn report_doc(
                     .collect();
                 let values: Vec<Option<f64>> = series.iter().map(|(_, o)| o.shown()).collect();
                 let name = ctx.name(&ind.spec.names).to_owned();
+                let texts: Vec<String> = series.iter().map(|(_, o)| text(o)).collect();
+                let alt = lang.t_args(
+                    "report-chart-alt",
+                    &[
+                        ("indicator", name.clone()),
+                        ("unit", ctx.name(&scope.names).to_owned()),
+                        (
+                            "values",
+                            labels
+                                .iter()
+                                .zip(&texts)
+                                .map(|(p, t)| format!("{p}: {t}"))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        ),
+                    ],
+                );
+                series_of_charts.push(ChartSeries {
+                    title: name.clone(),
+                    alt,
+                    periods: labels.clone(),
+                    values: values.clone(),
+                    texts,
+                });
                 let desc = lang.t_args(
                     "report-chart-desc",
                     &[
@@ -229,9 +264,16 @@ pub(super) async fn report_doc(
             ("unit", ctx.name(&scope.names).to_owned()),
         ],
     );
+    let org_name = units
+        .iter()
+        .find(|u| u.parent_id.is_none())
+        .map(|u| ctx.name(&u.names).to_owned())
+        .unwrap_or_default();
     let doc = ReportDoc {
         title,
         plan_title: ctx.name(&p.title).to_owned(),
+        org_name,
+        lang: lang.code().to_owned(),
         facts: vec![
             format!("{}: {}", ctx.t("plan-title"), ctx.name(&p.title)),
             format!("{}: {}", ctx.t("plan-period"), period_text(p)),
@@ -243,6 +285,8 @@ pub(super) async fn report_doc(
         ],
         measures,
         figures,
+        impacts,
+        charts: series_of_charts,
         conclusions,
         labels: ReportLabels {
             measures: ctx.t("report-measures"),
@@ -259,6 +303,12 @@ pub(super) async fn report_doc(
             previous: (year - 1).to_string(),
             verdict: ctx.t("report-verdict"),
             suppression_note: ctx.t("suppression-note"),
+            impacts: ctx.t("plan-impact"),
+            impact_statement: ctx.t("plan-impact-statement"),
+            impact_direction: ctx.t("plan-impact-expected"),
+            period: ctx.t("table-period"),
+            chart_value: ctx.t("chart-value"),
+            page: ctx.t("report-page"),
         },
     };
     Ok((tree, year, doc, charts))
@@ -276,9 +326,13 @@ pub struct ReportPage<'a> {
     /// For the organisation's plan: the areas one may report on, and the chosen one.
     pub areas: Vec<(String, String)>,
     pub unit: String,
-    /// (indicator name, SVG) of each impact indicator.
-    pub charts: Vec<(String, String)>,
+    /// Each impact indicator's chart.
+    pub charts: Vec<ReportChart>,
 }
+
+/// An impact indicator's chart on the report page: its name, the SVG, and
+/// the (period, value) rows of the table beside it.
+pub type ReportChart = (String, String, Vec<(String, String)>);
 
 pub async fn report(
     State(st): State<AppState>,
@@ -288,6 +342,15 @@ pub async fn report(
 ) -> PageResult {
     let (tree, year, doc, charts) = report_doc(&st, &ctx, id, q.year, q.unit.as_deref()).await?;
     let p = &tree.plan;
+    // Each chart with the table of its values (the same series, in order).
+    let charts = charts
+        .into_iter()
+        .zip(&doc.charts)
+        .map(|((name, svg), s)| {
+            let rows = s.periods.iter().cloned().zip(s.texts.iter().cloned());
+            (name, svg, rows.collect())
+        })
+        .collect();
     let areas = if p.scope.is_none() {
         st.store
             .org_units(p.org_id)

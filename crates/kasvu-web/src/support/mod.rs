@@ -5,6 +5,7 @@
 
 pub(crate) mod access;
 pub mod api;
+pub(crate) mod authors;
 pub(crate) mod axis;
 pub(crate) mod charts;
 pub mod ctx;
