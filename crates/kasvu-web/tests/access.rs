@@ -228,7 +228,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/projects/{id}", "YYYYYYYY"),
     ("GET", "/readyz", "YYYYYYYY"),
     ("GET", "/search", "YYYYYYYY"),
-    ("GET", "/static/kasvu.a6572c328049.css", "YYYYYYYY"),
+    ("GET", "/static/kasvu.f0960f28c7f0.css", "YYYYYYYY"),
     ("GET", "/teams", "NYYYYYYY"),
     ("POST", "/teams", "NNNNNNRY"),
     ("GET", "/teams/{id}", "NYYYYYNY"),
