@@ -755,3 +755,111 @@ test('long text is written in comfortable boxes, and the yearly report shows its
   assert.ok(await page.locator('table.report-chart-values').count() > 0, 'each chart has a table of its values');
   await context.close();
 });
+
+// The plan editor (issue 20): a regional planner makes the area's plan and
+// builds it with the keyboard only, sees a refusal tied to its field, and a
+// new version keeps last year's evaluation in the yearly report.
+test('a regional planner makes and edits a plan with forms and the keyboard', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/plans');
+  await page.getByLabel('Sähköposti').fill('suunnittelija.pohjoinen@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-pohjoinen-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/plans');
+  await page.getByRole('link', { name: 'Uusi suunnitelma' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE + '/plans/new');
+  await expectNoViolations(page, 'the form of a new plan');
+  const type = async (label, text, options = {}) => {
+    await page.getByLabel(label, options).focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+  };
+  await type('Tunnus', `pohjoinen-${Date.now()}`);
+  await type('Otsikko suomeksi', 'Pohjoisen alueen suunnitelma');
+  await type('Alkuvuosi', '2025');
+  await type('Päättymisvuosi', '2028');
+  const parent = page.getByLabel('Koko kunnan suunnitelma, josta alueen suunnitelma johdetaan');
+  await parent.selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Luo luonnos' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/plans\/\d+\/edit\?saved=created/);
+  const editor = page.url().split('?')[0];
+  assert.match(await page.locator('[role="status"]').innerText(), /Luonnos on luotu/);
+  await expectNoViolations(page, 'the plan editor');
+
+  // An empty goal: the message is beside the field and tied to it.
+  await page.locator('#new-goal-name_fi').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/edit\/goal$/);
+  const field = page.locator('#new-goal-name_fi');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.match(await field.getAttribute('aria-describedby'), /new-goal-name_fi-error/);
+  assert.match(await page.locator('#new-goal-name_fi-error').innerText(), /pakollinen/);
+  await expectNoViolations(page, 'the plan editor with a refused goal');
+
+  // A goal and a focus area of the organisation's plan, then a measure.
+  const [goal, focus] = (await page.locator('.pe-parent-names li').allInnerTexts())
+    .find((t) => t.includes('›'))
+    .split(' › ');
+  await page.locator('#new-goal-name_fi').focus();
+  await page.keyboard.type(goal);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=goal/);
+  const goals = await page.locator('section.pe-goal').count();
+  await page.locator(`#g${goals}-new-name_fi`).focus();
+  await page.keyboard.type(focus);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=focus/);
+  const addMeasure = page.locator(`a[href$="/edit/measure?at=${goals}.1"]`);
+  assert.match(await addMeasure.innerText(), /Lisää toimenpide/);
+  await addMeasure.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/edit\/measure\?at=/);
+  await expectNoViolations(page, 'the form of a new measure');
+  await type('Nimi suomeksi', 'Selaimella lisätty toimenpide');
+  await type('Aikataulu', '2025–2026');
+  await page.getByLabel('Vastuuyksiköt').selectOption({ index: 0 });
+  await page.locator('#rights-participation').focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Tallenna toimenpide' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=measure/);
+  assert.match(await page.locator('main').innerText(), /Selaimella lisätty toimenpide/);
+
+  // The new goal moves up one place with its button.
+  // The hidden part of a button's name says which item it moves.
+  const escaped = goal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.getByRole('button', { name: new RegExp(`^Siirrä ylös\\W+${escaped}$`) }).last().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=moved/);
+  assert.match(await page.locator(`#g${goals - 1}`).innerText(), new RegExp(goal));
+  await expectNoViolations(page, 'the plan editor after a move');
+
+  // Last year's evaluation, approval and a new version: the evaluation is
+  // in the new version's yearly report.
+  const plan = editor.replace(/\/edit$/, '');
+  await page.goto(plan);
+  const measure = page.locator('li.measure', { hasText: 'Selaimella lisätty toimenpide' });
+  await measure.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  await measure.locator('select[name="period"]').selectOption('2025');
+  await measure.locator('select[name="rating"]').selectOption('4');
+  await measure.locator('textarea[name="body"]').fill('Selaimella kirjattu arvio vuodelta 2025');
+  await measure.locator('form[action$="/evaluation"] button').click();
+  await page.waitForURL(/saved=evaluation/);
+  await page.locator('#plan-next-status').selectOption('approved');
+  await page.locator('#approved_on').fill('2026-02-02');
+  await page.locator('#decision_ref').fill('Aluetoimikunta 2.2.2026 § 3');
+  await page.locator(`form[action="${plan.replace(BASE, '')}/status"] button`).click();
+  await page.waitForURL(/saved=status/);
+  await page.getByRole('button', { name: 'Aloita uusi versio' }).click();
+  await page.waitForURL(/saved=version/);
+  const v2 = page.url().split('?')[0];
+  await visit(page, v2.replace(BASE, '') + '/edit', "the new version's editor");
+  assert.match(await page.locator('main').innerText(), /Arvioinnit: 2025 4\/5/);
+  await visit(page, v2.replace(BASE, '') + '/report?year=2025', "the new version's yearly report");
+  assert.match(await page.locator('main').innerText(), /Selaimella kirjattu arvio vuodelta 2025/);
+  await context.close();
+});

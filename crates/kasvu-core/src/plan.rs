@@ -212,6 +212,100 @@ pub fn parse_tags<T: Copy + PartialEq>(
     Ok(out)
 }
 
+/// Who may make and change a plan: roles that manage plans at the plan's
+/// unit — the organisation (its root unit's id) for its own plan, the area
+/// or cluster for a regional development plan.
+pub fn may_manage(
+    assignments: &[crate::Assignment],
+    tree: &crate::OrgTree,
+    org_id: i64,
+    scope: Option<i64>,
+) -> bool {
+    crate::role::permits(
+        assignments,
+        tree,
+        crate::Action::ManagePlans,
+        scope.unwrap_or(org_id),
+    )
+}
+
+/// A measure's stable key: kept when a version is copied, so that its
+/// evaluations and status history follow it from version to version.
+/// Lower-case letters, digits and `-`, at most 40 characters.
+pub fn check_measure_key(key: &str) -> Result<(), Problem> {
+    if key.is_empty() {
+        return Err(Problem::required());
+    }
+    if key.chars().count() > 40 {
+        return Err(Problem::too_long(40));
+    }
+    if !key
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(Problem::new(
+            "err-measure-key",
+            format!("'{key}' is not a measure key: use a-z, 0-9 and -"),
+        )
+        .arg("value", key));
+    }
+    Ok(())
+}
+
+/// The first key given twice, if any: a key names one measure of a version.
+pub fn duplicate_key<'a>(keys: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().find(|k| !seen.insert(*k))
+}
+
+/// Which way an item of a plan's chain moves among its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+}
+
+impl Move {
+    pub fn parse(s: &str) -> Result<Move, Problem> {
+        match s.trim() {
+            "up" => Ok(Move::Up),
+            "down" => Ok(Move::Down),
+            other => Err(Problem::not_one_of(other, &["up", "down"])),
+        }
+    }
+}
+
+/// Moves the item at `index` one place up or down among its siblings.
+/// Moving the first up or the last down changes nothing; an index that is
+/// not there is refused.
+pub fn move_item<T>(items: &mut [T], index: usize, way: Move) -> Result<(), Problem> {
+    if index >= items.len() {
+        return Err(missing_item(index));
+    }
+    match way {
+        Move::Up if index > 0 => items.swap(index - 1, index),
+        Move::Down if index + 1 < items.len() => items.swap(index, index + 1),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Removes the item at `index`, refusing an index that is not there.
+pub fn remove_item<T>(items: &mut Vec<T>, index: usize) -> Result<T, Problem> {
+    if index >= items.len() {
+        return Err(missing_item(index));
+    }
+    Ok(items.remove(index))
+}
+
+fn missing_item(index: usize) -> Problem {
+    Problem::new(
+        "err-plan-item-missing",
+        format!("there is no item {} here: reload the page", index + 1),
+    )
+    .arg("value", (index + 1).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +382,71 @@ mod tests {
         assert!(parse_tags("wellness", ChildRight::parse).is_err());
         assert_eq!(ChildRight::ALL.len(), 7);
         assert_eq!(ImpactCondition::ALL.len(), 5);
+    }
+    #[test]
+    fn measure_keys_are_short_and_plain() {
+        assert!(check_measure_key("m12").is_ok());
+        assert!(check_measure_key("lanu-2022-a").is_ok());
+        assert_eq!(check_measure_key("").unwrap_err().code, "err-required");
+        assert_eq!(
+            check_measure_key("M 1").unwrap_err().code,
+            "err-measure-key"
+        );
+        assert_eq!(
+            check_measure_key(&"a".repeat(41)).unwrap_err().code,
+            Problem::too_long(40).code
+        );
+        assert_eq!(duplicate_key(["a", "b", "a"]), Some("a"));
+        assert_eq!(duplicate_key(["a", "b"]), None);
+    }
+
+    #[test]
+    fn items_move_among_siblings_and_stop_at_the_ends() {
+        let mut v = vec!['a', 'b', 'c'];
+        move_item(&mut v, 1, Move::Up).unwrap();
+        assert_eq!(v, ['b', 'a', 'c']);
+        move_item(&mut v, 0, Move::Up).unwrap();
+        assert_eq!(v, ['b', 'a', 'c'], "the first stays first");
+        move_item(&mut v, 1, Move::Down).unwrap();
+        assert_eq!(v, ['b', 'c', 'a']);
+        move_item(&mut v, 2, Move::Down).unwrap();
+        assert_eq!(v, ['b', 'c', 'a'], "the last stays last");
+        assert_eq!(
+            move_item(&mut v, 3, Move::Up).unwrap_err().code,
+            "err-plan-item-missing"
+        );
+        assert_eq!(remove_item(&mut v, 0), Ok('b'));
+        assert_eq!(v, ['c', 'a']);
+        assert!(remove_item(&mut v, 2).is_err());
+        assert_eq!(v, ['c', 'a'], "a refused removal changes nothing");
+        assert_eq!(Move::parse("down"), Ok(Move::Down));
+        assert!(Move::parse("sideways").is_err());
+    }
+
+    #[test]
+    fn a_regional_planner_manages_the_plan_of_their_own_area_only() {
+        use crate::{Assignment, Role};
+        let t = crate::tree::tests::sample();
+        let planner = [Assignment {
+            role: Role::RegionalPlanner,
+            scope: 2,
+        }];
+        assert!(may_manage(&planner, &t, 1, Some(2)));
+        assert!(
+            !may_manage(&planner, &t, 1, None),
+            "the organisation's plan"
+        );
+        assert!(!may_manage(&planner, &t, 1, Some(3)), "another area's plan");
+        let staff = [Assignment {
+            role: Role::Staff,
+            scope: 2,
+        }];
+        assert!(!may_manage(&staff, &t, 1, Some(2)));
+        let admin = [Assignment {
+            role: Role::Admin,
+            scope: 1,
+        }];
+        assert!(may_manage(&admin, &t, 1, None));
+        assert!(may_manage(&admin, &t, 1, Some(3)));
     }
 }

@@ -61,6 +61,7 @@ fn every_id_used_in_code_and_templates_exists() {
     // Ids built from codes (cadence-monthly, month-9, …).
     used.extend(crate::measure::dashboard::dynamic_message_ids());
     used.extend(crate::plans::changes::dynamic_message_ids());
+    used.extend(crate::plans::editor_views::dynamic_message_ids());
     used.extend(team_and_register_ids());
     used.extend(crate::families::wishes::dynamic_message_ids());
     used.extend(crate::families::forms::dynamic_message_ids());

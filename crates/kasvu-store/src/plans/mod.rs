@@ -43,6 +43,12 @@ pub struct MeasureSpec {
     pub conditions: Vec<ImpactCondition>,
     /// Codes of indicators that show whether the measure works.
     pub indicators: Vec<String>,
+    /// The measure's stable key across versions (kasvu_core::plan::
+    /// check_measure_key); a new measure has none and is given one. The
+    /// evaluations and status history of the measure with the same key in
+    /// the version it was copied from (or the draft it replaces) carry over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,6 +152,8 @@ impl Plan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
     pub id: i64,
+    /// Stable across versions (see [`MeasureSpec::key`]).
+    pub key: String,
     pub names: Names,
     /// Owner units: (id, code).
     pub owners: Vec<(i64, String)>,

@@ -36,7 +36,7 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         let measures = sqlx::query(
-            "SELECT m.id, m.focus_area_id, m.name_fi, m.name_sv, m.name_en, m.responsible, m.schedule, \
+            "SELECT m.id, m.stable_key, m.focus_area_id, m.name_fi, m.name_sv, m.name_en, m.responsible, m.schedule, \
              m.budget, m.status, m.rights, m.conditions FROM plan_measures m \
              JOIN plan_focus_areas f ON f.id = m.focus_area_id JOIN plan_goals g ON g.id = f.goal_id \
              WHERE g.plan_id = $1 ORDER BY m.position",
@@ -133,6 +133,7 @@ impl Store {
                 .or_default()
                 .push(Measure {
                     id,
+                    key: r.try_get("stable_key")?,
                     names: names(r)?,
                     owners: owners.remove(&id).unwrap_or_default(),
                     responsible: r.try_get("responsible")?,
@@ -240,6 +241,7 @@ impl PlanTree {
                                     rights: m.rights.clone(),
                                     conditions: m.conditions.clone(),
                                     indicators: m.indicators.clone(),
+                                    key: Some(m.key.clone()),
                                 })
                                 .collect(),
                         })

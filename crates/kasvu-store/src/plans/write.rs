@@ -122,6 +122,10 @@ impl PlanSpec {
                 for (mi, m) in f.measures.iter().enumerate() {
                     let at = format!("{at}.measures.{}", mi + 1);
                     names(format!("{at}.names"), &m.names)?;
+                    if let Some(key) = &m.key {
+                        kasvu_core::plan::check_measure_key(key)
+                            .map_err(|p| invalid(&format!("{at}.key"), p))?;
+                    }
                     for (field, text) in [
                         ("responsible", &m.responsible),
                         ("schedule", &m.schedule),
@@ -134,8 +138,97 @@ impl PlanSpec {
                 }
             }
         }
+        let keys = self
+            .goals
+            .iter()
+            .flat_map(|g| &g.focus_areas)
+            .flat_map(|f| &f.measures)
+            .filter_map(|m| m.key.as_deref());
+        if let Some(key) = kasvu_core::plan::duplicate_key(keys) {
+            return Err(invalid(
+                "key",
+                Problem::new(
+                    "err-measure-key-twice",
+                    format!("two measures have the key '{key}': a key names one measure"),
+                )
+                .arg("value", key),
+            ));
+        }
         Ok(())
     }
+}
+
+/// What a measure carries from version to version: its evaluations and its
+/// status log, as stored rows.
+#[derive(Default)]
+struct History {
+    evaluations: Vec<sqlx::any::AnyRow>,
+    log: Vec<sqlx::any::AnyRow>,
+}
+
+/// The history of a version's measures by key, read before it is replaced
+/// or copied.
+async fn history_of(conn: &mut AnyConnection, plan_id: i64) -> Result<HashMap<String, History>> {
+    let in_plan = "JOIN plan_measures m ON m.id = x.measure_id JOIN plan_focus_areas f ON f.id = m.focus_area_id \
+                   JOIN plan_goals g ON g.id = f.goal_id WHERE g.plan_id = $1";
+    let mut out: HashMap<String, History> = HashMap::new();
+    for r in sqlx::query(&format!(
+        "SELECT m.stable_key, x.period, x.rating, x.body, x.indicators, x.updated_at, x.updated_by \
+         FROM plan_evaluations x {in_plan}"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let key: String = r.try_get("stable_key")?;
+        out.entry(key).or_default().evaluations.push(r);
+    }
+    for r in sqlx::query(&format!(
+        "SELECT m.stable_key, x.at, x.on_date, x.status, x.note, x.actor \
+         FROM plan_measure_log x {in_plan} ORDER BY x.id"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let key: String = r.try_get("stable_key")?;
+        out.entry(key).or_default().log.push(r);
+    }
+    Ok(out)
+}
+
+/// Writes a measure's carried history onto the measure `measure_id`.
+async fn carry(conn: &mut AnyConnection, measure_id: i64, h: &History) -> Result<()> {
+    for r in &h.evaluations {
+        sqlx::query(
+            "INSERT INTO plan_evaluations (measure_id, period, rating, body, indicators, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(measure_id)
+        .bind(r.try_get::<String, _>("period")?)
+        .bind(r.try_get::<i64, _>("rating")?)
+        .bind(r.try_get::<String, _>("body")?)
+        .bind(r.try_get::<String, _>("indicators")?)
+        .bind(r.try_get::<i64, _>("updated_at")?)
+        .bind(r.try_get::<String, _>("updated_by")?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for r in &h.log {
+        sqlx::query(
+            "INSERT INTO plan_measure_log (measure_id, at, on_date, status, note, actor) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(measure_id)
+        .bind(r.try_get::<i64, _>("at")?)
+        .bind(r.try_get::<String, _>("on_date")?)
+        .bind(r.try_get::<String, _>("status")?)
+        .bind(r.try_get::<String, _>("note")?)
+        .bind(r.try_get::<String, _>("actor")?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Checks that a regional plan's goals and focus areas are the
@@ -333,6 +426,13 @@ async fn insert_plan(
         .map(|r| Ok((code_key(&r.try_get::<String, _>("code")?), r.try_get("id")?)))
         .collect::<Result<_>>()?;
     let t = now();
+    // The history that carries over by key: the replaced draft's own, or
+    // the version this one is copied from.
+    let carried = match (previous, replacing) {
+        (_, Some(r)) => history_of(conn, r.id).await?,
+        (Some(p), None) => history_of(conn, p.id).await?,
+        (None, None) => HashMap::new(),
+    };
     if let Some(r) = replacing {
         // The draft's content is written anew: its old chain goes first.
         let in_plan =
@@ -407,8 +507,8 @@ async fn insert_plan(
             for (mi, m) in f.measures.iter().enumerate() {
                 let measure_id: i64 = sqlx::query_scalar(
                     "INSERT INTO plan_measures (focus_area_id, position, name_fi, name_sv, name_en, responsible, \
-                     schedule, budget, rights, conditions, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                     schedule, budget, rights, conditions, status, stable_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 )
                 .bind(focus_id)
                 .bind(mi as i64)
@@ -421,8 +521,17 @@ async fn insert_plan(
                 .bind(join_codes(&m.rights, ChildRight::code))
                 .bind(join_codes(&m.conditions, ImpactCondition::code))
                 .bind(m.status.code())
+                .bind(match &m.key {
+                    Some(key) => key.clone(),
+                    // A new measure: a key of its own, random so that it
+                    // never meets another measure's key.
+                    None => format!("m{}", hex::encode(rand::random::<[u8; 6]>())),
+                })
                 .fetch_one(&mut *conn)
                 .await?;
+                if let Some(h) = m.key.as_ref().and_then(|k| carried.get(k)) {
+                    carry(conn, measure_id, h).await?;
+                }
                 for owner in &m.owners {
                     let unit = units.get(&code_key(owner)).ok_or_else(|| {
                         invalid(

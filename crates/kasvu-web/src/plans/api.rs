@@ -257,6 +257,8 @@ fn plan_schema() -> serde_json::Value {
             "rights": {"type": "array", "items": one_of(ChildRight::CODES)},
             "conditions": {"type": "array", "items": one_of(ImpactCondition::CODES)},
             "indicators": codes,
+            "key": {"type": "string", "pattern": "^[a-z0-9-]{1,40}$",
+                    "description": "The measure's stable key across versions: keep it when changing a draft so that the measure's evaluations and status history stay with it; leave it out for a new measure"},
         },
     });
     let focus_area = json!({"type": "object", "required": ["names", "measures"],

@@ -28,6 +28,8 @@ pub struct PlanRow {
 pub struct PlansPage<'a> {
     pub ctx: &'a Ctx,
     pub plans: Vec<PlanRow>,
+    /// The viewer may make a plan somewhere (the form offers where).
+    pub can_create: bool,
 }
 
 /// Whether the viewer may see this version: public ones everyone, drafts
@@ -63,5 +65,19 @@ pub async fn plans(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             status: ctx.t(&format!("plan-status-{}", p.status.code())),
         })
         .collect();
-    Ok(Html(PlansPage { ctx: &ctx, plans }.render()?).into_response())
+    let can_create = ctx.user.as_ref().is_some_and(|u| {
+        u.org_id == org.org_id
+            && u.assignments()
+                .iter()
+                .any(|a| a.role.allows(kasvu_core::Action::ManagePlans))
+    });
+    Ok(Html(
+        PlansPage {
+            ctx: &ctx,
+            plans,
+            can_create,
+        }
+        .render()?,
+    )
+    .into_response())
 }

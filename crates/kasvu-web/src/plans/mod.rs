@@ -3,6 +3,10 @@
 
 pub(crate) mod api;
 pub(crate) mod changes;
+pub(crate) mod editor;
+pub(crate) mod editor_measure;
+pub(crate) mod editor_new;
+pub(crate) mod editor_views;
 pub(crate) mod list;
 pub(crate) mod plan_page;
 pub(crate) mod report;
@@ -19,6 +23,20 @@ use crate::support::routes::{get, post, Routes};
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/plans", get(list::plans))
+        .route(
+            "/plans/new",
+            get(editor_new::new_plan).post(editor_new::create_plan),
+        )
+        .route("/plans/{id}/edit", get(editor::editor))
+        .route("/plans/{id}/edit/details", post(editor::save_details))
+        .route("/plans/{id}/edit/goal", post(editor::save_goal))
+        .route("/plans/{id}/edit/focus", post(editor::save_focus))
+        .route(
+            "/plans/{id}/edit/measure",
+            get(editor_measure::measure_form).post(editor_measure::save_measure),
+        )
+        .route("/plans/{id}/edit/move", post(editor::move_in_chain))
+        .route("/plans/{id}/edit/remove", post(editor::remove_from_chain))
         .route("/plans/{id}", get(plan_page::plan))
         .route("/plans/{id}/report", get(report::report))
         .route(

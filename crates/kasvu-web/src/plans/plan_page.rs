@@ -152,7 +152,13 @@ pub(super) async fn rights_of(st: &AppState, ctx: &Ctx, plan: &Plan) -> Result<R
     let a = user.assignments();
     let org_id = plan.org_id;
     Ok(Rights {
-        manage: permits(&a, &tree, Action::ManagePlans, org_id),
+        // A regional plan is managed in its area too (kasvu_core::plan::may_manage).
+        manage: kasvu_core::plan::may_manage(
+            &a,
+            &tree,
+            org_id,
+            plan.scope.as_ref().map(|(id, _)| *id),
+        ),
         follow: Box::new(move |m| may_follow_up(&a, &tree, org_id, m)),
     })
 }
