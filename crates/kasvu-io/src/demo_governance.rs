@@ -169,6 +169,16 @@ async fn load_network_members(store: &Store, actor: &Actor, oulu: i64) -> Result
     Ok(())
 }
 
+/// A demo proposal: text, where it came from, days ago, the measure it is
+/// linked to, and its answer (status, response, reason, who by role).
+type DemoProposal<'a> = (
+    &'a str,
+    &'a str,
+    i64,
+    Option<i64>,
+    Option<(&'a str, &'a str, &'a str, &'a str)>,
+);
+
 /// The Hiukkavaara young people's panel and what it has proposed.
 async fn load_forum(
     store: &Store,
@@ -197,7 +207,7 @@ async fn load_forum(
         .find(|m| m.names.fi.starts_with("Hiukkavaaran nuorten raati"))
         .map(|m| m.id);
     let ago = |days: i64| today - Duration::days(days);
-    let proposals: [(&str, &str, i64, Option<i64>, Option<(&str, &str, &str, &str)>); 5] = [
+    let proposals: [DemoProposal; 5] = [
         (
             "Skeittiparkin viereen penkkejä ja katos, jotta siellä voi olla myös sateella.",
             "Kevään raatikokous",
