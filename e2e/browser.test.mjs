@@ -863,3 +863,69 @@ test('a regional planner makes and edits a plan with forms and the keyboard', as
   assert.match(await page.locator('main').innerText(), /Selaimella kirjattu arvio vuodelta 2025/);
   await context.close();
 });
+
+// Issue 20: "My work" as the signed-in home, and a youth forum's "you said, we did".
+test('signing in lands on "My work"; a youth forum proposal is recorded and answered with the keyboard', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login');
+  await page.getByLabel('Sähköposti').fill('neuvola.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-neuvola-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/my');
+  assert.match(await page.locator('h1').innerText(), /Oma työ/);
+  assert.match(await page.locator('main').innerText(), /Kutsun perhekeskuksen työntekijän/);
+  assert.ok(await page.getByRole('link', { name: 'Omat sitoumukseni' }).first().isVisible());
+  await expectNoViolations(page, 'My work of a leadership-team member');
+  await context.close();
+
+  const staff = await finnish();
+  const spage = await staff.newPage();
+  await spage.goto(BASE + '/login?next=/forums');
+  await spage.getByLabel('Sähköposti').fill('admin@oulu.example');
+  await spage.getByLabel('Salasana').fill('demo-admin-2026');
+  await spage.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await spage.waitForURL(BASE + '/forums');
+  await expectNoViolations(spage, 'the forums');
+  await spage.getByRole('link', { name: 'Hiukkavaaran nuorten raati' }).focus();
+  await spage.keyboard.press('Enter');
+  await spage.waitForURL(/\/forums\/\d+$/);
+  const forumUrl = spage.url();
+  await expectNoViolations(spage, "a forum's page with its forms");
+  await spage.getByLabel('Ehdotus', { exact: true }).focus();
+  await spage.keyboard.type('Uimahalliin oma vuoro nuorille perjantai-iltaisin.');
+  await spage.getByLabel('Mistä ehdotus tuli').focus();
+  await spage.keyboard.type('Talven raatikokous');
+  await spage.getByRole('button', { name: 'Kirjaa ehdotus' }).focus();
+  await spage.keyboard.press('Enter');
+  await spage.waitForURL(/saved=proposal/);
+  assert.match(await spage.locator('[role="status"]').innerText(), /Ehdotus kirjattiin/);
+  // The newest proposal is first: open its answer form and answer it.
+  const item = spage.locator('li.forum-proposal').first();
+  assert.match(await item.innerText(), /Uimahalliin oma vuoro/);
+  await item.locator('summary').focus();
+  await spage.keyboard.press('Enter');
+  await item.getByLabel('Hyväksytty', { exact: true }).focus();
+  await spage.keyboard.press('Space');
+  await item.getByLabel('Vastaus', { exact: true }).focus();
+  await spage.keyboard.type('Uimahallin nuorten vuoro alkaa maaliskuussa.');
+  await item.getByLabel('Vastaajan tehtävä').focus();
+  await spage.keyboard.type('Liikuntapalvelujen aluesuunnittelija');
+  await expectNoViolations(spage, 'an open answer form');
+  await item.getByRole('button', { name: 'Tallenna' }).focus();
+  await spage.keyboard.press('Enter');
+  await spage.waitForURL(/saved=answer/);
+  await staff.close();
+
+  // The public page: the answer, by role, and no forms.
+  const anon = await finnish();
+  const apage = await anon.newPage();
+  await apage.goto(forumUrl);
+  await expectNoViolations(apage, 'the public "you said, we did" page');
+  const text = await apage.locator('main').innerText();
+  assert.match(text, /Uimahallin nuorten vuoro alkaa maaliskuussa\./);
+  assert.match(text, /Vastasi Liikuntapalvelujen aluesuunnittelija/);
+  assert.match(text, /Ei mahdollinen/);
+  assert.equal(await apage.locator('form[action$="/proposals"]').count(), 0);
+  await anon.close();
+});

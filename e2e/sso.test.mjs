@@ -37,11 +37,11 @@ async function misbehave(mode) {
 
 // From Kasvu's sign-in page through the provider's login and consent pages
 // and back. Each call is a new browser: no provider session carries over.
-async function signInAs(login) {
+async function signInAs(login, start = '/login?next=/account') {
   const context = await browser.newContext({ locale: 'fi-FI' });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  await page.goto(`${BASE}/login?next=/account`);
+  await page.goto(`${BASE}${start}`);
   await page.getByRole('link', { name: 'Kirjaudu organisaation tunnuksella' }).click();
   await page.waitForURL((url) => url.href.startsWith(PROVIDER));
   const loginPage = page.url();
@@ -111,5 +111,13 @@ test('a callback link opened in another browser signs nobody in', async () => {
   const response = await page.goto(`${BASE}/login/sso/callback?code=stolen&state=stolen`);
   assert.equal(response.status(), 400);
   assert.match(await page.getByRole('alert').innerText(), /aloitettiin toisessa selaimessa/);
+  await context.close();
+});
+
+// Issue 20: with no page asked for, signing in lands on "My work".
+test('single sign-on without a page asked for lands on "My work"', async () => {
+  const { context, page } = await signInAs('admin', '/login');
+  assert.equal(new URL(page.url()).pathname, '/my');
+  assert.match(await page.locator('h1').innerText(), /Oma työ/);
   await context.close();
 });

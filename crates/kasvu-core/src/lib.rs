@@ -12,6 +12,7 @@ pub mod clock;
 pub mod disclosure;
 pub mod error;
 pub mod feedback;
+pub mod forum;
 pub mod indicator;
 pub mod measure;
 pub mod network;

@@ -18,6 +18,10 @@ code_enum! {
         SteeringGroup = "steering_group",
         /// A learning network that spans organisations (oppimisverkosto).
         LearningNetwork = "learning_network",
+        /// A children's or young people's forum (nuorisovaltuusto, lasten
+        /// parlamentti, an area's young people's panel): it records the
+        /// young people's proposals and the adults' answers.
+        YouthForum = "youth_forum",
     }
 }
 
@@ -28,11 +32,16 @@ impl TeamKind {
             TeamKind::ClusterLeadership => Level::Cluster,
             TeamKind::AreaLeadership => Level::Area,
             TeamKind::SteeringGroup | TeamKind::LearningNetwork => Level::Organisation,
+            TeamKind::YouthForum => Level::Cluster,
         }
     }
 
     pub fn check_scope(self, level: Level) -> Result<(), Problem> {
-        if level == self.scope_level() {
+        // A forum may be the city's (a youth council), an area's or a
+        // service cluster's (the `scope_level` it is suggested at).
+        let forum_level = self == TeamKind::YouthForum
+            && matches!(level, Level::Organisation | Level::Area | Level::Cluster);
+        if level == self.scope_level() || forum_level {
             Ok(())
         } else {
             Err(Problem::new(
@@ -51,7 +60,7 @@ impl TeamKind {
     /// Leadership teams and the steering group are multi-professional: the
     /// sectors in [`EXPECTED_SECTORS`] should all sit at the table.
     pub fn is_multi_professional(self) -> bool {
-        !matches!(self, TeamKind::LearningNetwork)
+        !matches!(self, TeamKind::LearningNetwork | TeamKind::YouthForum)
     }
 }
 

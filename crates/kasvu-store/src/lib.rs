@@ -52,8 +52,8 @@ pub use support::db::{Backend, Store};
 pub use support::error::StoreError;
 pub use support::ImportSummary;
 pub use teams::{
-    AgendaItem, Commitment, Meeting, MeetingRecord, MeetingSpec, Member, Participant, Review, Team,
-    TeamSpec,
+    AgendaItem, AnswerSpec, Commitment, ForumProposal, Meeting, MeetingRecord, MeetingSpec, Member,
+    Participant, ProposalSpec, Review, Team, TeamSpec,
 };
 pub use teams::{Guest, GuestMail, GuestSpec};
 

@@ -161,6 +161,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/feedback/{id}/response", "NNNNNNNY"),
     ("GET", "/feedback/{id}/results.csv", "NYYYYYNY"),
     ("GET", "/feedback/{id}/results.xlsx", "NYYYYYNY"),
+    ("GET", "/forums", "YYYYYYYY"),
+    // a forum's proposals and answers are public
+    ("GET", "/forums/{id}", "YYYYYYYY"),
+    // Hiukkavaara's forum (Itäinen): its members and the area's backbone
+    // record and answer; the admin's empty proposal and answer are refused
+    ("POST", "/forums/{id}/proposals", "NNNNNNNR"),
+    ("POST", "/forums/{id}/proposals/{proposal_id}/answer", "NNNNNNNR"),
     ("GET", "/healthz", "YYYYYYYY"),
     ("GET", "/hobbies", "YYYYYYYY"),
     ("GET", "/imports", "NNYYYYYY"),
@@ -188,6 +195,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/meetings/{id}/guest-mail", "NNNNNNNR"),
     ("POST", "/meetings/{id}/record", "NNNNNNNR"),
     ("GET", "/my/calendar.ics", "NYYYYYYY"),
+    ("GET", "/my", "NYYYYYYY"),
     ("GET", "/my/commitments", "NYYYYYYY"),
     ("GET", "/network", "YYYYYYYY"),
     ("POST", "/network/links", "NNNRNNNR"),
@@ -235,7 +243,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/projects/{id}", "YYYYYYYY"),
     ("GET", "/readyz", "YYYYYYYY"),
     ("GET", "/search", "YYYYYYYY"),
-    ("GET", "/static/kasvu.442ec45d9eed.css", "YYYYYYYY"),
+    ("GET", "/static/kasvu.d8baadc60480.css", "YYYYYYYY"),
     ("GET", "/teams", "NYYYYYYY"),
     ("POST", "/teams", "NNNNNNRY"),
     ("GET", "/teams/{id}", "NYYYYYNY"),
@@ -355,6 +363,19 @@ async fn resources(app: &App) -> Resources {
         .and_then(|t| t.iter().find(|t| t["kind"] == "learning_network"))
         .and_then(|t| t["id"].as_i64())
         .expect("the learning network");
+    let forum = teams
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["kind"] == "youth_forum"))
+        .and_then(|t| t["id"].as_i64())
+        .expect("the youth forum");
+    let forum_proposal = app
+        .store
+        .forum_proposals(forum)
+        .await
+        .expect("proposals")
+        .first()
+        .expect("a proposal")
+        .id;
     let meetings = app
         .api(Some(&admin), &format!("/api/v1/teams/{team}/meetings"))
         .await;
@@ -536,6 +557,8 @@ async fn resources(app: &App) -> Resources {
         (("orgs", "code"), "oulu".into()),
         (("lang", "code"), "fi".into()),
         (("meetings", "id"), meeting.to_string()),
+        (("forums", "id"), forum.to_string()),
+        (("proposals", "proposal_id"), forum_proposal.to_string()),
         (("password", "token"), password),
     ] {
         res.insert(key, value);

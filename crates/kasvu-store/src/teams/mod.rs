@@ -162,11 +162,13 @@ pub const MAX_NAME: usize = 200;
 pub const MAX_MINUTES: usize = 50_000;
 
 use crate::support::db::stored_date as date_of;
+pub use forums::{AnswerSpec, ForumProposal, ProposalSpec};
 
 mod calendar;
 mod commitments;
 mod guests;
 pub use guests::{Guest, GuestMail, GuestSpec};
+mod forums;
 mod meetings;
 mod membership;
 mod reminders;

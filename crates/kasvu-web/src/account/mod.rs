@@ -1,6 +1,7 @@
 //! Signing in and out (password or the organisation's OpenID Connect
 //! provider), the language choice, and one's own password.
 
+pub(crate) mod my_work;
 pub(crate) mod password;
 pub(crate) mod sign_in;
 pub mod sso;
@@ -16,6 +17,7 @@ pub(crate) fn routes() -> Routes {
         .route("/login/sso/callback", get(sso::callback))
         .route("/lang/{code}", get(sign_in::set_language))
         .route("/account", get(password::account))
+        .route("/my", get(my_work::my_work))
         .route("/account/password", post(password::change_password))
         .route(
             "/password/{token}",

@@ -33,6 +33,15 @@ pub struct LoginForm {
     next: String,
 }
 
+/// Where a person goes after signing in: the page they asked for, or "My
+/// work" when they asked for none (or only the front page).
+pub(crate) fn after_sign_in(next: Option<&str>) -> String {
+    match safe_next(next) {
+        n if n == "/" => "/my".to_owned(),
+        n => n,
+    }
+}
+
 pub async fn login_page(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -40,7 +49,7 @@ pub async fn login_page(
 ) -> PageResult {
     let next = safe_next(q.next.as_deref());
     if ctx.user.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        return Ok(Redirect::to(&after_sign_in(Some(&next))).into_response());
     }
     let page = LoginPage {
         ctx: &ctx,
@@ -154,7 +163,7 @@ pub async fn login(
         ))
     };
     let jar = start_session(&st, &ctx, jar, &user).await?;
-    Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+    Ok((jar, Redirect::to(&after_sign_in(Some(&form.next)))).into_response())
 }
 
 /// The cookie that marks a browser its owner has signed in with. Sent only

@@ -281,7 +281,11 @@ pub async fn callback(
     };
     let jar = crate::account::sign_in::start_session(&st, &ctx, jar, &user).await?;
     tracing::info!("signed in through the identity provider: {}", user.email);
-    Ok((jar, Redirect::to(&login.next_path)).into_response())
+    Ok((
+        jar,
+        Redirect::to(&super::sign_in::after_sign_in(Some(&login.next_path))),
+    )
+        .into_response())
 }
 
 async fn verified_email(

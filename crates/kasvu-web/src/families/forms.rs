@@ -26,7 +26,7 @@ use kasvu_store::{
 use serde::Deserialize;
 
 /// Whether the user approves activities at the unit (area, cluster or unit).
-fn approves_at(tree: &OrgTree, user: &User, unit_id: i64) -> bool {
+pub(crate) fn approves_at(tree: &OrgTree, user: &User, unit_id: i64) -> bool {
     permits(&user.assignments(), tree, Action::EditTree, unit_id)
 }
 

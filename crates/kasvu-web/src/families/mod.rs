@@ -11,6 +11,7 @@ pub(crate) mod site;
 pub(crate) mod wishes;
 
 /// Wishes shown as text only from this many on (feedback shows them too).
+pub(crate) use forms::approves_at as approves_activity_at;
 pub(crate) use site::MIN_WISHES_FOR_TEXT;
 pub use site::{TreeCache, MAX_WISHES_PER_CLIENT};
 

@@ -51,6 +51,20 @@ async fn table(
     Ok(out)
 }
 
+/// The indicators under `unit` that some expected unit has not entered for
+/// their latest finished period (so it is late), with who has not: "My
+/// work" lists them for the units a person enters data for.
+pub(crate) async fn late_entries(
+    st: &AppState,
+    unit: &OrgUnit,
+) -> Result<Vec<(Indicator, Completeness)>, AppError> {
+    Ok(table(st, unit, None)
+        .await?
+        .into_iter()
+        .filter(|(_, c)| !c.complete())
+        .collect())
+}
+
 /// Only the unit's own organisation sees who has reported.
 fn may_see(user: Option<&User>, unit: &OrgUnit) -> bool {
     user.is_some_and(|u| u.org_id == unit.org_id)

@@ -11,6 +11,7 @@ pub(crate) mod imports;
 pub(crate) mod indicators;
 pub(crate) mod targets;
 
+pub(crate) use completeness::late_entries;
 pub use imports::ImportJobs;
 
 use crate::support::routes::{get, post, Routes};

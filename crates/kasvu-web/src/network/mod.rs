@@ -6,6 +6,8 @@ pub(crate) mod api;
 pub(crate) mod collaboration_map;
 pub(crate) mod register;
 
+pub(crate) use register::approves as approves_register_change;
+
 use crate::support::routes::{get, post, Routes};
 
 /// The feature's pages.

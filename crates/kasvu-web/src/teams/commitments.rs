@@ -156,15 +156,23 @@ pub struct MyCommitmentsPage<'a> {
 /// Days before a meeting when its open commitments show as due soon.
 pub const DUE_SOON_DAYS: i64 = 7;
 
-pub async fn my_commitments(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Query(q): Query<SavedQuery>,
-) -> PageResult {
-    let all = st.store.user_commitments(user.id, false).await?;
+/// A person's commitments: the open ones with the meeting each is due at
+/// (and whether that is soon), the closed ones, and their teams with the
+/// next meeting. "My commitments" and "My work" show the same.
+pub(crate) struct MyCommitments {
+    pub open: Vec<(CommitmentRow, String, bool)>,
+    pub closed: Vec<CommitmentRow>,
+    pub teams: Vec<(i64, String, String)>,
+}
+
+pub(crate) async fn commitments_of(
+    st: &AppState,
+    ctx: &Ctx,
+    user_id: i64,
+) -> Result<MyCommitments, AppError> {
+    let all = st.store.user_commitments(user_id, false).await?;
     let mut teams = Vec::new();
-    for t in st.store.teams_of_user(user.id).await? {
+    for t in st.store.teams_of_user(user_id).await? {
         let next = st.store.next_meeting(t.id, today()).await?;
         teams.push((
             t.id,
@@ -177,8 +185,10 @@ pub async fn my_commitments(
     let mut open = Vec::new();
     let mut closed = Vec::new();
     for c in &all {
-        let row = commitment_row(&ctx, c, true);
+        let row = commitment_row(ctx, c, true);
         if c.status == CommitmentStatus::Open {
+            // Due at the meeting after the one it was made (or carried) at:
+            // the one rule of `kasvu_core::team`, computed by the store.
             let soon = (c.due_on - today()).whole_days() <= DUE_SOON_DAYS;
             let due = row.due.clone();
             open.push((row, due, soon));
@@ -187,6 +197,24 @@ pub async fn my_commitments(
         }
     }
     closed.reverse();
+    Ok(MyCommitments {
+        open,
+        closed,
+        teams,
+    })
+}
+
+pub async fn my_commitments(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
+    let MyCommitments {
+        open,
+        closed,
+        teams,
+    } = commitments_of(&st, &ctx, user.id).await?;
     let token = st.store.calendar_token(user.id).await?;
     let page = MyCommitmentsPage {
         ctx: &ctx,

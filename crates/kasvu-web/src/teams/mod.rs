@@ -5,12 +5,15 @@
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod commitments;
+pub(crate) mod forums;
 pub(crate) mod guests;
 pub(crate) mod learning_network;
 pub(crate) mod meetings;
 pub(crate) mod room;
 pub(crate) mod team;
 pub(crate) mod team_page;
+
+pub(crate) use commitments::{commitments_of, MyCommitments};
 
 use crate::support::routes::{get, post, Routes};
 
@@ -60,6 +63,13 @@ pub(crate) fn routes() -> Routes {
         )
         .route("/my/commitments", get(commitments::my_commitments))
         .route("/my/calendar.ics", get(calendar::my_calendar))
+        .route("/forums", get(forums::forums))
+        .route("/forums/{id}", get(forums::forum_page))
+        .route("/forums/{id}/proposals", post(forums::record_proposal))
+        .route(
+            "/forums/{id}/proposals/{proposal_id}/answer",
+            post(forums::answer_proposal),
+        )
 }
 
 /// The feature's part of the JSON API (under `/api/v1`).

@@ -1,0 +1,19 @@
+# My work (issue 20)
+nav-my-work = My work
+my-work-title = My work
+my-work-intro = What is waiting for you: commitments, your teams' next meetings, late data entry, the plan measures you follow up and what waits for your approval.
+my-work-commitments = My open commitments
+my-work-commitments-none = You have no open commitments.
+my-work-all-commitments = All my commitments
+my-work-meetings = My teams' next meetings
+my-work-meetings-none = You are not a member of any team.
+my-work-agenda-none = Nothing on the agenda yet.
+my-work-entry = Data entry due and late
+my-work-entry-none = Nothing is missing from your units.
+my-work-entry-missing = missing:
+my-work-measures = Measures I follow up
+my-work-measures-none = You have no measures to follow up.
+my-work-waiting = Waiting for my approval
+my-work-waiting-none = Nothing is waiting for your approval.
+my-work-waiting-activity = Activity
+my-work-waiting-actor = Proposed change to the actor register

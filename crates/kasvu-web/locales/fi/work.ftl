@@ -1,0 +1,19 @@
+# Oma työ (issue 20)
+nav-my-work = Oma työ
+my-work-title = Oma työ
+my-work-intro = Tässä on koottuna se, mikä odottaa juuri sinua: sitoumukset, tiimiesi seuraavat kokoukset, myöhässä olevat tietojen syötöt, seuraamasi suunnitelman toimenpiteet ja hyväksyntääsi odottavat asiat.
+my-work-commitments = Avoimet sitoumukseni
+my-work-commitments-none = Sinulla ei ole avoimia sitoumuksia.
+my-work-all-commitments = Kaikki sitoumukseni
+my-work-meetings = Tiimieni seuraavat kokoukset
+my-work-meetings-none = Et ole minkään tiimin jäsen.
+my-work-agenda-none = Esityslistalla ei ole vielä asioita.
+my-work-entry = Erääntyneet ja myöhässä olevat tietojen syötöt
+my-work-entry-none = Yksiköiltäsi ei puutu tietoja.
+my-work-entry-missing = puuttuu:
+my-work-measures = Seuraamani toimenpiteet
+my-work-measures-none = Sinulla ei ole seurattavia toimenpiteitä.
+my-work-waiting = Hyväksyntääsi odottaa
+my-work-waiting-none = Mikään ei odota hyväksyntääsi.
+my-work-waiting-activity = Toiminta
+my-work-waiting-actor = Toimijarekisterin muutosehdotus

@@ -1,0 +1,19 @@
+# Mitt arbete (issue 20)
+nav-my-work = Mitt arbete
+my-work-title = Mitt arbete
+my-work-intro = Här finns det som väntar på just dig: åtaganden, dina gruppers nästa möten, försenade uppgifter, planens åtgärder du följer upp och det som väntar på ditt godkännande.
+my-work-commitments = Mina öppna åtaganden
+my-work-commitments-none = Du har inga öppna åtaganden.
+my-work-all-commitments = Alla mina åtaganden
+my-work-meetings = Mina gruppers nästa möten
+my-work-meetings-none = Du är inte medlem i någon grupp.
+my-work-agenda-none = Det finns ännu inget på föredragningslistan.
+my-work-entry = Uppgifter som ska föras in och är försenade
+my-work-entry-none = Inga uppgifter saknas från dina enheter.
+my-work-entry-missing = saknas:
+my-work-measures = Åtgärder jag följer upp
+my-work-measures-none = Du har inga åtgärder att följa upp.
+my-work-waiting = Väntar på ditt godkännande
+my-work-waiting-none = Inget väntar på ditt godkännande.
+my-work-waiting-activity = Verksamhet
+my-work-waiting-actor = Ändringsförslag i aktörsregistret
