@@ -55,7 +55,7 @@ pub use teams::{
     AgendaItem, AnswerSpec, Commitment, ForumProposal, Meeting, MeetingRecord, MeetingSpec, Member,
     Participant, ProposalSpec, Review, Team, TeamSpec,
 };
-pub use teams::{Guest, GuestMail, GuestSpec};
+pub use teams::{Guest, GuestMail, GuestSpec, MAX_GUESTS};
 
 /// Who makes a change: a signed-in user, or the CLI / demo loader.
 #[derive(Debug, Clone)]

@@ -167,8 +167,9 @@ async fn guests_at_the_table(store: Store) {
     let m = store.meeting(first).await.unwrap().unwrap();
     assert_eq!(m.state, MeetingState::Planned, "nothing changed");
     assert!(m.guest_attendance.is_empty());
+    // A guest ticked twice (a repeated form field) is present once.
     store
-        .record_meeting_with_guests(&cli(), first, &held, Some(&[g]))
+        .record_meeting_with_guests(&cli(), first, &held, Some(&[g, g]))
         .await
         .unwrap();
     assert_eq!(
@@ -330,6 +331,28 @@ async fn guests_at_the_table(store: Store) {
         let text = format!("{:?} {:?}", e.old_value, e.new_value);
         assert!(!text.contains("kela.example"), "{text}");
     }
+
+    // A team's guests are bounded (they are mailed one by one while the
+    // secretary waits); another team's table is its own.
+    let teams_own = store.guests(team.id).await.unwrap().len();
+    let mut i = 0;
+    while (store.guests(other.id).await.unwrap().len() as i64) < kasvu_store::MAX_GUESTS {
+        i += 1;
+        let mut more = kela();
+        more.email = format!("guest{i}@partner.example");
+        store.add_guest(&cli(), other.id, &more).await.unwrap();
+    }
+    let mut too_many = kela();
+    too_many.email = "too.many@partner.example".into();
+    assert_eq!(
+        invalid(store.add_guest(&cli(), other.id, &too_many).await).1,
+        "err-too-many-guests"
+    );
+    assert_eq!(
+        store.guests(other.id).await.unwrap().len() as i64,
+        kasvu_store::MAX_GUESTS
+    );
+    assert_eq!(store.guests(team.id).await.unwrap().len(), teams_own);
 }
 
 both_databases!(guests_at_the_table);

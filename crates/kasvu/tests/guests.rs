@@ -75,7 +75,13 @@ fn meeting_day(page: &str) -> (String, String) {
 
 async fn team_and_next(s: &Server, c: &reqwest::Client) -> (i64, i64) {
     let (_, teams) = get(c, s.url("/teams")).await;
-    let team = first_id(&teams, "/teams/");
+    // Tuira's leadership team: the link just before its name (the demo has
+    // the other areas' teams, the steering group and a forum too).
+    let name = teams
+        .find(">Tuiran palvelukeskittymän johtotiimi<")
+        .expect("Tuira's team in the list");
+    let link = teams[..name].rfind("/teams/").expect("its link");
+    let team = first_id(&teams[link..], "/teams/");
     let (_, page) = get(c, s.url(&format!("/teams/{team}"))).await;
     let next = first_id(section(&page, "upcoming", "past"), "/meetings/");
     (team, next)

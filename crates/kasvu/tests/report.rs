@@ -255,6 +255,23 @@ async fn authors_by_name_to_staff_by_role_to_the_public(db: &str) {
         "{seen}"
     );
     assert!(!seen.contains(manager));
+    // Staff of another organisation in the learning network read the
+    // dashboard as the public does: role and unit, not the name.
+    let soite = login_demo(&s, "admin@soite.example").await;
+    let other = soite
+        .get(s.url("/units/keskinen/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(other.contains("Vuoden 2026 johtopäätös"), "{other}");
+    assert!(
+        !other.contains("Kaisa Keskinen"),
+        "no name to another organisation"
+    );
+    assert!(!other.contains(manager));
     let targets = c
         .get(s.url("/units/keskinen/targets"))
         .send()

@@ -271,6 +271,9 @@ pub struct OpenMeasure {
     pub schedule: String,
     /// Owner unit ids.
     pub owners: Vec<i64>,
+    /// Whether the measure's plan is public (an internal plan's measures
+    /// are not named on public pages).
+    pub public: bool,
 }
 
 const MEASURE_PLAN: &str =
@@ -299,7 +302,8 @@ impl Store {
     /// areas') not yet done or dropped.
     pub async fn open_measures(&self, org_id: i64) -> Result<Vec<OpenMeasure>> {
         let rows = sqlx::query(&format!(
-            "SELECT m.id, p.id AS plan_id, m.name_fi, m.name_sv, m.name_en, m.status, m.schedule {MEASURE_PLAN} \
+            "SELECT m.id, p.id AS plan_id, m.name_fi, m.name_sv, m.name_en, m.status, m.schedule, \
+             p.visibility {MEASURE_PLAN} \
              WHERE p.org_id = $1 AND p.status = 'in_force' AND m.status IN ('not_started', 'ongoing') \
              ORDER BY p.id, g.position, f.position, m.position"
         ))
@@ -332,6 +336,7 @@ impl Store {
                         .map_err(|p| StoreError::corrupt("status", p))?,
                     schedule: r.try_get("schedule")?,
                     owners: by_measure.remove(&id).unwrap_or_default(),
+                    public: r.try_get::<String, _>("visibility")? == "public",
                 })
             })
             .collect()

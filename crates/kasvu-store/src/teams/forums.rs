@@ -50,22 +50,26 @@ pub struct ForumProposal {
 
 const SELECT_PROPOSALS: &str = "SELECT fp.id, fp.team_id, fp.text, fp.proposed_on, fp.source, \
      fp.meeting_id, fp.measure_id, fp.status, fp.response, fp.reason, fp.answered_on, \
-     fp.answered_role, m.name_fi, m.name_sv, m.name_en, g.plan_id \
+     fp.answered_role, m.name_fi, m.name_sv, m.name_en, g.plan_id, p.visibility \
      FROM forum_proposals fp \
      LEFT JOIN plan_measures m ON m.id = fp.measure_id \
      LEFT JOIN plan_focus_areas f ON f.id = m.focus_area_id \
-     LEFT JOIN plan_goals g ON g.id = f.goal_id";
+     LEFT JOIN plan_goals g ON g.id = f.goal_id \
+     LEFT JOIN plans p ON p.id = g.plan_id";
 
 fn proposal_of(r: &AnyRow) -> Result<ForumProposal> {
     let status: String = r.try_get("status")?;
     let measure_id: Option<i64> = r.try_get("measure_id")?;
+    // Proposals and answers are public: a measure of a plan that is not
+    // public (made internal after the link) is not named with them.
+    let public_plan = r.try_get::<Option<String>, _>("visibility")?.as_deref() == Some("public");
     let measure = match measure_id {
-        Some(id) => Some((
+        Some(id) if public_plan => Some((
             id,
             r.try_get::<i64, _>("plan_id")?,
             crate::support::db::names_of(r, "name")?,
         )),
-        None => None,
+        _ => None,
     };
     Ok(ForumProposal {
         id: r.try_get("id")?,
@@ -133,7 +137,7 @@ impl Store {
             let in_force: Option<i64> = sqlx::query_scalar(
                 "SELECT m.id FROM plan_measures m JOIN plan_focus_areas f ON f.id = m.focus_area_id \
                  JOIN plan_goals g ON g.id = f.goal_id JOIN plans p ON p.id = g.plan_id \
-                 WHERE m.id = $1 AND p.org_id = $2 AND p.status = 'in_force'",
+                 WHERE m.id = $1 AND p.org_id = $2 AND p.status = 'in_force' AND p.visibility = 'public'",
             )
             .bind(measure)
             .bind(team.org_id)
@@ -144,7 +148,7 @@ impl Store {
                     "measure",
                     Problem::new(
                         "err-measure-not-in-force",
-                        "the measure is not in a plan in force of the forum's organisation",
+                        "the measure is not in a public plan in force of the forum's organisation",
                     ),
                 ));
             }

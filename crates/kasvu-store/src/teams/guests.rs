@@ -65,6 +65,9 @@ fn guest_of(r: &AnyRow) -> Result<Guest> {
     })
 }
 
+/// Most guests one team may have (see [`Store::add_guest`]).
+pub const MAX_GUESTS: i64 = 40;
+
 const SELECT_GUESTS: &str =
     "SELECT id, team_id, name, organisation, sector, email, removed_at FROM team_guests";
 
@@ -111,11 +114,26 @@ async fn check_guest_email(
 }
 
 impl Store {
+    /// Adds a guest (at most [`MAX_GUESTS`] per team).
     pub async fn add_guest(&self, actor: &Actor, team_id: i64, spec: &GuestSpec) -> Result<i64> {
         let (name, organisation, email) = check_guest(spec)?;
         let mut tx = self.begin_write().await?;
         let team = team_in(&mut tx, team_id).await?;
         check_guest_email(&mut tx, team_id, &email, None).await?;
+        // Guests are the partners at one table, mailed one by one while the
+        // secretary waits: a bound keeps a sending within its time.
+        let guests: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM team_guests WHERE team_id = $1 AND removed_at IS NULL",
+        )
+        .bind(team_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if guests >= MAX_GUESTS {
+            return Err(StoreError::invalid(
+                "guest",
+                Problem::new("err-too-many-guests", "a team has at most 40 guests"),
+            ));
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO team_guests (team_id, name, organisation, sector, email, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

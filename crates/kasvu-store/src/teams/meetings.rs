@@ -229,9 +229,16 @@ impl Store {
                 Problem::too_long(MAX_MINUTES),
             ));
         }
+        // A person ticked twice (a repeated form field) is present once.
+        let attendance: std::collections::BTreeSet<i64> = rec.attendance.iter().copied().collect();
+        let guests: Option<Vec<i64>> = guests.map(|g| {
+            let set: std::collections::BTreeSet<i64> = g.iter().copied().collect();
+            set.into_iter().collect()
+        });
+        let guests = guests.as_deref();
         let mut tx = self.begin_write().await?;
         let (team, _) = meeting_team(&mut tx, meeting_id).await?;
-        for uid in &rec.attendance {
+        for uid in &attendance {
             if member_role_in(&mut tx, team.id, *uid).await?.is_none() {
                 return Err(StoreError::invalid(
                     "attendance",
@@ -256,7 +263,7 @@ impl Store {
             .bind(meeting_id)
             .execute(&mut *tx)
             .await?;
-        for uid in &rec.attendance {
+        for uid in &attendance {
             sqlx::query("INSERT INTO meeting_attendance (meeting_id, user_id) VALUES ($1, $2)")
                 .bind(meeting_id)
                 .bind(uid)
@@ -285,7 +292,7 @@ impl Store {
             "meeting",
             &meeting_id.to_string(),
             "record",
-            json!({ "state": rec.state.code(), "attendance": rec.attendance, "guests": guests, "minutes_chars": rec.minutes.trim().chars().count() }),
+            json!({ "state": rec.state.code(), "attendance": attendance, "guests": guests, "minutes_chars": rec.minutes.trim().chars().count() }),
         )
         .await?;
         super::search_docs::index_meeting(&mut tx, meeting_id).await?;

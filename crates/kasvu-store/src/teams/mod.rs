@@ -167,7 +167,7 @@ pub use forums::{AnswerSpec, ForumProposal, ProposalSpec};
 mod calendar;
 mod commitments;
 mod guests;
-pub use guests::{Guest, GuestMail, GuestSpec};
+pub use guests::{Guest, GuestMail, GuestSpec, MAX_GUESTS};
 mod forums;
 mod meetings;
 mod membership;

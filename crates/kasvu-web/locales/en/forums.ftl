@@ -43,5 +43,5 @@ forum-meeting = Meeting
 forum-answered-on = Date of the answer
 err-not-forum = Only children's and young people's forums record proposals.
 err-future-date = The date cannot be in the future.
-err-measure-not-in-force = The measure is not in a plan in force.
+err-measure-not-in-force = The measure is not in a public plan in force.
 err-answer-before-proposal = An answer cannot be dated before the proposal.

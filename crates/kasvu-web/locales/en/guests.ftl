@@ -32,3 +32,5 @@ err-guest-has-account = This person has a Kasvu account: add them as a member.
 err-guest-duplicate = The team already has a guest with this e-mail address.
 err-not-guest = Only the team's guests.
 err-guest-mail = The agenda goes before the meeting, the minutes once it has been held.
+guest-mail-busy = Messages to this meeting's guests are already being sent. Wait a moment and check again.
+err-too-many-guests = A team can have at most 40 guests. First remove someone who no longer takes part.

@@ -43,5 +43,5 @@ forum-meeting = Kokous
 forum-answered-on = Vastauspäivä
 err-not-forum = Ehdotuksia kirjaavat vain lasten ja nuorten vaikuttamistoimielimet.
 err-future-date = Päivä ei voi olla tulevaisuudessa.
-err-measure-not-in-force = Toimenpide ei ole voimassa olevassa suunnitelmassa.
+err-measure-not-in-force = Toimenpide ei ole julkisessa voimassa olevassa suunnitelmassa.
 err-answer-before-proposal = Vastaus ei voi olla ehdotusta aiemmin.

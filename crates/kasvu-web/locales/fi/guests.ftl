@@ -32,3 +32,5 @@ err-guest-has-account = Henkilöllä on Kasvu-tunnus: lisää hänet jäseneksi.
 err-guest-duplicate = Tiimillä on jo vieras tällä sähköpostiosoitteella.
 err-not-guest = Vain tiimin vieraat.
 err-guest-mail = Esityslista lähetetään ennen tapaamista, muistio vasta kun tapaaminen on pidetty.
+guest-mail-busy = Viestejä lähetetään jo tämän kokouksen vieraille. Odota hetki ja katso tilanne uudelleen.
+err-too-many-guests = Tiimillä voi olla enintään 40 vierasta. Poista ensin joku, joka ei enää osallistu.

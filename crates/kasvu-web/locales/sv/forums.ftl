@@ -43,5 +43,5 @@ forum-meeting = Möte
 forum-answered-on = Svarsdag
 err-not-forum = Endast barns och ungas påverkansorgan för in förslag.
 err-future-date = Dagen kan inte vara i framtiden.
-err-measure-not-in-force = Åtgärden finns inte i en gällande plan.
+err-measure-not-in-force = Åtgärden finns inte i en offentlig gällande plan.
 err-answer-before-proposal = Svaret kan inte vara tidigare än förslaget.

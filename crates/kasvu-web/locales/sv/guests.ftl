@@ -32,3 +32,5 @@ err-guest-has-account = Personen har ett Kasvu-konto: lägg till hen som medlem.
 err-guest-duplicate = Teamet har redan en gäst med den här e-postadressen.
 err-not-guest = Endast teamets gäster.
 err-guest-mail = Föredragningslistan skickas före mötet, protokollet först när mötet har hållits.
+guest-mail-busy = Meddelanden skickas redan till mötets gäster. Vänta en stund och kontrollera igen.
+err-too-many-guests = Ett team kan ha högst 40 gäster. Ta först bort någon som inte längre deltar.

@@ -1,5 +1,5 @@
 //! Who wrote a text, as its reader may see it. Texts record their author by
-//! e-mail address; staff see the author's name, the public only the
+//! e-mail address; staff of the author's organisation see the author's name, the public only the
 //! author's role and unit ("Aluepäällikkö, Keskinen") — never an address.
 
 use super::ctx::Ctx;
@@ -38,7 +38,14 @@ impl<'a> Authors<'a> {
         };
         let label = match author {
             None => ctx.t("author-unknown"),
-            Some(u) if ctx.user.is_some() && !u.name.trim().is_empty() => u.name,
+            // Staff of the author's own organisation see the name; readers
+            // from other organisations (the learning network) the role.
+            Some(u)
+                if ctx.user.as_ref().is_some_and(|r| r.org_id == u.org_id)
+                    && !u.name.trim().is_empty() =>
+            {
+                u.name
+            }
             Some(u) => {
                 let role = u
                     .roles

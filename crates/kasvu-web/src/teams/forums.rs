@@ -176,6 +176,8 @@ pub async fn forum_page(
             .open_measures(team.org_id)
             .await?
             .into_iter()
+            // The answers are public: only a public plan's measures.
+            .filter(|m| m.public)
             .map(|m| (m.id, ctx.name(&m.names).to_owned()))
             .collect()
     } else {

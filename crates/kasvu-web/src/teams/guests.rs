@@ -164,11 +164,22 @@ pub async fn mail_guests(
     let Some(mailer) = st.config.mailer.as_ref() else {
         return Err(AppError::BadRequest(ctx.t("guest-mail-no-smtp")));
     };
+    // One sending per meeting at a time, across processes: a double click
+    // must not mail every guest twice before the first send is marked.
+    let lock_secs = i64::try_from(SEND_TIMEOUT_SECS).unwrap_or(30) + 30;
+    let Some(lock) = st
+        .store
+        .try_lock_task(&format!("guest-mail-{}", m.id), lock_secs)
+        .await?
+    else {
+        return Err(AppError::BadRequest(ctx.t("guest-mail-busy")));
+    };
     let sent = tokio::time::timeout(
         std::time::Duration::from_secs(SEND_TIMEOUT_SECS),
         send_to_guests(&st.store, mailer, &actor(&acc.user), m.id, what),
     )
     .await;
+    st.store.unlock_task(lock).await?;
     match sent {
         Ok(Ok(s)) if s.failed.is_empty() => Ok(Redirect::to(&format!(
             "/meetings/{id}?saved=guest-mail-{}#guest-mail",
