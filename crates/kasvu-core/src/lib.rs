@@ -8,8 +8,10 @@ mod macros;
 
 pub mod activity;
 pub mod actor;
+pub mod backbone;
 pub mod clock;
 pub mod disclosure;
+pub mod document;
 pub mod error;
 pub mod feedback;
 pub mod forum;

@@ -9,6 +9,7 @@ mod account;
 mod families;
 mod feedback;
 mod knowledge;
+mod library;
 mod measure;
 mod network;
 mod org;
@@ -31,6 +32,7 @@ pub use feedback::{Question, Round, RoundResults, RoundSpec};
 pub use knowledge::paths::{ContactPath, PathSpec, StepSpec};
 pub use knowledge::practices::{Practice, PracticeSpec};
 pub use knowledge::projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
+pub use library::{DocContent, Document, DocumentSpec, MAX_DOCUMENTS_PER_TARGET};
 pub use measure::indicators::Indicator;
 pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
@@ -51,6 +53,10 @@ pub use support::credentials::{hash_password, random_token, verify_password};
 pub use support::db::{Backend, Store};
 pub use support::error::StoreError;
 pub use support::ImportSummary;
+pub use teams::{
+    ActionSpec, Bulletin, BulletinSpec, EventParticipant, EventParticipantSpec, EventSpec,
+    TeamAction, TeamEvent,
+};
 pub use teams::{
     AgendaItem, AnswerSpec, Commitment, ForumProposal, Meeting, MeetingRecord, MeetingSpec, Member,
     Participant, ProposalSpec, Review, Team, TeamSpec,

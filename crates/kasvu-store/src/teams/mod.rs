@@ -164,6 +164,10 @@ pub const MAX_MINUTES: usize = 50_000;
 use crate::support::db::stored_date as date_of;
 pub use forums::{AnswerSpec, ForumProposal, ProposalSpec};
 
+mod backbone;
+mod events;
+pub use backbone::{ActionSpec, Bulletin, BulletinSpec, TeamAction};
+pub use events::{EventParticipant, EventParticipantSpec, EventSpec, TeamEvent};
 mod calendar;
 mod commitments;
 mod guests;
