@@ -179,6 +179,7 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<(), StoreError> {
     load_rounds(store, actor, oulu.org_id, team.id, today).await?;
     load_network(store, actor, oulu.org_id, anchor).await?;
     crate::demo_governance::load(store, actor, oulu.org_id, anchor, today).await?;
+    crate::demo_backbone::load(store, actor, team.id, today).await?;
     // One promise is already reported done ahead of the meeting.
     if let Some(c) = commitments.get(3) {
         store

@@ -6,6 +6,7 @@
 
 pub mod actors_csv;
 pub mod demo;
+mod demo_backbone;
 mod demo_governance;
 mod demo_teams;
 pub mod export;

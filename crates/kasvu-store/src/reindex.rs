@@ -48,24 +48,26 @@ impl Store {
     /// and feedback were indexed (migration 0029) while some exist. The
     /// server then rebuilds it once at start.
     pub async fn search_needs_rebuild(&self) -> Result<bool> {
-        if self.search_size().await? == 0 {
+        // Each question stops at the first row found (a large index or
+        // register is never counted through at start).
+        let any = |sql: &'static str| async move {
+            let found: Option<i64> = sqlx::query_scalar(sql).fetch_optional(&self.pool).await?;
+            Ok::<bool, crate::support::error::StoreError>(found.is_some())
+        };
+        if !any("SELECT CAST(1 AS BIGINT) FROM search_entries LIMIT 1").await? {
             return Ok(true);
         }
-        let indexed: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM search_entries \
-             WHERE kind IN ('activity', 'place', 'team', 'meeting', 'feedback')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        if indexed > 0 {
+        if any("SELECT CAST(1 AS BIGINT) FROM search_entries \
+             WHERE kind IN ('activity', 'place', 'team', 'meeting', 'feedback') LIMIT 1")
+        .await?
+        {
             return Ok(false);
         }
-        let stored: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM activities WHERE status = 'published') \
-             + (SELECT COUNT(*) FROM places WHERE published = 1) + (SELECT COUNT(*) FROM teams)",
+        Ok(
+            any("SELECT CAST(1 AS BIGINT) FROM activities WHERE status = 'published' LIMIT 1")
+                .await?
+                || any("SELECT CAST(1 AS BIGINT) FROM places WHERE published = 1 LIMIT 1").await?
+                || any("SELECT CAST(1 AS BIGINT) FROM teams LIMIT 1").await?,
         )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(stored > 0)
     }
 }

@@ -13,6 +13,7 @@ mod admin;
 mod families;
 mod feedback;
 mod knowledge;
+mod library;
 mod measure;
 mod network;
 mod org;
@@ -250,6 +251,7 @@ fn features() -> Routes {
         .merge(feedback::routes())
         .merge(network::routes())
         .merge(knowledge::routes())
+        .merge(library::routes())
         .merge(families::routes())
         .merge(account::routes())
         .merge(admin::routes())

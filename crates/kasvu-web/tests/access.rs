@@ -154,6 +154,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/calendar.ics", "YYYYYYYY"),
     ("POST", "/commitments/{id}/review", "NNNRNNNR"),
     ("GET", "/compare", "YYYYYYYY"),
+    ("GET", "/documents/{id}", "NNNYNNNY"),
+    // the target is in the form: those who may add are refused for the missing file
+    ("POST", "/documents", "NNNNNNNR"),
+    ("POST", "/documents/{id}/remove", "NNNNNNNY"),
     ("GET", "/families", "YYYYYYYY"),
     ("GET", "/feedback", "NYYYYYYY"),
     ("POST", "/feedback", "NNNNNNRY"),
@@ -249,6 +253,20 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/teams/{id}", "NYYYYYNY"),
     ("POST", "/teams/{id}", "NNNNNNNR"),
     ("GET", "/teams/{id}/calendar.ics", "NYYYYYNY"),
+    ("POST", "/teams/{id}/actions", "NNNNNNNR"),
+    ("POST", "/teams/{id}/actions/{action_id}", "NNNNNNNR"),
+    ("POST", "/teams/{id}/actions/{action_id}/remove", "NNNNNNNY"),
+    ("POST", "/teams/{id}/bulletins", "NNNNNNNR"),
+    ("POST", "/teams/{id}/bulletins/{bulletin_id}/remove", "NNNNNNNY"),
+    ("POST", "/teams/{id}/events", "NNNNNNNR"),
+    ("GET", "/teams/{id}/events/{event_id}", "NYYYYYNY"),
+    // an empty attendance list is an answer: nobody came
+    ("POST", "/teams/{id}/events/{event_id}/attendance", "NNNNNNNY"),
+    ("POST", "/teams/{id}/events/{event_id}/cancel", "NNNNNNNY"),
+    ("POST", "/teams/{id}/events/{event_id}/participants", "NNNNNNNR"),
+    ("POST", "/teams/{id}/events/{event_id}/participants/{participant_id}/remove", "NNNNNNNY"),
+    // anyone who sees the team registers; the missing sector is refused
+    ("POST", "/teams/{id}/events/{event_id}/register", "NRRRRRNR"),
     ("POST", "/teams/{id}/guests", "NNNNNNNR"),
     ("POST", "/teams/{id}/guests/{guest_id}", "NNNNNNNR"),
     ("POST", "/teams/{id}/guests/{guest_id}/remove", "NNNNNNNY"),
@@ -259,6 +277,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{id}/network/participants", "NNNNNNNR"),
     ("POST", "/teams/{id}/network/share", "NNNNNNRR"),
     ("GET", "/teams/{id}/room", "NYYYYYNY"),
+    ("GET", "/teams/{id}/work", "NYYYYYNY"),
     ("GET", "/units/{code}", "YYYYYYYY"),
     ("POST", "/units/{code}/analysis", "NNNNNNNR"),
     ("GET", "/units/{code}/dashboard", "YYYYYYYY"),
@@ -410,6 +429,34 @@ async fn resources(app: &App) -> Resources {
         .map(|g| g.id)
         .expect("a demo guest on Tuira's team");
     let mll = user_id("mll.tuira@oulu.example");
+    // The demo's backbone work on Tuira's team: an action, a bulletin, the
+    // upcoming seminar with a registration, the members-only file.
+    let action = app.store.team_actions(team).await.expect("actions")[0].id;
+    let bulletin = app.store.bulletins(team, true).await.expect("bulletins")[0].id;
+    let seminar = app
+        .store
+        .team_events(team)
+        .await
+        .expect("events")
+        .into_iter()
+        .find(|e| e.registered > 0 && e.held_on > time::OffsetDateTime::now_utc().date())
+        .expect("an upcoming seminar with registrations")
+        .id;
+    let participant = app
+        .store
+        .event_participants(seminar)
+        .await
+        .expect("participants")[0]
+        .id;
+    let document = app
+        .store
+        .documents(kasvu_core::document::DocTarget::Team, team)
+        .await
+        .expect("documents")
+        .into_iter()
+        .find(|d| d.audience == kasvu_core::document::DocAudience::Members)
+        .expect("a members-only document on Tuira's team")
+        .id;
 
     // Tuira's open feedback round and its answer link.
     let rounds = api("/api/v1/rounds").await;
@@ -552,6 +599,11 @@ async fn resources(app: &App) -> Resources {
         (("teams", "id"), team.to_string()),
         (("members", "user_id"), seurakunta.to_string()),
         (("guests", "guest_id"), guest.to_string()),
+        (("actions", "action_id"), action.to_string()),
+        (("bulletins", "bulletin_id"), bulletin.to_string()),
+        (("events", "event_id"), seminar.to_string()),
+        (("participants", "participant_id"), participant.to_string()),
+        (("documents", "id"), document.to_string()),
         (("imports", "id"), job),
         (("indicators", "code"), "child_protection_clients".into()),
         (("orgs", "code"), "oulu".into()),
@@ -615,6 +667,8 @@ enum Body {
     Json(Value),
     /// A file upload: the file's name and bytes.
     Upload(&'static str, &'static [u8]),
+    /// A multipart form's text fields without a file.
+    Multipart(Vec<(&'static str, String)>),
 }
 
 fn body_for(method: &Method, pattern: &str, res: &Resources) -> Body {
@@ -668,6 +722,12 @@ fn body_for(method: &Method, pattern: &str, res: &Resources) -> Body {
         ("POST", "/units/{code}/targets/remove") => form(&[
             ("indicator", "child_protection_clients"),
             ("period", "2026"),
+        ]),
+        ("POST", "/documents") => Body::Multipart(vec![
+            ("target", "team".into()),
+            ("target_id", id(("teams", "id"))),
+            ("title", "Taulukon asiakirja".into()),
+            ("audience", "members".into()),
         ]),
         ("POST", "/actors/import") => Body::Upload(
             "toimijat.csv",
@@ -727,6 +787,10 @@ async fn ask(app: &App, p: &Person, method: &Method, path: &str, body: &Body) ->
                 all.extend(pairs.iter().cloned());
                 req.form(&all)
             }
+            Body::Multipart(pairs) => req.multipart(pairs.iter().fold(
+                reqwest::multipart::Form::new().text("csrf", p.csrf.clone()),
+                |f, (k, v)| f.text(*k, v.clone()),
+            )),
             Body::Upload(name, bytes) => req.multipart(
                 reqwest::multipart::Form::new()
                     .text("csrf", p.csrf.clone())

@@ -82,21 +82,26 @@ fn document_of(r: &AnyRow) -> Result<Document> {
 pub const MAX_DOCUMENTS_PER_TARGET: i64 = 200;
 
 impl Store {
-    /// The organisation a target belongs to, if it exists.
-    pub async fn document_target_org(
+    /// The organisation a target belongs to and the code its page is
+    /// found by (a practice's code; a project's or team's id), if it exists.
+    pub async fn document_target(
         &self,
         target: DocTarget,
         target_id: i64,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<(i64, String)>> {
         let sql = match target {
-            DocTarget::Project => "SELECT org_id FROM projects WHERE id = $1",
-            DocTarget::Practice => "SELECT org_id FROM practices WHERE id = $1",
-            DocTarget::Team => "SELECT org_id FROM teams WHERE id = $1",
+            DocTarget::Project => {
+                "SELECT org_id, CAST(id AS TEXT) AS code FROM projects WHERE id = $1"
+            }
+            DocTarget::Practice => "SELECT org_id, code FROM practices WHERE id = $1",
+            DocTarget::Team => "SELECT org_id, CAST(id AS TEXT) AS code FROM teams WHERE id = $1",
         };
-        Ok(sqlx::query_scalar(sql)
+        sqlx::query(sql)
             .bind(target_id)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?
+            .map(|r| Ok((r.try_get("org_id")?, r.try_get("code")?)))
+            .transpose()
     }
 
     /// Adds a document to a target: all or nothing, the file checked by its
@@ -139,8 +144,8 @@ impl Store {
                 (None, Some((name, kind, sha, bytes)))
             }
         };
-        let org_id = self
-            .document_target_org(target, target_id)
+        let (org_id, _) = self
+            .document_target(target, target_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("{} {target_id}", target.code())))?;
         let mut tx = self.begin_write().await?;

@@ -515,6 +515,18 @@ impl Store {
             .collect()
     }
 
+    /// The register's entries with a proposed change waiting for a
+    /// decision, in one query (for "My work").
+    pub async fn actors_with_pending_proposals(&self, org_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT p.actor_id FROM actor_proposals p JOIN actors a ON a.id = p.actor_id \
+             WHERE a.org_id = $1 AND p.decision IS NULL",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Approves (the entry becomes the proposal, confirmed today) or rejects.
     pub async fn decide_proposal(
         &self,

@@ -61,6 +61,17 @@ pub struct MyWorkPage<'a> {
     pub late: Vec<LateEntry>,
     pub measures: Vec<FollowedMeasure>,
     pub waiting: Vec<Waiting>,
+    /// Bulletins of the person's teams and the organisation's staff
+    /// bulletins from the last 30 days.
+    pub bulletins: Vec<MyBulletin>,
+}
+
+pub struct MyBulletin {
+    pub team_id: i64,
+    pub id: i64,
+    pub team: String,
+    pub title: String,
+    pub published: String,
 }
 
 pub async fn my_work(State(st): State<AppState>, ctx: Ctx, SignedIn(user): SignedIn) -> PageResult {
@@ -70,6 +81,24 @@ pub async fn my_work(State(st): State<AppState>, ctx: Ctx, SignedIn(user): Signe
         late: late_entries(&st, &ctx, &user).await?,
         measures: followed_measures(&st, &ctx, &user).await?,
         waiting: waiting(&st, &ctx, &user).await?,
+        bulletins: st
+            .store
+            .bulletins_for(
+                user.id,
+                user.org_id,
+                crate::support::today() - time::Duration::days(30),
+                10,
+            )
+            .await?
+            .into_iter()
+            .map(|b| MyBulletin {
+                team_id: b.team_id,
+                id: b.id,
+                published: date_label(ctx.lang, b.published_on),
+                team: b.team_name,
+                title: b.title,
+            })
+            .collect(),
         commitments,
         ctx: &ctx,
     };
@@ -188,11 +217,15 @@ async fn waiting(
             });
         }
     }
+    let pending = st.store.actors_with_pending_proposals(user.org_id).await?;
+    if pending.is_empty() {
+        return Ok(out);
+    }
     for e in st.store.actors(user.org_id).await? {
         if !crate::network::approves_register_change(&tree, user, &e) {
             continue;
         }
-        if !st.store.pending_proposals(e.id).await?.is_empty() {
+        if pending.contains(&e.id) {
             out.push(Waiting {
                 kind: ctx.t("my-work-waiting-actor"),
                 name: e.spec.name.clone(),

@@ -10,6 +10,7 @@ use crate::support::error::{AppError, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
+pub(crate) use crate::support::team_access::writes_practices;
 use axum::response::{Html, IntoResponse};
 use kasvu_core::path::StepKind;
 use kasvu_core::search::{highlight, snippet, Piece, SearchKind};
@@ -25,25 +26,6 @@ fn unit_name(units: &[OrgUnit], ctx: &Ctx, code: &str) -> String {
         .find(|u| u.code == code)
         .map(|u| ctx.name(&u.names).to_owned())
         .unwrap_or_else(|| code.to_owned())
-}
-
-/// Whether the viewer may write practices and projects (organisation-wide
-/// plan roles).
-pub(crate) async fn writes_practices(
-    st: &AppState,
-    ctx: &Ctx,
-    org_id: i64,
-) -> Result<bool, AppError> {
-    let Some(u) = ctx.user.as_ref().filter(|u| u.org_id == org_id) else {
-        return Ok(false);
-    };
-    let tree = st.store.org_tree(org_id).await?;
-    Ok(kasvu_core::role::permits(
-        &u.assignments(),
-        &tree,
-        kasvu_core::Action::ManagePlans,
-        org_id,
-    ))
 }
 
 /// Whether the viewer is one of the organisation's signed-in people.
@@ -290,12 +272,14 @@ pub struct PracticePage<'a> {
     pub p: kasvu_store::PracticeSpec,
     pub units: String,
     pub projects: Vec<(i64, String)>,
+    pub docs: crate::library::DocumentsView,
 }
 
 pub async fn practice(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
+    Query(q): Query<crate::support::forms::SavedQuery>,
 ) -> PageResult {
     let org = viewer_org(&st, &ctx).await?;
     let p = st
@@ -310,7 +294,12 @@ pub async fn practice(
             projects.push((x.id, x.name));
         }
     }
+    let target = kasvu_core::document::DocTarget::Practice;
+    let access = crate::library::doc_access(&st, &ctx, target, p.id).await?;
+    let docs = crate::library::documents_view(&st, &ctx, target, p.id, &access, q.saved.as_deref())
+        .await?;
     let page = PracticePage {
+        docs,
         ctx: &ctx,
         writes: writes_practices(&st, &ctx, org.org_id).await?,
         name: ctx.name(&p.spec.name).to_owned(),

@@ -208,9 +208,15 @@ pub struct ProjectPage<'a> {
     pub practices: Vec<(String, String)>,
     /// Whether the viewer records projects.
     pub writes: bool,
+    pub docs: crate::library::DocumentsView,
 }
 
-pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+pub async fn project(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<crate::support::forms::SavedQuery>,
+) -> PageResult {
     let p = st.store.project(id).await?.ok_or(AppError::NotFound)?;
     let mut units = Vec::new();
     for (uid, code) in &p.units {
@@ -255,7 +261,12 @@ pub async fn project(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         .into_iter()
         .map(|(c, n)| (c, ctx.name(&n).to_owned()))
         .collect();
+    let target = kasvu_core::document::DocTarget::Project;
+    let access = crate::library::doc_access(&st, &ctx, target, p.id).await?;
+    let docs = crate::library::documents_view(&st, &ctx, target, p.id, &access, q.saved.as_deref())
+        .await?;
     let page = ProjectPage {
+        docs,
         ctx: &ctx,
         writes: crate::knowledge::pages::writes_practices(&st, &ctx, p.org_id).await?,
         actors,

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod metrics;
 pub(crate) mod responses;
 pub mod routes;
+pub(crate) mod team_access;
 pub(crate) mod upload;
 pub(crate) mod views;
 pub(crate) mod visibility;

@@ -3,8 +3,10 @@
 //! (`learning_network`, not to be confused with the collaboration map).
 
 pub(crate) mod api;
+pub(crate) mod backbone;
 pub(crate) mod calendar;
 pub(crate) mod commitments;
+pub(crate) mod events;
 pub(crate) mod forums;
 pub(crate) mod guests;
 pub(crate) mod learning_network;
@@ -37,6 +39,40 @@ pub(crate) fn routes() -> Routes {
             post(guests::remove_guest),
         )
         .route("/meetings/{id}/guest-mail", post(guests::mail_guests))
+        .route("/teams/{id}/work", get(backbone::work))
+        .route("/teams/{id}/actions", post(backbone::add_action))
+        .route(
+            "/teams/{id}/actions/{action_id}",
+            post(backbone::update_action),
+        )
+        .route(
+            "/teams/{id}/actions/{action_id}/remove",
+            post(backbone::remove_action),
+        )
+        .route("/teams/{id}/bulletins", post(backbone::publish_bulletin))
+        .route(
+            "/teams/{id}/bulletins/{bulletin_id}/remove",
+            post(backbone::remove_bulletin),
+        )
+        .route("/teams/{id}/events", post(events::add_event))
+        .route("/teams/{id}/events/{event_id}", get(events::event_page))
+        .route(
+            "/teams/{id}/events/{event_id}/register",
+            post(events::register),
+        )
+        .route(
+            "/teams/{id}/events/{event_id}/participants",
+            post(events::add_participant),
+        )
+        .route(
+            "/teams/{id}/events/{event_id}/participants/{participant_id}/remove",
+            post(events::unregister),
+        )
+        .route(
+            "/teams/{id}/events/{event_id}/attendance",
+            post(events::attendance),
+        )
+        .route("/teams/{id}/events/{event_id}/cancel", post(events::cancel))
         .route("/teams/{id}/meetings", post(team_page::plan_meeting))
         .route("/teams/{id}/calendar.ics", get(calendar::team_calendar))
         .route("/teams/{id}/room", get(room::room))

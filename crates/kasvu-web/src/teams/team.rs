@@ -11,6 +11,7 @@
 //! reviews their own commitments.
 
 use super::team_page::{commitment_row, CommitmentRow};
+pub(crate) use crate::support::team_access::{team_access, team_access_for, TeamAccess};
 use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
@@ -24,23 +25,11 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::Form;
 use kasvu_core::role::permits;
-use kasvu_core::team::{may_handle_commitment, may_run_meetings};
-use kasvu_core::{Action, Level, MemberRole, Problem, Role, Schedule, TeamKind};
-use kasvu_store::{Actor, Commitment, Team, TeamSpec, User};
+use kasvu_core::team::may_handle_commitment;
+use kasvu_core::{Action, Level, Problem, Schedule, TeamKind};
+use kasvu_store::{Actor, Commitment, TeamSpec, User};
 use serde::Deserialize;
 
-/// What the signed-in viewer may do with a team.
-pub(crate) struct TeamAccess {
-    pub team: Team,
-    pub user: User,
-    pub role: Option<MemberRole>,
-    /// Sets the team up (members, schedule): ManageTeams at its unit.
-    pub manages: bool,
-    /// Runs its meetings: chair, secretary, or `manages`.
-    pub runs: bool,
-    /// Sees internal minutes: members and the organisation's admins.
-    pub internal: bool,
-}
 
 impl TeamAccess {
     /// Whether the viewer may record or review this commitment.
@@ -60,48 +49,7 @@ impl TeamAccess {
     }
 }
 
-pub(crate) async fn team_access(
-    st: &AppState,
-    ctx: &Ctx,
-    team_id: i64,
-) -> Result<TeamAccess, AppError> {
-    team_access_for(st, ctx.require_user()?.clone(), team_id).await
-}
-
-/// [`team_access`] for a user from the API.
-pub(crate) async fn team_access_for(
-    st: &AppState,
-    user: User,
-    team_id: i64,
-) -> Result<TeamAccess, AppError> {
-    let team = st.store.team(team_id).await?.ok_or(AppError::NotFound)?;
-    let role = st.store.member_role(team.id, user.id).await?;
-    let orgs = st.store.team_org_ids(&team).await?;
-    if role.is_none() && !orgs.contains(&user.org_id) {
-        // Another organisation's team does not exist for this viewer.
-        return Err(AppError::NotFound);
-    }
-    let manages = user.org_id == team.org_id && {
-        let tree = st.store.org_tree(user.org_id).await?;
-        permits(
-            &user.assignments(),
-            &tree,
-            Action::ManageTeams,
-            team.unit_id,
-        )
-    };
-    let internal = role.is_some() || (user.org_id == team.org_id && user.has_role(Role::Admin));
-    Ok(TeamAccess {
-        runs: may_run_meetings(role, manages),
-        team,
-        user,
-        role,
-        manages,
-        internal,
-    })
-}
-
-pub(super) fn actor(u: &User) -> Actor {
+pub(crate) fn actor(u: &User) -> Actor {
     Actor::user(u.id, &u.email)
 }
 
