@@ -929,3 +929,189 @@ test('signing in lands on "My work"; a youth forum proposal is recorded and answ
   assert.equal(await apage.locator('form[action$="/proposals"]').count(), 0);
   await anon.close();
 });
+
+// Issue 21, item 3 (WCAG 1.4.10 Reflow): every page type at 360 px without
+// sideways scrolling, measured from the page's own widths. Only the
+// designated containers (a wide table's labelled region, the map's panning
+// region) may be wider inside than they are; everything else stays within
+// the viewport, and each container is a focusable region named by its
+// table's caption or the map's title.
+test('every page type reflows on a 360 px phone, and the collaboration map fits a desktop', async () => {
+  const WIDTH = 360;
+  const phone = () => finnish({ viewport: { width: WIDTH, height: 740 }, isMobile: true });
+  const signIn = async (page, email, password) => {
+    await page.goto(BASE + '/login');
+    await page.getByLabel('Sähköposti').fill(email);
+    await page.getByLabel('Salasana').fill(password);
+    await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  };
+  const href = async (page, name) => page.getByRole('link', { name, exact: true }).first().getAttribute('href');
+  let checked = 0;
+  // The current page: no sideways scrolling, containers as designated, axe clean.
+  const reflows = async (page, label) => {
+    const r = await page.evaluate((width) => {
+      const containers = [...document.querySelectorAll('.table-scroll, .map-scroll')];
+      const describe = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${[...e.classList].map((c) => '.' + c).join('')}`;
+      const outside = [];
+      for (const e of document.body.querySelectorAll('*')) {
+        if (containers.some((c) => c !== e && c.contains(e))) continue;
+        const box = e.getBoundingClientRect();
+        if (box.width > 0 && (box.right > width + 1 || box.left < -1)) outside.push(`${describe(e)} (${Math.round(box.left)}–${Math.round(box.right)} px)`);
+      }
+      const unnamed = containers
+        .filter((c) => {
+          const names = (c.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+          return c.getAttribute('role') !== 'region' || c.getAttribute('tabindex') !== '0' || names.length === 0
+            || names.some((id) => !document.getElementById(id)?.textContent.trim());
+        })
+        .map(describe);
+      // Every table is a data table with a caption, inside its own container
+      // (the calendar's month grid becomes a list of days on a phone instead).
+      const tables = [...document.querySelectorAll('main table:not(.month-grid)')];
+      const loose = tables.filter((t) => !t.closest('.table-scroll') || !t.querySelector(':scope > caption')?.textContent.trim()).map(describe);
+      return { doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, inner: window.innerWidth, outside, unnamed, loose, tables: tables.length };
+    }, WIDTH);
+    assert.ok(r.doc <= WIDTH && r.body <= WIDTH && r.inner === WIDTH,
+      `${label} scrolls sideways at ${WIDTH} px: page ${r.doc} px, body ${r.body} px, layout viewport ${r.inner} px; outside: ${r.outside.slice(0, 5).join(', ')}`);
+    assert.deepEqual(r.outside, [], `${label}: elements outside the viewport`);
+    assert.deepEqual(r.unnamed, [], `${label}: scroll containers that are not named, focusable regions`);
+    assert.deepEqual(r.loose, [], `${label}: tables without a caption or their own scroll container`);
+    await expectNoViolations(page, `${label} at ${WIDTH} px`);
+    checked += 1;
+  };
+  const check = async (page, path, label = path) => {
+    const response = await page.goto(BASE + path);
+    assert.ok(response.status() < 500, `${label}: ${response.status()}`);
+    await reflows(page, label);
+  };
+
+  // Public pages, signed out.
+  let context = await phone();
+  let page = await context.newPage();
+  for (const path of ['/', '/families', '/hobbies', '/hobbies?area=keskinen&age=8', '/calendar?area=tuira',
+    '/calendar?area=keskinen&view=list', '/places', '/places/tuiran-perhekeskus', '/paths', '/paths/huoli-koulunkaynnista',
+    '/practices', '/practices/lp-toimintamalli', '/projects', '/projects/1', '/actors', '/actors/mll-tuira',
+    '/units/oulu', '/units/keskinen', '/units/tuiran-koulu', '/indicators', '/indicators/shps_lonely?unit=itainen',
+    '/indicators/pilot_phone_calls?unit=keskinen', '/units/keskinen/dashboard',
+    '/compare?indicator=shps_lonely&unit=itainen&unit=keskinen&unit=tuira', '/plans', '/plans/1', '/plans/2',
+    '/plans/1/report?year=2025', '/plans/2/versions/compare?with=1', '/network', '/search?q=perhekeskukset', '/forums',
+    '/wish', '/login', '/units/no-such-unit']) {
+    await check(page, path);
+  }
+  await page.goto(BASE + '/hobbies');
+  await check(page, await page.locator('ul.cards a').first().getAttribute('href'), 'a hobby');
+  await page.goto(BASE + '/forums');
+  await check(page, await href(page, 'Hiukkavaaran nuorten raati'), "a forum's public page");
+  await context.close();
+
+  // A leadership-team member: my work, the team, the situation room, a
+  // meeting, feedback rounds and their results, the learning network.
+  context = await phone();
+  page = await context.newPage();
+  await signIn(page, 'johtotiimi.tuira@oulu.example', 'demo-johtotiimi-2026');
+  for (const path of ['/my', '/my/commitments', '/teams', '/feedback']) await check(page, path);
+  await page.goto(BASE + '/teams');
+  await check(page, await href(page, 'Tuiran palvelukeskittymän johtotiimi'), 'a team page');
+  await check(page, await href(page, 'Tilannehuone'), 'the situation room');
+  await check(page, await page.locator('dl.facts a').first().getAttribute('href'), 'a meeting');
+  await page.goto(BASE + '/teams');
+  await page.goto(BASE + (await href(page, 'Yhteisövaikuttavuuden oppimisverkosto')));
+  await check(page, await href(page, 'Oppimisverkoston vertailu'), 'the learning network comparison');
+  await page.goto(BASE + '/feedback');
+  await check(page, await href(page, 'Vanhempien palaute: tuki arjessa'), 'feedback results');
+  await page.goto(BASE + '/feedback');
+  await check(page, await href(page, 'Lasten palaute: viihdyn koulussa'), 'an open feedback round with its link');
+  const answer = (await page.locator('section[aria-labelledby="share"] a').first().getAttribute('href')).replace(/^https?:\/\/[^/]+/, '');
+  await context.close();
+  context = await phone();
+  page = await context.newPage();
+  await check(page, answer, 'the public answer form');
+  await context.close();
+
+  // Staff who enter figures: the entry form, imports and an import's page.
+  context = await phone();
+  page = await context.newPage();
+  await signIn(page, 'tyontekija.kaakkuri@oulu.example', 'demo-tyontekija-2026');
+  await check(page, '/units/kaakkurin-koulu/entry', 'data entry');
+  await check(page, '/imports', 'imports');
+  await page.setInputFiles('#file', {
+    name: 'wrong.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('indicator,orgunit,period,value\nno_such_indicator,kaakkurin-koulu,2025,1\n'),
+  });
+  await page.getByRole('button', { name: 'Aloita tuonti' }).click();
+  await page.waitForURL(/\/imports\/[0-9a-f]+$/);
+  await page.locator('p.notice[role=status], .import-error').first().waitFor({ timeout: 10000 });
+  await page.waitForLoadState();
+  await reflows(page, "an import's page");
+  await context.close();
+
+  // An area manager: targets, completeness, activities, the map with its form.
+  context = await phone();
+  page = await context.newPage();
+  await signIn(page, 'aluepaallikko.keskinen@oulu.example', 'demo-keskinen-2026');
+  for (const path of ['/units/keskinen/targets', '/units/keskinen/completeness', '/units/keskinen/dashboard',
+    '/activities/manage', '/activities/edit', '/network']) {
+    await check(page, path);
+  }
+  await context.close();
+
+  // An administrator: the register, forms and the admin pages.
+  context = await phone();
+  page = await context.newPage();
+  await signIn(page, 'admin@oulu.example', 'demo-admin-2026');
+  for (const path of ['/admin/units', '/admin/units/tuiran-koulu/edit', '/admin/units/new?parent=tuira', '/admin/users',
+    '/admin/figure-visibility', '/admin/audit', '/actors/new', '/actors/mll-tuira', '/actors/mll-tuira/edit',
+    '/projects/edit?id=1', '/paths/edit?code=huoli-koulunkaynnista', '/practices/edit', '/account', '/plans/1',
+    '/units/keskinen', '/search?q=neuvola']) {
+    await check(page, path);
+  }
+  await page.goto(BASE + '/forums');
+  await check(page, await href(page, 'Hiukkavaaran nuorten raati'), "a forum's page with its forms");
+  await context.close();
+
+  // A regional planner: a new plan, its editor and the form of a measure.
+  context = await phone();
+  page = await context.newPage();
+  await signIn(page, 'suunnittelija.pohjoinen@oulu.example', 'demo-pohjoinen-2026');
+  await check(page, '/plans/new', 'the form of a new plan');
+  await page.getByLabel('Tunnus').fill(`kapea-${Date.now()}`);
+  await page.getByLabel('Otsikko suomeksi').fill('Kapean näytön suunnitelma');
+  await page.getByLabel('Alkuvuosi').fill('2025');
+  await page.getByLabel('Päättymisvuosi').fill('2028');
+  await page.getByLabel('Koko kunnan suunnitelma, josta alueen suunnitelma johdetaan').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Luo luonnos' }).click();
+  await page.waitForURL(/\/plans\/\d+\/edit\?saved=created/);
+  await reflows(page, 'the plan editor');
+  await context.close();
+  assert.ok(checked >= 75, `${checked} pages checked`);
+
+  // The collaboration map on a desktop: no wider than the window, its names
+  // at a readable size; on a phone it pans inside its region at a size
+  // where the names can still be read.
+  const nameSize = (p) => p.evaluate(() => {
+    const svg = document.querySelector('svg.network-map');
+    const text = svg.querySelector('g.node text');
+    return {
+      svg: svg.getBoundingClientRect().width,
+      px: svg.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize),
+      doc: document.documentElement.scrollWidth,
+    };
+  });
+  context = await finnish({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  await visit(page, '/network', 'the collaboration map on a desktop');
+  const desktop = await nameSize(page);
+  assert.ok(desktop.svg <= 1280 && desktop.doc <= 1280, `the map is ${desktop.svg} px, the page ${desktop.doc} px wide at 1280 px`);
+  assert.ok(desktop.px >= 12, `names on the map are ${desktop.px.toFixed(1)} px on a desktop`);
+  await page.screenshot({ path: SHOTS + 'network-map-desktop.png' });
+  await context.close();
+  context = await phone();
+  page = await context.newPage();
+  await page.goto(BASE + '/network');
+  const small = await nameSize(page);
+  assert.ok(small.px >= 10, `names on the map are ${small.px.toFixed(1)} px on a phone`);
+  await page.screenshot({ path: SHOTS + 'network-map-phone.png', fullPage: true });
+  await context.close();
+});
