@@ -7,10 +7,10 @@
 use crate::support::access::viewer_org;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
+pub(crate) use crate::support::team_access::writes_practices;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-pub(crate) use crate::support::team_access::writes_practices;
 use axum::response::{Html, IntoResponse};
 use kasvu_core::path::StepKind;
 use kasvu_core::search::{highlight, snippet, Piece, SearchKind};

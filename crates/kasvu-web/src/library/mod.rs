@@ -2,16 +2,17 @@
 //! the documents the reader may read (by audience, decided by
 //! [`kasvu_core::document::may_read`]), a form for those who may add
 //! (projects and practices: whoever records them; teams: whoever runs the
-//! team's meetings), downloads served as attachments under a sandbox CSP so
-//! no stored file runs in Kasvu's origin, and removal.
+//! team's meetings), downloads served as attachments of the type told from
+//! their content, under the site's policy that runs no script (so no
+//! stored file runs in Kasvu's origin), and removal.
 
 use crate::support::ctx::Ctx;
 use crate::support::error::{refused, AppError, Labels, PageResult};
 use crate::support::format::format_number;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::routes::{get, post, Routes};
-use crate::support::upload::{max_upload_mb, CheckedUpload};
 use crate::support::team_access::{team_access, writes_practices};
+use crate::support::upload::{max_upload_mb, CheckedUpload};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -287,7 +288,7 @@ fn rfc8187(name: &str) -> String {
     out
 }
 
-/// Downloads a file (as an attachment, sandboxed) or goes to a link.
+/// Downloads a file (as an attachment) or goes to a link.
 pub async fn download(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let (d, _) = readable(&st, &ctx, id).await?;
     if let Some(url) = &d.link_url {
@@ -328,7 +329,6 @@ pub async fn download(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
                     rfc8187(&name)
                 ),
             ),
-            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, cache.to_owned()),
         ],

@@ -11,13 +11,13 @@
 //! reviews their own commitments.
 
 use super::team_page::{commitment_row, CommitmentRow};
-pub(crate) use crate::support::team_access::{team_access, team_access_for, TeamAccess};
 use crate::support::ctx::{Ctx, SignedIn};
 use crate::support::error::{refused, Labels};
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
 use crate::support::forms::field_key;
 use crate::support::forms::Checked;
+pub(crate) use crate::support::team_access::{team_access, team_access_for, TeamAccess};
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
@@ -29,7 +29,6 @@ use kasvu_core::team::may_handle_commitment;
 use kasvu_core::{Action, Level, Problem, Schedule, TeamKind};
 use kasvu_store::{Actor, Commitment, TeamSpec, User};
 use serde::Deserialize;
-
 
 impl TeamAccess {
     /// Whether the viewer may record or review this commitment.
