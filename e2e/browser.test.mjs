@@ -1115,3 +1115,104 @@ test('every page type reflows on a 360 px phone, and the collaboration map fits 
   await page.screenshot({ path: SHOTS + 'network-map-phone.png', fullPage: true });
   await context.close();
 });
+
+// Issue 20, item 8 and the guests' e-mail: the chair of Tuira's team works
+// the team's joint work with the keyboard (an action, a bulletin, a
+// training with attendance), adds a members-only file to the document
+// library, and sends the held meeting's minutes to the guests (the Rust
+// harness checks that the Kela guest's mail arrived with the minutes).
+test('the chair keeps the action plan, a bulletin, a training and documents, and mails the minutes to the guests', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/teams');
+  await page.getByLabel('Sähköposti').fill('johtotiimi.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-johtotiimi-2026');
+  await page.getByLabel('Salasana').press('Enter');
+  await page.waitForURL(BASE + '/teams');
+  await page.getByRole('link', { name: 'Tuiran palvelukeskittymän johtotiimi' }).click();
+  const teamUrl = page.url();
+  await page.getByRole('link', { name: 'Yhteinen työ' }).click();
+  await expectNoViolations(page, "a team's joint work");
+  assert.match(await page.locator('#actions').innerText(), /Yhteinen perehdytys/);
+
+  // An action with the keyboard: open the form, type, choose, send.
+  await page.locator('#actions summary', { hasText: 'Lisää tehtävä' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#na-title').focus();
+  await page.keyboard.type('Perehdytysaineisto verkkoon');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Kaikki kolme kieltä');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Alueen suunnittelija');
+  await page.locator('#na-status').selectOption('in_progress');
+  await page.locator('#na-status').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/saved=action/);
+  const row = page.locator('#actions tbody tr', { hasText: 'Perehdytysaineisto verkkoon' });
+  assert.match(await row.innerText(), /Käynnissä/);
+  await expectNoViolations(page, 'the joint work after adding an action');
+
+  // A bulletin for the whole staff.
+  await page.locator('#bulletins summary', { hasText: 'Julkaise tiedote' }).click();
+  await page.locator('#nb-title').fill('Koulutuskalenteri keväälle');
+  await page.locator('#nb-body').fill('Kevään koulutukset on nyt ilmoitettu Yhteinen työ -sivulla.');
+  await page.getByRole('button', { name: 'Julkaise tiedote' }).click();
+  await page.waitForURL(/saved=bulletin/);
+  assert.match(await page.locator('#bulletins').innerText(), /Koulutuskalenteri keväälle/);
+
+  // A training, and the demo's past training's attendance by sector.
+  await page.locator('#events summary', { hasText: 'Ilmoita tilaisuus' }).click();
+  await page.locator('#ne-kind').selectOption('training');
+  await page.locator('#ne-title').fill('Kirjaamisen koulutus');
+  await page.locator('#ne-held-on').fill('2031-03-04');
+  await page.locator('#ne-capacity').fill('25');
+  await page.getByRole('button', { name: 'Ilmoita tilaisuus' }).click();
+  await page.waitForURL(/\/events\/\d+\?saved=event/);
+  await expectNoViolations(page, 'a new training');
+  await page.locator('#p-name').fill('Kaisa Kelanen');
+  await page.locator('#p-organisation').fill('Kela');
+  await page.locator('#p-sector').selectOption('kela');
+  await page.getByRole('button', { name: 'Lisää osallistuja' }).click();
+  await page.waitForURL(/saved=participant/);
+  await page.getByLabel(/Kaisa Kelanen/).check();
+  await page.getByRole('button', { name: 'Tallenna osallistuminen' }).click();
+  await page.waitForURL(/saved=attendance/);
+  const turnout = await page.locator('#turnout + div table').innerText();
+  assert.match(turnout, /Kela\s+1\s+1/);
+  await expectNoViolations(page, "a training's attendance");
+
+  // The document library: a members-only text file.
+  await page.goto(teamUrl.replace(/\/?$/, '') + '/work');
+  await page.locator('#documents summary', { hasText: 'Lisää asiakirja' }).click();
+  await expectNoViolations(page, 'the document form open');
+  await page.locator('#doc-title').fill('Kokousten vuosikello');
+  await page.locator('#doc-file').setInputFiles({ name: 'vuosikello.txt', mimeType: 'text/plain', buffer: Buffer.from('Tammikuu: arviointi\n') });
+  await page.getByLabel('Vain tiimin jäsenet').check();
+  await page.getByRole('button', { name: 'Lisää asiakirja' }).click();
+  await page.waitForURL(/saved=document/);
+  assert.match(await page.locator('#documents').innerText(), /Kokousten vuosikello \(TXT, 1 kB\)/);
+  await expectNoViolations(page, 'the joint work with a new document');
+
+  // On a phone the page reflows.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the joint work fits a phone: ${widths}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The held meeting's minutes to the guests, by e-mail.
+  await page.goto(teamUrl);
+  const past = page.locator('#past + ul a');
+  let found = false;
+  for (let i = 0; i < await past.count() && !found; i += 1) {
+    await page.goto(teamUrl);
+    await page.locator('#past + ul a').nth(i).click();
+    found = (await page.locator('main').innerText()).includes('Käytiin läpi syksyn LP-keskustelujen');
+  }
+  assert.ok(found, 'the demo meeting with minutes');
+  await page.getByRole('button', { name: 'Lähetä muistio vieraille' }).click();
+  await page.waitForURL(/saved=guest-mail-minutes/);
+  assert.match(await page.locator('p.notice').innerText(), /Muistio lähetettiin vieraille/);
+  await expectNoViolations(page, 'a meeting after its minutes were mailed');
+  await context.close();
+});

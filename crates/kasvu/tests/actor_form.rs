@@ -184,6 +184,38 @@ async fn actors_by_form(db: &str) {
     assert_eq!(st, 403);
     let (_, page) = text(&c, s.url("/actors/sirkus-kupla")).await;
     assert!(!page.contains("Viewer's change"));
+
+    // Shared by two areas: Keskinen's manager may edit it, but not drop
+    // Eteläinen's part (Kaakkuri) of it.
+    let mut both = circus(&csrf, "Sirkus- ja akrobatiakerhoja", "info@kupla.example");
+    both.push(("areas", "kaakkuri"));
+    let (st, _, _) = post(&c, s.url("/actors/sirkus-kupla/edit"), &both).await;
+    assert_eq!(st, 303);
+    let keskinen = "aluepaallikko.keskinen@oulu.example";
+    let k = login(&s, keskinen, demo_password(keskinen)).await;
+    let (st, page) = text(&k, s.url("/actors/sirkus-kupla/edit")).await;
+    assert_eq!(st, 200, "an area of the entry is Keskinen's");
+    let kcsrf = csrf_of(&page);
+    let (st, _, page) = post(
+        &k,
+        s.url("/actors/sirkus-kupla/edit"),
+        &circus(&kcsrf, "Vain Tuirassa", "info@kupla.example"),
+    )
+    .await;
+    assert_eq!(st, 400, "dropping another area's part is refused");
+    assert!(
+        page.contains("id=\"areas-error\""),
+        "named beside the areas"
+    );
+    let (_, page) = text(&c, s.url("/actors/sirkus-kupla")).await;
+    assert!(
+        !page.contains("Vain Tuirassa"),
+        "the refused edit changed nothing"
+    );
+    both[5] = ("offer", "Sirkusta kahdella alueella");
+    both[0] = ("csrf", &kcsrf);
+    let (st, _, _) = post(&k, s.url("/actors/sirkus-kupla/edit"), &both).await;
+    assert_eq!(st, 303, "keeping both areas is allowed");
 }
 
 on_both_databases!(actors_by_form);

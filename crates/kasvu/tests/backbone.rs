@@ -371,7 +371,10 @@ async fn document_library_by_audience(db: &str) {
     assert!(
         h("content-disposition").contains("filename*=UTF-8''Oppilashuollon%20k%C3%A4sikirja.pdf")
     );
-    assert!(h("content-security-policy").starts_with("default-src 'none'"), "no script runs");
+    assert!(
+        h("content-security-policy").starts_with("default-src 'none'"),
+        "no script runs"
+    );
     assert_eq!(h("x-content-type-options"), "nosniff");
     assert_eq!(r.bytes().await.unwrap().as_ref(), &pdf[..]);
     let (_, page) = get(&viewer, s.url(&format!("/teams/{team}/work"))).await;

@@ -77,11 +77,29 @@ async fn browser_tests_in_headless_chromium() {
         return;
     };
     let db = kasvu_store::testing::TestDb::sqlite().await;
-    let server = common::Server::start(&db.url);
-    run_script(
-        &e2e,
-        "browser.test.mjs",
-        &[("BASE_URL", &server.base), ("CHROMIUM_PATH", &chromium)],
+    // A real SMTP conversation: the test that sends a meeting's minutes to
+    // the team's guests from the page is checked against what arrived.
+    let (port, mails) = common::smtp_sink().await;
+    let server = common::Server::start_with(
+        &db.url,
+        &["--smtp-url", &format!("smtp://127.0.0.1:{port}")],
+    );
+    tokio::task::block_in_place(|| {
+        run_script(
+            &e2e,
+            "browser.test.mjs",
+            &[("BASE_URL", &server.base), ("CHROMIUM_PATH", &chromium)],
+        )
+    });
+    let mails = mails.lock().map(|m| m.clone()).unwrap_or_default();
+    let to_kela = mails
+        .iter()
+        .find(|m| m.contains("To: kaisa.kelanen@kela.example"))
+        .map(|m| common::decode_qp(m))
+        .unwrap_or_else(|| panic!("the guest from Kela got no mail; {} mails", mails.len()));
+    assert!(
+        to_kela.contains("Käytiin läpi syksyn LP-keskustelujen määrät"),
+        "the minutes, as held, in the guest's mail:\n{to_kela}"
     );
     drop(server);
     db.finish().await;

@@ -319,3 +319,23 @@ pub async fn upload(c: &reqwest::Client, server: &Server, name: &str, body: Stri
     assert_eq!(r.status(), 303, "the import of {name} started");
     r.headers()["location"].to_str().unwrap().to_owned()
 }
+
+/// Quoted-printable as lettre writes a body with non-ASCII letters.
+pub fn decode_qp(s: &str) -> String {
+    let s = s.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

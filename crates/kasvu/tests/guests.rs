@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{cli, csrf_of, demo_password, login, smtp_sink, Server};
+use common::{cli, csrf_of, decode_qp, demo_password, login, smtp_sink, Server};
 
 async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
@@ -196,26 +196,6 @@ async fn promise_on_the_upcoming_meeting_is_due_at_the_one_after(db: &str) {
         .find(|e| e.contains(&format!("meeting-{next}@")))
         .unwrap();
     assert!(!before.contains(promise));
-}
-
-/// Quoted-printable as lettre writes a body with non-ASCII letters.
-fn decode_qp(s: &str) -> String {
-    let s = s.replace("=\r\n", "").replace("=\n", "");
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn guests_get_the_minutes_and_reminders(db: &str) {

@@ -286,7 +286,24 @@ pub async fn update(
         Ok(s) => s,
         Err(f) => return render(&ctx, &units, false, e.spec, vec![f]),
     };
-    if !within_scope(&tree, &units, &user, &spec.areas) {
+    // Only the areas it gains or loses must be the editor's: a keeper of
+    // one area edits a shared entry without dropping (or adding) another
+    // area's part of it; an entry left without areas is organisation-wide.
+    let changed: Vec<String> = e
+        .spec
+        .areas
+        .iter()
+        .filter(|a| !spec.areas.iter().any(|n| kasvu_core::same_code(n, a)))
+        .chain(
+            spec.areas
+                .iter()
+                .filter(|n| !e.spec.areas.iter().any(|a| kasvu_core::same_code(n, a))),
+        )
+        .cloned()
+        .collect();
+    if (spec.areas.is_empty() && !within_scope(&tree, &units, &user, &[]))
+        || (!changed.is_empty() && !within_scope(&tree, &units, &user, &changed))
+    {
         return render(&ctx, &units, false, spec, vec![out_of_scope()]);
     }
     if let Err(err) = st
