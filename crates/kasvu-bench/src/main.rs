@@ -59,6 +59,7 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
     })
 }
 
+mod driver_bench;
 mod hobby_bench;
 mod search_bench;
 
@@ -100,6 +101,19 @@ enum Bench {
         #[arg(long, default_value = "100000", value_parser = count)]
         entries: u64,
     },
+    /// The same hot query and staging insert through sqlx's `Any` driver
+    /// and through the native SQLite and PostgreSQL drivers.
+    Drivers {
+        /// Reads of one unit's roll-ups.
+        #[arg(long, default_value = "20000", value_parser = count)]
+        queries: u64,
+        /// Staging inserts (one transaction, rolled back).
+        #[arg(long, default_value = "100000", value_parser = count)]
+        stage_rows: u64,
+        /// Also measure PostgreSQL at KASVU_TEST_PG.
+        #[arg(long)]
+        pg: bool,
+    },
     /// The public hobby search under load versus a static page of the same size.
     Hobbies {
         /// Generated activities.
@@ -129,6 +143,11 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Bench::Search { entries }) => search_bench::run(entries as usize).await,
+        Some(Bench::Drivers {
+            queries,
+            stage_rows,
+            pg,
+        }) => driver_bench::run(queries as usize, stage_rows as usize, pg).await,
         Some(Bench::Hobbies {
             entries,
             clients,
