@@ -180,8 +180,13 @@ pub struct CommitmentDto {
     pub id: i64,
     pub team_id: i64,
     pub team: String,
+    /// Whose promise it is; for a guest's, the member who recorded it and
+    /// follows it up.
     pub user_id: i64,
+    /// The name of whoever made the promise (the guest's, for a guest's).
     pub user: String,
+    /// A guest's promise: the guest (a partner without an account).
+    pub guest_id: Option<i64>,
     pub text: String,
     /// YYYY-MM-DD, the day it was made.
     pub made_on: String,
@@ -203,6 +208,7 @@ fn commitment_dto(c: &Commitment) -> CommitmentDto {
         team: c.team_name.clone(),
         user_id: c.user_id,
         user: c.user_name.clone(),
+        guest_id: c.guest_id,
         text: c.text.clone(),
         made_on: kasvu_core::format_date(c.made_on),
         age_days: age_days(c.made_on, today()),
