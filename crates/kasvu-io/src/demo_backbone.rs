@@ -178,7 +178,7 @@ pub async fn load(store: &Store, actor: &Actor, team: i64, today: Date) -> Resul
             DocTarget::Team,
             team,
             chair,
-            &DocumentSpec {
+            DocumentSpec {
                 title: "Lastensuojelun käsikirja".into(),
                 description: "Oulun lastensuojelun käsikirja: ilmoitukset, palvelutarpeen arviointi ja yhteistyö.".into(),
                 audience: "staff".into(),
@@ -192,7 +192,7 @@ pub async fn load(store: &Store, actor: &Actor, team: i64, today: Date) -> Resul
             DocTarget::Team,
             team,
             chair,
-            &DocumentSpec {
+            DocumentSpec {
                 title: "Tiimin yhteystiedot".into(),
                 description: "Jäsenten ja vieraiden yhteystiedot kokousten järjestämiseen.".into(),
                 audience: "members".into(),
@@ -214,7 +214,7 @@ pub async fn load(store: &Store, actor: &Actor, team: i64, today: Date) -> Resul
                     DocTarget::Practice,
                     p.id,
                     None,
-                    &DocumentSpec {
+                    DocumentSpec {
                         title: "Oppilashuollon käsikirja".into(),
                         description: "Opiskeluhuollon toimintatavat Oulun kouluissa.".into(),
                         audience: "public".into(),

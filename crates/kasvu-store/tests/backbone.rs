@@ -354,6 +354,38 @@ async fn backbone_work(store: Store) {
         "err-event-cancelled"
     );
     assert_eq!(store.team_events(team).await.unwrap().len(), 2);
+
+    // Registrations at once never pass the capacity.
+    let small = store
+        .add_team_event(
+            &cli(),
+            team,
+            &EventSpec {
+                capacity: Some(2),
+                ..spec.clone()
+            },
+        )
+        .await
+        .unwrap();
+    let tries = (0..6).map(|i| {
+        let store = store.clone();
+        let p = EventParticipantSpec {
+            user_id: None,
+            name: format!("Osallistuja {i}"),
+            organisation: String::new(),
+            sector: Sector::ThirdSector,
+        };
+        tokio::spawn(async move { store.register_for_event(&cli(), small, &p).await.is_ok() })
+    });
+    let mut accepted = 0;
+    for t in tries {
+        accepted += usize::from(t.await.unwrap());
+    }
+    assert_eq!(accepted, 2, "exactly the capacity is taken");
+    assert_eq!(
+        store.team_event(small).await.unwrap().unwrap().registered,
+        2
+    );
 }
 
 async fn document_library(store: Store) {
@@ -374,7 +406,7 @@ async fn document_library(store: Store) {
             DocTarget::Team,
             team,
             Some(member),
-            &file("C:\\docs\\käsikirja.pdf", pdf, "members"),
+            file("C:\\docs\\käsikirja.pdf", pdf, "members"),
         )
         .await
         .unwrap();
@@ -397,7 +429,7 @@ async fn document_library(store: Store) {
                 DocTarget::Team,
                 team,
                 None,
-                &file("x.pdf", b"<script>", "members"),
+                file("x.pdf", b"<script>", "members"),
             )
             .await,
     );
@@ -410,7 +442,7 @@ async fn document_library(store: Store) {
                     DocTarget::Team,
                     team,
                     None,
-                    &file("x.html", b"<p>", "members")
+                    file("x.html", b"<p>", "members")
                 )
                 .await
         )
@@ -425,7 +457,7 @@ async fn document_library(store: Store) {
                     DocTarget::Team,
                     team,
                     None,
-                    &file("a.pdf", pdf, "public")
+                    file("a.pdf", pdf, "public")
                 )
                 .await
         )
@@ -446,7 +478,7 @@ async fn document_library(store: Store) {
                     DocTarget::Team,
                     team,
                     None,
-                    &link("javascript:alert(1)")
+                    link("javascript:alert(1)")
                 )
                 .await
         )
@@ -460,7 +492,7 @@ async fn document_library(store: Store) {
                 DocTarget::Project,
                 999_999,
                 None,
-                &link("https://www.ouka.fi/")
+                link("https://www.ouka.fi/")
             )
             .await,
         Err(StoreError::NotFound(_))
@@ -476,7 +508,7 @@ async fn document_library(store: Store) {
             DocTarget::Team,
             team,
             None,
-            &link("https://www.ouka.fi/oppilashuolto"),
+            link("https://www.ouka.fi/oppilashuolto"),
         )
         .await
         .unwrap();

@@ -325,6 +325,50 @@ async fn document_library_by_audience(db: &str) {
     let (status, _) = add_document(&s, &viewer, &viewer_csrf, &fields, Some(("k.pdf", pdf))).await;
     assert_eq!(status, 403, "a reader does not add");
 
+    // Two files in one form, and anyone not signed in, are refused.
+    let two = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("target", "team")
+        .text("target_id", team_id.clone())
+        .text("title", "Kaksi")
+        .text("audience", "members")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("a.pdf"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("b.pdf"),
+        );
+    let r = chair
+        .post(s.url("/documents"))
+        .multipart(two)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400, "one file at a time");
+    let anon = reqwest::multipart::Form::new().text("csrf", "x").part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![b'a'; 4096]).file_name("a.txt"),
+    );
+    let r = client()
+        .post(s.url("/documents"))
+        .multipart(anon)
+        .send()
+        .await
+        .unwrap();
+    let to = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        r.status().as_u16() == 401 || (r.status().as_u16() == 303 && to.starts_with("/login")),
+        "anonymous upload: {} {to}",
+        r.status()
+    );
+
     // The team's members-only file.
     let (status, to) = add_document(
         &s,

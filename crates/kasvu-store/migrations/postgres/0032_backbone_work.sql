@@ -13,7 +13,6 @@ CREATE TABLE team_actions (
     due_on       TEXT,
     status       TEXT NOT NULL,
     position     BIGINT NOT NULL,
-    measure_id   BIGINT REFERENCES plan_measures(id),
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL,
     removed_at   BIGINT

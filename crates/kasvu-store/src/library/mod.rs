@@ -4,7 +4,8 @@
 //! bytes kept in their own table (lists never read them) and erased when the
 //! document is removed. Who may add and who may read is decided by the
 //! caller with [`kasvu_core::document`]; the store checks that the target
-//! exists, belongs to the organisation and offers the audience.
+//! exists and offers the audience, and files the document under the
+//! target's own organisation.
 
 use crate::support::audit::audit_change as audit;
 use crate::support::db::Store;
@@ -112,7 +113,7 @@ impl Store {
         target: DocTarget,
         target_id: i64,
         added_by: Option<i64>,
-        spec: &DocumentSpec,
+        spec: DocumentSpec,
     ) -> Result<i64> {
         let title =
             parse_text(&spec.title, MAX_DOC_TITLE).map_err(|p| StoreError::invalid("title", p))?;
@@ -149,6 +150,14 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("{} {target_id}", target.code())))?;
         let mut tx = self.begin_write().await?;
+        // The target's row is locked first, so documents added at once are
+        // counted one after the other against the bound.
+        let lock = match target {
+            DocTarget::Project => "UPDATE projects SET org_id = org_id WHERE id = $1",
+            DocTarget::Practice => "UPDATE practices SET org_id = org_id WHERE id = $1",
+            DocTarget::Team => "UPDATE teams SET org_id = org_id WHERE id = $1",
+        };
+        sqlx::query(lock).bind(target_id).execute(&mut *tx).await?;
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM documents WHERE target_kind = $1 AND target_id = $2 AND removed_at IS NULL",
         )
@@ -183,17 +192,27 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        if let Some((_, _, _, bytes)) = &file {
+        let audit_file = file
+            .as_ref()
+            .map(|f| json!({ "name": f.0, "bytes": f.3.len(), "sha256": f.2 }));
+        if let Some((_, _, _, bytes)) = file {
             sqlx::query("INSERT INTO document_files (document_id, content) VALUES ($1, $2)")
                 .bind(id)
-                .bind(bytes.to_vec())
+                .bind(bytes)
                 .execute(&mut *tx)
                 .await?;
         }
-        audit(&mut tx, actor, org_id, "document", &id.to_string(), "create",
+        audit(
+            &mut tx,
+            actor,
+            org_id,
+            "document",
+            &id.to_string(),
+            "create",
             json!({ "target": target.code(), "target_id": target_id, "title": title,
                     "audience": audience.code(), "link": link,
-                    "file": file.as_ref().map(|f| json!({ "name": f.0, "bytes": f.3.len(), "sha256": f.2 })) }))
+                    "file": audit_file }),
+        )
         .await?;
         tx.commit().await?;
         Ok(id)

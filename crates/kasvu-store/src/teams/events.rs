@@ -99,6 +99,15 @@ fn participant_of(r: &AnyRow) -> Result<EventParticipant> {
     })
 }
 
+/// Locks the event's row for the rest of the transaction.
+async fn lock_event(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE team_events SET capacity = capacity WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 async fn event_in(conn: &mut AnyConnection, id: i64) -> Result<TeamEvent> {
     let row = sqlx::query(&format!("{SELECT_EVENTS} WHERE e.id = $1"))
         .bind(id)
@@ -168,6 +177,9 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let event = event_in(&mut tx, event_id).await?;
         let team = team_in(&mut tx, event.team_id).await?;
+        if event.cancelled {
+            return Ok(());
+        }
         sqlx::query(
             "UPDATE team_events SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL",
         )
@@ -224,6 +236,10 @@ impl Store {
         let organisation =
             optional_text(&spec.organisation, MAX_NAME).map_err(invalid("organisation"))?;
         let mut tx = self.begin_write().await?;
+        // The event's row is locked first (PostgreSQL's plain BEGIN takes
+        // no lock), so two registrations at once are counted one after the
+        // other and never pass the capacity or register a person twice.
+        lock_event(&mut tx, event_id).await?;
         let event = event_in(&mut tx, event_id).await?;
         let team = team_in(&mut tx, event.team_id).await?;
         if event.cancelled {
@@ -278,13 +294,13 @@ impl Store {
     /// Takes a registration off (the person's own, or by the organiser).
     pub async fn unregister_from_event(&self, actor: &Actor, participant_id: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let event_id: i64 =
-            sqlx::query_scalar("SELECT event_id FROM team_event_participants WHERE id = $1")
-                .bind(participant_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("participant {participant_id}")))?;
-        let event = event_in(&mut tx, event_id).await?;
+        let row = sqlx::query(&format!("{SELECT_PARTICIPANTS} WHERE id = $1"))
+            .bind(participant_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("participant {participant_id}")))?;
+        let p = participant_of(&row)?;
+        let event = event_in(&mut tx, p.event_id).await?;
         let team = team_in(&mut tx, event.team_id).await?;
         sqlx::query("DELETE FROM team_event_participants WHERE id = $1")
             .bind(participant_id)
@@ -295,9 +311,10 @@ impl Store {
             actor,
             team.org_id,
             "team_event",
-            &event_id.to_string(),
+            &p.event_id.to_string(),
             "unregister",
-            json!({ "participant": participant_id }),
+            json!({ "participant": participant_id, "name": p.name,
+                    "sector": p.sector.code(), "attended": p.attended }),
         )
         .await?;
         tx.commit().await?;
@@ -315,11 +332,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let event = event_in(&mut tx, event_id).await?;
         let team = team_in(&mut tx, event.team_id).await?;
-        let ids: Vec<i64> =
+        let ids: std::collections::HashSet<i64> =
             sqlx::query_scalar("SELECT id FROM team_event_participants WHERE event_id = $1")
                 .bind(event_id)
                 .fetch_all(&mut *tx)
-                .await?;
+                .await?
+                .into_iter()
+                .collect();
         if let Some(stranger) = attended.iter().find(|a| !ids.contains(a)) {
             return Err(StoreError::invalid(
                 "attended",

@@ -100,3 +100,6 @@ err-doc-type = Files of type “{ $value }” are not taken. Allowed: { $allowed
 err-doc-content = The file's content is not a { $value } file.
 err-doc-file-or-link = Give either a file or a link, not both.
 err-too-many-documents = At most { $max } documents each.
+upload-one-file = Send one file at a time.
+upload-fields-too-large = The form's fields are too long or are not text.
+err-event-past = The event has already been held.

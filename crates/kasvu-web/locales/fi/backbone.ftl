@@ -100,3 +100,6 @@ err-doc-type = Tiedostotyyppiä ”{ $value }” ei oteta vastaan. Sallitut: { $
 err-doc-content = Tiedoston sisältö ei ole { $value }-tiedosto.
 err-doc-file-or-link = Anna joko tiedosto tai linkki, ei molempia.
 err-too-many-documents = Kohteella voi olla enintään { $max } asiakirjaa.
+upload-one-file = Lähetä yksi tiedosto kerrallaan.
+upload-fields-too-large = Lomakkeen kentät ovat liian pitkiä tai eivät ole tekstiä.
+err-event-past = Tilaisuus on jo pidetty.

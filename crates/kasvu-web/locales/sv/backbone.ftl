@@ -100,3 +100,6 @@ err-doc-type = Filtypen ”{ $value }” tas inte emot. Tillåtna: { $allowed }.
 err-doc-content = Filens innehåll är inte en { $value }-fil.
 err-doc-file-or-link = Ge antingen en fil eller en länk, inte båda.
 err-too-many-documents = Högst { $max } dokument per mål.
+upload-one-file = Skicka en fil i taget.
+upload-fields-too-large = Formulärets fält är för långa eller är inte text.
+err-event-past = Evenemanget har redan hållits.

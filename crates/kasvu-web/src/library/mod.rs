@@ -12,7 +12,7 @@ use crate::support::format::format_number;
 use crate::support::forms::{Checked, TokenOnly};
 use crate::support::routes::{get, post, Routes};
 use crate::support::team_access::{team_access, writes_practices};
-use crate::support::upload::{max_upload_mb, CheckedUpload};
+use crate::support::upload::{max_upload_mb, DocumentUpload};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -203,7 +203,7 @@ fn bad(field: &str, p: Problem) -> AppError {
 pub async fn add_document(
     State(st): State<AppState>,
     ctx: Ctx,
-    CheckedUpload(u): CheckedUpload,
+    DocumentUpload(u): DocumentUpload,
 ) -> PageResult {
     let user = ctx.require_user()?.clone();
     let target = DocTarget::parse(u.field("target")).map_err(|p| bad("target", p))?;
@@ -245,7 +245,7 @@ pub async fn add_document(
             target,
             target_id,
             Some(user.id),
-            &spec,
+            spec,
         )
         .await
         .map_err(|e| refused(Labels::Form("document".into()), e))?;
@@ -310,8 +310,10 @@ pub async fn download(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
             }
         })
         .collect();
+    // Never `public`: the response may set the visitor's CSRF cookie, which
+    // a shared cache must not hand to others.
     let cache = if d.audience == DocAudience::Public {
-        "public, max-age=300"
+        "private, max-age=300"
     } else {
         "private, no-store"
     };

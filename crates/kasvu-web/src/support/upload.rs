@@ -45,33 +45,69 @@ impl Upload {
 /// An upload whose CSRF token matched: the extractor for every file form.
 pub(crate) struct CheckedUpload(pub Upload);
 
+/// A document for the library: as [`CheckedUpload`], bounded by the
+/// library's own file limit too.
+pub(crate) struct DocumentUpload(pub Upload);
+
+/// The most bytes a file form's text fields take together.
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// Reads a file form for a signed-in person (anyone else is refused before
+/// a byte of the body is read), then checks its CSRF token.
+async fn checked(req: Request, state: &AppState, max: usize) -> Result<Upload, AppError> {
+    let ctx = req
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("no request context".into()))?;
+    if ctx.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let multipart = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let upload = read_upload(multipart, max, ctx.lang).await?;
+    ctx.check_csrf(upload.field("csrf"))?;
+    Ok(upload)
+}
+
 impl FromRequest<AppState> for CheckedUpload {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = req
-            .extensions()
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal("no request context".into()))?;
-        let multipart = Multipart::from_request(req, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
-        let upload =
-            read_upload(multipart, state.config.import_limits.file_bytes, ctx.lang).await?;
-        ctx.check_csrf(upload.field("csrf"))?;
-        Ok(CheckedUpload(upload))
+        let max = state.config.import_limits.file_bytes;
+        Ok(CheckedUpload(checked(req, state, max).await?))
+    }
+}
+
+impl FromRequest<AppState> for DocumentUpload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let max = state
+            .config
+            .import_limits
+            .file_bytes
+            .min(kasvu_core::document::MAX_DOC_BYTES);
+        Ok(DocumentUpload(checked(req, state, max).await?))
     }
 }
 
 /// Reads the form, refusing a file over `max` bytes as soon as its chunks
-/// pass it (never holding more).
+/// pass it (never holding more), text fields over [`MAX_FIELD_BYTES`]
+/// together, and a second file.
 async fn read_upload(mut m: Multipart, max: usize, lang: Lang) -> Result<Upload, AppError> {
     let mut u = Upload::default();
+    let mut files = 0;
+    let mut field_bytes = 0usize;
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     while let Some(mut field) = m.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_owned();
         if name == "file" {
+            files += 1;
+            if files > 1 {
+                return Err(AppError::BadRequest(lang.t("upload-one-file")));
+            }
             u.file_name = field
                 .file_name()
                 .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
@@ -89,7 +125,16 @@ async fn read_upload(mut m: Multipart, max: usize, lang: Lang) -> Result<Upload,
                 u.bytes.extend_from_slice(&chunk);
             }
         } else if !name.is_empty() {
-            let value = field.text().await.map_err(bad)?;
+            let mut value = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                field_bytes = field_bytes.saturating_add(chunk.len());
+                if field_bytes > MAX_FIELD_BYTES {
+                    return Err(AppError::BadRequest(lang.t("upload-fields-too-large")));
+                }
+                value.extend_from_slice(&chunk);
+            }
+            let value = String::from_utf8(value)
+                .map_err(|_| AppError::BadRequest(lang.t("upload-fields-too-large")))?;
             u.fields.push((name, value));
         }
     }

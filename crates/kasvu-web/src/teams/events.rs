@@ -218,7 +218,13 @@ pub async fn register(
     Checked(Form(f)): Checked<Form<RegisterForm>>,
 ) -> PageResult {
     let acc = team_access(&st, &ctx, id).await?;
-    team_event(&st, id, event_id).await?;
+    let event = team_event(&st, id, event_id).await?;
+    if event.held_on < crate::support::today() {
+        return Err(bad(
+            "event",
+            Problem::new("err-event-past", "the event has already been held"),
+        ));
+    }
     let spec = EventParticipantSpec {
         user_id: Some(acc.user.id),
         name: acc.user.name.clone(),
@@ -265,7 +271,7 @@ pub async fn unregister(
     _: Checked<TokenOnly>,
 ) -> PageResult {
     let acc = team_access(&st, &ctx, id).await?;
-    team_event(&st, id, event_id).await?;
+    let event = team_event(&st, id, event_id).await?;
     let p = st
         .store
         .event_participants(event_id)
@@ -273,7 +279,9 @@ pub async fn unregister(
         .into_iter()
         .find(|p| p.id == participant)
         .ok_or(AppError::NotFound)?;
-    if !acc.runs && p.user_id != Some(acc.user.id) {
+    // One's own registration, until the event is held (then it is the
+    // attendance record, the organiser's to correct).
+    if !acc.runs && (p.user_id != Some(acc.user.id) || event.held_on < crate::support::today()) {
         return Err(AppError::Forbidden);
     }
     st.store
