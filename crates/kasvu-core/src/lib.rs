@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod activity;
+pub mod brand;
 pub mod actor;
 pub mod clock;
 pub mod disclosure;

@@ -76,6 +76,16 @@ struct ServeArgs {
     /// Refuse password sign-in: everyone signs in through the provider.
     #[arg(long, env = "KASVU_DISABLE_PASSWORD_LOGIN", requires = "oidc_issuer")]
     disable_password_login: bool,
+    /// The city's name, shown in the header and page titles instead of "Kasvu".
+    #[arg(long, env = "KASVU_CITY_NAME")]
+    city_name: Option<String>,
+    /// A logo file (.png, .jpg, .webp or .svg, at most 512 KB) shown in the header.
+    #[arg(long, env = "KASVU_LOGO")]
+    logo: Option<std::path::PathBuf>,
+    /// The header's and buttons' colour, e.g. #005a8c; refused unless white
+    /// text on it keeps a contrast of 4.5:1 (WCAG AA).
+    #[arg(long, env = "KASVU_BRAND_COLOR")]
+    brand_color: Option<String>,
 }
 
 /// The limits on imported files (`kasvu_io::Limits`); each refusal names
@@ -1098,7 +1108,16 @@ async fn serve(
         oidc_client_id,
         oidc_client_secret,
         disable_password_login,
+        city_name,
+        logo,
+        brand_color,
     } = args;
+    // Checked first: a refused colour or logo stops the start at once.
+    let brand = kasvu_web::support::brand::Brand::new(
+        city_name.as_deref(),
+        logo.as_deref(),
+        brand_color.as_deref(),
+    )?;
     let oidc = match (oidc_issuer, oidc_client_id) {
         (Some(issuer), Some(client_id)) => {
             let Some(public) = public_url.as_deref() else {
@@ -1163,6 +1182,7 @@ async fn serve(
             password_login: !disable_password_login,
             import_limits,
             mailer: mail.mailer()?,
+            brand: std::sync::Arc::new(brand),
             ..Default::default()
         },
         jobs: Default::default(),

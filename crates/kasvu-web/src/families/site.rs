@@ -106,3 +106,40 @@ pub(crate) async fn org_and_units(
     };
     Ok((org, units))
 }
+
+/// An area among the public choices, with its service clusters by the
+/// names families know them by.
+pub struct PlaceGroup {
+    pub code: String,
+    /// The area's everyday name, else its name.
+    pub name: String,
+    /// "All of …": the choice of the whole area.
+    pub whole: String,
+    /// (code, everyday name or name) of its current clusters.
+    pub clusters: Vec<(String, String)>,
+}
+
+/// The places public filters and the wish form offer: current areas with
+/// their current clusters (ended ones never), grouped under the area.
+pub(crate) fn place_groups(ctx: &Ctx, units: &[OrgUnit]) -> Vec<PlaceGroup> {
+    let label = |p: &kasvu_store::PublicPlace| match p.everyday_name.as_str() {
+        "" => ctx.name(&p.names).to_owned(),
+        e => e.to_owned(),
+    };
+    kasvu_store::public_areas(units, crate::support::today())
+        .into_iter()
+        .map(|g| {
+            let name = label(&g.area);
+            PlaceGroup {
+                code: g.area.code.clone(),
+                whole: ctx.lang.t_args("place-whole-area", &[("area", name.clone())]),
+                clusters: g
+                    .clusters
+                    .iter()
+                    .map(|c| (c.code.clone(), label(c)))
+                    .collect(),
+                name,
+            }
+        })
+        .collect()
+}

@@ -6,6 +6,7 @@
 pub(crate) mod access;
 pub mod api;
 pub(crate) mod authors;
+pub mod brand;
 pub(crate) mod axis;
 pub(crate) mod charts;
 pub mod ctx;
