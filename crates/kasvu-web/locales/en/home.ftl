@@ -29,3 +29,7 @@ fh-wish-text = Children and young people: tell us what you would like to have ne
 fh-others = Also in this service:
 err-colour-format = “{ $value }” is not a colour like #005a8c.
 err-colour-contrast = The colour { $value } has a contrast of { $ratio }:1 with white text; at least 4.5:1 is needed.
+field-everyday-name = Everyday name (for families)
+field-everyday-name-hint = The neighbourhoods families know the area or service cluster by, e.g. “Tuira, Toppila”. Shown in public choices instead of the administrative name; empty: the name.
+fh-near = Near you
+fh-near-submit = Show

@@ -29,3 +29,7 @@ fh-wish-text = Lapset ja nuoret: kerro, millaista toimintaa toivot lähellesi.
 fh-others = Myös tässä palvelussa:
 err-colour-format = ”{ $value }” ei ole väri muodossa #005a8c.
 err-colour-contrast = Värin { $value } kontrasti valkoiseen tekstiin on { $ratio }:1; vähintään 4,5:1 tarvitaan.
+field-everyday-name = Arkinen nimi (perheille)
+field-everyday-name-hint = Kaupunginosat, joiden nimillä perheet tuntevat alueen tai palvelukeskittymän, esim. ”Tuira, Toppila”. Näkyy julkisissa valinnoissa hallinnollisen nimen sijaan; tyhjä: nimi.
+fh-near = Lähelläsi
+fh-near-submit = Näytä

@@ -29,3 +29,7 @@ fh-wish-text = Barn och unga: berätta vilken verksamhet du önskar nära dig.
 fh-others = Också i den här tjänsten:
 err-colour-format = ”{ $value }” är inte en färg i formen #005a8c.
 err-colour-contrast = Färgen { $value } har kontrasten { $ratio }:1 mot vit text; minst 4,5:1 behövs.
+field-everyday-name = Vardagligt namn (för familjer)
+field-everyday-name-hint = Stadsdelarna som familjer känner området eller serviceklustret under, t.ex. ”Tuira, Toppila”. Visas i offentliga val i stället för det administrativa namnet; tomt: namnet.
+fh-near = Nära dig
+fh-near-submit = Visa

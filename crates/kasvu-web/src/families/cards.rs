@@ -140,6 +140,9 @@ pub struct Filter {
     pub month: String,
     pub view: String,
     pub page: String,
+    /// A further organisation's code (`/o/{code}`'s links); read by
+    /// `org_and_units` from the address.
+    pub org: String,
 }
 
 impl Filter {
@@ -154,6 +157,7 @@ impl Filter {
             ("type", &self.category),
             ("kind", &self.kind),
             ("place", &self.place),
+            ("org", &self.org),
         ] {
             if !v.trim().is_empty() {
                 parts.push(format!("{k}={}", crate::support::ctx::url_encode(v.trim())));

@@ -62,7 +62,11 @@ pub async fn home(State(st): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuer
     let orgs = st.store.organisations().await?;
     if orgs.is_empty() {
         // A fresh installation: the overview says how to begin.
-        return Ok(axum::response::Redirect::to("/organisation").into_response());
+        let page = crate::support::views::HomePage {
+            ctx: &ctx,
+            orgs: Vec::new(),
+        };
+        return Ok(Html(page.render()?).into_response());
     }
     let (org, units) = org_and_units(&st, &ctx).await?;
     render(&st, &ctx, &orgs, &org, &units, q, true).await

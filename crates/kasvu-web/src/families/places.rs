@@ -46,6 +46,8 @@ pub(super) fn place_card(ctx: &Ctx, p: &Place, units: &[OrgUnit]) -> PlaceCard {
 pub struct PlaceFilter {
     pub area: String,
     pub kind: String,
+    /// A further organisation's code (read by `org_and_units`).
+    pub org: String,
 }
 
 #[derive(Template)]

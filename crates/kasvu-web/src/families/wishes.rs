@@ -25,6 +25,8 @@ pub struct WishPage<'a> {
     pub age_groups: Vec<(String, String)>,
     pub max_text: usize,
     pub thanks: bool,
+    /// A further organisation's code (`?org=`), kept by the form.
+    pub org: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,6 +46,7 @@ pub async fn wish_form(
     let page = WishPage {
         ctx: &ctx,
         areas: super::site::place_groups(&ctx, &units),
+        org: super::site::org_param(&ctx.path).unwrap_or_default(),
         categories: Category::ALL
             .iter()
             .filter(|c| **c != Category::Support)
