@@ -100,7 +100,15 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_colour() {
-        for s in ["", "005a8c", "#05a8c", "#gggggg", "#12345678", "red", "#ääf"] {
+        for s in [
+            "",
+            "005a8c",
+            "#05a8c",
+            "#gggggg",
+            "#12345678",
+            "red",
+            "#ääf",
+        ] {
             let p = Rgb::parse(s).unwrap_err();
             assert_eq!(p.code, "err-colour-format", "{s}");
         }
@@ -135,7 +143,13 @@ mod tests {
         assert!(p.english.contains("#ffcc00"), "{}", p.english);
         let ratio = &p.args.iter().find(|(k, _)| *k == "ratio").unwrap().1;
         assert_eq!(ratio, "1.51");
-        assert_eq!(check_brand_colour("#777777").unwrap_err().code, "err-colour-contrast");
-        assert_eq!(check_brand_colour("blue").unwrap_err().code, "err-colour-format");
+        assert_eq!(
+            check_brand_colour("#777777").unwrap_err().code,
+            "err-colour-contrast"
+        );
+        assert_eq!(
+            check_brand_colour("blue").unwrap_err().code,
+            "err-colour-format"
+        );
     }
 }

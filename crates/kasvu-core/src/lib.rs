@@ -7,8 +7,8 @@
 mod macros;
 
 pub mod activity;
-pub mod brand;
 pub mod actor;
+pub mod brand;
 pub mod clock;
 pub mod disclosure;
 pub mod error;

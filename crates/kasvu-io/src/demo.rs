@@ -1000,8 +1000,7 @@ const POPULATION_SHARES: &[(&str, f64)] = &[
 const CHILD_AGE_GROUPS: &[(&str, f64)] = &[("0-6", 0.37), ("7-12", 0.35), ("13-17", 0.28)];
 
 /// Written analysis and conclusions per area for 2025 (illustrative).
-const CONCLUSIONS: &[(&str, &str)] = &[
-];
+const CONCLUSIONS: &[(&str, &str)] = &[];
 
 #[cfg(test)]
 mod tests {

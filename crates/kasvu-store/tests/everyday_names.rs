@@ -27,9 +27,15 @@ async fn everyday_names_and_public_choices(store: Store) {
         (2, unit("e", None, Level::Organisation, open)),
         (3, unit("e-keskinen", Some("e"), Level::Area, open)),
         (4, unit("e-tuira", Some("e-keskinen"), Level::Cluster, open)),
-        (5, unit("e-hietasaari", Some("e-keskinen"), Level::Cluster, ended)),
+        (
+            5,
+            unit("e-hietasaari", Some("e-keskinen"), Level::Cluster, ended),
+        ),
         (6, unit("e-old-area", Some("e"), Level::Area, ended)),
-        (7, unit("e-old-cluster", Some("e-old-area"), Level::Cluster, open)),
+        (
+            7,
+            unit("e-old-cluster", Some("e-old-area"), Level::Cluster, open),
+        ),
     ];
     store
         .import_org_units(&actor, &rows, false, &mut |_| {})
@@ -78,7 +84,9 @@ async fn everyday_names_and_public_choices(store: Store) {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        store.set_everyday_name(&actor, "e-tuira", "Tuira\u{7}").await,
+        store
+            .set_everyday_name(&actor, "e-tuira", "Tuira\u{7}")
+            .await,
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
@@ -86,13 +94,21 @@ async fn everyday_names_and_public_choices(store: Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(
-        store.org_unit("e-tuira").await.unwrap().unwrap().everyday_name,
+        store
+            .org_unit("e-tuira")
+            .await
+            .unwrap()
+            .unwrap()
+            .everyday_name,
         "Tuira, Toppila",
         "a refusal changes nothing"
     );
 
     // Public choices today: Keskinen with Tuira only.
-    let areas = store.public_areas(org, date!(2026 - 12 - 06)).await.unwrap();
+    let areas = store
+        .public_areas(org, date!(2026 - 12 - 06))
+        .await
+        .unwrap();
     assert_eq!(areas.len(), 1, "{areas:?}");
     assert_eq!(areas[0].area.code, "e-keskinen");
     let clusters: Vec<(&str, &str)> = areas[0]
@@ -102,23 +118,39 @@ async fn everyday_names_and_public_choices(store: Store) {
         .collect();
     assert_eq!(clusters, [("e-tuira", "Tuira, Toppila")]);
     // Before the end date Hietasaari and the old area were current.
-    let then = store.public_areas(org, date!(2023 - 07 - 31)).await.unwrap();
+    let then = store
+        .public_areas(org, date!(2023 - 07 - 31))
+        .await
+        .unwrap();
     let codes: Vec<&str> = then
         .iter()
         .flat_map(|a| {
-            std::iter::once(a.area.code.as_str())
-                .chain(a.clusters.iter().map(|c| c.code.as_str()))
+            std::iter::once(a.area.code.as_str()).chain(a.clusters.iter().map(|c| c.code.as_str()))
         })
         .collect();
     assert_eq!(
         codes,
-        ["e-keskinen", "e-hietasaari", "e-tuira", "e-old-area", "e-old-cluster"]
+        [
+            "e-keskinen",
+            "e-hietasaari",
+            "e-tuira",
+            "e-old-area",
+            "e-old-cluster"
+        ]
     );
 
     // Clearing the name gives the unit's own name back.
-    assert!(store.set_everyday_name(&actor, "e-tuira", "").await.unwrap());
+    assert!(store
+        .set_everyday_name(&actor, "e-tuira", "")
+        .await
+        .unwrap());
     assert_eq!(
-        store.org_unit("e-tuira").await.unwrap().unwrap().everyday_name,
+        store
+            .org_unit("e-tuira")
+            .await
+            .unwrap()
+            .unwrap()
+            .everyday_name,
         ""
     );
 }

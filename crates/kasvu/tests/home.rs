@@ -35,7 +35,7 @@ fn assert_public_places(select: &str, what: &str) {
     let keskinen = &select[select.find("<optgroup label=\"Keskinen alue\">").unwrap()..];
     let keskinen = &keskinen[..keskinen.find("</optgroup>").unwrap()];
     assert!(
-        keskinen.contains("value=\"keskinen\"") && keskinen.contains("Koko Keskinen alue"),
+        keskinen.contains("value=\"keskinen\"") && keskinen.contains("Keskinen alue (koko alue)"),
         "{what}: the whole area is a choice in its group"
     );
     assert!(
@@ -82,7 +82,15 @@ async fn families_home(db: &str) {
     }
     assert!(home.contains("Huolestuttaako? Aloita tästä"));
     // The public navigation is short; staff items and the API are not in it.
-    for staff in ["/indicators", "/plans", "/actors", "/network", "/organisation\">Organisaatio", "openapi.json", "/my\""] {
+    for staff in [
+        "/indicators",
+        "/plans",
+        "/actors",
+        "/network",
+        "/organisation\">Organisaatio",
+        "openapi.json",
+        "/my\"",
+    ] {
         assert!(!home.contains(staff), "{staff} is not in the public header");
     }
     assert!(home.contains("<a href=\"/hobbies\">Harrastukset</a>"));
@@ -112,7 +120,13 @@ async fn families_home(db: &str) {
     assert!(org.contains("Soite"), "every organisation");
     let staff = login_demo(&s, "neuvola.tuira@oulu.example").await;
     let (_, staff_home) = get(&staff, s.url("/")).await;
-    for href in ["/organisation", "/indicators", "/plans", "/my", "/api/v1/openapi.json"] {
+    for href in [
+        "/organisation",
+        "/indicators",
+        "/plans",
+        "/my",
+        "/api/v1/openapi.json",
+    ] {
         assert!(
             staff_home.contains(&format!("<a href=\"{href}\">")),
             "staff see {href} in their header"
@@ -127,7 +141,9 @@ async fn families_home(db: &str) {
     let places = select(&soite, "fh-area");
     assert!(places.contains(">Kokkolan keskusta</option>") && !places.contains("Tuira"));
     assert!(soite.contains("<input type=\"hidden\" name=\"org\" value=\"soite\">"));
-    assert!(soite.contains("href=\"/wish?org=soite\"") && soite.contains("href=\"/calendar?org=soite"));
+    assert!(
+        soite.contains("href=\"/wish?org=soite\"") && soite.contains("href=\"/calendar?org=soite")
+    );
     let (status, hobbies) = get(
         &anon,
         s.url("/hobbies?org=soite&area=soite-kokkola-keskusta"),
@@ -162,7 +178,10 @@ async fn public_choices_by_everyday_names(db: &str) {
     let admin = login_demo(&s, "admin@oulu.example").await;
     let (status, form) = get(&admin, s.url("/admin/units/tuira/edit")).await;
     assert_eq!(status, 200);
-    assert!(form.contains("id=\"everyday_name\"") && form.contains("value=\"Tuira, Pikisaari, Koskikeskus\""));
+    assert!(
+        form.contains("id=\"everyday_name\"")
+            && form.contains("value=\"Tuira, Pikisaari, Koskikeskus\"")
+    );
     let csrf = csrf_of(&form);
     let fields = [
         ("csrf", csrf.as_str()),
@@ -182,7 +201,11 @@ async fn public_choices_by_everyday_names(db: &str) {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 400, "a name too long is refused");
-    assert!(r.text().await.unwrap().contains("id=\"everyday_name-error\""));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"everyday_name-error\""));
     let mut good = fields.to_vec();
     good.push(("everyday_name", "Tuira, Toppila"));
     let r = admin
@@ -204,7 +227,14 @@ async fn branded_installation(db: &str) {
     // naming the value.
     let (ok, _, err) = cli(
         &[
-            "serve", "--db", db, "--addr", "127.0.0.1:0", "--demo", "--brand-color", "#ffcc00",
+            "serve",
+            "--db",
+            db,
+            "--addr",
+            "127.0.0.1:0",
+            "--demo",
+            "--brand-color",
+            "#ffcc00",
         ],
         None,
     );
@@ -214,7 +244,15 @@ async fn branded_installation(db: &str) {
         "{err}"
     );
     let (ok, _, err) = cli(
-        &["serve", "--db", db, "--addr", "127.0.0.1:0", "--brand-color", "blue"],
+        &[
+            "serve",
+            "--db",
+            db,
+            "--addr",
+            "127.0.0.1:0",
+            "--brand-color",
+            "blue",
+        ],
         None,
     );
     assert!(!ok && err.contains("'blue'"), "{err}");
@@ -238,15 +276,23 @@ async fn branded_installation(db: &str) {
     );
     let c = common::client();
     let r = c.get(s.url("/")).send().await.unwrap();
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(!csp.contains("unsafe-inline"));
     let home = r.text().await.unwrap();
     assert!(home.contains("– Oulun kaupunki</title>"));
-    assert!(home.contains("<img class=\"logo\" src=\"/brand/logo\" alt=\"\" height=\"40\">Oulun kaupunki</a>"));
+    assert!(home.contains(
+        "<img class=\"logo\" src=\"/brand/logo\" alt=\"\" height=\"40\">Oulun kaupunki</a>"
+    ));
     assert!(home.contains("<link rel=\"stylesheet\" href=\"/brand.css?v=0b5394\">"));
     assert!(!home.contains("style="), "no inline styles");
     let css = c.get(s.url("/brand.css?v=0b5394")).send().await.unwrap();
-    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert!(css.text().await.unwrap().contains("--brand: #0b5394;"));
     let img = c.get(s.url("/brand/logo")).send().await.unwrap();
     assert_eq!(img.status().as_u16(), 200);
@@ -254,4 +300,8 @@ async fn branded_installation(db: &str) {
     let _ = std::fs::remove_file(&logo);
 }
 
-on_both_databases!(families_home, public_choices_by_everyday_names, branded_installation);
+on_both_databases!(
+    families_home,
+    public_choices_by_everyday_names,
+    branded_installation
+);

@@ -87,7 +87,8 @@ impl Store {
     /// Sets (or with an empty text clears) the everyday name of the unit
     /// `code`; returns whether it changed.
     pub async fn set_everyday_name(&self, actor: &Actor, code: &str, name: &str) -> Result<bool> {
-        let name = check_everyday_name(name).map_err(|p| StoreError::invalid("everyday_name", p))?;
+        let name =
+            check_everyday_name(name).map_err(|p| StoreError::invalid("everyday_name", p))?;
         let mut tx = self.begin_write().await?;
         let unit = unit_by_code(&mut tx, code)
             .await?

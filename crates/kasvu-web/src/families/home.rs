@@ -114,9 +114,8 @@ async fn render(
         area: area.as_ref().map(|(c, _)| c.clone()).unwrap_or_default(),
         ..Filter::default()
     };
-    let query = filter_query(&filter, units, None).map_err(|(f, p)| {
-        AppError::Internal(format!("home filter {f}: {}", p.english))
-    })?;
+    let query = filter_query(&filter, units, None)
+        .map_err(|(f, p)| AppError::Internal(format!("home filter {f}: {}", p.english)))?;
     let from = today();
     let to = from + time::Duration::days(6);
     let (found, _) = occurrences_of(st, org.org_id, query, from, to).await?;
@@ -161,7 +160,11 @@ async fn render(
         } else {
             format!("org={}&", org.code)
         },
-        org_code: if first { String::new() } else { org.code.clone() },
+        org_code: if first {
+            String::new()
+        } else {
+            org.code.clone()
+        },
         areas,
         area,
         area_name,

@@ -82,7 +82,11 @@ pub(super) fn org_param(path: &str) -> Option<String> {
         .filter_map(|kv| kv.split_once('='))
         .find(|(k, _)| *k == "org")
         .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// The organisation named by `?org=`, else the viewer's (a signed-in
@@ -151,7 +155,9 @@ pub(crate) fn place_groups(ctx: &Ctx, units: &[OrgUnit]) -> Vec<PlaceGroup> {
             let name = label(&g.area);
             PlaceGroup {
                 code: g.area.code.clone(),
-                whole: ctx.lang.t_args("place-whole-area", &[("area", name.clone())]),
+                whole: ctx
+                    .lang
+                    .t_args("place-whole-area", &[("area", name.clone())]),
                 clusters: g
                     .clusters
                     .iter()

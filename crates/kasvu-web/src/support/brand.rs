@@ -104,7 +104,8 @@ impl Brand {
     /// The address of the brand stylesheet, versioned by its content, when
     /// there is a colour to apply.
     pub fn css_path(&self) -> Option<String> {
-        self.colour.map(|c| format!("/brand.css?v={}", &c.hex()[1..]))
+        self.colour
+            .map(|c| format!("/brand.css?v={}", &c.hex()[1..]))
     }
 }
 
@@ -174,7 +175,10 @@ mod tests {
     #[test]
     fn a_colour_with_too_little_contrast_is_refused_by_name() {
         let e = Brand::new(None, None, Some("#ffcc00")).unwrap_err();
-        assert!(e.0.contains("--brand-color") && e.0.contains("#ffcc00"), "{e}");
+        assert!(
+            e.0.contains("--brand-color") && e.0.contains("#ffcc00"),
+            "{e}"
+        );
         let b = Brand::new(Some(" Oulu "), None, Some("#0B5394")).unwrap();
         assert_eq!(b.site_name(), "Oulu");
         assert!(b.css().contains("--brand: #0b5394"), "{}", b.css());
