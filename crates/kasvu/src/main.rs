@@ -175,6 +175,9 @@ impl MailArgs {
     }
 }
 
+// Parsed once at start; the serve variant's many settings (brand, sign-on,
+// mail, limits) make it large, which costs nothing here.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the web app.
