@@ -763,11 +763,11 @@ async fn import_orgunits(
     dry_run: bool,
     limits: &kasvu_io::Limits,
 ) -> Result<()> {
-    let parsed = if file == "-" {
-        orgunits_csv::parse(std::io::stdin(), "<stdin>", limits)?
+    let (parsed, everyday) = if file == "-" {
+        orgunits_csv::parse_with_everyday_names(std::io::stdin(), "<stdin>", limits)?
     } else {
         let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
-        orgunits_csv::parse(f, file, limits)?
+        orgunits_csv::parse_with_everyday_names(f, file, limits)?
     };
     let rows = &parsed.rows;
     let store = open(db).await?;
@@ -794,10 +794,19 @@ async fn import_orgunits(
         .await;
     bar.finish_and_clear();
     let s = result.map_err(|e| import_error_from_store(file, e))?;
+    let mut renamed = 0;
+    for (code, name) in &everyday {
+        if store.set_everyday_name(&cli_actor(), code, name).await? {
+            renamed += 1;
+        }
+    }
     println!(
         "{file}: {} created, {} updated, {} unchanged.",
         s.created, s.updated, s.unchanged
     );
+    if renamed > 0 {
+        println!("{file}: {renamed} everyday names set.");
+    }
     print_warnings(&parsed.warnings);
     Ok(())
 }

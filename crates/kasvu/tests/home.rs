@@ -220,6 +220,34 @@ async fn public_choices_by_everyday_names(db: &str) {
         select(&places, "p-area").contains("value=\"tuira\">Tuira, Toppila</option>"),
         "the new everyday name shows at once"
     );
+
+    // The org-unit import carries everyday names in an optional column.
+    let csv = std::env::temp_dir().join(format!("kasvu-everyday-{}.csv", std::process::id()));
+    std::fs::write(
+        &csv,
+        "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes,everyday_name\n\
+         kaakkuri,etelainen,cluster,,Kaakkurin palvelukeskittymä,Kaakkuri servicekluster,Kaakkuri service cluster,,\"Kaakkuri, Knuutila\"\n",
+    )
+    .unwrap();
+    let (ok, out, err) = cli(
+        &[
+            "import",
+            "--db",
+            db,
+            "--kind",
+            "orgunits",
+            csv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("1 everyday names set"), "{out}");
+    let (_, hobbies) = get(&anon, s.url("/hobbies")).await;
+    assert!(
+        select(&hobbies, "f-area").contains("value=\"kaakkuri\">Kaakkuri, Knuutila</option>"),
+        "the imported everyday name shows at once"
+    );
+    let _ = std::fs::remove_file(&csv);
 }
 
 async fn branded_installation(db: &str) {
