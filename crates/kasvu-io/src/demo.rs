@@ -1000,7 +1000,12 @@ const POPULATION_SHARES: &[(&str, f64)] = &[
 const CHILD_AGE_GROUPS: &[(&str, f64)] = &[("0-6", 0.37), ("7-12", 0.35), ("13-17", 0.28)];
 
 /// Written analysis and conclusions per area for 2025 (illustrative).
-const CONCLUSIONS: &[(&str, &str)] = &[];
+const CONCLUSIONS: &[(&str, &str)] = &[
+    ("keskinen", "Kouluterveyskyselyn 2025 tulosten mukaan yksinäisyyden kokemus on vähentynyt vuodesta 2021, mutta tytöillä se on yhä yleisempää kuin pojilla. LP-keskusteluja käydään aiempaa enemmän, ja palvelukeskittymien johtotiimit jatkavat keskusteluja kaikissa kouluissa. Johtopäätös: kohdennetaan ryhmätoimintaa 8. luokan tytöille ja seurataan vaikutusta kevään 2027 kyselyssä."),
+    ("pohjoinen", "Harrastamisen osuus on kasvanut, mikä näkyy myös alueen harrastustarjonnan käytössä. Lastensuojelun avohuollon asiakkuudet ovat laskeneet kolmena vuotena peräkkäin. Johtopäätös: perhekeskuksen ja koulujen yhteistyö toimii; ylläpidetään yhden yhteyden periaatetta ja vahvistetaan kolmannen sektorin kohtaamispaikkoja."),
+    ("itainen", "Vastaajamäärät ovat pienempiä kuin muilla alueilla, joten osa luvuista on tietosuojasyistä piilotettu. Puhelinohjauksen käyttö on kasvanut tasaisesti. Johtopäätös: markkinoidaan pilottipuhelinta edelleen ja kootaan palautetta perheiltä seuraavassa palautekierroksessa."),
+    ("etelainen", "Erikoissairaanhoidon asiakkuudet ovat kasvaneet hieman. LP-koulutetun henkilöstön osuus on noussut tavoitteen tuntumaan. Johtopäätös: vahvistetaan hyvinvointiklinikkamallia ja konsultaatiota peruspalveluissa, jotta tuki saadaan lähelle arkea."),
+];
 
 #[cfg(test)]
 mod tests {
