@@ -53,8 +53,10 @@ test('public pages have no accessibility violations, in Finnish by default', asy
   const page = await context.newPage();
   await visit(page, '/');
   assert.equal(await page.getAttribute('html', 'lang'), 'fi');
-  assert.match(await page.locator('h1').innerText(), /Kasvu/);
+  assert.match(await page.locator('h1').innerText(), /lapsille, nuorille ja perheille/);
   await page.screenshot({ path: SHOTS + 'home.png', fullPage: true });
+  await visit(page, '/organisation', 'the organisation overview');
+  assert.match(await page.locator('h1').innerText(), /Kasvu/);
   await visit(page, '/units/oulu');
   await visit(page, '/units/keskinen');
   await visit(page, '/units/tuira');
@@ -1214,5 +1216,106 @@ test('the chair keeps the action plan, a bulletin, a training and documents, and
   await page.waitForURL(/saved=guest-mail-minutes/);
   assert.match(await page.locator('p.notice').innerText(), /Muistio lähetettiin vieraille/);
   await expectNoViolations(page, 'a meeting after its minutes were mailed');
+  await context.close();
+});
+
+// --- Issue 21, items 1 and 2: the families' home and places people recognise ---
+test("families' home and hobby search on a phone, with the keyboard only", async () => {
+  const context = await finnish({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await visit(page, '/', "the families' home on a phone");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'the home does not scroll sideways at 360 px');
+  // The public header is short: no staff items, no API link.
+  assert.equal(await page.locator('header a[href="/indicators"]').count(), 0);
+  assert.equal(await page.locator('a[href="/api/v1/openapi.json"]').count(), 0);
+  // Places by their everyday names, grouped by area, without ended ones.
+  const groups = await page.locator('#fh-area optgroup').evaluateAll((gs) => gs.map((g) => g.label));
+  assert.deepEqual(groups.sort(), ['Eteläinen alue', 'Itäinen alue', 'Keskinen alue', 'Pohjoinen alue']);
+  const choices = await page.locator('#fh-area option').allInnerTexts();
+  assert.ok(choices.includes('Tuira, Pikisaari, Koskikeskus'), choices.join(' | '));
+  assert.ok(!choices.some((c) => /palvelukeskittymä|Hietasaari/.test(c)), choices.join(' | '));
+
+  // Tab from the top of the page to the place of the hobby search.
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'fh-area');
+  }
+  assert.ok(reached, 'the hobby search is reachable with Tab');
+  // Choose Tuira by typing its name, then the age, and send with Enter.
+  await page.keyboard.type('Tuira');
+  assert.equal(await page.locator('#fh-area').inputValue(), 'tuira');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'fh-age');
+  await page.keyboard.type('8');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/hobbies\?area=tuira&age=8/);
+  await expectNoViolations(page, 'the hobby search for Tuira on a phone');
+  assert.equal(await page.locator('#f-area').inputValue(), 'tuira', 'the place stays chosen');
+  const results = page.locator('ul.cards h3 a[href^="/activities/"]');
+  assert.ok((await results.count()) >= 1, 'a hobby in Tuira for an 8-year-old');
+  // Tab on to the first result and open it with Enter.
+  const first = await results.first().getAttribute('href');
+  reached = false;
+  for (let i = 0; i < 60 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate((href) => document.activeElement?.getAttribute('href') === href, first);
+  }
+  assert.ok(reached, 'the first result is reachable with Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE + first);
+  await expectNoViolations(page, 'a hobby reached from the home on a phone');
+  const after = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(after, false, 'the hobby page does not scroll sideways at 360 px');
+  await context.close();
+});
+
+test('public choices group places by area, staff see their own header, a further organisation has its home', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  for (const [path, id] of [['/hobbies', 'f-area'], ['/calendar', 'f-area'], ['/places', 'p-area'], ['/wish', 'w-area']]) {
+    await visit(page, path);
+    const texts = await page.locator(`#${id} option`).allInnerTexts();
+    assert.ok(texts.includes('Toppila, Toppilansaari, Pohjankartano'), `${path}: ${texts.join(' | ')}`);
+    assert.ok(!texts.some((t) => /palvelukeskittymä|Hietasaari/.test(t)), `${path}: ${texts.join(' | ')}`);
+    assert.equal(await page.locator(`#${id} optgroup`).count(), 4, `${path}: grouped under the four areas`);
+  }
+  await visit(page, '/o/soite', "Soite's families' home");
+  assert.deepEqual(await page.locator('#fh-area optgroup').evaluateAll((gs) => gs.map((g) => g.label)), ['Kokkolan alue']);
+
+  await page.goto(BASE + '/login');
+  await page.getByLabel('Sähköposti').fill('neuvola.tuira@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-neuvola-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await visit(page, '/', "the families' home, signed in");
+  const staffNav = page.locator('nav.main-nav');
+  assert.ok(await staffNav.locator('a[href="/organisation"]').isVisible(), 'staff reach the overview from their header');
+  assert.ok(await staffNav.locator('a[href="/indicators"]').isVisible());
+  await staffNav.locator('a[href="/organisation"]').click();
+  await page.waitForURL(BASE + '/organisation');
+  await expectNoViolations(page, 'the organisation overview, signed in');
+  await context.close();
+});
+
+test('a branded installation keeps contrast and has no accessibility violations', async (t) => {
+  const BRAND = process.env.BRAND_URL;
+  if (!BRAND) {
+    t.skip('BRAND_URL not set');
+    return;
+  }
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BRAND + '/');
+  await expectNoViolations(page, 'the branded home');
+  assert.equal(await page.title(), 'Tekemistä ja tukea lapsille, nuorille ja perheille – Oulun kaupunki');
+  const header = await page.locator('header.site-header').evaluate((h) => getComputedStyle(h).backgroundColor);
+  assert.equal(header, 'rgb(11, 83, 148)', 'the brand colour from /brand.css');
+  const logo = page.locator('header img.logo');
+  assert.ok(await logo.isVisible());
+  assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the logo loads under the CSP');
+  await page.goto(BRAND + '/hobbies');
+  await expectNoViolations(page, 'the branded hobby search');
   await context.close();
 });

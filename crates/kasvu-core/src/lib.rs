@@ -9,6 +9,7 @@ mod macros;
 pub mod activity;
 pub mod actor;
 pub mod backbone;
+pub mod brand;
 pub mod clock;
 pub mod disclosure;
 pub mod document;

@@ -13,6 +13,24 @@ use std::collections::{BTreeMap, HashMap};
 
 pub const ORG_UNITS_CSV: &str = include_str!("../demo/oulu_orgunits.csv");
 
+/// What families call the demo's service clusters: the neighbourhoods
+/// each serves (public filters and the wish form offer these under their
+/// area). Areas keep their names, which are everyday ones in each language.
+pub const EVERYDAY_NAMES: &[(&str, &str)] = &[
+    ("tuira", "Tuira, Pikisaari, Koskikeskus"),
+    ("toppila", "Toppila, Toppilansaari, Pohjankartano"),
+    ("hietasaari", "Hietasaari, Nallikari"),
+    ("haukipudas", "Haukipudas, Kello, Martinniemi"),
+    ("kiiminki", "Kiiminki, Jääli"),
+    ("pateniemi", "Pateniemi, Rajakylä, Herukka"),
+    ("hiukkavaara", "Hiukkavaara, Korvensuora"),
+    ("kaukovainio", "Kaukovainio, Höyhtyä, Peltola"),
+    ("kaakkuri", "Kaakkuri, Lassinkallio"),
+    ("oulunsalo", "Oulunsalo, Salonpää"),
+    ("maikkula", "Maikkula, Myllyoja"),
+    ("soite-kokkola-keskusta", "Kokkolan keskusta"),
+];
+
 /// A second organisation, Soite (seed 003's learning network), so the demo
 /// shows a network across organisations and what stays isolated.
 pub const SOITE_ORG_UNITS_CSV: &str = include_str!("../demo/soite_orgunits.csv");
@@ -149,6 +167,12 @@ pub async fn load(store: &Store) -> Result<ImportSummary, DemoError> {
         .import_org_units(&actor, &soite, true, &mut |_| {})
         .await
         .map_err(|e| DemoError::Import(import_error_from_store("demo/soite_orgunits.csv", e)))?;
+    for (code, name) in EVERYDAY_NAMES {
+        store
+            .set_everyday_name(&actor, code, name)
+            .await
+            .map_err(DemoError::Store)?;
+    }
     for u in USERS {
         if store
             .user_by_email(u.email)

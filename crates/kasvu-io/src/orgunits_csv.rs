@@ -1,5 +1,7 @@
 //! The org-unit spreadsheet: `code,parent_code,level,kind,name_fi,name_sv,
-//! name_en,external_codes`, optionally followed by `sector,valid_from,valid_to`.
+//! name_en,external_codes`, optionally followed by `sector,valid_from,valid_to`
+//! and `everyday_name` (what families call an area or cluster, read by
+//! [`parse_with_everyday_names`]).
 //! Comma- or semicolon-separated (Finnish Excel saves with `;`), UTF-8 with or
 //! without a byte-order mark.
 //!
@@ -26,7 +28,7 @@ pub const REQUIRED: &[&str] = &[
     "name_en",
     "external_codes",
 ];
-pub const OPTIONAL: &[&str] = &["sector", "valid_from", "valid_to"];
+pub const OPTIONAL: &[&str] = &["sector", "valid_from", "valid_to", "everyday_name"];
 
 /// At most this many rows in one file (and at most the row limit); a
 /// city's tree has a few thousand.
@@ -40,6 +42,17 @@ pub fn parse(
     file: &str,
     limits: &Limits,
 ) -> Result<Parsed<OrgUnitSpec>, ImportError> {
+    parse_with_everyday_names(input, file, limits).map(|(parsed, _)| parsed)
+}
+
+/// Like [`parse`], with the `everyday_name` column's (code, name) of every
+/// row when the file has that column (empty names clear), checked.
+#[allow(clippy::type_complexity)]
+pub fn parse_with_everyday_names(
+    input: impl Read,
+    file: &str,
+    limits: &Limits,
+) -> Result<(Parsed<OrgUnitSpec>, Vec<(String, String)>), ImportError> {
     let bytes = read_bounded(input, file, limits)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         ImportError::file(
@@ -94,6 +107,8 @@ pub fn parse(
     }
     let mut out = Vec::new();
     let mut warnings = Vec::new();
+    let mut everyday = Vec::new();
+    let has_everyday = col("everyday_name").is_some();
     for_each_csv_row(&mut rdr, file, limits, |row, rec| {
         if out.len() >= MAX_ROWS {
             return Err(ImportError::file(
@@ -107,16 +122,24 @@ pub fn parse(
         if let Some(kind) = ignored_kind {
             warnings.push(kind_ignored(file, row, spec.level, kind));
         }
+        if has_everyday {
+            let name = kasvu_store::check_everyday_name(&get("everyday_name"))
+                .map_err(|p| ImportError::field(file, row, FieldError::new("everyday_name", p)))?;
+            everyday.push((spec.code.as_str().to_owned(), name));
+        }
         out.push((row, spec));
         Ok(())
     })?;
     if out.is_empty() {
         return Err(ImportError::file(file, "the file has no data rows"));
     }
-    Ok(Parsed {
-        rows: out,
-        warnings,
-    })
+    Ok((
+        Parsed {
+            rows: out,
+            warnings,
+        },
+        everyday,
+    ))
 }
 
 fn kind_ignored(file: &str, row: usize, level: Level, kind: UnitKind) -> Warning {
@@ -188,6 +211,41 @@ mod tests {
             &Limits::default(),
         )
         .unwrap_err()
+    }
+
+    #[test]
+    fn reads_everyday_names_when_the_column_is_there() {
+        let text =
+            "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes,everyday_name\n\
+                    tuira,keskinen,cluster,,Tuiran palvelukeskittymä,,,,\"Tuira, Toppila\"\n\
+                    toppila,keskinen,cluster,,Toppilan palvelukeskittymä,,,,\n";
+        let (parsed, names) =
+            parse_with_everyday_names(text.as_bytes(), "puu.csv", &Limits::default()).unwrap();
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(
+            names,
+            [
+                ("tuira".to_owned(), "Tuira, Toppila".to_owned()),
+                ("toppila".to_owned(), String::new())
+            ]
+        );
+        let long = format!(
+            "code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes,everyday_name\n\
+             tuira,keskinen,cluster,,Tuira,,,,{}\n",
+            "x".repeat(121)
+        );
+        let e =
+            parse_with_everyday_names(long.as_bytes(), "puu.csv", &Limits::default()).unwrap_err();
+        assert_eq!(e.row, Some(2));
+        assert_eq!(e.field.as_deref(), Some("everyday_name"));
+        // Without the column, nothing to set.
+        let (_, none) = parse_with_everyday_names(
+            format!("{HEAD}tuira,keskinen,cluster,,Tuira,,,\n").as_bytes(),
+            "puu.csv",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(none.is_empty());
     }
 
     #[test]

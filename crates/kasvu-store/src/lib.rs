@@ -41,7 +41,10 @@ pub use measure::{
 };
 pub use network::actors::{ActorEntry, ActorSpec, Proposal};
 pub use network::links::{Collaboration, MAX_NOTE};
-pub use org::{OrgUnit, OrgUnitSpec};
+pub use org::{
+    check_everyday_name, public_areas, OrgUnit, OrgUnitSpec, PublicArea, PublicPlace,
+    MAX_EVERYDAY_NAME,
+};
 pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
     OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,

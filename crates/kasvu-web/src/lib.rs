@@ -88,6 +88,8 @@ pub struct WebConfig {
     /// Where e-mail to a team's guests goes out from (agenda, minutes), when
     /// an SMTP server is configured.
     pub mailer: Option<kasvu_io::mail::Mailer>,
+    /// The city's name, logo and colour (none: Kasvu's own).
+    pub brand: std::sync::Arc<support::brand::Brand>,
 }
 
 impl Default for WebConfig {
@@ -109,6 +111,7 @@ impl Default for WebConfig {
             password_login: true,
             import_limits: kasvu_io::Limits::default(),
             mailer: None,
+            brand: Default::default(),
         }
     }
 }
@@ -264,6 +267,8 @@ fn composed(pages: impl FnOnce(Router<AppState>) -> Router<AppState>) -> Routes 
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(&CSS_PATH, get(stylesheet))
+        .route("/brand.css", get(support::brand::stylesheet))
+        .route("/brand/logo", get(support::brand::logo))
         .nest("/api/v1", openapi::routes())
         .merge(features().map_router(|r| pages(r.fallback(org::not_found))))
 }

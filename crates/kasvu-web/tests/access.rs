@@ -150,6 +150,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/teams/{id}/network", "NYYYYYYY"),
     ("GET", "/api/v1/users", "NNNNNNYY"),
     ("POST", "/api/v1/users", "NNNNNNRY"),
+    ("GET", "/brand.css", "YYYYYYYY"),
+    // the test installation has no logo
+    ("GET", "/brand/logo", "NNNNNNNN"),
     ("GET", "/calendar", "YYYYYYYY"),
     ("GET", "/calendar.ics", "YYYYYYYY"),
     ("POST", "/commitments/{id}/review", "NNNRNNNR"),
@@ -212,6 +215,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/paths/edit", "NNNNYYYY"),
     ("POST", "/paths/save", "NNNNNNRR"),
     ("GET", "/paths/{code}", "YYYYYYNY"),
+    ("GET", "/o/{code}", "YYYYYYYY"),
+    ("GET", "/organisation", "YYYYYYYY"),
     ("GET", "/places", "YYYYYYYY"),
     ("GET", "/places/{code}", "YYYYYYNY"),
     ("GET", "/plans", "YYYYYYYY"),
@@ -580,6 +585,8 @@ async fn resources(app: &App) -> Resources {
         (("actors", "code"), "mll-tuira".into()),
         (("proposals", "proposal"), proposal),
         (("units", "code"), "tuiran-koulu".into()),
+        // the second organisation's families' home
+        (("o", "code"), "soite".into()),
         (("orgunits", "code"), "tuiran-koulu".into()),
         (("users", "id"), mll.to_string()),
         (("roles", "role_id"), role),

@@ -6,12 +6,12 @@ mod common;
 use common::{anonymous, App};
 use serde_json::json;
 
-/// The home page is Finnish, lists the four areas of the demo city and
-/// marks the demo data as illustrative; a unit page shows its place in the
-/// tree and no people.
+/// The organisation overview is Finnish, lists the four areas of the demo
+/// city and marks the demo data as illustrative; a unit page shows its
+/// place in the tree and no people.
 async fn public_home_and_unit_pages(app: &App) {
     let c = anonymous();
-    let r = app.get(&c, "/").await;
+    let r = app.get(&c, "/organisation").await;
     assert_eq!(r.status(), 200);
     assert!(
         r.headers()["content-security-policy"]
@@ -28,7 +28,7 @@ async fn public_home_and_unit_pages(app: &App) {
         "Itäinen alue",
         "Eteläinen alue",
     ] {
-        assert!(home.contains(area), "{area} on the home page");
+        assert!(home.contains(area), "{area} in the overview");
     }
     assert!(home.contains("esittelyaineistoa"), "demo data is marked");
 

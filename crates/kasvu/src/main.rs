@@ -76,6 +76,16 @@ struct ServeArgs {
     /// Refuse password sign-in: everyone signs in through the provider.
     #[arg(long, env = "KASVU_DISABLE_PASSWORD_LOGIN", requires = "oidc_issuer")]
     disable_password_login: bool,
+    /// The city's name, shown in the header and page titles instead of "Kasvu".
+    #[arg(long, env = "KASVU_CITY_NAME")]
+    city_name: Option<String>,
+    /// A logo file (.png, .jpg, .webp or .svg, at most 512 KB) shown in the header.
+    #[arg(long, env = "KASVU_LOGO")]
+    logo: Option<std::path::PathBuf>,
+    /// The header's and buttons' colour, e.g. #005a8c; refused unless white
+    /// text on it keeps a contrast of 4.5:1 (WCAG AA).
+    #[arg(long, env = "KASVU_BRAND_COLOR")]
+    brand_color: Option<String>,
 }
 
 /// The limits on imported files (`kasvu_io::Limits`); each refusal names
@@ -165,6 +175,9 @@ impl MailArgs {
     }
 }
 
+// Parsed once at start; the serve variant's many settings (brand, sign-on,
+// mail, limits) make it large, which costs nothing here.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the web app.
@@ -750,11 +763,11 @@ async fn import_orgunits(
     dry_run: bool,
     limits: &kasvu_io::Limits,
 ) -> Result<()> {
-    let parsed = if file == "-" {
-        orgunits_csv::parse(std::io::stdin(), "<stdin>", limits)?
+    let (parsed, everyday) = if file == "-" {
+        orgunits_csv::parse_with_everyday_names(std::io::stdin(), "<stdin>", limits)?
     } else {
         let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
-        orgunits_csv::parse(f, file, limits)?
+        orgunits_csv::parse_with_everyday_names(f, file, limits)?
     };
     let rows = &parsed.rows;
     let store = open(db).await?;
@@ -781,10 +794,19 @@ async fn import_orgunits(
         .await;
     bar.finish_and_clear();
     let s = result.map_err(|e| import_error_from_store(file, e))?;
+    let mut renamed = 0;
+    for (code, name) in &everyday {
+        if store.set_everyday_name(&cli_actor(), code, name).await? {
+            renamed += 1;
+        }
+    }
     println!(
         "{file}: {} created, {} updated, {} unchanged.",
         s.created, s.updated, s.unchanged
     );
+    if renamed > 0 {
+        println!("{file}: {renamed} everyday names set.");
+    }
     print_warnings(&parsed.warnings);
     Ok(())
 }
@@ -1098,7 +1120,16 @@ async fn serve(
         oidc_client_id,
         oidc_client_secret,
         disable_password_login,
+        city_name,
+        logo,
+        brand_color,
     } = args;
+    // Checked first: a refused colour or logo stops the start at once.
+    let brand = kasvu_web::support::brand::Brand::new(
+        city_name.as_deref(),
+        logo.as_deref(),
+        brand_color.as_deref(),
+    )?;
     let oidc = match (oidc_issuer, oidc_client_id) {
         (Some(issuer), Some(client_id)) => {
             let Some(public) = public_url.as_deref() else {
@@ -1163,6 +1194,7 @@ async fn serve(
             password_login: !disable_password_login,
             import_limits,
             mailer: mail.mailer()?,
+            brand: std::sync::Arc::new(brand),
             ..Default::default()
         },
         jobs: Default::default(),

@@ -84,11 +84,34 @@ async fn browser_tests_in_headless_chromium() {
         &db.url,
         &["--smtp-url", &format!("smtp://127.0.0.1:{port}")],
     );
+    // A second installation with the city's name, logo and colour.
+    let brand_db = kasvu_store::testing::TestDb::sqlite().await;
+    let logo = std::env::temp_dir().join(format!("kasvu-browser-logo-{}.svg", std::process::id()));
+    std::fs::write(
+        &logo,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#ffffff"/></svg>"##,
+    )
+    .expect("write the logo");
+    let branded = common::Server::start_with(
+        &brand_db.url,
+        &[
+            "--city-name",
+            "Oulun kaupunki",
+            "--brand-color",
+            "#0b5394",
+            "--logo",
+            logo.to_str().expect("a UTF-8 path"),
+        ],
+    );
     tokio::task::block_in_place(|| {
         run_script(
             &e2e,
             "browser.test.mjs",
-            &[("BASE_URL", &server.base), ("CHROMIUM_PATH", &chromium)],
+            &[
+                ("BASE_URL", &server.base),
+                ("BRAND_URL", &branded.base),
+                ("CHROMIUM_PATH", &chromium),
+            ],
         )
     });
     let mails = mails.lock().map(|m| m.clone()).unwrap_or_default();
@@ -102,7 +125,10 @@ async fn browser_tests_in_headless_chromium() {
         "the minutes, as held, in the guest's mail:\n{to_kela}"
     );
     drop(server);
+    drop(branded);
+    let _ = std::fs::remove_file(&logo);
     db.finish().await;
+    brand_db.finish().await;
 }
 
 /// Single sign-on through a real OpenID Connect provider (`oidc-provider`

@@ -34,7 +34,20 @@ async fn public_pages_headers_and_health(db: &str) {
     assert!(!home.contains("<script"), "no scripts");
     assert!(
         !home.contains("Kelan Oulun palvelupiste"),
-        "area cards list service clusters only"
+        "the home's place choices list areas and clusters only"
+    );
+    let overview = c
+        .get(s.url("/organisation"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        overview.contains("<a href=\"/units/keskinen\">Keskinen alue</a>")
+            && !overview.contains("Kelan Oulun palvelupiste"),
+        "the overview's area cards list service clusters only"
     );
 
     let area = c

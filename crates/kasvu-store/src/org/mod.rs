@@ -14,7 +14,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
+mod everyday;
 mod import;
+pub use everyday::{check_everyday_name, public_areas, PublicArea, PublicPlace, MAX_EVERYDAY_NAME};
 
 use crate::support::ImportSummary;
 
@@ -35,6 +37,9 @@ pub struct OrgUnit {
     pub valid: ValidRange,
     /// Illustrative demo data (set on the organisation).
     pub demo: bool,
+    /// What families call the area or cluster ("Tuira, Toppila"); empty
+    /// when not given (public choices then show the name).
+    pub everyday_name: String,
 }
 
 /// A validated description of an org unit to create or update.
@@ -112,7 +117,7 @@ fn snapshot_spec(s: &OrgUnitSpec) -> serde_json::Value {
 }
 
 const SELECT_UNITS: &str = "SELECT u.id, u.org_id, u.parent_id, p.code AS parent_code, u.code, u.level, u.kind, \
-     u.sector, u.name_fi, u.name_sv, u.name_en, u.valid_from, u.valid_to, o.demo \
+     u.sector, u.name_fi, u.name_sv, u.name_en, u.valid_from, u.valid_to, o.demo, u.everyday_name \
      FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id JOIN org_units o ON o.id = u.org_id";
 
 fn corrupt(code: &str, what: &str, p: Problem) -> StoreError {
@@ -160,6 +165,7 @@ fn row_to_unit(r: &AnyRow) -> Result<OrgUnit> {
                 .flatten(),
         },
         demo: demo != 0,
+        everyday_name: r.try_get("everyday_name")?,
         code,
     })
 }

@@ -39,6 +39,8 @@ pub struct UnitForm {
     pub external_codes: String,
     pub valid_from: String,
     pub valid_to: String,
+    /// What families call the area or cluster ("Tuira, Toppila").
+    pub everyday_name: String,
 }
 
 impl UnitForm {
@@ -60,6 +62,7 @@ impl UnitForm {
                 .map(kasvu_core::format_date)
                 .unwrap_or_default(),
             valid_to: u.valid.to.map(kasvu_core::format_date).unwrap_or_default(),
+            everyday_name: u.everyday_name.clone(),
         }
     }
 
@@ -85,6 +88,11 @@ impl UnitForm {
         let valid = ValidRange::parse(&self.valid_from, &self.valid_to)
             .map_err(|e| errs.push(e))
             .ok();
+        take(
+            &mut errs,
+            "everyday_name",
+            kasvu_store::check_everyday_name(&self.everyday_name),
+        );
         match (
             code,
             parent,
@@ -394,7 +402,16 @@ pub async fn create_unit(
         .create_org_unit(&kasvu_store::Actor::user(user.id, &user.email), &spec)
         .await
     {
-        Ok(u) => Ok(Redirect::to(&format!("/admin/units?saved={}", u.code)).into_response()),
+        Ok(u) => {
+            st.store
+                .set_everyday_name(
+                    &kasvu_store::Actor::user(user.id, &user.email),
+                    &u.code,
+                    &form.everyday_name,
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/admin/units?saved={}", u.code)).into_response())
+        }
         Err(e) => {
             let (f, status) = store_field_error(e)?;
             bad(form, vec![f], status)
@@ -480,7 +497,16 @@ pub async fn update_unit(
         .update_org_unit(&kasvu_store::Actor::user(user.id, &user.email), &spec)
         .await
     {
-        Ok((u, _)) => Ok(Redirect::to(&format!("/admin/units?saved={}", u.code)).into_response()),
+        Ok((u, _)) => {
+            st.store
+                .set_everyday_name(
+                    &kasvu_store::Actor::user(user.id, &user.email),
+                    &u.code,
+                    &form.everyday_name,
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/admin/units?saved={}", u.code)).into_response())
+        }
         Err(e) => {
             let (f, status) = store_field_error(e)?;
             bad(form, vec![f], status)

@@ -2,7 +2,6 @@
 //! charge) shared by the hobby search, the calendar and the API.
 
 use super::site::PAGE_SIZE;
-use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::format::date_label;
 use crate::support::format::lt;
@@ -83,11 +82,15 @@ pub struct ActivityCard {
     pub pending: bool,
 }
 
+/// The name families know a unit by: its everyday name when it has one.
 pub(super) fn unit_name(units: &[OrgUnit], ctx: &Ctx, id: i64) -> String {
     units
         .iter()
         .find(|u| u.id == id)
-        .map(|u| ctx.name(&u.names).to_owned())
+        .map(|u| match u.everyday_name.as_str() {
+            "" => ctx.name(&u.names).to_owned(),
+            e => e.to_owned(),
+        })
         .unwrap_or_default()
 }
 
@@ -137,6 +140,9 @@ pub struct Filter {
     pub month: String,
     pub view: String,
     pub page: String,
+    /// A further organisation's code (`/o/{code}`'s links); read by
+    /// `org_and_units` from the address.
+    pub org: String,
 }
 
 impl Filter {
@@ -151,6 +157,7 @@ impl Filter {
             ("type", &self.category),
             ("kind", &self.kind),
             ("place", &self.place),
+            ("org", &self.org),
         ] {
             if !v.trim().is_empty() {
                 parts.push(format!("{k}={}", crate::support::ctx::url_encode(v.trim())));
@@ -235,7 +242,7 @@ pub(super) fn unknown(v: &str) -> Problem {
 
 /// The choices of the filter form.
 pub struct FilterForm {
-    pub areas: Vec<(String, String)>,
+    pub areas: Vec<super::site::PlaceGroup>,
     pub categories: Vec<(String, String)>,
     pub kinds: Vec<(String, String)>,
     pub days: Vec<(String, String)>,
@@ -243,7 +250,7 @@ pub struct FilterForm {
 
 pub(super) fn filter_form(ctx: &Ctx, units: &[OrgUnit]) -> FilterForm {
     FilterForm {
-        areas: area_choices(ctx, units),
+        areas: super::site::place_groups(ctx, units),
         categories: Category::ALL
             .iter()
             .map(|c| {

@@ -4,7 +4,6 @@ use super::cards::{
     card, filter_form, query_of, times_text, weekday_no, ActivityCard, Filter, FilterForm,
 };
 use super::site::{org_and_units, PAGE_SIZE};
-use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
@@ -23,14 +22,14 @@ use kasvu_core::activity::{occurrences, ActivityKind, Occurrence};
 #[template(path = "families.html")]
 pub struct FamiliesPage<'a> {
     pub ctx: &'a Ctx,
-    pub areas: Vec<(String, String)>,
+    pub areas: Vec<super::site::PlaceGroup>,
 }
 
 pub async fn families(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let (_, units) = org_and_units(&st, &ctx).await?;
     let page = FamiliesPage {
         ctx: &ctx,
-        areas: area_choices(&ctx, &units),
+        areas: super::site::place_groups(&ctx, &units),
     };
     Ok(Html(page.render()?).into_response())
 }

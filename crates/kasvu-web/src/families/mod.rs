@@ -6,6 +6,7 @@ pub(crate) mod calendar;
 pub(crate) mod cards;
 pub(crate) mod forms;
 pub(crate) mod hobbies;
+pub(crate) mod home;
 pub(crate) mod places;
 pub(crate) mod site;
 pub(crate) mod wishes;
@@ -20,6 +21,8 @@ use crate::support::routes::{get, post, Routes};
 /// The feature's pages.
 pub(crate) fn routes() -> Routes {
     Routes::new()
+        .route("/", get(home::home))
+        .route("/o/{code}", get(home::org_home))
         .route("/families", get(hobbies::families))
         .route("/hobbies", get(hobbies::hobbies))
         .route("/calendar", get(calendar::calendar))

@@ -3,7 +3,6 @@
 use super::calendar::occurrences_of;
 use super::cards::{unit_name, weekday_no};
 use super::site::org_and_units;
-use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
@@ -47,6 +46,8 @@ pub(super) fn place_card(ctx: &Ctx, p: &Place, units: &[OrgUnit]) -> PlaceCard {
 pub struct PlaceFilter {
     pub area: String,
     pub kind: String,
+    /// A further organisation's code (read by `org_and_units`).
+    pub org: String,
 }
 
 #[derive(Template)]
@@ -54,7 +55,7 @@ pub struct PlaceFilter {
 pub struct PlacesPage<'a> {
     pub ctx: &'a Ctx,
     pub f: PlaceFilter,
-    pub areas: Vec<(String, String)>,
+    pub areas: Vec<super::site::PlaceGroup>,
     pub kinds: Vec<(String, String)>,
     pub cards: Vec<PlaceCard>,
 }
@@ -78,7 +79,7 @@ pub async fn places(
         .collect();
     let page = PlacesPage {
         ctx: &ctx,
-        areas: area_choices(&ctx, &units),
+        areas: super::site::place_groups(&ctx, &units),
         kinds: PlaceKind::ALL
             .iter()
             .map(|k| {

@@ -74,8 +74,23 @@ impl TreeCache {
     }
 }
 
-/// The viewer's organisation (a signed-in person's own, else the first by
-/// name) and its units.
+/// The `org` parameter of a path's query, when given and not empty.
+pub(super) fn org_param(path: &str) -> Option<String> {
+    let (_, query) = path.split_once('?')?;
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "org")
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| {
+            !v.is_empty()
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// The organisation named by `?org=`, else the viewer's (a signed-in
+/// person's own, else the first by name), and its units.
 pub(crate) async fn org_and_units(
     st: &AppState,
     ctx: &Ctx,
@@ -89,11 +104,19 @@ pub(crate) async fn org_and_units(
             o
         }
     };
-    let at = ctx
-        .user
-        .as_ref()
-        .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
-        .unwrap_or(0);
+    // `?org=CODE` (the links of a further organisation's home at
+    // `/o/CODE`) names the organisation; an unknown one is not found.
+    let at = match org_param(&ctx.path) {
+        Some(code) => orgs
+            .iter()
+            .position(|o| o.code.eq_ignore_ascii_case(&code))
+            .ok_or(AppError::NotFound)?,
+        None => ctx
+            .user
+            .as_ref()
+            .and_then(|u| orgs.iter().position(|o| o.org_id == u.org_id))
+            .unwrap_or(0),
+    };
     let org = orgs.get(at).cloned().ok_or(AppError::NotFound)?;
     let units = match st.trees.at(version, |c| c.trees.get(&org.org_id).cloned()) {
         Some(u) => u,
@@ -105,4 +128,43 @@ pub(crate) async fn org_and_units(
         }
     };
     Ok((org, units))
+}
+
+/// An area among the public choices, with its service clusters by the
+/// names families know them by.
+pub struct PlaceGroup {
+    pub code: String,
+    /// The area's everyday name, else its name.
+    pub name: String,
+    /// "All of …": the choice of the whole area.
+    pub whole: String,
+    /// (code, everyday name or name) of its current clusters.
+    pub clusters: Vec<(String, String)>,
+}
+
+/// The places public filters and the wish form offer: current areas with
+/// their current clusters (ended ones never), grouped under the area.
+pub(crate) fn place_groups(ctx: &Ctx, units: &[OrgUnit]) -> Vec<PlaceGroup> {
+    let label = |p: &kasvu_store::PublicPlace| match p.everyday_name.as_str() {
+        "" => ctx.name(&p.names).to_owned(),
+        e => e.to_owned(),
+    };
+    kasvu_store::public_areas(units, crate::support::today())
+        .into_iter()
+        .map(|g| {
+            let name = label(&g.area);
+            PlaceGroup {
+                code: g.area.code.clone(),
+                whole: ctx
+                    .lang
+                    .t_args("place-whole-area", &[("area", name.clone())]),
+                clusters: g
+                    .clusters
+                    .iter()
+                    .map(|c| (c.code.clone(), label(c)))
+                    .collect(),
+                name,
+            }
+        })
+        .collect()
 }

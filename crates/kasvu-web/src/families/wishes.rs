@@ -1,7 +1,6 @@
 //! Children's and families' wishes for activities, counted per area.
 
 use super::site::{org_and_units, WISH_WINDOW};
-use crate::support::access::area_choices;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::forms::Checked;
@@ -21,11 +20,13 @@ use serde::Deserialize;
 #[template(path = "wish.html")]
 pub struct WishPage<'a> {
     pub ctx: &'a Ctx,
-    pub areas: Vec<(String, String)>,
+    pub areas: Vec<super::site::PlaceGroup>,
     pub categories: Vec<(String, String)>,
     pub age_groups: Vec<(String, String)>,
     pub max_text: usize,
     pub thanks: bool,
+    /// A further organisation's code (`?org=`), kept by the form.
+    pub org: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,7 +45,8 @@ pub async fn wish_form(
     let (_, units) = org_and_units(&st, &ctx).await?;
     let page = WishPage {
         ctx: &ctx,
-        areas: area_choices(&ctx, &units),
+        areas: super::site::place_groups(&ctx, &units),
+        org: super::site::org_param(&ctx.path).unwrap_or_default(),
         categories: Category::ALL
             .iter()
             .filter(|c| **c != Category::Support)

@@ -1,5 +1,5 @@
-//! The organisation's public face: the home page, each org unit's page, and
-//! the org tree over the API.
+//! The organisation's face: the overview of areas and clusters (staff's
+//! `/organisation`), each org unit's page, and the org tree over the API.
 
 pub(crate) mod api;
 pub(crate) mod pages;
@@ -11,7 +11,7 @@ use crate::support::routes::{get, Routes};
 /// The feature's pages.
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .route("/", get(pages::home))
+        .route("/organisation", get(pages::overview))
         .route("/units/{code}", get(pages::unit))
 }
 

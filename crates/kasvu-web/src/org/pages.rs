@@ -1,4 +1,4 @@
-//! Public pages: the home page and the page of any org unit.
+//! The organisation overview and the page of any org unit.
 
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -54,7 +54,9 @@ fn central(ctx: &Ctx, units: &[OrgUnit]) -> Vec<UnitView> {
         .collect()
 }
 
-pub async fn home(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+/// `/organisation`: the areas and service clusters of every organisation
+/// (families' home is `/`).
+pub async fn overview(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let mut orgs = Vec::new();
     for org in st.store.organisations().await? {
         if !current(&org) {

@@ -33,6 +33,8 @@ pub struct Ctx {
     pub is_admin: bool,
     /// The client's address (for login throttling).
     pub client_ip: String,
+    /// The installation's name, logo and colour.
+    pub brand: std::sync::Arc<crate::support::brand::Brand>,
 }
 
 impl Ctx {
@@ -71,6 +73,18 @@ impl Ctx {
     /// The stylesheet's content-hashed URL.
     pub fn css(&self) -> &'static str {
         crate::CSS_PATH.as_str()
+    }
+    /// The site's name: the city's when set, else "Kasvu".
+    pub fn site_name(&self) -> &str {
+        self.brand.site_name()
+    }
+    /// Whether the installation has a logo (served from `/brand/logo`).
+    pub fn has_logo(&self) -> bool {
+        self.brand.logo.is_some()
+    }
+    /// The brand stylesheet's address, when a colour is set.
+    pub fn brand_css(&self) -> Option<String> {
+        self.brand.css_path()
     }
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
@@ -200,6 +214,7 @@ pub async fn context(
         })
         .unwrap_or_default();
     let mut ctx = Ctx {
+        brand: state.config.brand.clone(),
         user: None,
         csrf: String::new(),
         lang,

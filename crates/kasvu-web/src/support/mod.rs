@@ -7,6 +7,7 @@ pub(crate) mod access;
 pub mod api;
 pub(crate) mod authors;
 pub(crate) mod axis;
+pub mod brand;
 pub(crate) mod charts;
 pub mod ctx;
 pub mod error;
