@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod error;
 pub mod feedback;
 pub mod forum;
+pub mod holidays;
 pub mod indicator;
 pub mod measure;
 pub mod network;
