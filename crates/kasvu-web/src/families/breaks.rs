@@ -34,11 +34,11 @@ pub(crate) fn rows(ctx: &Ctx, breaks: &[ActivityBreak]) -> Vec<BreakRow> {
         .collect()
 }
 
-/// Whether the user keeps the breaks: an approver of activities somewhere.
+/// Whether the user keeps the breaks: one who approves activities at the
+/// organisation (breaks are the whole organisation's).
 pub(crate) async fn keeps_breaks(st: &AppState, user: &User) -> Result<bool, AppError> {
     let tree = st.store.org_tree(user.org_id).await?;
-    let units = st.store.org_units(user.org_id).await?;
-    Ok(units.iter().any(|u| approves_at(&tree, user, u.id)))
+    Ok(approves_at(&tree, user, user.org_id))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +82,8 @@ pub async fn add(
 
 #[derive(Deserialize)]
 pub struct RemoveForm {
-    pub id: i64,
+    #[serde(default)]
+    pub id: Option<i64>,
 }
 
 pub async fn remove(
@@ -93,10 +94,12 @@ pub async fn remove(
     if !keeps_breaks(&st, &user).await? {
         return Err(AppError::Forbidden);
     }
+    let id =
+        f.id.ok_or_else(|| AppError::BadRequest("id: a break to remove".into()))?;
     let actor = kasvu_store::Actor::user(user.id, &user.email);
     if !st
         .store
-        .remove_activity_break(&actor, user.org_id, f.id)
+        .remove_activity_break(&actor, user.org_id, id)
         .await?
     {
         return Err(AppError::NotFound);

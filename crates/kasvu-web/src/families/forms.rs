@@ -121,7 +121,7 @@ pub async fn manage(
         } else {
             None
         },
-        breaks: if approver_anywhere {
+        breaks: if is_admin {
             Some(crate::families::breaks::rows(
                 &ctx,
                 &st.store.activity_breaks(user.org_id).await?,
