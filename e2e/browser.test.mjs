@@ -1319,3 +1319,128 @@ test('a branded installation keeps contrast and has no accessibility violations'
   await expectNoViolations(page, 'the branded hobby search');
   await context.close();
 });
+
+test('the upload progress page has no meta refresh and its script updates it to done', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/imports');
+  await page.getByLabel('Sähköposti').fill('tyontekija.kaakkuri@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-tyontekija-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(BASE + '/imports');
+  await page.goto(BASE + '/units/kaakkurin-koulu/entry');
+  const quarter = await page.locator('optgroup[label="Neljännekset"] option').first().getAttribute('value');
+  await page.goto(BASE + '/imports');
+  // One value and many blank rows (read, then skipped): the job runs a while.
+  const rows = `lp_discussions,kaakkurin-koulu,${quarter},9\n` + ',,,\n'.repeat(200000);
+  await page.setInputFiles('#file', {
+    name: 'iso.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`indicator,orgunit,period,value\n${rows}`),
+  });
+  await page.getByRole('button', { name: 'Aloita tuonti' }).click();
+  await page.waitForURL(/\/imports\/[0-9a-f]+$/);
+  const jobUrl = page.url();
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  assert.equal(await page.locator('meta[http-equiv="refresh" i]').count(), 0, 'no meta refresh');
+  // Still running when it opened: the script (from this site) takes over.
+  const wasRunning = await page.locator('#import-check').count() > 0;
+  if (wasRunning) {
+    assert.equal(await page.locator('script[src^="/static/import-progress."]').count(), 1);
+  }
+  // The status line is a polite live region; the script fills it in.
+  assert.equal(await page.getAttribute('#import-status', 'role'), 'status');
+  await page.locator('p.notice#import-status').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#import-status').innerText(), /Valmis/);
+  assert.ok(wasRunning, 'the job was still running when its page opened');
+  assert.equal(page.url(), jobUrl);
+  assert.equal(loads, 0, 'the page was not reloaded');
+  assert.equal(await page.locator('progress#import-progress').getAttribute('value'), '1');
+  // Finished: links to what changed; "check again" is gone.
+  await page.locator('#import-changed a[href="/indicators/lp_discussions"]').waitFor();
+  assert.ok(await page.locator('#import-changed a[href="/units/kaakkurin-koulu/dashboard"]').isVisible());
+  assert.equal(await page.locator('#import-check').isVisible(), false);
+  await expectNoViolations(page, 'an import finished by script');
+  await context.close();
+
+  // Without scripts: the running page offers a "check again" button.
+  const noScript = await finnish({ javaScriptEnabled: false });
+  const np = await noScript.newPage();
+  await np.goto(BASE + '/login?next=/imports');
+  await np.getByLabel('Sähköposti').fill('tyontekija.kaakkuri@oulu.example');
+  await np.getByLabel('Salasana').fill('demo-tyontekija-2026');
+  await np.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await np.waitForURL(BASE + '/imports');
+  await np.setInputFiles('#file', {
+    name: 'iso2.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`indicator,orgunit,period,value\n${rows}`),
+  });
+  await np.getByRole('button', { name: 'Aloita tuonti' }).click();
+  await np.waitForURL(/\/imports\/[0-9a-f]+$/);
+  assert.equal(await np.locator('meta[http-equiv="refresh" i]').count(), 0);
+  // (axe needs scripts, so it checks this page in the test above, running or done.)
+  const running = await np.locator('#import-check').count() > 0;
+  if (running) {
+    assert.ok(await np.getByRole('button', { name: 'Tarkista tilanne' }).isVisible());
+  }
+  for (let i = 0; i < 120 && await np.locator('#import-check').count() > 0; i += 1) {
+    await np.waitForTimeout(250);
+    await np.getByRole('button', { name: 'Tarkista tilanne' }).click();
+    await np.waitForLoadState();
+  }
+  assert.match(await np.locator('#import-status').innerText(), /Valmis/);
+  await noScript.close();
+});
+
+test('Finnish content on Swedish and English pages is marked lang="fi"', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await page.goto(BASE + '/login?next=/actors/mll-tuira');
+  await page.getByLabel('Sähköposti').fill('admin@oulu.example');
+  await page.getByLabel('Salasana').fill('demo-admin-2026');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.waitForURL(/\/actors\/mll-tuira/);
+  const checks = [
+    ['/actors/mll-tuira', 'Perhekahvila, lastenhoitoapu ja vertaisryhmät vanhemmille'],
+    ['/actors', 'Perhekahvila, lastenhoitoapu ja vertaisryhmät vanhemmille'],
+    ['/practices/lp-toimintamalli', 'Strukturoitu keskustelu'],
+    ['/projects', 'Pohjois-Suomen Lasten Kaste'],
+    ['/activities/manage', 'Joululoma'],
+  ];
+  for (const lang of ['sv', 'en']) {
+    await page.goto(BASE + `/lang/${lang}?next=/`);
+    for (const [path, text] of checks) {
+      await visit(page, path, `${path} in ${lang}`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      const marked = page.locator('[lang="fi"]', { hasText: text });
+      assert.ok(await marked.count() > 0, `${text} is inside lang="fi" on ${path} in ${lang}`);
+    }
+  }
+  // On Finnish pages the page's own language is enough.
+  await page.goto(BASE + '/lang/fi?next=/');
+  await visit(page, '/actors/mll-tuira', 'an actor in Finnish');
+  assert.equal(await page.locator('main [lang="fi"]').count(), 0, 'no redundant lang on a Finnish page');
+  await context.close();
+});
+
+test('the calendar month shows each activity type by shape and word, and holidays', async () => {
+  const context = await finnish();
+  const page = await context.newPage();
+  await visit(page, '/calendar?month=2026-12', 'the December calendar month');
+  const badges = page.locator('.month-grid .cal-item .kind-badge');
+  assert.ok(await badges.count() > 0, 'activities show their type');
+  const words = await badges.allInnerTexts();
+  assert.ok(words.every((w) => /Harrastus|Tapahtuma|Avoin ryhmä|Liikkuva palvelu/.test(w)), words.join(', '));
+  // The shape is decoration: hidden from screen readers, the word is read.
+  assert.equal(await page.locator('.kind-icon:not([aria-hidden="true"])').count(), 0);
+  // Christmas Eve: no weekly sessions, said in the day's cell.
+  const eve = page.locator('.month-grid td', { hasText: 'Jouluaatto' });
+  assert.equal(await eve.count(), 1);
+  assert.match(await eve.locator('.day-off').innerText(), /Jouluaatto/);
+  await page.goto(BASE + '/lang/en?next=' + encodeURIComponent('/calendar?month=2027-03'));
+  await expectNoViolations(page, 'the calendar in English with breaks');
+  assert.ok(await page.locator('.month-grid .day-off', { hasText: 'Talviloma' }).count() >= 5, 'the winter break');
+  await context.close();
+});

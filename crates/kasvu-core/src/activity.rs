@@ -11,6 +11,7 @@
 //! price") and expand the schedule into dated occurrences.
 
 use crate::error::Problem;
+pub use crate::holidays::{DayOff, DaysOff};
 use crate::team::ClockTime;
 use time::{Date, Duration, Weekday};
 
@@ -285,14 +286,30 @@ pub fn span(s: &Schedule) -> Option<(Date, Date)> {
 /// The occurrences from `from` to `to` (both included), in time order; a
 /// date in `cancelled` marks that day's occurrences cancelled. A dated
 /// occurrence is in the range when any of its days is.
+/// Weekly sessions are not held on Finnish public holidays (see
+/// [`occurrences_off`] for an organisation's breaks too).
 pub fn occurrences(s: &Schedule, from: Date, to: Date, cancelled: &[Date]) -> Vec<Occurrence> {
+    occurrences_off(s, from, to, cancelled, &DaysOff::default())
+}
+
+/// The occurrences, without weekly sessions on the days `off` (public
+/// holidays and the organisation's breaks). Dated occurrences are kept: an
+/// organiser who gives 24.12 as an event's date means it.
+pub fn occurrences_off(
+    s: &Schedule,
+    from: Date,
+    to: Date,
+    cancelled: &[Date],
+    off: &DaysOff,
+) -> Vec<Occurrence> {
     let mut out = Vec::new();
     if let Some((first, last)) = s.season {
         let start = first.max(from);
         let end = last.min(to);
         let mut day = start;
         while day <= end {
-            for slot in s.slots.iter().filter(|sl| sl.weekday == day.weekday()) {
+            let slots = s.slots.iter().filter(|sl| sl.weekday == day.weekday());
+            for slot in slots.filter(|_| !off.is_off(day)) {
                 out.push(Occurrence {
                     on: day,
                     starts: slot.starts,
@@ -320,6 +337,28 @@ pub fn occurrences(s: &Schedule, from: Date, to: Date, cancelled: &[Date]) -> Ve
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// The days in `from..=to` when a weekly slot would meet but does not,
+/// and why (for "no session: holiday" on an activity's page).
+pub fn skipped_days(s: &Schedule, from: Date, to: Date, off: &DaysOff) -> Vec<(Date, DayOff)> {
+    let mut out = Vec::new();
+    let Some((first, last)) = s.season else {
+        return out;
+    };
+    let (mut day, end) = (first.max(from), last.min(to));
+    while day <= end {
+        if s.slots.iter().any(|sl| sl.weekday == day.weekday()) {
+            if let Some(why) = off.reason(day) {
+                out.push((day, why));
+            }
+        }
+        match day.checked_add(Duration::days(1)) {
+            Some(n) => day = n,
+            None => break,
+        }
+    }
     out
 }
 
@@ -492,6 +531,73 @@ mod tests {
     }
 
     #[test]
+    fn weekly_sessions_skip_holidays_and_breaks_but_events_stay() {
+        // Thursdays and Fridays all winter: 24.12 (Thu) and 31.12 (Thu),
+        // 25.12 and 1.1 (Fri) are holidays; 6.1 (Wed) is not a slot day.
+        let mut s = Schedule {
+            season: Some((date!(2026 - 12 - 01), date!(2027 - 01 - 15))),
+            slots: [Weekday::Thursday, Weekday::Friday]
+                .into_iter()
+                .map(|weekday| WeeklySlot {
+                    weekday,
+                    starts: t(17, 0),
+                    ends: t(18, 0),
+                })
+                .collect(),
+            dates: vec![],
+        };
+        let from = date!(2026 - 12 - 20);
+        let to = date!(2027 - 01 - 10);
+        let days: Vec<Date> = occurrences(&s, from, to, &[])
+            .iter()
+            .map(|o| o.on)
+            .collect();
+        for holiday in [
+            date!(2026 - 12 - 24),
+            date!(2026 - 12 - 25),
+            date!(2026 - 12 - 31),
+            date!(2027 - 01 - 01),
+        ] {
+            assert!(!days.contains(&holiday), "{holiday} skipped: {days:?}");
+        }
+        assert_eq!(days, vec![date!(2027 - 01 - 07), date!(2027 - 01 - 08)]);
+        // A Christmas break removes the rest; the reason is told.
+        let off = DaysOff::new(vec![crate::holidays::Break {
+            first: date!(2026 - 12 - 21),
+            last: date!(2027 - 01 - 07),
+            name: "Joululoma".into(),
+        }]);
+        let days: Vec<Date> = occurrences_off(&s, from, to, &[], &off)
+            .iter()
+            .map(|o| o.on)
+            .collect();
+        assert_eq!(days, vec![date!(2027 - 01 - 08)]);
+        let skipped = skipped_days(&s, from, to, &off);
+        assert_eq!(skipped.len(), 5, "{skipped:?}");
+        assert_eq!(
+            skipped[0],
+            (
+                date!(2026 - 12 - 24),
+                DayOff::Holiday(crate::holidays::Holiday::ChristmasEve)
+            )
+        );
+        assert_eq!(
+            skipped[4],
+            (date!(2027 - 01 - 07), DayOff::Break("Joululoma".into()))
+        );
+        // A dated event on Christmas Eve is held.
+        s.dates.push(DatedTime {
+            on: date!(2026 - 12 - 24),
+            starts: t(10, 0),
+            ends_on: date!(2026 - 12 - 24),
+            ends: t(12, 0),
+        });
+        assert!(occurrences_off(&s, from, to, &[], &off)
+            .iter()
+            .any(|o| o.on == date!(2026 - 12 - 24)));
+    }
+
+    #[test]
     fn a_multi_day_event_is_in_every_range_it_touches() {
         let s = Schedule {
             season: None,
@@ -534,11 +640,12 @@ mod tests {
                 prop_assert!(o.on >= date!(2026 - 08 - 10) && o.on <= date!(2026 - 12 - 20));
                 prop_assert!(mask & weekday_bit(o.on.weekday()) != 0);
             }
-            // Exactly one occurrence per day in range whose weekday has a slot.
+            // Exactly one occurrence per day in range whose weekday has a
+            // slot and which is no public holiday.
             let mut expected = 0;
             let mut d = from.max(date!(2026 - 08 - 10));
             while d <= to.min(date!(2026 - 12 - 20)) {
-                if mask & weekday_bit(d.weekday()) != 0 { expected += 1; }
+                if mask & weekday_bit(d.weekday()) != 0 && crate::holidays::holiday_on(d).is_none() { expected += 1; }
                 d = d.next_day().unwrap();
             }
             prop_assert_eq!(occ.len(), expected);

@@ -16,6 +16,7 @@ pub mod document;
 pub mod error;
 pub mod feedback;
 pub mod forum;
+pub mod holidays;
 pub mod indicator;
 pub mod measure;
 pub mod network;

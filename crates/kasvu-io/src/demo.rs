@@ -366,6 +366,14 @@ struct DemoFamilies {
     wishes: Vec<DemoWish>,
 }
 
+/// Oulu's school breaks 2026–2027: no weekly hobby sessions then.
+const OULU_BREAKS: [(&str, &str, &str); 4] = [
+    ("2026-10-19", "2026-10-23", "Syysloma"),
+    ("2026-12-21", "2027-01-06", "Joululoma"),
+    ("2027-03-08", "2027-03-12", "Talviloma"),
+    ("2027-03-25", "2027-03-29", "Pääsiäisloma"),
+];
+
 async fn load_families(store: &Store, actor: &Actor) -> Result<(), DemoError> {
     use kasvu_core::activity::ActivityStatus;
     let Some(oulu) = store.org_unit("oulu").await.map_err(DemoError::Store)? else {
@@ -390,6 +398,16 @@ async fn load_families(store: &Store, actor: &Actor) -> Result<(), DemoError> {
         .map_err(fail)?;
     for p in &demo.places {
         store.save_place(actor, org, p).await.map_err(fail)?;
+    }
+    // Oulu's school breaks of the year 2026–2027 (public holidays are built in).
+    for (first, last, name) in OULU_BREAKS {
+        let day = |s: &str| kasvu_core::parse_date(s).ok().flatten();
+        if let (Some(first), Some(last)) = (day(first), day(last)) {
+            store
+                .add_activity_break(actor, org, first, last, name)
+                .await
+                .map_err(fail)?;
+        }
     }
     let today = kasvu_core::clock::today();
     for a in &demo.activities {

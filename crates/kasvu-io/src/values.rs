@@ -262,6 +262,55 @@ pub async fn import_with_dims(
     limits: &Limits,
     progress: Progress<'_>,
 ) -> Result<WriteSummary, ImportError> {
+    let mut touched = Touched::default();
+    import_touching(
+        store,
+        actor,
+        bytes,
+        file,
+        format,
+        scheme,
+        dims,
+        opts,
+        limits,
+        progress,
+        &mut touched,
+    )
+    .await
+}
+
+/// The indicators and units an import wrote values of (for "see what
+/// changed" links after it ends).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub indicators: std::collections::BTreeSet<i64>,
+    pub units: std::collections::BTreeSet<i64>,
+}
+
+impl Touched {
+    fn add(&mut self, rows: &[ValueRow]) {
+        for r in rows {
+            self.indicators.insert(r.indicator_id);
+            self.units.insert(r.unit_id);
+        }
+    }
+}
+
+/// [`import_with_dims`], noting in `touched` what it wrote values of.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_touching(
+    store: &Store,
+    actor: &Actor,
+    bytes: &[u8],
+    file: &str,
+    format: Format,
+    scheme: Option<&str>,
+    dims: &[DimMapping],
+    opts: WriteOptions,
+    limits: &Limits,
+    progress: Progress<'_>,
+    touched: &mut Touched,
+) -> Result<WriteSummary, ImportError> {
     limits.check_size(file, bytes.len())?;
     let resolver = Resolver::load(store)
         .await
@@ -295,12 +344,14 @@ pub async fn import_with_dims(
                     long_row(&resolver, row, &get).map_err(|e| ImportError::field(file, row, e))?,
                 );
                 if batch.len() == BATCH {
+                    touched.add(&batch);
                     writer.push(&batch).await.map_err(store_err)?;
                     done += batch.len();
                     batch.clear();
                     progress(done, None);
                 }
             }
+            touched.add(&batch);
             writer.push(&batch).await.map_err(store_err)?;
             done += batch.len();
         }
@@ -324,6 +375,7 @@ pub async fn import_with_dims(
             .map_err(|e| ImportError::file(file, format!("the file could not be read: {e}")))??;
             let total = rows.len();
             for chunk in rows.chunks(BATCH) {
+                touched.add(chunk);
                 writer.push(chunk).await.map_err(store_err)?;
                 done += chunk.len();
                 progress(done, Some(total));

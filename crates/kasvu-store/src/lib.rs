@@ -25,8 +25,9 @@ pub use account::passwords::PASSWORD_LINK_HOURS;
 pub use account::sso::SsoLogin;
 pub use account::users::{parse_name, NewUser, TrustedDevice, User, UserRole};
 pub use families::{
-    check_activity, schedule_of, Activity, ActivityPage, ActivityQuery, ActivitySpec, CancelSpec,
-    DateSpec, Place, PlaceSpec, PublicSettings, SlotSpec, WishCount, WishSpec, MAX_WISH_TEXT,
+    check_activity, schedule_of, Activity, ActivityBreak, ActivityPage, ActivityQuery,
+    ActivitySpec, CancelSpec, DateSpec, Place, PlaceSpec, PublicSettings, SlotSpec, WishCount,
+    WishSpec, MAX_WISH_TEXT,
 };
 pub use feedback::{Question, Round, RoundResults, RoundSpec};
 pub use knowledge::paths::{ContactPath, PathSpec, StepSpec};

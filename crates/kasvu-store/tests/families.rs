@@ -654,7 +654,82 @@ async fn filter_rules_agree_with_sql(store: Store) {
     assert!(nonempty > 20, "only {nonempty} filters matched anything");
 }
 
+/// The organisation's breaks: kept in date order, refused when backwards
+/// (nothing stored), removed by id within the organisation only; with the
+/// built-in holidays they make the days off of weekly sessions.
+async fn breaks_of_weekly_activities(store: Store) {
+    let org = setup(&store).await;
+    assert!(store.activity_breaks(org).await.unwrap().is_empty());
+    let winter = store
+        .add_activity_break(
+            &cli(),
+            org,
+            date!(2027 - 03 - 08),
+            date!(2027 - 03 - 12),
+            "Talviloma",
+        )
+        .await
+        .unwrap();
+    let autumn = store
+        .add_activity_break(
+            &cli(),
+            org,
+            date!(2026 - 10 - 19),
+            date!(2026 - 10 - 23),
+            " Syysloma ",
+        )
+        .await
+        .unwrap();
+    match store
+        .add_activity_break(
+            &cli(),
+            org,
+            date!(2026 - 12 - 31),
+            date!(2026 - 12 - 21),
+            "x",
+        )
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.field, "last");
+            assert_eq!(e.problem.code, "err-break-order");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let breaks = store.activity_breaks(org).await.unwrap();
+    let names: Vec<&str> = breaks.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["Syysloma", "Talviloma"], "in date order, trimmed");
+    assert_eq!(breaks[0].id, autumn);
+    assert_eq!(breaks[1].first, date!(2027 - 03 - 08));
+    assert_eq!(breaks[1].last, date!(2027 - 03 - 12));
+    let off = store.days_off(org).await.unwrap();
+    assert!(off.is_off(date!(2026 - 10 - 21)), "autumn break");
+    assert!(off.is_off(date!(2026 - 12 - 24)), "Christmas Eve, built in");
+    assert!(!off.is_off(date!(2026 - 10 - 26)));
+    // Another organisation's id is not removed here.
+    assert!(!store
+        .remove_activity_break(&cli(), org + 1000, winter)
+        .await
+        .unwrap());
+    assert!(store
+        .remove_activity_break(&cli(), org, winter)
+        .await
+        .unwrap());
+    assert!(!store
+        .remove_activity_break(&cli(), org, winter)
+        .await
+        .unwrap());
+    let left = store.activity_breaks(org).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(!store
+        .days_off(org)
+        .await
+        .unwrap()
+        .is_off(date!(2027 - 03 - 10)));
+}
+
 both_databases!(
+    breaks_of_weekly_activities,
     rules_and_approval,
     filters_on_generated_data,
     filter_rules_agree_with_sql,

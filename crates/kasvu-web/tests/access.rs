@@ -59,6 +59,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/account/password", "NRRRRRRR"),
     ("GET", "/activities/edit", "NNNYYYYY"),
     ("POST", "/activities/guidance", "NNNNNNYY"),
+    // the organisation's breaks: those who approve activities at the organisation
+    ("POST", "/activities/breaks", "NNNNNNRR"),
+    ("POST", "/activities/breaks/remove", "NNNNNNRR"),
     ("GET", "/activities/manage", "NYYYYYYY"),
     ("POST", "/activities/save", "NNNRNNNR"),
     ("GET", "/activities/{id}", "YYYYYYNY"),
@@ -182,6 +185,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     // scope), or waits for a free slot: two jobs run at once (429)
     ("POST", "/imports", "NNqqqqqq"),
     ("GET", "/imports/{id}", "NNNNNNNY"),
+    ("GET", "/imports/{id}/status", "NNNNNNNY"),
     ("GET", "/indicators", "YYYYYYYY"),
     ("GET", "/indicators/{code}", "YYYYYYYY"),
     ("GET", "/indicators/{code}/export", "YYYYYYYY"),
@@ -252,7 +256,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/projects/{id}", "YYYYYYYY"),
     ("GET", "/readyz", "YYYYYYYY"),
     ("GET", "/search", "YYYYYYYY"),
-    ("GET", STYLESHEET, "YYYYYYYY"),
+    // the stylesheet and the script, by their content-hashed paths (see `table_path`)
+    ("GET", "/static/kasvu.css", "YYYYYYYY"),
+    ("GET", "/static/import-progress.js", "YYYYYYYY"),
     ("GET", "/teams", "NYYYYYYY"),
     ("POST", "/teams", "NNNNNNRY"),
     ("GET", "/teams/{id}", "NYYYYYNY"),
@@ -844,17 +850,15 @@ fn as_declared(expected: char, got: char) -> bool {
     }
 }
 
-/// The stylesheet's path names its content hash ([`kasvu_web::CSS_PATH`]);
-/// the table names it by this placeholder, so a change of style is not a
-/// change of access.
-const STYLESHEET: &str = "/static/kasvu.{hash}.css";
-
-/// A served path as the table names it.
-fn declared_path(path: &str) -> &str {
-    if path == kasvu_web::CSS_PATH.as_str() {
-        STYLESHEET
+/// A served path as [`TABLE`] names it: the static files without the
+/// content hash in their names (it changes with every edit of them).
+fn table_path(served: &str) -> &str {
+    if served == kasvu_web::CSS_PATH.as_str() {
+        "/static/kasvu.css"
+    } else if served == kasvu_web::PROGRESS_JS_PATH.as_str() {
+        "/static/import-progress.js"
     } else {
-        path
+        served
     }
 }
 
@@ -864,14 +868,14 @@ async fn every_route_answers_as_declared(app: &App) {
     let served = kasvu_web::routes();
     let mut problems = Vec::new();
     for r in &served {
-        if !declared.contains_key(&(r.method.as_str(), declared_path(&r.path))) {
+        if !declared.contains_key(&(r.method.as_str(), table_path(&r.path))) {
             problems.push(format!("{} {} has no line in TABLE", r.method, r.path));
         }
     }
     for (m, p, _) in TABLE {
         if !served
             .iter()
-            .any(|r| r.method.as_str() == *m && declared_path(&r.path) == *p)
+            .any(|r| r.method.as_str() == *m && table_path(&r.path) == *p)
         {
             problems.push(format!("{m} {p} is in TABLE but not served"));
         }
@@ -896,7 +900,7 @@ async fn every_route_answers_as_declared(app: &App) {
         let path = concrete(&r.path, &res);
         let body = body_for(&r.method, &r.path, &res);
         let want = declared
-            .get(&(r.method.as_str(), declared_path(&r.path)))
+            .get(&(r.method.as_str(), table_path(&r.path)))
             .copied()
             .unwrap_or("????????");
         let mut who: Vec<usize> = (0..PEOPLE.len()).collect();
@@ -919,7 +923,7 @@ async fn every_route_answers_as_declared(app: &App) {
         }
         actual.push((
             r.method.to_string(),
-            declared_path(&r.path).to_owned(),
+            table_path(&r.path).to_owned(),
             got.iter().collect(),
         ));
     }

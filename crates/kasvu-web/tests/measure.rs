@@ -226,13 +226,14 @@ async fn upload(app: &App, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> r
         .expect("POST /imports")
 }
 
-/// Follows an import job's page until it stops refreshing itself.
+/// Follows an import job's page until it stops offering "check again".
 async fn finished_job(app: &App, c: &reqwest::Client, path: &str) -> (u16, String) {
     for _ in 0..200 {
         let r = app.get(c, path).await;
         let status = r.status().as_u16();
         let page = r.text().await.expect("job page");
-        if !page.contains("http-equiv=\"refresh\"") {
+        assert!(!page.contains("http-equiv"), "no meta refresh");
+        if !page.contains("id=\"import-check\"") {
             return (status, page);
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -882,13 +882,33 @@ async fn upload_with(
         .unwrap()
 }
 
-/// Follows a job page until it stops refreshing itself.
+/// Asks a job's status endpoint until the job ends, then reads its page.
+/// The page never refreshes itself: while the job runs it has a "check
+/// again" button (and the script that asks the endpoint).
 async fn finished_job(s: &Server, c: &reqwest::Client, path: &str) -> (u16, String) {
     for _ in 0..200 {
-        let (status, page) = text(c.get(s.url(path)).send().await.unwrap()).await;
-        if !page.contains("http-equiv=\"refresh\"") {
+        let r = c
+            .get(s.url(&format!("{path}/status")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let v: Value = r.json().await.unwrap();
+        if v["running"] == Value::Bool(false) {
+            let (status, page) = text(c.get(s.url(path)).send().await.unwrap()).await;
+            assert!(!page.contains("http-equiv"), "no meta refresh: {page}");
+            assert!(!page.contains("id=\"import-check\""), "{page}");
             return (status, page);
         }
+        let (_, page) = text(c.get(s.url(path)).send().await.unwrap()).await;
+        assert!(
+            !page.contains("http-equiv"),
+            "no meta refresh while it runs"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the import at {path} did not finish");
@@ -934,6 +954,84 @@ async fn web_import_with_progress(db: &str) {
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("<progress id=\"import-progress\" value=\"1\" max=\"1\">"));
     assert!(page.contains("Valmis:"), "{page}");
+    // The finished job links to what changed: both indicators, the unit.
+    assert!(
+        page.contains("href=\"/indicators/lp_discussions\"")
+            && page.contains("href=\"/indicators/pilot_phone_calls\"")
+            && page.contains("href=\"/units/kaakkurin-koulu/dashboard\""),
+        "{page}"
+    );
+    let v: Value = c
+        .get(s.url(&format!("{job}/status")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["finished"], Value::Bool(true), "{v}");
+    assert_eq!((v["value"].clone(), v["max"].clone()), (1.into(), 1.into()));
+    assert!(v["status"].as_str().unwrap().starts_with("Valmis:"), "{v}");
+    let hrefs: Vec<&str> = v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["href"].as_str())
+        .collect();
+    assert!(hrefs.contains(&"/indicators/lp_discussions"), "{v}");
+    assert!(hrefs.contains(&"/units/kaakkurin-koulu/dashboard"), "{v}");
+    // A running job's page: no meta refresh, the script from this site,
+    // and a "check again" button that reloads the page itself.
+    // One value and many blank rows (skipped, but read): a job that runs a while.
+    let mut big =
+        format!("indicator,orgunit,period,value\nlp_discussions,kaakkurin-koulu,{q},41\n");
+    big.push_str(&",,,\n".repeat(200_000));
+    let r = upload(&s, &c, &token, "iso.csv", &big).await;
+    let big_job = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, running) = text(c.get(s.url(&big_job)).send().await.unwrap()).await;
+    if running.contains("id=\"import-check\"") {
+        assert!(!running.contains("http-equiv"), "{running}");
+        assert!(running.contains(&format!("<form method=\"get\" action=\"{big_job}\">")));
+        assert!(
+            running.contains("<script src=\"/static/import-progress."),
+            "{running}"
+        );
+        let script = running
+            .split("<script src=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_owned();
+        let js = c.get(s.url(&script)).send().await.unwrap();
+        assert_eq!(js.status(), 200);
+        let csp = js.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"),
+            "{csp}"
+        );
+        assert!(js.text().await.unwrap().contains("data-status-url"));
+    }
+    let (status, _) = finished_job(&s, &c, &big_job).await;
+    assert_eq!(status, 200);
+    // Another user's job status is not found.
+    let other = login(
+        &s,
+        "admin@oulu.example",
+        demo_password("admin@oulu.example"),
+    )
+    .await;
+    assert_eq!(
+        other
+            .get(s.url(&format!("{job}/status")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert_eq!(get_json(&anon, api.clone()).await["value"], 41.0);
     // Listed on the import page; another user cannot see the job.
     let (_, list) = text(c.get(s.url("/imports")).send().await.unwrap()).await;

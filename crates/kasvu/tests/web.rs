@@ -763,7 +763,124 @@ async fn api_reads_writes_and_errors(db: &str) {
     assert_eq!(r.status(), 403, "users are for admins");
 }
 
+/// The `lang`s of the elements around the first `text` in `html`,
+/// outermost (the page's `<html lang>`) first.
+fn langs_around(html: &str, text: &str) -> Vec<String> {
+    let Some(at) = html.find(text) else {
+        return vec![];
+    };
+    const VOID: [&str; 11] = [
+        "br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base",
+    ];
+    // The open elements at `at`, with their lang if any.
+    let mut open: Vec<(String, Option<String>)> = Vec::new();
+    let mut rest = &html[..at];
+    while let Some(lt) = rest.find('<') {
+        let after = &rest[lt + 1..];
+        let Some(gt) = after.find('>') else { break };
+        let tag = &after[..gt];
+        rest = &after[gt + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let name = name.trim().to_ascii_lowercase();
+            if let Some(i) = open.iter().rposition(|(n, _)| *n == name) {
+                open.truncate(i);
+            }
+            continue;
+        }
+        let name: String = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        let lang = tag
+            .split(" lang=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .map(str::to_owned);
+        open.push((name, lang));
+    }
+    open.into_iter().filter_map(|(_, l)| l).collect()
+}
+
+/// Content staff wrote in Finnish is marked `lang="fi"` on Swedish and
+/// English pages, and carries no extra `lang` on Finnish pages (WCAG 3.1.2).
+async fn finnish_parts_are_marked(db: &str) {
+    let s = Server::start(db);
+    let admin = login(
+        &s,
+        "admin@oulu.example",
+        demo_password("admin@oulu.example"),
+    )
+    .await;
+    let get = |c: &reqwest::Client, path: String| {
+        let c = c.clone();
+        let url = s.url(&path);
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let list = get(&admin, "/projects".into()).await;
+    let named = list
+        .find("Pohjois-Suomen Lasten Kaste")
+        .expect("the demo project");
+    let link = list[..named].rfind("href=\"/projects/").expect("its link");
+    let id: String = list[link + "href=\"/projects/".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(!id.is_empty(), "{list}");
+    let parts: [(String, &str); 6] = [
+        (
+            format!("/projects/{id}"),
+            "Oulun kaupungin koordinoima hanke",
+        ),
+        (
+            "/actors/mll-tuira".into(),
+            "Perhekahvila, lastenhoitoapu ja vertaisryhmät vanhemmille",
+        ),
+        (
+            "/actors".into(),
+            "Perhekahvila, lastenhoitoapu ja vertaisryhmät vanhemmille",
+        ),
+        (
+            "/practices/lp-toimintamalli".into(),
+            "Strukturoitu keskustelu, jossa vanhempi",
+        ),
+        ("/projects".into(), "Pohjois-Suomen Lasten Kaste"),
+        ("/activities/manage".into(), "Joululoma"),
+    ];
+    for lang in ["sv", "en", "fi"] {
+        let r = admin
+            .get(s.url(&format!("/lang/{lang}?next=/")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        for (path, text) in &parts {
+            let page = get(&admin, path.clone()).await;
+            assert!(
+                page.contains(&format!("<html lang=\"{lang}\"")),
+                "{path} in {lang}"
+            );
+            assert!(page.contains(text), "{path} in {lang} shows {text:?}");
+            let langs = langs_around(&page, text);
+            let want: &[&str] = if lang == "fi" { &["fi"] } else { &[lang, "fi"] };
+            assert_eq!(langs, want, "{text:?} on {path} in {lang}");
+        }
+    }
+    // The helper itself: a closed element's lang does not count.
+    let sv = "<html lang=\"sv\"><p>x <span lang=\"fi\">hei</span></p>";
+    assert_eq!(langs_around(sv, "hei"), ["sv", "fi"]);
+    let closed = "<html lang=\"sv\"><p lang=\"fi\">a<br></p><p>hei</p>";
+    assert_eq!(langs_around(closed, "hei"), ["sv"]);
+}
+
 on_both_databases!(
+    finnish_parts_are_marked,
     public_pages_headers_and_health,
     language_switch_and_accept_language,
     login_logout_csrf_and_throttling,

@@ -22,6 +22,7 @@ use sqlx::{AnyConnection, Row};
 use time::Date;
 
 mod activities;
+mod breaks;
 mod finder;
 mod places;
 mod search_docs;
@@ -32,6 +33,7 @@ pub use activities::{
     check_activity, schedule_of, Activity, ActivityQuery, ActivitySpec, CancelSpec, DateSpec,
     SlotSpec,
 };
+pub use breaks::ActivityBreak;
 pub use finder::ActivityPage;
 use finder::{activity_of, bump_version, ACTIVITY_COLUMNS, ACTIVITY_FROM};
 pub use places::{Place, PlaceSpec};

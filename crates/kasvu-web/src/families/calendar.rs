@@ -13,7 +13,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
-use kasvu_core::activity::{occurrences, Occurrence};
+use kasvu_core::activity::{occurrences_off, DaysOff, Occurrence};
 use kasvu_store::{Activity, ActivityQuery};
 use std::sync::Arc;
 use time::{Date, Month};
@@ -23,9 +23,13 @@ use time::{Date, Month};
 pub struct CalendarItem {
     pub id: i64,
     pub time: String,
+    /// The start time alone (the month grid).
+    pub start: String,
     pub name: LText,
     pub place: LText,
     pub kind: String,
+    /// The kind's code, for its icon (`kind-hobby` …).
+    pub kind_code: &'static str,
     pub cancelled: bool,
 }
 
@@ -36,6 +40,8 @@ pub struct CalendarDay {
     pub in_month: bool,
     pub is_today: bool,
     pub items: Vec<CalendarItem>,
+    /// A holiday or break: no weekly sessions.
+    pub off: Option<LText>,
 }
 
 #[derive(Template)]
@@ -108,6 +114,7 @@ pub(super) async fn occurrences_of(
     mut q: ActivityQuery,
     from: Date,
     to: Date,
+    off: &DaysOff,
 ) -> Result<(Vec<(Occurrence, Arc<Activity>)>, bool), AppError> {
     q.between = Some((from, to));
     q.limit = CALENDAR_LIMIT;
@@ -117,7 +124,7 @@ pub(super) async fn occurrences_of(
     let mut out = Vec::new();
     for a in page.items.into_iter().map(Arc::new) {
         let cancelled = a.cancelled();
-        for o in occurrences(&a.schedule, from, to, &cancelled) {
+        for o in occurrences_off(&a.schedule, from, to, &cancelled, off) {
             out.push((o, a.clone()));
         }
     }
@@ -144,9 +151,10 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         .and_then(|d| d.replace_day(1).ok())
         .unwrap_or(first);
     let list_view = f.view.trim() == "list";
+    let off = st.store.days_off(org.org_id).await?;
     let (found, truncated, error) = match query_of(&st, org.org_id, &f, &units).await? {
         Ok(q) => {
-            let (o, t) = occurrences_of(&st, org.org_id, q, first, last).await?;
+            let (o, t) = occurrences_of(&st, org.org_id, q, first, last, &off).await?;
             (o, t, None)
         }
         Err((field, p)) => (
@@ -158,9 +166,11 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
     let item = |o: &Occurrence, a: &Activity| CalendarItem {
         id: a.id,
         time: format!("{}–{}", o.starts, o.ends),
+        start: o.starts.to_string(),
         name: lt(&ctx, &a.spec.name),
         place: lt(&ctx, &a.place_name),
         kind: ctx.t(&format!("activity-kind-{}", a.spec.kind.code())),
+        kind_code: a.spec.kind.code(),
         cancelled: o.cancelled,
     };
     let day_of = |d: Date, items: Vec<CalendarItem>| CalendarDay {
@@ -170,6 +180,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         in_month: d.month() == first.month(),
         is_today: d == now,
         items,
+        off: off.reason(d).map(|why| super::day_off_text(&ctx, &why)),
     };
     let items_on = |d: Date| -> Vec<CalendarItem> {
         found
@@ -275,12 +286,14 @@ pub async fn calendar_feed(
         .await?
         .map_err(|(field, p)| AppError::BadRequest(format!("{field}: {}", ctx.lang.problem(&p))))?;
     let now = today();
+    let off = st.store.days_off(org.org_id).await?;
     let (found, _) = occurrences_of(
         &st,
         org.org_id,
         q,
         now - time::Duration::days(FEED_BACK_DAYS),
         now + time::Duration::days(FEED_AHEAD_DAYS),
+        &off,
     )
     .await?;
     let name = units
@@ -310,11 +323,13 @@ pub async fn activity_feed(
     );
     let now = today();
     let cancelled = a.cancelled();
-    let found: Vec<(Occurrence, Arc<Activity>)> = occurrences(
+    let off = st.store.days_off(org.org_id).await?;
+    let found: Vec<(Occurrence, Arc<Activity>)> = occurrences_off(
         &a.schedule,
         now - time::Duration::days(FEED_BACK_DAYS),
         now + time::Duration::days(FEED_AHEAD_DAYS * 2),
         &cancelled,
+        &off,
     )
     .into_iter()
     .map(|o| (o, a.clone()))

@@ -66,6 +66,8 @@ pub struct ManagePage<'a> {
     pub may_create: bool,
     pub saved: bool,
     pub settings: Option<PublicSettings>,
+    /// The organisation's breaks, for those who keep them.
+    pub breaks: Option<Vec<crate::families::breaks::BreakRow>>,
 }
 
 /// The entries the viewer organises or approves, those waiting first.
@@ -116,6 +118,14 @@ pub async fn manage(
         saved: sq.saved.as_deref() == Some("1"),
         settings: if is_admin {
             Some(st.store.public_settings(user.org_id).await?)
+        } else {
+            None
+        },
+        breaks: if is_admin {
+            Some(crate::families::breaks::rows(
+                &ctx,
+                &st.store.activity_breaks(user.org_id).await?,
+            ))
         } else {
             None
         },
@@ -618,6 +628,9 @@ pub fn dynamic_message_ids() -> Vec<String> {
     .chain([
         "guidance-guidance-phone".to_owned(),
         "guidance-guidance-hours".to_owned(),
+        "break-first".to_owned(),
+        "break-last".to_owned(),
+        "break-name".to_owned(),
     ])
     .collect()
 }

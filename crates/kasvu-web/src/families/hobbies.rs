@@ -14,7 +14,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
-use kasvu_core::activity::{occurrences, ActivityKind, Occurrence};
+use kasvu_core::activity::{occurrences_off, skipped_days, ActivityKind, Occurrence};
 
 // ------------------------------------------------------------- hub page
 
@@ -110,6 +110,8 @@ pub struct OccurrenceRow {
     pub time: String,
     pub cancelled: bool,
     pub note: String,
+    /// Why a weekly session is not held that day (a holiday, a break).
+    pub off: Option<LText>,
 }
 
 #[derive(Template)]
@@ -146,6 +148,7 @@ pub(super) fn occurrence_row(ctx: &Ctx, o: &Occurrence, note: &str) -> Occurrenc
             )
         },
         cancelled: o.cancelled,
+        off: None,
         note: if o.cancelled {
             note.to_owned()
         } else {
@@ -176,7 +179,12 @@ pub async fn activity(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let from = today();
     let to = from + time::Duration::days(60);
     let cancelled = a.cancelled();
-    let upcoming = occurrences(&a.schedule, from, to, &cancelled)
+    let off = st.store.days_off(org.org_id).await?;
+    let found = occurrences_off(&a.schedule, from, to, &cancelled, &off);
+    // The rows end where the twelfth session is: the days off before it
+    // are shown among them ("no session: Christmas Eve").
+    let until = found.get(11).map(|o| o.on).unwrap_or(to);
+    let mut upcoming: Vec<(time::Date, OccurrenceRow)> = found
         .iter()
         .take(12)
         .map(|o| {
@@ -187,9 +195,24 @@ pub async fn activity(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
                 .find(|c| c.on == kasvu_core::format_date(o.on))
                 .map(|c| c.note.as_str())
                 .unwrap_or("");
-            occurrence_row(&ctx, o, note)
+            (o.on, occurrence_row(&ctx, o, note))
         })
         .collect();
+    for (d, why) in skipped_days(&a.schedule, from, until, &off) {
+        upcoming.push((
+            d,
+            OccurrenceRow {
+                date: date_label(ctx.lang, d),
+                weekday: ctx.t(&format!("weekday-{}", weekday_no(d.weekday()))),
+                time: String::new(),
+                cancelled: false,
+                note: String::new(),
+                off: Some(super::day_off_text(&ctx, &why)),
+            },
+        ));
+    }
+    upcoming.sort_by_key(|(d, _)| *d);
+    let upcoming = upcoming.into_iter().map(|(_, r)| r).collect();
     let c = card(&ctx, &a, &units);
     let description = lt(&ctx, &a.spec.description);
     let signup = lt(&ctx, &a.spec.signup);

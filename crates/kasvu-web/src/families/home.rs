@@ -118,7 +118,8 @@ async fn render(
         .map_err(|(f, p)| AppError::Internal(format!("home filter {f}: {}", p.english)))?;
     let from = today();
     let to = from + time::Duration::days(6);
-    let (found, _) = occurrences_of(st, org.org_id, query, from, to).await?;
+    let off = st.store.days_off(org.org_id).await?;
+    let (found, _) = occurrences_of(st, org.org_id, query, from, to, &off).await?;
     let more_this_week = found.iter().filter(|(o, _)| !o.cancelled).count() > WEEK_ITEMS;
     let week = found
         .iter()

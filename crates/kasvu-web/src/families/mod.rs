@@ -2,6 +2,7 @@
 //! form, the staff's activity forms, and Linked Events-shaped events.
 
 pub(crate) mod api;
+pub(crate) mod breaks;
 pub(crate) mod calendar;
 pub(crate) mod cards;
 pub(crate) mod forms;
@@ -34,6 +35,8 @@ pub(crate) fn routes() -> Routes {
         .route("/activities/edit", get(forms::edit))
         .route("/activities/save", post(forms::save))
         .route("/activities/guidance", post(forms::set_guidance))
+        .route("/activities/breaks", post(breaks::add))
+        .route("/activities/breaks/remove", post(breaks::remove))
         .route("/activities/{id}", get(hobbies::activity))
         .route(
             "/activities/{id}/calendar.ics",
@@ -49,4 +52,24 @@ pub(crate) fn api_routes() -> Routes {
         .route("/events/{id}", get(api::get_event))
         .route("/places", get(api::list_places))
         .route("/places/{code}", get(api::get_place))
+}
+
+/// Why a weekly session is not held on a day, for people: a holiday's name
+/// in the page's language, a break's name as its organiser wrote it.
+pub(crate) fn day_off_text(
+    ctx: &crate::support::ctx::Ctx,
+    why: &kasvu_core::activity::DayOff,
+) -> crate::support::format::LText {
+    match why {
+        kasvu_core::activity::DayOff::Holiday(h) => crate::support::format::LText {
+            text: ctx.t(&format!("holiday-{}", h.code())),
+            lang: ctx.lang_code(),
+            foreign: false,
+        },
+        kasvu_core::activity::DayOff::Break(name) => crate::support::format::LText {
+            text: name.clone(),
+            lang: "fi",
+            foreign: ctx.lang_code() != "fi",
+        },
+    }
 }

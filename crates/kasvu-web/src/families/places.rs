@@ -142,8 +142,15 @@ pub async fn place(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String
         place_id: Some(p.id),
         ..ActivityQuery::default()
     };
-    let (found, _) =
-        occurrences_of(&st, org.org_id, q, now, now + time::Duration::days(14)).await?;
+    let (found, _) = occurrences_of(
+        &st,
+        org.org_id,
+        q,
+        now,
+        now + time::Duration::days(14),
+        &st.store.days_off(org.org_id).await?,
+    )
+    .await?;
     let upcoming = found
         .iter()
         .take(30)

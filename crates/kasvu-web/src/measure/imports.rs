@@ -1,7 +1,10 @@
 //! Importing a file of values in the web: the upload starts a job on the
 //! server and the browser is sent to the job's page, which shows a progress
-//! bar and refreshes itself with `<meta http-equiv="refresh">` until the job
-//! ends — a progress bar without JavaScript. The import is the CLI's (same
+//! bar. It never reloads itself (WCAG 2.2.1): a small same-origin script
+//! asks `/imports/{id}/status` (JSON) every second and updates the bar and
+//! a polite status line; without scripts, a "check again" link reloads it
+//! when the reader wants. A finished job links to the indicators and units
+//! it wrote values of. The import is the CLI's (same
 //! formats, same all-or-nothing rule, same audit; the Dimensions field is
 //! the CLI's `--dim`), limited to the units the
 //! user may enter data for; a refused file is answered with 400 and the
@@ -39,25 +42,21 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(300);
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum JobState {
     /// Reading and checking rows: how many so far, of how many (when known).
-    Checking {
-        done: usize,
-        total: Option<usize>,
-    },
+    Checking { done: usize, total: Option<usize> },
     /// Every row is checked; the values and roll-ups are being written.
-    Writing {
-        rows: usize,
-    },
+    Writing { rows: usize },
     Done {
         summary: WriteSummary,
         secs: f64,
+        /// The indicators and units values were written of (ids).
+        #[serde(default)]
+        indicators: Vec<i64>,
+        #[serde(default)]
+        units: Vec<i64>,
     },
     /// The refusal as shown to people, in each language (written when it
     /// happened, naming the file, row or cell, and field).
-    Failed {
-        fi: String,
-        sv: String,
-        en: String,
-    },
+    Failed { fi: String, sv: String, en: String },
 }
 
 impl JobState {
@@ -331,7 +330,8 @@ pub async fn upload(
                 }
             })
         };
-        let result = kasvu_io::values::import_with_dims(
+        let mut touched = kasvu_io::values::Touched::default();
+        let result = kasvu_io::values::import_touching(
             &store,
             &actor,
             &upload.bytes,
@@ -349,6 +349,7 @@ pub async fn upload(
                 };
                 tx.send_replace(Some(state));
             },
+            &mut touched,
         )
         .await;
         drop(tx);
@@ -359,6 +360,8 @@ pub async fn upload(
                 JobState::Done {
                     summary: *summary,
                     secs: started.elapsed().as_secs_f64(),
+                    indicators: touched.indicators.iter().copied().collect(),
+                    units: touched.units.iter().copied().collect(),
                 }
             }
             Err(error) => {
@@ -385,11 +388,9 @@ fn bytecount_lines(bytes: &[u8]) -> usize {
     }
 }
 
-#[derive(Template)]
-#[template(path = "import_job.html")]
-pub struct JobPage<'a> {
-    pub ctx: &'a Ctx,
-    pub file: String,
+/// A job as its page and its status endpoint show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobView {
     pub running: bool,
     /// Progress bar value and maximum; no value = indeterminate.
     pub value: Option<usize>,
@@ -397,6 +398,23 @@ pub struct JobPage<'a> {
     pub status: String,
     pub error: Option<String>,
     pub finished: bool,
+    /// What the finished job changed: the indicators and units.
+    pub links: Vec<JobLink>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobLink {
+    pub href: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "import_job.html")]
+pub struct JobPage<'a> {
+    pub ctx: &'a Ctx,
+    pub id: String,
+    pub file: String,
+    pub v: JobView,
 }
 
 /// Whether a job still runs, and its progress bar's value (none while the
@@ -413,9 +431,59 @@ fn bar(state: &JobState) -> (bool, Option<usize>, usize) {
     }
 }
 
-pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+/// Links shown of each kind at most (a national file touches hundreds of units).
+const MAX_LINKS: usize = 12;
+
+/// The pages of what a finished job changed.
+async fn links(st: &AppState, ctx: &Ctx, state: &JobState) -> Result<Vec<JobLink>, AppError> {
+    let JobState::Done {
+        indicators, units, ..
+    } = state
+    else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::new();
+    if !indicators.is_empty() {
+        for i in st
+            .store
+            .indicators()
+            .await?
+            .iter()
+            .filter(|i| indicators.contains(&i.id))
+            .take(MAX_LINKS)
+        {
+            out.push(JobLink {
+                href: format!("/indicators/{}", i.spec.code),
+                text: ctx.name(&i.spec.names).to_owned(),
+            });
+        }
+    }
+    if !units.is_empty() {
+        let user = ctx.require_user()?;
+        for u in st
+            .store
+            .org_units(user.org_id)
+            .await?
+            .iter()
+            .filter(|u| units.contains(&u.id))
+            .take(MAX_LINKS)
+        {
+            out.push(JobLink {
+                href: format!("/units/{}/dashboard", u.code),
+                text: ctx.lang.t_args(
+                    "import-unit-link",
+                    &[("unit", ctx.name(&u.names).to_owned())],
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The user's own job, and how it shows.
+async fn job_view(st: &AppState, ctx: &Ctx, id: &str) -> Result<(Job, JobView), AppError> {
     let user = ctx.require_user()?;
-    let job = match st.store.import_job(&id).await? {
+    let job = match st.store.import_job(id).await? {
         Some(row) if row.user_id == user.id => Job::of(row)?,
         _ => return Err(AppError::NotFound),
     };
@@ -443,15 +511,30 @@ pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
             )],
         ));
     }
-    let page = JobPage {
-        ctx: &ctx,
-        file: job.file.clone(),
+    let links = if job.dry_run {
+        vec![]
+    } else {
+        links(st, ctx, &job.state).await?
+    };
+    let view = JobView {
         running,
         value,
         max,
         status,
         finished: !running && error.is_none(),
         error,
+        links,
+    };
+    Ok((job, view))
+}
+
+pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let (job, v) = job_view(&st, &ctx, &id).await?;
+    let page = JobPage {
+        ctx: &ctx,
+        id: job.id.clone(),
+        file: job.file.clone(),
+        v,
     };
     let code = if matches!(job.state, JobState::Failed { .. }) {
         StatusCode::BAD_REQUEST
@@ -459,6 +542,25 @@ pub async fn job_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         StatusCode::OK
     };
     Ok((code, Html(page.render()?)).into_response())
+}
+
+/// The job's progress as JSON, for the page's script: `running`, the bar's
+/// `value` and `max`, the `status` line, the `error` of a refused file,
+/// and the `links` to what a finished job changed, in the reader's language.
+pub async fn job_status(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (_, v) = job_view(&st, &ctx, &id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::to_string(&v).map_err(|e| AppError::Internal(e.to_string()))?,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -478,6 +580,8 @@ mod tests {
         let done = JobState::Done {
             summary: WriteSummary::default(),
             secs: 1.0,
+            indicators: vec![],
+            units: vec![],
         };
         assert_eq!(bar(&done), (false, Some(1), 1));
     }

@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Routes {
                 .without_body_limit(),
         )
         .route("/imports/{id}", get(imports::job_page))
+        .route("/imports/{id}/status", get(imports::job_status))
         .route("/indicators", get(indicators::indicators))
         .route("/indicators/{code}", get(indicators::indicator))
         .route("/indicators/{code}/export", get(indicators::export))

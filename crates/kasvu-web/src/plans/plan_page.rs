@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::{date_label, format_value, period_label};
+use crate::support::format::{lt, LText};
 use crate::support::visibility::readable_catalogue;
 use crate::AppState;
 use askama::Template;
@@ -33,7 +34,7 @@ pub struct MeasureView {
     /// The viewer may record this measure's status.
     pub can_follow: bool,
     pub status_code: &'static str,
-    pub name: String,
+    pub name: LText,
     pub status: String,
     pub status_class: &'static str,
     pub owners: Vec<(String, String)>,
@@ -48,7 +49,7 @@ pub struct MeasureView {
 }
 
 pub struct ImpactView {
-    pub statement: String,
+    pub statement: LText,
     pub code: String,
     pub indicator: String,
     pub expected: String,
@@ -59,12 +60,12 @@ pub struct ImpactView {
 }
 
 pub struct FocusView {
-    pub name: String,
+    pub name: LText,
     pub measures: Vec<MeasureView>,
 }
 
 pub struct GoalView {
-    pub name: String,
+    pub name: LText,
     pub focus_areas: Vec<FocusView>,
 }
 
@@ -97,10 +98,10 @@ pub struct PlanPage<'a> {
     pub previous_id: Option<i64>,
     /// A draft's content as JSON, for those who may change it.
     pub draft_json: Option<String>,
-    pub strengths: Vec<String>,
-    pub challenges: Vec<String>,
+    pub strengths: Vec<LText>,
+    pub challenges: Vec<LText>,
     /// Coordinating structures: (name, tasks).
-    pub structures: Vec<(String, String)>,
+    pub structures: Vec<(LText, LText)>,
     /// The evaluation form's periods, the plan's years by name: (code,
     /// label, selected), this year (within the plan) chosen.
     pub eval_periods: Vec<(String, String, bool)>,
@@ -344,7 +345,7 @@ pub async fn plan(
                     id: m.id,
                     can_follow: (rights.follow)(m),
                     status_code: m.status.code(),
-                    name: ctx.name(&m.names).to_owned(),
+                    name: lt(&ctx, &m.names),
                     status: ctx.t(&format!("measure-status-{}", m.status.code())),
                     status_class: status_class(m.status),
                     owners: m
@@ -380,14 +381,14 @@ pub async fn plan(
             }
             if !measures.is_empty() || !any_filter {
                 focus_areas.push(FocusView {
-                    name: ctx.name(&fa.names).to_owned(),
+                    name: lt(&ctx, &fa.names),
                     measures,
                 });
             }
         }
         if !focus_areas.is_empty() {
             goals.push(GoalView {
-                name: ctx.name(&g.names).to_owned(),
+                name: lt(&ctx, &g.names),
                 focus_areas,
             });
         }
@@ -441,7 +442,7 @@ pub async fn plan(
             _ => (lang.t("impact-unknown"), "neutral"),
         };
         impacts.push(ImpactView {
-            statement: ctx.name(&x.statement).to_owned(),
+            statement: lt(&ctx, &x.statement),
             code: ind.spec.code.clone(),
             indicator: ctx.name(&ind.spec.names).to_owned(),
             expected: lang.t(&format!("impact-expected-{}", x.direction.code())),
@@ -595,20 +596,12 @@ pub async fn plan(
         previous_id: p.previous_id,
         draft_json: (rights.manage && !p.status.is_frozen())
             .then(|| serde_json::to_string_pretty(&tree.to_spec()).unwrap_or_default()),
-        strengths: tree
-            .strengths
-            .iter()
-            .map(|t| ctx.name(t).to_owned())
-            .collect(),
-        challenges: tree
-            .challenges
-            .iter()
-            .map(|t| ctx.name(t).to_owned())
-            .collect(),
+        strengths: tree.strengths.iter().map(|t| lt(&ctx, t)).collect(),
+        challenges: tree.challenges.iter().map(|t| lt(&ctx, t)).collect(),
         structures: tree
             .structures
             .iter()
-            .map(|s| (ctx.name(&s.name).to_owned(), ctx.name(&s.tasks).to_owned()))
+            .map(|s| (lt(&ctx, &s.name), lt(&ctx, &s.tasks)))
             .collect(),
         parent: match &p.parent_code {
             Some(code) => {

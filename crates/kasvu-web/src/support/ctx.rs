@@ -86,6 +86,10 @@ impl Ctx {
     pub fn brand_css(&self) -> Option<String> {
         self.brand.css_path()
     }
+    /// The import progress script's content-hashed URL.
+    pub fn progress_js(&self) -> &'static str {
+        crate::PROGRESS_JS_PATH.as_str()
+    }
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }

@@ -15,6 +15,7 @@ pub(crate) mod format;
 pub(crate) mod forms;
 pub mod i18n;
 pub mod metrics;
+pub mod parts;
 pub(crate) mod responses;
 pub mod routes;
 pub(crate) mod team_access;
