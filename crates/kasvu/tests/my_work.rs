@@ -103,8 +103,17 @@ async fn my_work_is_each_persons_own(db: &str) {
     assert!(page.contains("Sinulla ei ole avoimia sitoumuksia."));
     assert!(page.contains("Eteläisen alueen johtotiimi"));
     assert!(page.contains("monialainen ohjausryhmä"));
-    assert!(!page.contains("Tuiran palvelukeskittymän johtotiimi"));
+    let (before_bulletins, bulletins) = page
+        .split_once("id=\"my-bulletins\"")
+        .expect("the bulletins section");
+    assert!(
+        !before_bulletins.contains("Tuiran palvelukeskittymän johtotiimi"),
+        "not Tuira's team's meetings"
+    );
     assert!(!page.contains("Kutsun perhekeskuksen"));
+    // Tuira's staff bulletin reaches the organisation's staff; its members-only one does not.
+    assert!(bulletins.contains("Kevään yhteinen seminaari"));
+    assert!(!bulletins.contains("Palautekyselyn tulokset tiimille"));
 
     // Keskinen's manager does not approve Kaakkuri's activities.
     let centre = "aluepaallikko.keskinen@oulu.example";
