@@ -142,6 +142,10 @@ fn filters() -> Vec<SearchFilter> {
         sector: "municipal".into(),
     });
     out.push(SearchFilter {
+        area: "area-a area-b".into(),
+        ..Default::default()
+    });
+    out.push(SearchFilter {
         area: "no-such".into(),
         ..Default::default()
     });

@@ -1,8 +1,10 @@
 //! The search index: one row per searchable thing with the stems Kasvu
 //! computed (`kasvu_core::search`), matched by SQLite FTS5 or a PostgreSQL
-//! tsvector index. The database only finds the candidates; their order,
-//! facets and highlights are computed in Rust, so both backends answer
-//! alike. Rows are written in the same transaction as what they describe.
+//! tsvector index. [`Store::search_page`] (in `ranked`) counts the facets and
+//! ranks in the database and reads only the page shown; [`Store::search_as`]
+//! reads every match (for the tests that compare the two). The score is
+//! Kasvu's own, computed alike in both databases, so both answer alike.
+//! Rows are written in the same transaction as what they describe.
 
 use crate::support::db::{names_of, Backend, Store};
 use crate::support::error::{Result, StoreError};

@@ -98,43 +98,7 @@ impl Store {
             ),
         };
 
-        // The counts: one row per (kind, sector, areas) among the matches.
-        let groups = sqlx::query(&format!(
-            "SELECT e.kind AS kind, e.sector AS sector, e.areas AS areas, COUNT(*) AS n {from} \
-             GROUP BY e.kind, e.sector, e.areas"
-        ))
-        .bind(&expr)
-        .bind(org_id)
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &groups {
-            let code: String = r.try_get("kind")?;
-            let kind = SearchKind::parse(&code).map_err(|p| StoreError::corrupt("kind", p))?;
-            let sector: String = r.try_get("sector")?;
-            let areas: String = r.try_get("areas")?;
-            let areas: Vec<&str> = areas.split(' ').filter(|a| !a.is_empty()).collect();
-            let n = usize::try_from(r.try_get::<i64, _>("n")?)
-                .map_err(|_| StoreError::Corrupt("search count".into()))?;
-            if filter.keeps(kind, &sector, &areas, Facet::None) {
-                out.total += n;
-            }
-            if filter.keeps(kind, &sector, &areas, Facet::Kind) {
-                *out.kinds.entry(code.clone()).or_insert(0) += n;
-            }
-            if filter.keeps(kind, &sector, &areas, Facet::Area) {
-                for a in &areas {
-                    *out.areas.entry((*a).to_owned()).or_insert(0) += n;
-                }
-            }
-            if !sector.is_empty() && filter.keeps(kind, &sector, &areas, Facet::Sector) {
-                *out.sectors.entry(sector.clone()).or_insert(0) += n;
-            }
-        }
-        if out.total == 0 || offset >= out.total || limit == 0 {
-            return Ok(out);
-        }
-
-        // The page: ranked in SQL, only its rows read.
+        // Kasvu's score of a match, as `Query::score` computes it.
         let score = q
             .words
             .iter()
@@ -157,7 +121,7 @@ impl Store {
         let mut kinds: Vec<SearchKind> = SearchKind::ALL.to_vec();
         kinds.sort();
         let rank = format!(
-            "CASE e.kind {} ELSE {} END",
+            "CASE m.kind {} ELSE {} END",
             kinds
                 .iter()
                 .enumerate()
@@ -166,52 +130,84 @@ impl Store {
                 .join(" "),
             kinds.len()
         );
+        // The facet choices; what they bind comes after the query and the org.
         let mut chosen = String::new();
         let mut binds: Vec<String> = Vec::new();
         if let Some(k) = filter.kind {
             binds.push(k.code().to_owned());
-            chosen.push_str(&format!(" AND e.kind = ${}", binds.len() + 2));
+            chosen.push_str(&format!(" AND m.kind = ${}", binds.len() + 2));
         }
-        if !filter.area.is_empty() {
-            if filter.area.contains(' ') {
-                // No listed code holds a space.
-                return Ok(out);
-            }
+        if filter.area.contains(' ') {
+            // No listed area code holds a space.
+            chosen.push_str(" AND 1 = 0");
+        } else if !filter.area.is_empty() {
             binds.push(format!(" {} ", filter.area));
             chosen.push_str(&format!(
-                " AND {find}(' ' || e.areas || ' ', ${}) > 0",
+                " AND {find}(' ' || m.areas || ' ', ${}) > 0",
                 binds.len() + 2
             ));
         }
         if !filter.sector.is_empty() {
             binds.push(filter.sector.clone());
-            chosen.push_str(&format!(" AND e.sector = ${}", binds.len() + 2));
+            chosen.push_str(&format!(" AND m.sector = ${}", binds.len() + 2));
         }
+        // One pass over the matches (materialised once): a row per (kind,
+        // sector, areas) with its count, for the total and the facets, and
+        // the page's rows ranked, with their score in `n`.
         let sql = format!(
-            "SELECT e.id AS id, e.kind AS kind, e.sector AS sector, e.areas AS areas, \
-             CAST({score} AS BIGINT) AS score {from}{chosen} \
-             ORDER BY score DESC, {rank}, e.id LIMIT {limit} OFFSET {offset}"
+            "WITH m AS MATERIALIZED (SELECT e.id AS id, e.kind AS kind, e.sector AS sector, \
+             e.areas AS areas, CAST({score} AS BIGINT) AS score {from}) \
+             SELECT 0 AS id, kind, sector, areas, COUNT(*) AS n FROM m GROUP BY kind, sector, areas \
+             UNION ALL SELECT * FROM (SELECT m.id AS id, m.kind AS kind, m.sector AS sector, \
+             m.areas AS areas, m.score AS n FROM m WHERE 1 = 1{chosen} \
+             ORDER BY m.score DESC, {rank}, m.id LIMIT {limit} OFFSET {offset}) AS page"
         );
         let mut query = sqlx::query(&sql).bind(&expr).bind(org_id);
         for b in &binds {
             query = query.bind(b);
         }
         for r in query.fetch_all(&self.pool).await? {
-            let kind: String = r.try_get("kind")?;
+            let id: i64 = r.try_get("id")?;
+            let code: String = r.try_get("kind")?;
+            let kind = SearchKind::parse(&code).map_err(|p| StoreError::corrupt("kind", p))?;
+            let sector: String = r.try_get("sector")?;
             let areas: String = r.try_get("areas")?;
-            out.hits.push(SearchHit {
-                id: r.try_get("id")?,
-                kind: SearchKind::parse(&kind).map_err(|p| StoreError::corrupt("kind", p))?,
-                sector: r.try_get("sector")?,
-                areas: areas
-                    .split(' ')
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                score: u32::try_from(r.try_get::<i64, _>("score")?)
-                    .map_err(|_| StoreError::Corrupt("search score".into()))?,
-            });
+            let areas: Vec<&str> = areas.split(' ').filter(|a| !a.is_empty()).collect();
+            let n: i64 = r.try_get("n")?;
+            if id != 0 {
+                out.hits.push(SearchHit {
+                    id,
+                    kind,
+                    areas: areas.iter().map(|a| (*a).to_owned()).collect(),
+                    sector,
+                    score: u32::try_from(n)
+                        .map_err(|_| StoreError::Corrupt("search score".into()))?,
+                });
+                continue;
+            }
+            let n = usize::try_from(n).map_err(|_| StoreError::Corrupt("search count".into()))?;
+            if filter.keeps(kind, &sector, &areas, Facet::None) {
+                out.total += n;
+            }
+            if filter.keeps(kind, &sector, &areas, Facet::Kind) {
+                *out.kinds.entry(code.clone()).or_insert(0) += n;
+            }
+            if filter.keeps(kind, &sector, &areas, Facet::Area) {
+                for a in &areas {
+                    *out.areas.entry((*a).to_owned()).or_insert(0) += n;
+                }
+            }
+            if !sector.is_empty() && filter.keeps(kind, &sector, &areas, Facet::Sector) {
+                *out.sectors.entry(sector.clone()).or_insert(0) += n;
+            }
         }
+        // A UNION keeps no order: the page is put back in it here.
+        out.hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 }
