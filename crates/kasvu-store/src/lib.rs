@@ -50,7 +50,9 @@ pub use plans::{
     Evaluation, FocusArea, FocusAreaSpec, Goal, GoalSpec, ImpactSpec, Measure, MeasureSpec,
     OpenMeasure, Plan, PlanSpec, PlanTree, StatusEntry, StructureSpec,
 };
-pub use search::{Reader as SearchReader, SearchDetail, SearchDoc, SearchHit};
+pub use search::{
+    Reader as SearchReader, SearchDetail, SearchDoc, SearchFilter, SearchHit, SearchResults,
+};
 pub use support::audit::{AuditEntry, AuditFilter};
 pub use support::cluster::{ImportJobRow, TaskLock};
 pub use support::credentials::{hash_password, random_token, verify_password};

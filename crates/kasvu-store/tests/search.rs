@@ -350,6 +350,20 @@ async fn keys(
         .search_as(org, &Query::parse(q), reader)
         .await
         .unwrap();
+    // The page counted and ranked in the database answers the same.
+    let page = store
+        .search_page(
+            org,
+            &Query::parse(q),
+            reader,
+            &kasvu_store::SearchFilter::default(),
+            0,
+            1000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, hits.len(), "{q}");
+    assert_eq!(page.hits, hits, "{q}");
     let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
     let details = store.search_details(&ids).await.unwrap();
     hits.iter()

@@ -1,8 +1,10 @@
 //! The search index: one row per searchable thing with the stems Kasvu
 //! computed (`kasvu_core::search`), matched by SQLite FTS5 or a PostgreSQL
-//! tsvector index. The database only finds the candidates; their order,
-//! facets and highlights are computed in Rust, so both backends answer
-//! alike. Rows are written in the same transaction as what they describe.
+//! tsvector index. [`Store::search_page`] (in `ranked`) counts the facets and
+//! ranks in the database and reads only the page shown; [`Store::search_as`]
+//! reads every match (for the tests that compare the two). The score is
+//! Kasvu's own, computed alike in both databases, so both answer alike.
+//! Rows are written in the same transaction as what they describe.
 
 use crate::support::db::{names_of, Backend, Store};
 use crate::support::error::{Result, StoreError};
@@ -10,6 +12,9 @@ use kasvu_core::search::{joined, stems, Lang, Query, SearchKind};
 use kasvu_core::Names;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeSet, HashMap};
+
+mod ranked;
+pub use ranked::{SearchFilter, SearchResults};
 
 /// What is indexed of one thing.
 #[derive(Debug, Clone)]
@@ -81,6 +86,28 @@ pub struct SearchDetail {
     pub key: String,
     pub title: Names,
     pub body: String,
+}
+
+/// The condition (` AND …`) that keeps what `reader` may find; `$2` is the
+/// organisation's id.
+pub(crate) fn visible(reader: &Reader) -> String {
+    let own = if reader.internal {
+        "e.org_id IN ($2, 0) AND e.members_only = 0"
+    } else {
+        "e.org_id IN ($2, 0) AND e.public = 1"
+    };
+    // The team ids come from the store (the reader's memberships), never from input.
+    if reader.teams.is_empty() {
+        format!(" AND {own}")
+    } else {
+        let teams = reader
+            .teams
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        format!(" AND (({own}) OR (e.team_id <> 0 AND e.team_id IN ({teams})))")
+    }
 }
 
 /// Writes (or rewrites) a thing's row.
@@ -176,23 +203,7 @@ impl Store {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let own = if reader.internal {
-            "e.org_id IN ($2, 0) AND e.members_only = 0"
-        } else {
-            "e.org_id IN ($2, 0) AND e.public = 1"
-        };
-        // The team ids come from the store (the reader's memberships), never from input.
-        let public = if reader.teams.is_empty() {
-            format!(" AND {own}")
-        } else {
-            let teams = reader
-                .teams
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            format!(" AND (({own}) OR (e.team_id <> 0 AND e.team_id IN ({teams})))")
-        };
+        let public = visible(reader);
         // Every match comes back packed into one text value (a line per
         // match, fields split by '|'; none of them can hold either), so a
         // query matching thousands costs one row through the driver, not

@@ -4,7 +4,7 @@
 //! good practices and search. Reads are public (an organisation by `org`,
 //! else the first); writes need a bearer token and the role the pages ask.
 
-use crate::knowledge::pages::{href_of, keep};
+use crate::knowledge::pages::href_of;
 use crate::support::access::org_of;
 use crate::support::api::IdDto;
 use crate::support::api::Json;
@@ -288,47 +288,38 @@ pub async fn search(
     }
     let (org, own) = org_of(&st, &headers, &p.org).await?;
     let q = kasvu_core::search::Query::parse(&p.q);
-    let hits = st.store.search(org.org_id, &q, own.is_some()).await?;
-    let kind = SearchKind::parse(&p.kind).ok();
-    let (area, sector) = (p.area.trim(), p.sector.trim());
+    let filter = kasvu_store::SearchFilter {
+        kind: SearchKind::parse(&p.kind).ok(),
+        area: p.area.trim().to_owned(),
+        sector: p.sector.trim().to_owned(),
+    };
+    let reader = kasvu_store::SearchReader {
+        internal: own.is_some(),
+        teams: Vec::new(),
+    };
+    let limit = p.limit.unwrap_or(20);
+    // Counted and ranked in the database; only the page's rows are read.
+    let found = st
+        .store
+        .search_page(org.org_id, &q, &reader, &filter, p.offset, limit)
+        .await?;
     let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for h in &hits {
-        if keep(h, None, area, sector) {
-            *facets
-                .entry("kind".into())
-                .or_default()
-                .entry(h.kind.code().into())
-                .or_insert(0) += 1;
-        }
-        if keep(h, kind, "", sector) {
-            for a in &h.areas {
-                *facets
-                    .entry("area".into())
-                    .or_default()
-                    .entry(a.clone())
-                    .or_insert(0) += 1;
-            }
-        }
-        if keep(h, kind, area, "") && !h.sector.is_empty() {
-            *facets
-                .entry("sector".into())
-                .or_default()
-                .entry(h.sector.clone())
-                .or_insert(0) += 1;
+    for (name, counts) in [
+        ("kind", &found.kinds),
+        ("area", &found.areas),
+        ("sector", &found.sectors),
+    ] {
+        if !counts.is_empty() {
+            facets.insert(name.into(), counts.clone());
         }
     }
-    let kept: Vec<_> = hits
-        .iter()
-        .filter(|h| keep(h, kind, area, sector))
-        .collect();
-    let limit = p.limit.unwrap_or(20);
-    let shown: Vec<_> = kept.iter().skip(p.offset).take(limit).collect();
+    let shown = &found.hits;
     let details = st
         .store
         .search_details(&shown.iter().map(|h| h.id).collect::<Vec<_>>())
         .await?;
     Ok(Json(SearchDto {
-        total: kept.len(),
+        total: found.total,
         facets,
         results: shown
             .iter()

@@ -15,9 +15,8 @@ use axum::response::{Html, IntoResponse};
 use kasvu_core::path::StepKind;
 use kasvu_core::search::{highlight, snippet, Piece, SearchKind};
 use kasvu_core::{Names, Sector};
-use kasvu_store::{ActorEntry, ContactPath, OrgUnit, Practice, SearchHit};
+use kasvu_store::{ActorEntry, ContactPath, OrgUnit, Practice};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// The name of a unit by its code, in the reader's language.
 fn unit_name(units: &[OrgUnit], ctx: &Ctx, code: &str) -> String {
@@ -372,27 +371,6 @@ pub fn href_of(kind: SearchKind, key: &str) -> String {
     format!("{base}/{}{tail}", crate::support::ctx::url_encode(key))
 }
 
-/// The hits a facet choice keeps (an area matches its listed codes).
-pub fn keep(h: &SearchHit, kind: Option<SearchKind>, area: &str, sector: &str) -> bool {
-    kind.is_none_or(|k| h.kind == k)
-        && (area.is_empty() || h.areas.iter().any(|a| a == area))
-        && (sector.is_empty() || h.sector == sector)
-}
-
-/// Counts of each facet value among the hits that the other facets keep.
-fn counts<'h>(
-    hits: impl Iterator<Item = &'h SearchHit>,
-    key: impl Fn(&SearchHit) -> Vec<String>,
-) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for h in hits {
-        for k in key(h) {
-            *m.entry(k).or_insert(0) += 1;
-        }
-    }
-    m
-}
-
 fn search_link(q: &SearchQuery, page: usize) -> String {
     use crate::support::ctx::url_encode as e;
     format!(
@@ -425,32 +403,28 @@ pub async fn search(
         },
     };
     let q = kasvu_core::search::Query::parse(&sq.q);
-    let hits = st.store.search_as(org.org_id, &q, &reader).await?;
     let units = st.store.org_units(org.org_id).await?;
-    let kind = SearchKind::parse(&sq.kind).ok();
     let (area, sector) = (sq.area.trim(), sq.sector.trim());
-    let kept: Vec<&SearchHit> = hits
-        .iter()
-        .filter(|h| keep(h, kind, area, sector))
-        .collect();
-    let kinds = counts(hits.iter().filter(|h| keep(h, None, area, sector)), |h| {
-        vec![h.kind.code().to_owned()]
-    });
-    let areas = counts(hits.iter().filter(|h| keep(h, kind, "", sector)), |h| {
-        h.areas.clone()
-    });
-    let sectors = counts(
-        hits.iter()
-            .filter(|h| keep(h, kind, area, "") && !h.sector.is_empty()),
-        |h| vec![h.sector.clone()],
-    );
+    let filter = kasvu_store::SearchFilter {
+        kind: SearchKind::parse(&sq.kind).ok(),
+        area: area.to_owned(),
+        sector: sector.to_owned(),
+    };
     let page = sq.page.max(1);
-    let shown: Vec<&SearchHit> = kept
-        .iter()
-        .skip((page - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .copied()
-        .collect();
+    // Counted and ranked in the database; only the page's rows are read.
+    let found = st
+        .store
+        .search_page(
+            org.org_id,
+            &q,
+            &reader,
+            &filter,
+            (page - 1).saturating_mul(PER_PAGE),
+            PER_PAGE,
+        )
+        .await?;
+    let (kinds, areas, sectors) = (&found.kinds, &found.areas, &found.sectors);
+    let shown = &found.hits;
     let ids: Vec<i64> = shown.iter().map(|h| h.id).collect();
     let details = st.store.search_details(&ids).await?;
     let results = shown
@@ -466,7 +440,7 @@ pub async fn search(
             })
         })
         .collect();
-    let total = kept.len();
+    let total = found.total;
     let view = SearchPage {
         ctx: &ctx,
         kinds: SearchKind::ALL
@@ -510,7 +484,7 @@ pub async fn search(
             })
             .collect(),
         prev: (page > 1).then(|| search_link(&sq, page - 1)),
-        next: (page * PER_PAGE < total).then(|| search_link(&sq, page + 1)),
+        next: (page.saturating_mul(PER_PAGE) < total).then(|| search_link(&sq, page + 1)),
         total,
         results,
         query: sq,
