@@ -252,7 +252,14 @@ async fn load(base: &str, clients: usize, seconds: u64, search: bool) -> Result<
     })
 }
 
-async fn run_on(label: &str, store: Store, n: usize, clients: usize, seconds: u64) -> Result<()> {
+/// Measures one database; returns (searches/static ratio, search p99).
+async fn run_on(
+    label: &str,
+    store: Store,
+    n: usize,
+    clients: usize,
+    seconds: u64,
+) -> Result<(f64, Duration)> {
     fill(&store, n).await?;
     let state = kasvu_web::AppState {
         store,
@@ -318,7 +325,7 @@ async fn run_on(label: &str, store: Store, n: usize, clients: usize, seconds: u6
         "| {label} | **ratio** | | | **{:.2}×** | | | |",
         rate(&srch) / rate(&stat)
     );
-    Ok(())
+    Ok((rate(&srch) / rate(&stat), srch.p99))
 }
 
 pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Result<()> {
@@ -330,14 +337,24 @@ pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Resul
         .unwrap_or_else(|_| dir.path().join("hobbies.db").display().to_string());
     let url = format!("sqlite://{path}");
     let store = Store::open(&url).await?;
-    run_on("SQLite", store, n, clients, seconds).await?;
+    let mut results = vec![(
+        "sqlite",
+        run_on("SQLite", store, n, clients, seconds).await?,
+    )];
     if with_pg {
         if let Some(pg) = kasvu_store::testing::TestDb::postgres().await {
-            run_on("PostgreSQL", pg.store.clone(), n, clients, seconds).await?;
+            let r = run_on("PostgreSQL", pg.store.clone(), n, clients, seconds).await?;
+            results.push(("postgres", r));
             pg.finish().await;
         } else {
             eprintln!("PostgreSQL not reachable: measured SQLite only");
         }
+    }
+    // Lines a script can read (the goal: ratio ≥ 0.3, p99 ≤ 10 ms).
+    println!();
+    for (db, (ratio, p99)) in results {
+        println!("hobby-ratio {db} {ratio:.3}");
+        println!("hobby-p99-ms {db} {:.2}", p99.as_secs_f64() * 1e3);
     }
     Ok(())
 }
