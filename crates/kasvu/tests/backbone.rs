@@ -8,25 +8,7 @@
 
 mod common;
 
-use common::{client, csrf_of, demo_password, login, Server};
-
-async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-async fn post(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String) {
-    let r = c.post(url).form(form).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = r.text().await.unwrap();
-    (status, if status == 303 { location } else { body })
-}
+use common::{client, csrf_of, demo_password, get_page as get, login, post_form as post, Server};
 
 async fn as_user(s: &Server, email: &str) -> (reqwest::Client, String) {
     let c = login(s, email, demo_password(email)).await;

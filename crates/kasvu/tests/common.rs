@@ -339,3 +339,24 @@ pub fn decode_qp(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A page's status and body.
+pub async fn get_page(c: &reqwest::Client, url: String) -> (u16, String) {
+    let r = c.get(url).send().await.expect("request");
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+/// Posts a form: the status, and the redirect's target for a 303 or else
+/// the body.
+pub async fn post_form(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String) {
+    let r = c.post(url).form(form).send().await.expect("request");
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = r.text().await.unwrap_or_default();
+    (status, if status == 303 { location } else { body })
+}
