@@ -118,10 +118,22 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     let mut all = title.clone();
     all.extend(stems(&doc.body, Lang::Fi));
     remove(conn, doc.org_id, doc.kind, &doc.key).await?;
+    let areas = doc.areas.join(" ");
+    // The entry's facet combination, numbered once (see `ranked`).
+    sqlx::query(
+        "INSERT INTO search_groups (kind, sector, areas) VALUES ($1, $2, $3) \
+         ON CONFLICT (kind, sector, areas) DO NOTHING",
+    )
+    .bind(doc.kind.code())
+    .bind(&doc.sector)
+    .bind(&areas)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO search_entries (org_id, kind, key, title_fi, title_sv, title_en, body, sector, areas, \
-         public, title_stems, stems, team_id, members_only) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         public, title_stems, stems, team_id, members_only, group_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         (SELECT g.id FROM search_groups g WHERE g.kind = $2 AND g.sector = $8 AND g.areas = $9))",
     )
     .bind(doc.org_id)
     .bind(doc.kind.code())
@@ -131,7 +143,7 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     .bind(&doc.title.en)
     .bind(&doc.body)
     .bind(&doc.sector)
-    .bind(doc.areas.join(" "))
+    .bind(&areas)
     .bind(i64::from(doc.public))
     .bind(joined(&title))
     .bind(joined(&all))

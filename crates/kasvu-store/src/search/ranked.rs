@@ -1,6 +1,7 @@
 //! One page of search results with the total and the facet counts, all
-//! decided in the database: the matches are counted grouped by (kind,
-//! sector, areas) — a few hundred groups however many entries match — and
+//! decided in the database: the matches are counted grouped by their
+//! (kind, sector, areas) combination, numbered in `search_groups` — a few
+//! hundred groups however many entries match — and
 //! only the page's rows are read, ranked in SQL by the same score as
 //! [`Query::score`] (3 for a query word in the title, 1 elsewhere), then by
 //! kind and id. Both databases compute the same integers, so they answer
@@ -79,14 +80,19 @@ impl Store {
             return Ok(out);
         }
         let public = visible(reader);
-        let (from, expr, find) = match self.backend() {
+        let (from, expr, find, materialized) = match self.backend() {
+            // Each match is read from the narrow `search_entries_match`
+            // index (visibility, group, title stems), never the wide row;
+            // `+` keeps the other conditions from becoming more seeks.
             Backend::Sqlite => (
                 format!(
-                    "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid \
-                     WHERE search_fts MATCH $1{public}"
+                    "FROM search_fts JOIN search_entries e INDEXED BY search_entries_match \
+                     ON e.id = search_fts.rowid WHERE search_fts MATCH $1{}",
+                    public.replace("e.", "+e.")
                 ),
                 q.fts5(),
                 "instr",
+                "NOT MATERIALIZED",
             ),
             Backend::Postgres => (
                 format!(
@@ -95,6 +101,7 @@ impl Store {
                 ),
                 q.tsquery(),
                 "strpos",
+                "MATERIALIZED",
             ),
         };
 
@@ -121,7 +128,7 @@ impl Store {
         let mut kinds: Vec<SearchKind> = SearchKind::ALL.to_vec();
         kinds.sort();
         let rank = format!(
-            "CASE m.kind {} ELSE {} END",
+            "CASE g.kind {} ELSE {} END",
             kinds
                 .iter()
                 .enumerate()
@@ -130,12 +137,13 @@ impl Store {
                 .join(" "),
             kinds.len()
         );
-        // The facet choices; what they bind comes after the query and the org.
+        // The facet choices, on the match's group `g`; what they bind
+        // comes after the query and the org.
         let mut chosen = String::new();
         let mut binds: Vec<String> = Vec::new();
         if let Some(k) = filter.kind {
             binds.push(k.code().to_owned());
-            chosen.push_str(&format!(" AND m.kind = ${}", binds.len() + 2));
+            chosen.push_str(&format!(" AND g.kind = ${}", binds.len() + 2));
         }
         if filter.area.contains(' ') {
             // No listed area code holds a space.
@@ -143,24 +151,27 @@ impl Store {
         } else if !filter.area.is_empty() {
             binds.push(format!(" {} ", filter.area));
             chosen.push_str(&format!(
-                " AND {find}(' ' || m.areas || ' ', ${}) > 0",
+                " AND {find}(' ' || g.areas || ' ', ${}) > 0",
                 binds.len() + 2
             ));
         }
         if !filter.sector.is_empty() {
             binds.push(filter.sector.clone());
-            chosen.push_str(&format!(" AND m.sector = ${}", binds.len() + 2));
+            chosen.push_str(&format!(" AND g.sector = ${}", binds.len() + 2));
         }
-        // One pass over the matches (materialised once): a row per (kind,
-        // sector, areas) with its count, for the total and the facets, and
-        // the page's rows ranked, with their score in `n`.
+        // The matches as (id, group, score) — on SQLite read twice rather
+        // than materialised (writing them out cost more than a second pass
+        // over the narrow index), on PostgreSQL once: counted by group — a few hundred rows however
+        // many match, each with its group's texts — and ranked for the page.
         let sql = format!(
-            "WITH m AS MATERIALIZED (SELECT e.id AS id, e.kind AS kind, e.sector AS sector, \
-             e.areas AS areas, CAST({score} AS BIGINT) AS score {from}) \
-             SELECT 0 AS id, kind, sector, areas, COUNT(*) AS n FROM m GROUP BY kind, sector, areas \
-             UNION ALL SELECT * FROM (SELECT m.id AS id, m.kind AS kind, m.sector AS sector, \
-             m.areas AS areas, m.score AS n FROM m WHERE 1 = 1{chosen} \
-             ORDER BY m.score DESC, {rank}, m.id LIMIT {limit} OFFSET {offset}) AS page"
+            "WITH m AS {materialized} (SELECT e.id AS id, e.group_id AS group_id, \
+             CAST({score} AS BIGINT) AS score {from}) \
+             SELECT 0 AS id, g.kind AS kind, g.sector AS sector, g.areas AS areas, c.n AS n \
+             FROM (SELECT group_id, COUNT(*) AS n FROM m GROUP BY group_id) c \
+             JOIN search_groups g ON g.id = c.group_id \
+             UNION ALL SELECT * FROM (SELECT m.id AS id, g.kind AS kind, g.sector AS sector, \
+             g.areas AS areas, m.score AS n FROM m JOIN search_groups g ON g.id = m.group_id \
+             WHERE 1 = 1{chosen} ORDER BY m.score DESC, {rank}, m.id LIMIT {limit} OFFSET {offset}) AS page"
         );
         let mut query = sqlx::query(&sql).bind(&expr).bind(org_id);
         for b in &binds {
