@@ -107,7 +107,10 @@ async fn writers_wait_for_an_import(store: Store) {
     tokio::time::sleep(hold).await;
     if store.backend() == Backend::Sqlite {
         // It waits: SQLite has one writer at a time.
-        assert!(!other.is_finished(), "the other write ran during the import");
+        assert!(
+            !other.is_finished(),
+            "the other write ran during the import"
+        );
     }
     let summary = import.finish().await.unwrap();
     assert_eq!(summary.created, 24);
