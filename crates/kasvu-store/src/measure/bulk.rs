@@ -29,6 +29,9 @@ struct Sums {
     own_n: i64,
 }
 
+/// A roll-up row's key: unit, indicator, interned breakdown and period.
+type Key = (i64, i64, u32, u32);
+
 /// One row of `value_deltas` as read back: key, then dv, dn, db, dbn, don.
 type DeltaRow = (
     i64,
@@ -122,7 +125,7 @@ pub(super) async fn add_unblocked(
         let rows: Vec<DeltaRow> = serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("value differences: {e}")))?;
         drop(json);
-        let mut sums: HashMap<(i64, i64, u32, u32), Sums, Fx> = HashMap::default();
+        let mut sums: HashMap<Key, Sums, Fx> = HashMap::default();
         for (unit, ind, sex, grade, age, period, dv, dn, db, dbn, don) in rows {
             let key = [sex, grade, age];
             let bd = match breakdown_ids.get(&key) {
@@ -192,7 +195,7 @@ pub(super) async fn add_unblocked(
                 .collect::<Vec<_>>(),
         );
         let period_rank = rank(&periods);
-        let mut out: Vec<((i64, i64, u32, u32), Sums)> = sums.into_iter().collect();
+        let mut out: Vec<(Key, Sums)> = sums.into_iter().collect();
         out.sort_unstable_by_key(|((u, i, b, p), _)| {
             (*u, *i, bd_rank[*b as usize], period_rank[*p as usize])
         });
@@ -241,7 +244,7 @@ impl std::hash::Hasher for FxHasher {
 async fn write_rollups(
     conn: &mut AnyConnection,
     backend: Backend,
-    rows: &[((i64, i64, u32, u32), Sums)],
+    rows: &[(Key, Sums)],
     breakdowns: &[[String; 3]],
     periods: &[String],
 ) -> Result<()> {
