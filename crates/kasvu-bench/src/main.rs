@@ -91,6 +91,10 @@ struct MeasurementArgs {
     /// Seconds of load per measurement.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Stop after (a), the import and its yardstick (quick iterations on
+    /// the import).
+    #[arg(long)]
+    import_only: bool,
 }
 
 #[derive(Subcommand)]
@@ -156,12 +160,17 @@ async fn main() -> Result<()> {
         }) => hobby_bench::run(entries as usize, clients, seconds, pg).await,
         None => {
             let m = cli.measurement;
-            shared_measurement(m.values, m.clients, m.seconds).await
+            shared_measurement(m.values, m.clients, m.seconds, m.import_only).await
         }
     }
 }
 
-async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Result<()> {
+async fn shared_measurement(
+    n_values: u64,
+    clients: usize,
+    seconds: u64,
+    import_only: bool,
+) -> Result<()> {
     let kasvu_bin = std::env::var("KASVU_BIN").unwrap_or_else(|_| "target/release/kasvu".into());
     let units = (n_values as usize).div_ceil(INDICATORS * MONTHS as usize);
     let clusters = units.div_ceil(UNITS_PER_CLUSTER);
@@ -264,6 +273,7 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let kasvu_import = t.elapsed();
+    let phases = kasvu_store::last_write_phases();
     drop(bytes);
     if summary.created != n_values {
         bail!("imported {} values, expected {n_values}", summary.created);
@@ -282,6 +292,25 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
         bail!("sqlite3 .import failed");
     }
     drop(std::fs::remove_file(&csv_path));
+    println!("| import phase | seconds |");
+    println!("|---|---|");
+    for (name, d) in &phases {
+        println!("| {name} | {:.2} |", d.as_secs_f64());
+    }
+    let import_ratio = sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64();
+    if import_only {
+        println!(
+            "| (a) import through Kasvu | {:.1} s ({:.0} values/s) |",
+            kasvu_import.as_secs_f64(),
+            n_values as f64 / kasvu_import.as_secs_f64()
+        );
+        println!(
+            "| (a) `sqlite3 .import` into a plain table | {:.1} s |",
+            sqlite_import.as_secs_f64()
+        );
+        println!("import-ratio sqlite {import_ratio:.3}");
+        return Ok(());
+    }
 
     // (c) Write → visible in the area roll-up.
     let area = store.org_unit("area-0").await?.context("area-0")?;
@@ -473,7 +502,6 @@ async fn shared_measurement(n_values: u64, clients: usize, seconds: u64) -> Resu
         "| (a) ratio, sqlite3 time / Kasvu time (goal ≥ 0.5) | {:.2} |",
         sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64()
     );
-    let import_ratio = sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64();
     println!(
         "| (b) dashboard page over HTTP, {clients} concurrent clients, {seconds} s: p50 / p99 | {} / {} ({} requests) |",
         ms(percentile(&page, 0.5)),

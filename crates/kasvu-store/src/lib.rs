@@ -35,6 +35,8 @@ pub use knowledge::practices::{Practice, PracticeSpec};
 pub use knowledge::projects::{CostLineSpec, GoalRef, LinkSpec, Project, ProjectSpec};
 pub use library::{DocContent, Document, DocumentSpec, MAX_DOCUMENTS_PER_TARGET};
 pub use measure::indicators::Indicator;
+#[cfg(feature = "testing")]
+pub use measure::last_write_phases;
 pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
     Breakdown, Completeness, ExpectedUnit, Observation, Protected, ServedRow, SummedFigure,

@@ -1,6 +1,7 @@
 //! The org-unit and period closure tables the roll-ups are keyed by, and
 //! rebuilding an organisation's roll-ups after its tree changed.
 
+use super::phases::Phases;
 use super::*;
 
 /// The key of a value or roll-up row of table `a` equals that of `b`.
@@ -50,7 +51,12 @@ fn any_reported(value: &str) -> String {
 /// below the first one with its own value (after the write), and over the
 /// containing periods. Proven equal to recomputation by the property test
 /// `incremental_equals_recomputation`.
-pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
+pub(super) async fn propagate(
+    conn: &mut AnyConnection,
+    backend: crate::support::db::Backend,
+    last: &HashSet<i64>,
+    phases: &mut Phases,
+) -> Result<()> {
     // `don` (the change in the unit's own value count, set with `dn` when
     // the deltas were computed) keeps what `dn` was: below, `dn` becomes
     // the change of the served figure's count.
@@ -103,6 +109,7 @@ pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
     ))
     .execute(&mut *conn)
     .await?;
+    phases.mark("propagate: reported figures");
 
     let upsert = format!(
         "ON CONFLICT ({KEY_COLS}) DO UPDATE SET total = rollups.total + excluded.total, \
@@ -110,30 +117,9 @@ pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
          basis_n = rollups.basis_n + excluded.basis_n, own_n = rollups.own_n + excluded.own_n"
     );
     // Where no reported figure exists for the indicator and period (nearly
-    // always), in two steps, over time at each unit and then up the tree:
-    // the second groups the first's (fewer) rows, not every value ×
-    // ancestor × containing period at once.
-    sqlx::query(&format!(
-        "INSERT INTO time_deltas ({KEY_COLS}, dv, dn, db, dbn, don) \
-         SELECT x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container, \
-           SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn), SUM(x.don) \
-         FROM value_deltas x JOIN period_closure p ON p.period = x.period \
-         JOIN indicators i ON i.id = x.indicator_id \
-         WHERE (i.aggregation <> 'last' OR p.container = p.period) AND NOT {} \
-         GROUP BY x.unit_id, x.indicator_id, x.sex, x.grade, x.age_group, p.container",
-        any_reported("x")
-    ))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(&format!(
-        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
-         SELECT c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period, \
-           SUM(t.dv), SUM(t.dn), SUM(t.db), SUM(t.dbn), SUM(CASE WHEN c.depth = 0 THEN t.don ELSE 0 END) \
-         FROM time_deltas t JOIN org_closure c ON c.unit_id = t.unit_id \
-         GROUP BY c.ancestor_id, t.indicator_id, t.sex, t.grade, t.age_group, t.period {upsert}"
-    ))
-    .execute(&mut *conn)
-    .await?;
+    // always): summed in memory and written in bulk (see `bulk`).
+    super::bulk::add_unblocked(conn, backend, &format!("NOT {}", any_reported("x")), last).await?;
+    phases.mark("propagate: roll-ups summed in memory");
     // Elsewhere up the tree first, stopping below reported figures, then
     // over time.
     sqlx::query(&format!(
@@ -159,6 +145,7 @@ pub(super) async fn propagate(conn: &mut AnyConnection) -> Result<()> {
     ))
     .execute(&mut *conn)
     .await?;
+    phases.mark("propagate: blocked paths");
     Ok(())
 }
 

@@ -23,17 +23,19 @@ use kasvu_core::measure::{ratio, Acc, Cell, Source};
 use kasvu_core::{Aggregation, FieldError, Period, Problem, Sex, ValueUnit};
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use time::Date;
 
 #[cfg(feature = "testing")]
 mod bench;
+mod bulk;
 pub(crate) mod cache;
 mod closure;
 mod completeness;
 pub(crate) mod indicators;
+mod phases;
 pub(crate) mod protection;
 mod read;
 mod search_docs;
@@ -45,6 +47,8 @@ mod write;
 use closure::{add_periods, propagate};
 pub(crate) use closure::{closure_add_unit, tree_changed};
 pub use completeness::{Completeness, ExpectedUnit};
+#[cfg(feature = "testing")]
+pub use phases::last_write_phases;
 pub use protection::Protected;
 use read::AccTable;
 use served::{IndicatorTables, Shield, Tables};

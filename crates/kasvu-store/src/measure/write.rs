@@ -1,6 +1,7 @@
 //! The write path: values staged, checked and added to every roll-up they
 //! belong to, in the write's transaction.
 
+use super::phases::Phases;
 use super::*;
 
 /// One value to write; `value: None` removes what is stored.
@@ -76,22 +77,32 @@ fn row_err(row: usize, field: &str, p: Problem) -> StoreError {
 /// is checked at once, so a bad row stops the import early), then
 /// [`ValueWriter::finish`]. Dropping the writer rolls everything back.
 pub struct ValueWriter {
-    tx: Transaction<'static, Any>,
+    tx: crate::support::db::WriteTx,
     actor: Actor,
     opts: WriteOptions,
     catalogue: HashMap<i64, Indicator>,
     periods: HashSet<Period>,
     staged: u64,
+    /// SQLite's page cache size before a large write enlarged it.
+    cache_before: Option<i64>,
     /// Which SQL unpacks a staged chunk (the JSON functions differ).
     backend: crate::support::db::Backend,
+    phases: Phases,
 }
+
+/// Staged rows from which a write counts as large (an import).
+const BIG_WRITE: u64 = 50_000;
+/// SQLite's page cache per schema for a large write, in KiB.
+const BIG_WRITE_CACHE_KIB: i64 = 65_536;
 
 /// Rows staged by one statement (one JSON parameter of ~100 bytes a row).
 pub(super) const CHUNK: usize = 2000;
 
 impl Store {
     pub async fn begin_values(&self, actor: &Actor, opts: WriteOptions) -> Result<ValueWriter> {
+        let mut phases = Phases::new();
         let mut tx = self.begin_write().await?;
+        phases.mark("begin: wait for the write lock");
         for ddl in [
             "CREATE TEMP TABLE IF NOT EXISTS staging_values (row_no BIGINT NOT NULL, unit_id BIGINT NOT NULL, \
              indicator_id BIGINT NOT NULL, sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, \
@@ -102,17 +113,12 @@ impl Store {
              dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
              don BIGINT NOT NULL DEFAULT 0, \
              PRIMARY KEY (unit_id, indicator_id, sex, grade, age_group, period))",
-            "CREATE TEMP TABLE IF NOT EXISTS time_deltas (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
-             sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
-             dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
-             don BIGINT NOT NULL DEFAULT 0)",
             "CREATE TEMP TABLE IF NOT EXISTS tree_deltas (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
              sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
              dv DOUBLE PRECISION NOT NULL, dn BIGINT NOT NULL, db DOUBLE PRECISION NOT NULL, dbn BIGINT NOT NULL, \
              don BIGINT NOT NULL DEFAULT 0)",
             "DELETE FROM staging_values",
             "DELETE FROM value_deltas",
-            "DELETE FROM time_deltas",
             "DELETE FROM tree_deltas",
         ] {
             sqlx::query(ddl).execute(&mut *tx).await?;
@@ -129,7 +135,12 @@ impl Store {
             catalogue,
             periods: HashSet::new(),
             staged: 0,
+            cache_before: None,
             backend: self.backend(),
+            phases: {
+                phases.mark("begin: temp tables, catalogue");
+                phases
+            },
         })
     }
 
@@ -251,6 +262,7 @@ impl ValueWriter {
 
     /// Checks and stages rows (at most a few thousand per call).
     pub async fn push(&mut self, rows: &[ValueRow]) -> Result<()> {
+        self.phases.mark("read (caller)");
         for chunk in rows.chunks(CHUNK) {
             let mut checked = Vec::with_capacity(chunk.len());
             for r in chunk {
@@ -260,25 +272,7 @@ impl ValueWriter {
             // unpacks (json_each / jsonb_array_elements): binding thousands
             // of parameters one by one through sqlx's Any driver cost ~40 µs
             // a row, the JSON way a fraction of that.
-            let json = serde_json::Value::Array(
-                checked
-                    .iter()
-                    .map(|r| {
-                        serde_json::json!([
-                            r.row,
-                            r.unit_id,
-                            r.indicator_id,
-                            r.breakdown.sex.code(),
-                            r.breakdown.grade_code(),
-                            r.breakdown.age_code(),
-                            r.period.code(),
-                            r.value,
-                            r.count
-                        ])
-                    })
-                    .collect(),
-            )
-            .to_string();
+            let json = staging_json(&checked);
             let sql = if self.backend == crate::support::db::Backend::Sqlite {
                 "INSERT INTO staging_values (row_no, unit_id, indicator_id, sex, grade, age_group, period, value, count) \
                  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
@@ -297,8 +291,35 @@ impl ValueWriter {
                 return Err(self.duplicate_in(&checked).await);
             }
             self.staged += inserted;
+            if self.staged >= BIG_WRITE && self.cache_before.is_none() {
+                self.enlarge_cache().await?;
+            }
             self.periods.extend(checked.iter().map(|r| r.period));
         }
+        self.phases.mark("check + stage");
+        Ok(())
+    }
+
+    /// A large write on SQLite gets a larger page cache (the default 2 MB
+    /// made a 1 M-value import spill B-tree pages to the WAL while inserting,
+    /// ~2 s of system time); [`ValueWriter::finish`] restores it. A writer
+    /// dropped without finishing leaves the connection with the larger cache
+    /// (its pages are reused, not added to).
+    async fn enlarge_cache(&mut self) -> Result<()> {
+        if self.backend != crate::support::db::Backend::Sqlite {
+            return Ok(());
+        }
+        let before: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        for schema in ["main", "temp"] {
+            sqlx::query(&format!(
+                "PRAGMA {schema}.cache_size = -{BIG_WRITE_CACHE_KIB}"
+            ))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        self.cache_before = Some(before);
         Ok(())
     }
 
@@ -341,7 +362,9 @@ impl ValueWriter {
     /// Cross-checks, applies the differences to values and roll-ups, audits,
     /// and commits (or rolls back for a dry run).
     pub async fn finish(mut self) -> Result<WriteSummary> {
+        self.phases.mark("read (caller)");
         self.cross_check().await?;
+        self.phases.mark("cross-check");
         let tx = &mut self.tx;
         let t = now();
         sqlx::query(&format!(
@@ -389,6 +412,7 @@ impl ValueWriter {
             removed,
             unchanged: self.staged - created - replaced - removed,
         };
+        self.phases.mark("value deltas");
 
         // Audit before the values change, so the old values can be read.
         let each_created = i64::from(created <= AUDIT_EACH_CREATED_UP_TO);
@@ -438,6 +462,7 @@ impl ValueWriter {
                 .await?;
             }
         }
+        self.phases.mark("audit");
 
         sqlx::query(&format!(
             "INSERT INTO data_values ({KEY_COLS}, value, count, updated_at, updated_by) \
@@ -475,9 +500,16 @@ impl ValueWriter {
             }
         }
 
+        self.phases.mark("data_values upsert");
         let periods: Vec<Period> = self.periods.iter().copied().collect();
         add_periods(tx, &periods).await?;
-        propagate(tx).await?;
+        let last: HashSet<i64> = self
+            .catalogue
+            .values()
+            .filter(|i| i.spec.aggregation == Aggregation::Last)
+            .map(|i| i.id)
+            .collect();
+        propagate(tx, self.backend, &last, &mut self.phases).await?;
         // Their protected tables are computed afresh (see `protection`).
         sqlx::query(
             "INSERT INTO protection_versions (indicator_id, year, version) \
@@ -486,23 +518,32 @@ impl ValueWriter {
         )
         .execute(&mut **tx)
         .await?;
-        for table in ["time_deltas", "tree_deltas"] {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut **tx)
-                .await?;
-        }
+        self.phases.mark("protection versions");
+        sqlx::query("DELETE FROM tree_deltas")
+            .execute(&mut **tx)
+            .await?;
         sqlx::query("DELETE FROM staging_values")
             .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM value_deltas")
             .execute(&mut **tx)
             .await?;
+        self.phases.mark("clear temp tables");
+        if let Some(pages) = self.cache_before.take() {
+            for schema in ["main", "temp"] {
+                sqlx::query(&format!("PRAGMA {schema}.cache_size = {pages}"))
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+        }
         if self.opts.dry_run {
             self.tx.rollback().await?;
         } else {
             crate::measure::cache::bump(&mut self.tx).await?;
             self.tx.commit().await?;
         }
+        self.phases.mark("commit");
+        self.phases.publish();
         Ok(summary)
     }
 
@@ -569,6 +610,44 @@ impl ValueWriter {
         }
         Ok(())
     }
+}
+
+/// A chunk of checked rows as the JSON array of arrays the staging insert
+/// unpacks, written directly (a `serde_json::Value` per row cost more than
+/// the database's insert).
+fn staging_json(rows: &[ValueRow]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows.len() * 64 + 2);
+    let num = |out: &mut String, v: Option<f64>| match v {
+        // Checked finite; anything else would not be a JSON number.
+        Some(v) if v.is_finite() => {
+            let _ = write!(out, "{v:?}");
+        }
+        _ => out.push_str("null"),
+    };
+    out.push('[');
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "[{},{},{},{},{},{},{},",
+            r.row,
+            r.unit_id,
+            r.indicator_id,
+            serde_json::Value::from(r.breakdown.sex.code()),
+            serde_json::Value::from(r.breakdown.grade_code()),
+            serde_json::Value::from(r.breakdown.age_code()),
+            serde_json::Value::from(r.period.code()),
+        );
+        num(&mut out, r.value);
+        out.push(',');
+        num(&mut out, r.count);
+        out.push(']');
+    }
+    out.push(']');
+    out
 }
 
 /// Join condition for the same key as `s` but indicator `OTHER` (replaced by the caller).

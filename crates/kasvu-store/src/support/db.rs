@@ -29,6 +29,42 @@ pub struct Store {
     /// Held by every handle on the store: the background checkpoint stops
     /// when the last one is gone.
     alive: Arc<()>,
+    /// Taken by every write transaction on SQLite for as long as it runs
+    /// (see [`Store::begin_write`]).
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction that holds the store's write lock until it commits,
+/// rolls back or is dropped. Dereferences to the connection, so `&mut *tx`
+/// is an executor as with a plain transaction.
+pub struct WriteTx {
+    // Declared first so that it is dropped (and rolled back) before the
+    // lock lets the next writer in.
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 /// Caches that features keep per store, keyed by their type. The store holds
@@ -116,6 +152,7 @@ impl Store {
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
             whole_table_units: 2000,
             caches: Default::default(),
+            write_lock: Default::default(),
             alive: Arc::new(()),
         };
         if backend == Backend::Sqlite && !url.contains(":memory:") {
@@ -164,14 +201,31 @@ impl Store {
         Ok(())
     }
 
-    /// Begins a transaction that will write. On SQLite it takes the write
-    /// lock at once (`BEGIN IMMEDIATE`), waiting up to the busy timeout for
-    /// another writer, instead of failing with "database is locked" when a
-    /// read transaction later tries to become a write one.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    /// Begins a transaction that will write.
+    ///
+    /// On SQLite, where one writer at a time holds the database, the
+    /// transaction first takes the store's in-process write lock and holds
+    /// it until it ends: writers of this process queue for the lock (without
+    /// holding a pooled connection) instead of waiting on SQLite's busy
+    /// timeout and failing after it — so a write started during a long
+    /// import runs when the import has committed. Then it takes SQLite's
+    /// write lock at once (`BEGIN IMMEDIATE`), instead of failing with
+    /// "database is locked" when a read transaction later tries to become a
+    /// write one; the busy timeout remains for other processes. PostgreSQL
+    /// locks rows, and its writers wait for each other without a timeout.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let lock = Arc::clone(&self.write_lock).lock_owned().await;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _lock: Some(lock),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _lock: None,
+            },
         })
     }
 

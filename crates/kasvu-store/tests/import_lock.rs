@@ -1,0 +1,149 @@
+//! Other writers during a long import: they wait for it and then succeed,
+//! rather than fail (on SQLite they used to give up after the 5-second busy
+//! timeout while an import held the database). The import stays
+//! all-or-nothing, and one that fails lets the waiting writer in too. Runs
+//! on SQLite and on PostgreSQL.
+
+use kasvu_core::{
+    Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
+};
+use kasvu_store::{
+    both_databases, Actor, Backend, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow,
+    WriteOptions,
+};
+use std::time::Duration;
+
+fn cli() -> Actor {
+    Actor::system("test")
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
+    OrgUnitSpec {
+        code: OrgCode::parse(code).unwrap(),
+        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
+        level,
+        kind: (level == Level::Unit).then_some(UnitKind::School),
+        sector: None,
+        names: Names::parse(code, "", "").unwrap(),
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    }
+}
+
+fn row(n: usize, ind: &Indicator, unit: i64, period: &str, value: f64) -> ValueRow {
+    ValueRow {
+        row: n,
+        indicator_id: ind.id,
+        unit_id: unit,
+        period: Period::parse(period).unwrap(),
+        breakdown: Breakdown::total(),
+        value: Some(value),
+        count: None,
+    }
+}
+
+fn opts(source: &str) -> WriteOptions {
+    WriteOptions {
+        source: source.into(),
+        ..Default::default()
+    }
+}
+
+async fn total(store: &Store, i: &Indicator, unit: i64, period: &str) -> Option<f64> {
+    store
+        .observe(i, unit, Period::parse(period).unwrap(), &Breakdown::total())
+        .await
+        .unwrap()
+        .raw
+}
+
+async fn writers_wait_for_an_import(store: Store) {
+    let rows = vec![
+        (2, unit("city", None, Level::Organisation)),
+        (3, unit("school-a", Some("city"), Level::Unit)),
+        (4, unit("school-b", Some("city"), Level::Unit)),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    let spec = IndicatorSpec::plain("calls", "calls", Cadence::Monthly, Aggregation::Sum);
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    let calls = store.indicator("calls").await.unwrap().unwrap();
+    let city = store.org_unit("city").await.unwrap().unwrap().id;
+    let a = store.org_unit("school-a").await.unwrap().unwrap().id;
+    let b = store.org_unit("school-b").await.unwrap().unwrap().id;
+
+    // An import is under way: its rows are staged, it has not finished.
+    let mut import = store.begin_values(&cli(), opts("big.csv")).await.unwrap();
+    let staged: Vec<ValueRow> = (0..24)
+        .map(|m| {
+            let period = format!("{}{:02}", 2024 + m / 12, m % 12 + 1);
+            row(m + 2, &calls, a, &period, 10.0)
+        })
+        .collect();
+    import.push(&staged).await.unwrap();
+
+    // Another writer starts meanwhile.
+    let other = {
+        let store = store.clone();
+        let calls = calls.clone();
+        tokio::spawn(async move {
+            store
+                .write_values(&cli(), &[row(1, &calls, b, "202401", 7.0)], opts("form"))
+                .await
+        })
+    };
+    // On SQLite the import holds the database for longer than the busy
+    // timeout (5 s), which the other writer used to give up after.
+    let hold = if store.backend() == Backend::Sqlite {
+        Duration::from_millis(5500)
+    } else {
+        Duration::from_millis(500)
+    };
+    tokio::time::sleep(hold).await;
+    if store.backend() == Backend::Sqlite {
+        // It waits: SQLite has one writer at a time.
+        assert!(
+            !other.is_finished(),
+            "the other write ran during the import"
+        );
+    }
+    let summary = import.finish().await.unwrap();
+    assert_eq!(summary.created, 24);
+    let written = other.await.unwrap().unwrap();
+    assert_eq!(written.created, 1);
+    // Both are stored and rolled up together.
+    assert_eq!(total(&store, &calls, city, "202401").await, Some(17.0));
+    assert_eq!(total(&store, &calls, city, "2024").await, Some(127.0));
+    assert_eq!(total(&store, &calls, a, "2025").await, Some(120.0));
+
+    // An import that fails changes nothing, and lets the next writer in.
+    let mut failing = store.begin_values(&cli(), opts("bad.csv")).await.unwrap();
+    failing
+        .push(&[row(2, &calls, a, "202601", 5.0)])
+        .await
+        .unwrap();
+    let next = {
+        let store = store.clone();
+        let calls = calls.clone();
+        tokio::spawn(async move {
+            store
+                .write_values(&cli(), &[row(1, &calls, b, "202602", 3.0)], opts("form"))
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The same key twice: refused naming both rows, nothing is written.
+    let refused = failing.push(&[row(3, &calls, a, "202601", 6.0)]).await;
+    assert!(refused.is_err(), "a duplicate row was accepted");
+    drop(failing);
+    assert_eq!(next.await.unwrap().unwrap().created, 1);
+    assert_eq!(total(&store, &calls, a, "202601").await, None);
+    assert_eq!(total(&store, &calls, city, "2026").await, Some(3.0));
+}
+
+both_databases!(writers_wait_for_an_import);
