@@ -306,14 +306,12 @@ impl Store {
 
     /// The published activities' index of an organisation, read again when
     /// its version has moved. The version is read before the rows, so an
-    /// index is never older than the version it is kept under.
+    /// index is never older than the version it is kept under. The version
+    /// is [`Store::public_versions`]'s: no database read while it holds (a
+    /// write through this process is seen at once, another process's within
+    /// `PUBLIC_RECHECK`; the page's rows are read afresh and checked).
     async fn public_index(&self, org_id: i64) -> Result<std::sync::Arc<Vec<Slim>>> {
-        let version: i64 =
-            sqlx::query_scalar("SELECT version FROM activity_versions WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .unwrap_or(0);
+        let version = self.public_versions().await?.activities_of(org_id);
         let index = self.caches.get::<IndexCache>();
         let cache = &index.0;
         if let Some((v, items)) = cache
