@@ -99,7 +99,7 @@ pub async fn hobbies(
     } else {
         format!("/hobbies?{key_query}")
     };
-    let (body, ok) = hobbies_page(&st, &ctx, f).await?;
+    let (body, ok) = hobbies_page(&st, &ctx, f, &versions).await?;
     let body = Bytes::from(body);
     if let (Some(k), true) = (key, ok) {
         st.pages.put(k, versions.fingerprint, body.clone());
@@ -109,14 +109,22 @@ pub async fn hobbies(
 
 /// A results page rendered, and whether its filter was good (a page that
 /// names a bad filter is not kept).
-async fn hobbies_page(st: &AppState, ctx: &Ctx, f: Filter) -> Result<(String, bool), AppError> {
+async fn hobbies_page(
+    st: &AppState,
+    ctx: &Ctx,
+    f: Filter,
+    versions: &kasvu_store::PublicVersions,
+) -> Result<(String, bool), AppError> {
     let (org, units) = org_and_units(st, ctx).await?;
     let page_no = f.page_no();
     let (cards, total, error) = match query_of(st, org.org_id, &f, &units).await? {
         Ok(mut q) => {
             q.kinds = vec![ActivityKind::Hobby];
             q.offset = (page_no - 1) * PAGE_SIZE;
-            let found = st.store.find_activities(org.org_id, &q).await?;
+            let found = st
+                .store
+                .find_activities_at(org.org_id, &q, versions)
+                .await?;
             let cards = found.items.iter().map(|a| card(ctx, a, &units)).collect();
             (cards, found.total, None)
         }
