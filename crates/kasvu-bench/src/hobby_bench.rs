@@ -207,7 +207,10 @@ struct Load {
     bytes: usize,
 }
 
-async fn load(base: &str, clients: usize, seconds: u64, search: bool) -> Result<Load> {
+/// `seed` picks the clients' searches: the warm-up draws other searches
+/// than the measured run, so the page cache is not filled in advance with
+/// exactly the searches the run asks for.
+async fn load(base: &str, clients: usize, seconds: u64, search: bool, seed: u64) -> Result<Load> {
     let http = reqwest::Client::new();
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -216,7 +219,7 @@ async fn load(base: &str, clients: usize, seconds: u64, search: bool) -> Result<
         let http = http.clone();
         let base = base.to_owned();
         tasks.push(tokio::spawn(async move {
-            let mut rng = Rng(0x9e37_79b9 + c as u64);
+            let mut rng = Rng(seed.wrapping_mul(0x1000_0001) ^ (0x9e37_79b9 + c as u64));
             let mut times = Vec::new();
             let mut bytes = 0;
             while Instant::now() < until {
@@ -252,20 +255,28 @@ async fn load(base: &str, clients: usize, seconds: u64, search: bool) -> Result<
     })
 }
 
-/// Measures one database; returns (searches/static ratio, search p99).
+/// Measures one database; returns (searches/static ratio, search p99, the
+/// page cache's hit rate during the measured searches).
 async fn run_on(
     label: &str,
     store: Store,
     n: usize,
     clients: usize,
     seconds: u64,
-) -> Result<(f64, Duration)> {
+    page_cache: bool,
+) -> Result<(f64, Duration, f64)> {
     fill(&store, n).await?;
+    let pages = if page_cache {
+        kasvu_web::PageCache::default()
+    } else {
+        kasvu_web::PageCache::with_bytes(0)
+    };
     let state = kasvu_web::AppState {
         store,
         config: kasvu_web::WebConfig::default(),
         jobs: Default::default(),
         trees: Default::default(),
+        pages: pages.clone(),
         metrics: Default::default(),
     };
     // A typical result page's size, for the static page.
@@ -302,10 +313,14 @@ async fn run_on(
             + &"x".repeat(typical.saturating_sub(60));
     }
     // Warm up both, then measure each alone.
-    load(&base, clients, 2, true).await?;
-    load(&base, clients, 2, false).await?;
-    let stat = load(&base, clients, seconds, false).await?;
-    let srch = load(&base, clients, seconds, true).await?;
+    load(&base, clients, 2, true, 1).await?;
+    load(&base, clients, 2, false, 1).await?;
+    let stat = load(&base, clients, seconds, false, 2).await?;
+    let (hits0, misses0) = pages.hits_and_misses();
+    let srch = load(&base, clients, seconds, true, 2).await?;
+    let (hits, misses) = pages.hits_and_misses();
+    let (hits, misses) = (hits - hits0, misses - misses0);
+    let hit_rate = hits as f64 / (hits + misses).max(1) as f64;
     let rate = |l: &Load| l.requests as f64 / l.seconds;
     println!(
         "| {label} | hobby search | {n} | {clients} | {:.0} | {} | {} | {} B |",
@@ -325,10 +340,23 @@ async fn run_on(
         "| {label} | **ratio** | | | **{:.2}×** | | | |",
         rate(&srch) / rate(&stat)
     );
-    Ok((rate(&srch) / rate(&stat), srch.p99))
+    let (kept, bytes) = pages.size();
+    eprintln!(
+        "  {label}: page cache {} ({hits} hits, {misses} misses, {:.1} % hits); {kept} pages, {:.1} MB kept",
+        if page_cache { "on" } else { "off" },
+        hit_rate * 100.0,
+        bytes as f64 / 1e6
+    );
+    Ok((rate(&srch) / rate(&stat), srch.p99, hit_rate))
 }
 
-pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Result<()> {
+pub async fn run(
+    n: usize,
+    clients: usize,
+    seconds: u64,
+    with_pg: bool,
+    page_cache: bool,
+) -> Result<()> {
     println!("| Database | Served | Hobbies | Clients | Requests/s | p50 | p99 | Page |");
     println!("|---|---|---|---|---|---|---|---|");
     let dir = tempfile::tempdir()?;
@@ -339,11 +367,19 @@ pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Resul
     let store = Store::open(&url).await?;
     let mut results = vec![(
         "sqlite",
-        run_on("SQLite", store, n, clients, seconds).await?,
+        run_on("SQLite", store, n, clients, seconds, page_cache).await?,
     )];
     if with_pg {
         if let Some(pg) = kasvu_store::testing::TestDb::postgres().await {
-            let r = run_on("PostgreSQL", pg.store.clone(), n, clients, seconds).await?;
+            let r = run_on(
+                "PostgreSQL",
+                pg.store.clone(),
+                n,
+                clients,
+                seconds,
+                page_cache,
+            )
+            .await?;
             results.push(("postgres", r));
             pg.finish().await;
         } else {
@@ -352,9 +388,10 @@ pub async fn run(n: usize, clients: usize, seconds: u64, with_pg: bool) -> Resul
     }
     // Lines a script can read (the goal: ratio ≥ 0.3, p99 ≤ 10 ms).
     println!();
-    for (db, (ratio, p99)) in results {
+    for (db, (ratio, p99, hit_rate)) in results {
         println!("hobby-ratio {db} {ratio:.3}");
         println!("hobby-p99-ms {db} {:.2}", p99.as_secs_f64() * 1e3);
+        println!("hobby-hit-rate {db} {hit_rate:.3}");
     }
     Ok(())
 }

@@ -132,6 +132,10 @@ enum Bench {
         /// Also measure PostgreSQL at KASVU_TEST_PG.
         #[arg(long)]
         pg: bool,
+        /// Serve without the rendered-page cache (every search renders):
+        /// the uncached path alone, on the same query mix.
+        #[arg(long)]
+        no_page_cache: bool,
     },
 }
 
@@ -157,7 +161,8 @@ async fn main() -> Result<()> {
             clients,
             seconds,
             pg,
-        }) => hobby_bench::run(entries as usize, clients, seconds, pg).await,
+            no_page_cache,
+        }) => hobby_bench::run(entries as usize, clients, seconds, pg, !no_page_cache).await,
         None => {
             let m = cli.measurement;
             shared_measurement(m.values, m.clients, m.seconds, m.import_only).await

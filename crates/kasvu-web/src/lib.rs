@@ -27,6 +27,7 @@ pub mod openapi;
 mod catalogue_tests;
 
 pub use account::sso;
+pub use families::PageCache;
 pub use support::{i18n, metrics};
 
 use askama::Template;
@@ -124,6 +125,8 @@ pub struct AppState {
     pub jobs: measure::ImportJobs,
     /// The organisations and their units for the public pages, briefly kept.
     pub trees: families::TreeCache,
+    /// Rendered public pages for visitors, kept while what they show is unchanged.
+    pub pages: families::PageCache,
     /// Requests, latency, jobs and the pool, for `/metrics`.
     pub metrics: metrics::Metrics,
 }

@@ -1199,6 +1199,7 @@ async fn serve(
         },
         jobs: Default::default(),
         trees: Default::default(),
+        pages: Default::default(),
         metrics: Default::default(),
     };
     if let Some(mailer) = mail.mailer()? {

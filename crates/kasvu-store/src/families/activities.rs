@@ -308,6 +308,7 @@ impl Store {
             .write_activity(&mut tx, actor, org_id, id, &s, &schedule, status)
             .await?;
         tx.commit().await?;
+        self.note_public_write();
         Ok(id)
     }
 
@@ -349,6 +350,7 @@ impl Store {
             progress(i + 1);
         }
         tx.commit().await?;
+        self.note_public_write();
         Ok((created, updated))
     }
 
@@ -520,6 +522,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.note_public_write();
         Ok(())
     }
 

@@ -103,6 +103,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.note_public_write();
         Ok(id)
     }
 
@@ -129,6 +130,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.note_public_write();
         Ok(n > 0)
     }
 }

@@ -304,16 +304,43 @@ impl Store {
         Ok(ActivityPage { items, total })
     }
 
+    /// A page of the published activities matching `q` as of `versions`
+    /// (from [`Store::public_versions`], read before): the public pages'
+    /// search, which reads no version itself. [`Store::find_activities`]
+    /// reads the version afresh, so the API sees another process's write
+    /// at once.
+    pub async fn find_activities_at(
+        &self,
+        org_id: i64,
+        q: &ActivityQuery,
+        versions: &crate::PublicVersions,
+    ) -> Result<ActivityPage> {
+        if q.statuses.is_none() && q.between.is_none() && q.organisers.is_none() {
+            let index = self
+                .public_index(org_id, Some(versions.activities_of(org_id)))
+                .await?;
+            return self.find_in(index, org_id, q).await;
+        }
+        self.find_activities(org_id, q).await
+    }
+
     /// The published activities' index of an organisation, read again when
-    /// its version has moved. The version is read before the rows, so an
-    /// index is never older than the version it is kept under.
-    async fn public_index(&self, org_id: i64) -> Result<std::sync::Arc<Vec<Slim>>> {
-        let version: i64 =
-            sqlx::query_scalar("SELECT version FROM activity_versions WHERE org_id = $1")
+    /// its version has moved. The version (`known`, else read here) is read
+    /// before the rows, so an index is never older than the version it is
+    /// kept under; the page's rows are read afresh and checked.
+    async fn public_index(
+        &self,
+        org_id: i64,
+        known: Option<i64>,
+    ) -> Result<std::sync::Arc<Vec<Slim>>> {
+        let version: i64 = match known {
+            Some(v) => v,
+            None => sqlx::query_scalar("SELECT version FROM activity_versions WHERE org_id = $1")
                 .bind(org_id)
                 .fetch_optional(&self.pool)
                 .await?
-                .unwrap_or(0);
+                .unwrap_or(0),
+        };
         let index = self.caches.get::<IndexCache>();
         let cache = &index.0;
         if let Some((v, items)) = cache
@@ -362,7 +389,17 @@ impl Store {
 
     /// The public search: matches counted in memory, the page's rows read.
     async fn find_public(&self, org_id: i64, q: &ActivityQuery) -> Result<ActivityPage> {
-        let index = self.public_index(org_id).await?;
+        let index = self.public_index(org_id, None).await?;
+        self.find_in(index, org_id, q).await
+    }
+
+    /// The matches of `q` in `index` counted, the page's rows read.
+    async fn find_in(
+        &self,
+        index: std::sync::Arc<Vec<Slim>>,
+        org_id: i64,
+        q: &ActivityQuery,
+    ) -> Result<ActivityPage> {
         let limit = q.limit.clamp(1, 1000) as usize;
         let offset = q.offset.max(0) as usize;
         let mut total = 0usize;

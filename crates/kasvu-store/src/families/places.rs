@@ -158,8 +158,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         super::search_docs::index_place(&mut tx, org_id, &s).await?;
+        // Hobby cards show the place's name and the public search filters
+        // by its code: the cached public pages depend on it.
+        super::bump_version(&mut tx, org_id).await?;
         audit_change(&mut tx, actor, org_id, "place", &s.code, "save", json!(s)).await?;
         tx.commit().await?;
+        self.note_public_write();
         Ok(id)
     }
 

@@ -117,6 +117,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.note_public_write();
         Ok(true)
     }
 }

@@ -123,6 +123,7 @@ impl Store {
         }
         if commit {
             tx.commit().await?;
+            self.note_public_write();
         } else {
             tx.rollback().await?;
         }

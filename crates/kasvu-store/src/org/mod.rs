@@ -604,6 +604,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         create_in(&mut tx, actor, spec, false).await?;
         tx.commit().await?;
+        self.note_public_write();
         self.org_unit(spec.code.as_str())
             .await?
             .ok_or_else(|| StoreError::NotFound(spec.code.to_string()))
@@ -621,6 +622,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("org unit '{}'", spec.code)))?;
         let outcome = update_in(&mut tx, actor, &existing, spec).await?;
         tx.commit().await?;
+        self.note_public_write();
         let unit = self
             .org_unit(spec.code.as_str())
             .await?

@@ -7,6 +7,7 @@ pub(crate) mod cluster;
 pub(crate) mod credentials;
 pub(crate) mod db;
 pub(crate) mod error;
+pub(crate) mod watch;
 
 use serde::Serialize;
 

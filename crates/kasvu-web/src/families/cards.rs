@@ -167,6 +167,56 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The page number asked for (1 when none or not a number).
+    pub fn page_no(&self) -> i64 {
+        self.page.trim().parse().unwrap_or(1).clamp(1, 100_000)
+    }
+
+    /// The same search in one spelling, for a page cache's key and the
+    /// page rendered for it: every value trimmed, "free" as `1` or nothing,
+    /// the page as its number, the organisation as the one `org` actually
+    /// names (`site::org_param` of the address, lower case; a value it does
+    /// not take counts as none), and what a results page does not read
+    /// (month, view) dropped. Two addresses with the same normalised filter
+    /// get the same results page.
+    pub fn normalised(&self, org: Option<&str>) -> Filter {
+        let page = self.page_no();
+        Filter {
+            area: self.area.trim().to_owned(),
+            age: self.age.trim().to_owned(),
+            day: self.day.trim().to_owned(),
+            free: if matches!(self.free.trim(), "1" | "on" | "true") {
+                "1".into()
+            } else {
+                String::new()
+            },
+            category: self.category.trim().to_owned(),
+            kind: self.kind.trim().to_owned(),
+            place: self.place.trim().to_owned(),
+            month: String::new(),
+            view: String::new(),
+            page: if page > 1 {
+                page.to_string()
+            } else {
+                String::new()
+            },
+            org: org.map(str::to_ascii_lowercase).unwrap_or_default(),
+        }
+    }
+
+    /// The normalised filter's address query with its page: the cache key's
+    /// query and the path its page is rendered for.
+    pub fn key_query(&self) -> String {
+        let q = self.query();
+        match (q.is_empty(), self.page.is_empty()) {
+            (_, true) => q,
+            (true, false) => format!("page={}", self.page),
+            (false, false) => format!("{q}&page={}", self.page),
+        }
+    }
+}
+
 /// A filter turned into a store query; the error names the field.
 pub(crate) async fn query_of(
     st: &AppState,
@@ -272,5 +322,64 @@ pub(super) fn filter_form(ctx: &Ctx, units: &[OrgUnit]) -> FilterForm {
         days: (1..=7)
             .map(|n| (n.to_string(), ctx.t(&format!("weekday-{n}"))))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Filter;
+
+    fn f(pairs: &[(&str, &str)]) -> Filter {
+        let q = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        serde_urlencoded::from_str(&q).expect("a query")
+    }
+
+    #[test]
+    fn one_search_has_one_key_however_it_is_spelt() {
+        let a = f(&[("area", "tuira"), ("age", "8"), ("free", "1")]);
+        let b = f(&[
+            ("free", "on"),
+            ("age", "%208%20"),
+            ("area", "tuira"),
+            ("month", "2026-12"),
+            ("view", "list"),
+            ("page", "1"),
+            ("utm", "x"),
+        ]);
+        assert_eq!(a.normalised(None).key_query(), "area=tuira&age=8&free=1");
+        assert_eq!(
+            a.normalised(None).key_query(),
+            b.normalised(None).key_query()
+        );
+        // The page and the organisation are part of it.
+        let p2 = f(&[("area", "tuira"), ("page", "2")]).normalised(None);
+        assert_eq!(p2.key_query(), "area=tuira&page=2");
+        assert_eq!(f(&[("page", "x")]).normalised(None).key_query(), "");
+        assert_eq!(f(&[("page", "3")]).normalised(None).key_query(), "page=3");
+        let soite = f(&[("area", "kokkola")]).normalised(Some("SOITE"));
+        assert_eq!(soite.key_query(), "area=kokkola&org=soite");
+        // A value that is not a choice stays in the key as given (trimmed),
+        // so its error page names it; "free" other than on is off.
+        let bad = f(&[("age", "yhdeks%C3%A4n"), ("free", "maybe")]).normalised(None);
+        assert_eq!(bad.age, "yhdeksän");
+        assert_eq!(bad.free, "");
+        // Different searches have different keys.
+        let keys: std::collections::HashSet<String> = [
+            f(&[("age", "8")]),
+            f(&[("age", "9")]),
+            f(&[("age", "8"), ("day", "1")]),
+            f(&[("age", "8"), ("type", "sports")]),
+            f(&[("age", "8"), ("place", "kirjasto")]),
+            f(&[("age", "8"), ("kind", "club")]),
+            f(&[("age", "8"), ("free", "1")]),
+        ]
+        .iter()
+        .map(|x| x.normalised(None).key_query())
+        .collect();
+        assert_eq!(keys.len(), 7);
     }
 }

@@ -3,6 +3,7 @@
 use super::cards::{
     card, filter_form, query_of, times_text, weekday_no, ActivityCard, Filter, FilterForm,
 };
+use super::page_cache::{PageKey, PageKind};
 use super::site::{org_and_units, PAGE_SIZE};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -12,6 +13,7 @@ use crate::support::format::LText;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::{occurrences_off, skipped_days, ActivityKind, Occurrence};
@@ -70,23 +72,68 @@ impl HobbiesPage<'_> {
 }
 
 /// The hobby treasure chest: hobbies and clubs filtered by area, age, day,
-/// price and type, twenty to a page.
-pub async fn hobbies(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
-    let (org, units) = org_and_units(&st, &ctx).await?;
-    let page_no: i64 = f.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
-    let (cards, total, error) = match query_of(&st, org.org_id, &f, &units).await? {
+/// price and type, twenty to a page. A visitor's page comes from the page
+/// cache while the public versions stay the same (see `page_cache`).
+pub async fn hobbies(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Query(f): Query<Filter>,
+) -> PageResult {
+    // Read before anything the page shows, so that a page is never older
+    // than the versions it is kept under.
+    let versions = st.store.public_versions().await?;
+    let f = f.normalised(super::site::org_param(&ctx.path).as_deref());
+    let key_query = f.key_query();
+    let key = PageKey::for_visitor(PageKind::Hobbies, &ctx, key_query.clone());
+    if let Some(body) = key
+        .as_ref()
+        .and_then(|k| st.pages.get(k, versions.fingerprint))
+    {
+        return Ok(Html(body).into_response());
+    }
+    // Rendered for the normalised address the key names (the language
+    // switch and the sign-in link carry it), so any spelling of the same
+    // search gets the same page.
+    ctx.path = if key_query.is_empty() {
+        "/hobbies".to_owned()
+    } else {
+        format!("/hobbies?{key_query}")
+    };
+    let (body, ok) = hobbies_page(&st, &ctx, f, &versions).await?;
+    let body = Bytes::from(body);
+    if let (Some(k), true) = (key, ok) {
+        st.pages.put(k, versions.fingerprint, body.clone());
+    }
+    Ok(Html(body).into_response())
+}
+
+/// A results page rendered, and whether its filter was good (a page that
+/// names a bad filter is not kept).
+async fn hobbies_page(
+    st: &AppState,
+    ctx: &Ctx,
+    f: Filter,
+    versions: &kasvu_store::PublicVersions,
+) -> Result<(String, bool), AppError> {
+    let (org, units) = org_and_units(st, ctx).await?;
+    let page_no = f.page_no();
+    let (cards, total, error) = match query_of(st, org.org_id, &f, &units).await? {
         Ok(mut q) => {
             q.kinds = vec![ActivityKind::Hobby];
             q.offset = (page_no - 1) * PAGE_SIZE;
-            let found = st.store.find_activities(org.org_id, &q).await?;
-            let cards = found.items.iter().map(|a| card(&ctx, a, &units)).collect();
+            let found = st
+                .store
+                .find_activities_at(org.org_id, &q, versions)
+                .await?;
+            let cards = found.items.iter().map(|a| card(ctx, a, &units)).collect();
             (cards, found.total, None)
         }
         Err((field, p)) => (vec![], 0, Some((field.to_owned(), ctx.lang.problem(&p)))),
     };
+    let ok = error.is_none();
     let page = HobbiesPage {
-        ctx: &ctx,
-        form: filter_form(&ctx, &units),
+        ctx,
+        form: filter_form(ctx, &units),
         query: Filter {
             kind: String::new(),
             ..f.clone()
@@ -99,7 +146,7 @@ pub async fn hobbies(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filte
         page: page_no,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok((page.render()?, ok))
 }
 
 // ----------------------------------------------------------- activity

@@ -8,12 +8,14 @@ pub(crate) mod cards;
 pub(crate) mod forms;
 pub(crate) mod hobbies;
 pub(crate) mod home;
+pub(crate) mod page_cache;
 pub(crate) mod places;
 pub(crate) mod site;
 pub(crate) mod wishes;
 
 /// Wishes shown as text only from this many on (feedback shows them too).
 pub(crate) use forms::approves_at as approves_activity_at;
+pub use page_cache::PageCache;
 pub(crate) use site::MIN_WISHES_FOR_TEXT;
 pub use site::{TreeCache, MAX_WISHES_PER_CLIENT};
 

@@ -2,6 +2,7 @@
 
 use super::calendar::occurrences_of;
 use super::cards::{unit_name, weekday_no};
+use super::page_cache::{PageKey, PageKind};
 use super::site::org_and_units;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -11,6 +12,7 @@ use crate::support::format::LText;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::PlaceKind;
@@ -60,21 +62,57 @@ pub struct PlacesPage<'a> {
     pub cards: Vec<PlaceCard>,
 }
 
+impl PlaceFilter {
+    /// The filter in one spelling (values trimmed, the organisation as
+    /// `site::org_param` takes it, lower case) and as an address query:
+    /// the page cache's key and the address the page is rendered for.
+    fn normalised(&self, org: Option<&str>) -> (PlaceFilter, String) {
+        let f = PlaceFilter {
+            area: self.area.trim().to_owned(),
+            kind: self.kind.trim().to_owned(),
+            org: org.map(str::to_ascii_lowercase).unwrap_or_default(),
+        };
+        let q = [("area", &f.area), ("kind", &f.kind), ("org", &f.org)]
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::support::ctx::url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        (f, q)
+    }
+}
+
 /// Meeting places and family centres: where, when open, what happens there.
+/// A visitor's page comes from the page cache while the public versions
+/// (which a place's save bumps) stay the same.
 pub async fn places(
     State(st): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Query(f): Query<PlaceFilter>,
 ) -> PageResult {
+    let versions = st.store.public_versions().await?;
+    let (f, q) = f.normalised(super::site::org_param(&ctx.path).as_deref());
+    let key = PageKey::for_visitor(PageKind::Places, &ctx, q.clone());
+    if let Some(body) = key
+        .as_ref()
+        .and_then(|k| st.pages.get(k, versions.fingerprint))
+    {
+        return Ok(Html(body).into_response());
+    }
+    ctx.path = if q.is_empty() {
+        "/places".to_owned()
+    } else {
+        format!("/places?{q}")
+    };
     let (org, units) = org_and_units(&st, &ctx).await?;
-    let area = units.iter().find(|u| u.code == f.area.trim());
+    let area = units.iter().find(|u| u.code == f.area);
     let cards = st
         .store
         .places(org.org_id, true)
         .await?
         .iter()
         .filter(|p| area.is_none_or(|u| p.area_id == u.id || p.cluster_id == Some(u.id)))
-        .filter(|p| f.kind.trim().is_empty() || p.spec.kind.code() == f.kind.trim())
+        .filter(|p| f.kind.is_empty() || p.spec.kind.code() == f.kind)
         .map(|p| place_card(&ctx, p, &units))
         .collect();
     let page = PlacesPage {
@@ -92,7 +130,11 @@ pub async fn places(
         cards,
         f,
     };
-    Ok(Html(page.render()?).into_response())
+    let body = Bytes::from(page.render()?);
+    if let Some(k) = key {
+        st.pages.put(k, versions.fingerprint, body.clone());
+    }
+    Ok(Html(body).into_response())
 }
 
 pub struct UpcomingItem {

@@ -30,8 +30,11 @@ pub(super) type Trees = std::collections::HashMap<i64, Arc<Vec<OrgUnit>>>;
 /// The organisations and their units as the public pages read them (the
 /// hobby search under load spent most of its time in these lookups, not in
 /// the search), and whether the database holds demo data (every page says
-/// so). Kept only while the database's `tree_version` stays the same, so a
-/// change made through any process sharing the database shows at once.
+/// so). Kept only while the database's `tree_version` stays the same, as
+/// [`kasvu_store::Store::public_versions`] knows it: a change made through
+/// this process shows at once, one made through another process sharing
+/// the database within `kasvu_store::PUBLIC_RECHECK` (1 s), with no
+/// database read per request in between.
 #[derive(Clone, Default)]
 pub struct TreeCache(Arc<Mutex<Option<TreesAt>>>);
 
@@ -62,7 +65,7 @@ impl TreeCache {
 
     /// Whether the database holds demo data.
     pub(crate) async fn demo(&self, store: &kasvu_store::Store) -> bool {
-        let Ok(version) = store.tree_version().await else {
+        let Ok(version) = store.public_versions().await.map(|v| v.tree) else {
             return store.has_demo_data().await.unwrap_or(false);
         };
         if let Some(d) = self.at(version, |c| c.demo) {
@@ -95,7 +98,7 @@ pub(crate) async fn org_and_units(
     st: &AppState,
     ctx: &Ctx,
 ) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
-    let version = st.store.tree_version().await?;
+    let version = st.store.public_versions().await?.tree;
     let orgs = match st.trees.at(version, |c| c.orgs.clone()) {
         Some(o) => o,
         None => {

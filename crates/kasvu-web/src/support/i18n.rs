@@ -6,7 +6,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -18,13 +18,16 @@ fluent_templates::static_loader! {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     Fi,
     Sv,
     En,
 }
+
+/// The messages without arguments looked up so far, by language.
+static MEMO: LazyLock<[RwLock<HashMap<String, String>>; 3]> = LazyLock::new(Default::default);
 
 static IDS: LazyLock<[LanguageIdentifier; 3]> = LazyLock::new(|| {
     ["fi", "sv", "en"].map(|s| s.parse().unwrap_or_else(|_| LanguageIdentifier::default()))
@@ -87,10 +90,24 @@ impl Lang {
     }
 
     /// A message; the id itself when missing (a test keeps that from happening).
+    /// Messages without arguments are looked up in the catalogue once per
+    /// process and language, then kept: a result page asks for some 150.
     pub fn t(self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_owned())
+        let memo = &MEMO[self as usize];
+        if let Some(m) = memo.read().unwrap_or_else(PoisonError::into_inner).get(key) {
+            return m.clone();
+        }
+        match LOCALES.try_lookup(self.id(), key) {
+            Some(m) => {
+                // Only ids the catalogue has are kept, so what an address
+                // might put into an id cannot grow the map.
+                memo.write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(key.to_owned(), m.clone());
+                m
+            }
+            None => key.to_owned(),
+        }
     }
 
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {

@@ -44,6 +44,7 @@ pub async fn spawn_app_with(db: &TestDb, config: kasvu_web::WebConfig) -> App {
         config,
         jobs: Default::default(),
         trees: Default::default(),
+        pages: Default::default(),
         metrics: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -1,0 +1,193 @@
+//! Rendered public pages kept in memory: a hobby search result page (and
+//! the meeting places' list) is rendered once per everything its HTML
+//! depends on and served from here until what it shows changes.
+//!
+//! Only pages for visitors who are not signed in are kept: a signed-in
+//! person's header, navigation and CSRF token are theirs alone. A visitor's
+//! page holds nothing of the visitor: no token, no flash, no nonce (the CSP
+//! has none); the path in its language and sign-in links is the normalised
+//! one its key names.
+//!
+//! The key: the page, the language, the brand, the demo banner, today's
+//! date (the areas on offer and the seasons are by date) and the normalised
+//! query (filters, organisation, page number). Each entry remembers the
+//! [`kasvu_store::PublicVersions`] fingerprint it was rendered under (the
+//! org tree's version and every organisation's activity version, which the
+//! store bumps with every write to activities, their places and breaks,
+//! and org units); an entry under another fingerprint is a miss. The
+//! fingerprint is read before the data, so a page is never older than the
+//! fingerprint it is kept under.
+
+use crate::i18n::Lang;
+use crate::support::ctx::Ctx;
+use axum::body::Bytes;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use std::sync::Arc;
+
+/// Most bytes of pages kept (keys and bodies together).
+pub const MAX_BYTES: u64 = 32 * 1024 * 1024;
+/// What an entry weighs beyond its key and body (the map's own bookkeeping),
+/// so that many tiny entries are bounded too: at most `MAX_BYTES / 512`.
+const ENTRY_OVERHEAD: u64 = 512;
+
+/// Which page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum PageKind {
+    Hobbies,
+    Places,
+}
+
+/// Everything a cached page's HTML depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    kind: PageKind,
+    lang: Lang,
+    /// The brand's identity (set at start-up; the pointer names it).
+    brand: usize,
+    demo: bool,
+    today: time::Date,
+    /// The normalised query, page number included.
+    query: String,
+}
+
+impl PageKey {
+    /// The key of a page for a visitor who is not signed in; `None` for a
+    /// signed-in person, whose pages are never kept.
+    pub(crate) fn for_visitor(kind: PageKind, ctx: &Ctx, query: String) -> Option<PageKey> {
+        if ctx.user.is_some() || ctx.session_token.is_some() {
+            return None;
+        }
+        Some(PageKey {
+            kind,
+            lang: ctx.lang,
+            brand: Arc::as_ptr(&ctx.brand) as usize,
+            demo: ctx.demo,
+            today: crate::support::today(),
+            query,
+        })
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    fingerprint: u64,
+    body: Bytes,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<PageKey, Entry> for ByBytes {
+    fn weight(&self, key: &PageKey, e: &Entry) -> u64 {
+        (key.query.len() + e.body.len()) as u64 + ENTRY_OVERHEAD
+    }
+}
+
+/// The cache (shared by the app state's clones).
+#[derive(Clone)]
+pub struct PageCache {
+    pages: Arc<Cache<PageKey, Entry, ByBytes>>,
+    counts: Arc<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    hits: std::sync::atomic::AtomicU64,
+    misses: std::sync::atomic::AtomicU64,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_bytes(MAX_BYTES)
+    }
+}
+
+impl PageCache {
+    /// A cache of at most `bytes` (keys, bodies and per-entry overhead).
+    pub fn with_bytes(bytes: u64) -> PageCache {
+        let estimated = (bytes / (16 * 1024)).max(16) as usize;
+        PageCache {
+            pages: Arc::new(Cache::with_weighter(estimated, bytes, ByBytes)),
+            counts: Arc::default(),
+        }
+    }
+
+    /// The page kept under `key` when it was rendered under `fingerprint`.
+    pub(crate) fn get(&self, key: &PageKey, fingerprint: u64) -> Option<Bytes> {
+        use std::sync::atomic::Ordering::Relaxed;
+        match self.pages.get(key) {
+            Some(e) if e.fingerprint == fingerprint => {
+                self.counts.hits.fetch_add(1, Relaxed);
+                Some(e.body)
+            }
+            _ => {
+                self.counts.misses.fetch_add(1, Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Keeps a page rendered under `fingerprint` (replacing an older one).
+    pub(crate) fn put(&self, key: PageKey, fingerprint: u64, body: Bytes) {
+        self.pages.insert(key, Entry { fingerprint, body });
+    }
+
+    /// (hits, misses) since start, for the benchmark and `/metrics`.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.counts.hits.load(Relaxed),
+            self.counts.misses.load(Relaxed),
+        )
+    }
+
+    /// (pages kept, their weight in bytes).
+    pub fn size(&self) -> (usize, u64) {
+        (self.pages.len(), self.pages.weight())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(q: &str) -> PageKey {
+        PageKey {
+            kind: PageKind::Hobbies,
+            lang: Lang::Fi,
+            brand: 1,
+            demo: false,
+            today: time::macros::date!(2026 - 12 - 06),
+            query: q.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_entry_under_another_fingerprint_is_a_miss() {
+        let c = PageCache::default();
+        c.put(key("age=7"), 1, Bytes::from_static(b"seven"));
+        assert_eq!(c.get(&key("age=7"), 1).as_deref(), Some(&b"seven"[..]));
+        assert_eq!(c.get(&key("age=7"), 2), None);
+        assert_eq!(c.get(&key("age=8"), 1), None);
+        let mut sv = key("age=7");
+        sv.lang = Lang::Sv;
+        assert_eq!(c.get(&sv, 1), None, "another language");
+        assert_eq!(c.hits_and_misses(), (1, 3));
+    }
+
+    #[test]
+    fn the_bytes_kept_are_bounded() {
+        let c = PageCache::with_bytes(200 * 1024);
+        for i in 0..100 {
+            c.put(
+                key(&format!("age={i}")),
+                1,
+                Bytes::from(vec![b'x'; 10 * 1024]),
+            );
+        }
+        let (n, bytes) = c.size();
+        assert!(bytes <= 200 * 1024, "{bytes}");
+        assert!(n < 100 && n > 0, "{n}");
+    }
+}

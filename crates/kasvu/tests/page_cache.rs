@@ -1,0 +1,183 @@
+//! The public hobby search's rendered-page cache through the real binary on
+//! both databases: a kept page changes right after staff publish, edit or
+//! withdraw a hobby through this server; each language has its own page;
+//! a signed-in person never gets a visitor's page, nor a visitor theirs;
+//! a bad filter still names its field; spellings of one search share a page.
+
+mod common;
+
+use common::{csrf_of, get_page as get, login_demo, post_form as post, Server};
+
+fn form_of<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, x)| (*k, x.as_str())).collect()
+}
+
+/// The names of the hobby cards on a treasure chest page.
+fn card_names(page: &str) -> Vec<String> {
+    page.split("<li class=\"card\">")
+        .skip(1)
+        .filter_map(|c| {
+            let rest = &c[c.find("lang=\"")?..];
+            Some(rest[rest.find('>')? + 1..rest.find("</a>")?].to_owned())
+        })
+        .collect()
+}
+
+const SEARCH: &str = "/hobbies?area=tuira&day=6";
+
+async fn cached_pages_follow_writes(db: &str) {
+    let s = Server::start(db);
+    let anon = common::client();
+
+    // Kept: the same search twice, and spelt otherwise, is the same page
+    // (rendered for the normalised address, which its links carry).
+    let (st, first) = get(&anon, s.url(SEARCH)).await;
+    assert_eq!(st, 200);
+    assert!(
+        first.contains("next=/hobbies%3Farea%3Dtuira%26day%3D6"),
+        "{first}"
+    );
+    let (_, again) = get(&anon, s.url(SEARCH)).await;
+    assert_eq!(again, first);
+    let (_, respelt) = get(&anon, s.url("/hobbies?day=%206&free=&area=tuira&page=1")).await;
+    assert_eq!(respelt, first, "one search, one page");
+    let before = card_names(&first);
+    assert!(!before.contains(&"Välkkyjumppa".to_owned()));
+
+    // Published by the area's manager on this server: on the next request.
+    let mll = login_demo(&s, "mll.tuira@oulu.example").await;
+    let (_, form) = get(&mll, s.url("/activities/edit")).await;
+    let csrf = csrf_of(&form);
+    let entry = |name: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "hobby".into()),
+            ("category", "sports".into()),
+            ("name_fi", name.into()),
+            ("organiser", "mll-tuira".into()),
+            ("area", "tuira".into()),
+            ("place", "tuiran-perhekeskus".into()),
+            ("is_free", "1".into()),
+            ("min_age", "3".into()),
+            ("max_age", "12".into()),
+            ("season_start", "2026-09-01".into()),
+            ("season_end", "2027-05-31".into()),
+            ("slot_weekday_1", "6".into()),
+            ("slot_starts_1", "10:00".into()),
+            ("slot_ends_1", "11:00".into()),
+            ("slot_weekday_2", String::new()),
+            ("slot_starts_2", String::new()),
+            ("slot_ends_2", String::new()),
+        ]
+    };
+    let new = entry("Välkkyjumppa");
+    let (st, location) = post(&mll, s.url("/activities/save"), &form_of(&new)).await;
+    assert_eq!(st, 303, "{location}");
+    let id = location.trim_start_matches("/activities/").to_owned();
+    let (_, p) = get(&anon, s.url(SEARCH)).await;
+    assert_eq!(card_names(&p), before, "waiting for approval: not shown");
+
+    let manager = login_demo(&s, "aluepaallikko.keskinen@oulu.example").await;
+    let (_, manage) = get(&manager, s.url("/activities/manage")).await;
+    let mcsrf = csrf_of(&manage);
+    let status_url = s.url(&format!("/activities/{id}/status"));
+    let (st, _) = post(
+        &manager,
+        status_url.clone(),
+        &[("csrf", &mcsrf), ("status", "published")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, p) = get(&anon, s.url(SEARCH)).await;
+    assert!(
+        card_names(&p).contains(&"Välkkyjumppa".to_owned()),
+        "published: shown at once, {:?}",
+        card_names(&p)
+    );
+
+    // Edited (the organiser's edit waits again), then published again
+    // under its new name.
+    let mut edit = entry("Välkkyjumppa ja leikit");
+    edit.push(("id", id.clone()));
+    let (st, _) = post(&mll, s.url("/activities/save"), &form_of(&edit)).await;
+    assert_eq!(st, 303);
+    let (_, p) = get(&anon, s.url(SEARCH)).await;
+    assert_eq!(card_names(&p), before, "the edit waits: not shown");
+    let (st, _) = post(
+        &manager,
+        status_url.clone(),
+        &[("csrf", &mcsrf), ("status", "published")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, p) = get(&anon, s.url(SEARCH)).await;
+    assert!(card_names(&p).contains(&"Välkkyjumppa ja leikit".to_owned()));
+    assert!(!card_names(&p).contains(&"Välkkyjumppa".to_owned()));
+
+    // Withdrawn: gone at once.
+    let (st, _) = post(
+        &manager,
+        status_url.clone(),
+        &[("csrf", &mcsrf), ("status", "withdrawn")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, p) = get(&anon, s.url(SEARCH)).await;
+    assert_eq!(card_names(&p), before, "withdrawn: gone");
+
+    // Two languages, two pages (each kept, neither served for the other).
+    let sv = common::client();
+    sv.get(s.url("/lang/sv")).send().await.expect("language");
+    let (_, fi_page) = get(&anon, s.url(SEARCH)).await;
+    let (_, sv_page) = get(&sv, s.url(SEARCH)).await;
+    assert!(fi_page.contains("<html lang=\"fi\">"));
+    assert!(sv_page.contains("<html lang=\"sv\">"));
+    assert_ne!(fi_page, sv_page);
+    let (_, fi_again) = get(&anon, s.url(SEARCH)).await;
+    assert!(fi_again.contains("<html lang=\"fi\">"));
+    assert_eq!(card_names(&fi_again).len(), card_names(&sv_page).len());
+
+    // Staff never get a visitor's kept page, nor visitors staff's: the
+    // visitor's page was kept above; the manager's has their header, name
+    // and token, and the visitor's still has none of them afterwards.
+    let (_, staff_page) = get(&manager, s.url(SEARCH)).await;
+    assert!(staff_page.contains("staff-header"));
+    assert!(staff_page.contains(&mcsrf));
+    let (_, visitor_page) = get(&anon, s.url(SEARCH)).await;
+    assert!(!visitor_page.contains("staff-header"));
+    assert!(!visitor_page.contains(&mcsrf));
+    assert!(!visitor_page.contains("action=\"/logout\""));
+    assert_eq!(visitor_page, fi_again);
+    // A visitor's own token is in a cookie only, never in a kept page.
+    let other = common::client();
+    let r = other.get(s.url(SEARCH)).send().await.expect("a page");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("kasvu_csrf="))
+        .map(|v| v["kasvu_csrf=".len()..v.find(';').unwrap_or(v.len())].to_owned())
+        .expect("a new visitor gets a CSRF cookie");
+    let body = r.text().await.expect("a body");
+    assert!(!body.contains(&cookie));
+    assert_eq!(
+        body, fi_again,
+        "the kept page, the new visitor's cookie beside it"
+    );
+
+    // A bad filter still names its field (and is not mistaken for a page
+    // of results), every time.
+    for _ in 0..2 {
+        let (st, p) = get(&anon, s.url("/hobbies?age=yhdeks%C3%A4n&area=tuira")).await;
+        assert_eq!(st, 200);
+        assert!(p.contains("role=\"alert\""));
+        assert!(
+            p.contains("value=\"yhdeksän\" aria-invalid=\"true\""),
+            "{p}"
+        );
+        assert!(card_names(&p).is_empty());
+    }
+}
+
+on_both_databases!(cached_pages_follow_writes);
