@@ -26,9 +26,6 @@ pub struct Store {
     /// What features cache per store (the measure cache of roll-ups and
     /// the catalogue, the families' activity index), kept by type.
     pub(crate) caches: Arc<Caches>,
-    /// Held by every handle on the store: the background checkpoint stops
-    /// when the last one is gone.
-    alive: Arc<()>,
     /// Taken by every write transaction on SQLite for as long as it runs
     /// (see [`Store::begin_write`]).
     write_lock: Arc<tokio::sync::Mutex<()>>,
@@ -133,12 +130,6 @@ impl Store {
                     sqlx::query("PRAGMA foreign_keys = ON")
                         .execute(&mut *conn)
                         .await?;
-                    // Checkpoints are the background task's (see
-                    // `checkpoint_in_background`); a writer checkpoints
-                    // itself only if the WAL grows past ~40 MB.
-                    sqlx::query("PRAGMA wal_autocheckpoint = 10000")
-                        .execute(&mut *conn)
-                        .await?;
                     Ok(())
                 })
             })
@@ -146,50 +137,14 @@ impl Store {
             opts
         };
         let pool = opts.connect(&url).await?;
-        let store = Store {
+        Ok(Store {
             pool,
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
             whole_table_units: 2000,
             caches: Default::default(),
             write_lock: Default::default(),
-            alive: Arc::new(()),
-        };
-        if backend == Backend::Sqlite && !url.contains(":memory:") {
-            store.checkpoint_in_background();
-        }
-        Ok(store)
-    }
-
-    /// Copies the SQLite write-ahead log into the database file every
-    /// quarter second, on a task of its own, for as long as a handle on the
-    /// store exists.
-    ///
-    /// SQLite otherwise checkpoints in the connection whose commit makes
-    /// the log pass 1,000 pages: that one write waits while a thousand
-    /// pages are copied and the file is synced — the p99 tail of "a write
-    /// until it is visible" on a large database. A passive checkpoint here
-    /// never waits for readers or writers (it copies what it can), and the
-    /// next writer then starts the log over; each connection's own
-    /// automatic checkpoint stays as a backstop at 10,000 pages.
-    fn checkpoint_in_background(&self) {
-        let pool = self.pool.clone();
-        let alive = Arc::downgrade(&self.alive);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(250));
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if alive.strong_count() == 0 || pool.is_closed() {
-                    break;
-                }
-                // A failure (the disk full, the file gone) is the writers'
-                // to report; the next tick tries again.
-                let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&pool)
-                    .await;
-            }
-        });
+        })
     }
 
     /// Applies the pending migrations of this backend.
