@@ -178,4 +178,24 @@ impl Store {
             .await
             .map(|r| r.rows_affected())
     }
+
+    /// The page cache size (`PRAGMA cache_size`) of every connection the
+    /// pool holds, opening it up to its limit; empty on PostgreSQL.
+    pub async fn sqlite_cache_sizes_for_tests(&self) -> Result<Vec<i64>, sqlx::Error> {
+        if self.backend() != crate::Backend::Sqlite {
+            return Ok(vec![]);
+        }
+        let mut held = Vec::new();
+        let mut sizes = Vec::new();
+        for _ in 0..self.pool.options().get_max_connections() {
+            let mut conn = self.pool.acquire().await?;
+            sizes.push(
+                sqlx::query_scalar::<_, i64>("PRAGMA cache_size")
+                    .fetch_one(&mut *conn)
+                    .await?,
+            );
+            held.push(conn);
+        }
+        Ok(sizes)
+    }
 }

@@ -146,4 +146,66 @@ async fn writers_wait_for_an_import(store: Store) {
     assert_eq!(total(&store, &calls, city, "2026").await, Some(3.0));
 }
 
-both_databases!(writers_wait_for_an_import);
+/// A large import enlarges its SQLite connection's page cache to 64 MiB; one
+/// that fails must not leave that on the pooled connection (repeated
+/// failures would pin it on every connection of the pool).
+async fn a_failed_large_import_gives_its_cache_back(store: Store) {
+    let mut rows = vec![(2, unit("town", None, Level::Organisation))];
+    for i in 0..14 {
+        rows.push((
+            3 + i,
+            unit(&format!("school-{i}"), Some("town"), Level::Unit),
+        ));
+    }
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    let spec = IndicatorSpec::plain("visits", "visits", Cadence::Monthly, Aggregation::Sum);
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    let visits = store.indicator("visits").await.unwrap().unwrap();
+    let town = store.org_unit("town").await.unwrap().unwrap().id;
+    let mut schools = Vec::new();
+    for i in 0..14 {
+        schools.push(
+            store
+                .org_unit(&format!("school-{i}"))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    let before = store.sqlite_cache_sizes_for_tests().await.unwrap();
+    // 50,400 distinct monthly values (the months of 1900–2199 at each of
+    // 14 schools), then a duplicate.
+    let mut import = store.begin_values(&cli(), opts("big.csv")).await.unwrap();
+    let months: Vec<ValueRow> = (0..50_400)
+        .map(|m| {
+            let period = format!("{}{:02}", 1900 + (m / 12) % 300, m % 12 + 1);
+            row(m + 2, &visits, schools[m / 3600], &period, 1.0)
+        })
+        .collect();
+    for chunk in months.chunks(5000) {
+        import.push(chunk).await.unwrap();
+    }
+    assert!(
+        import.push(&months[..1]).await.is_err(),
+        "a duplicate was accepted"
+    );
+    drop(import);
+    let after = store.sqlite_cache_sizes_for_tests().await.unwrap();
+    assert!(
+        after.iter().all(|s| *s == -2000),
+        "page cache sizes after a failed import: {after:?} (before: {before:?})"
+    );
+    assert_eq!(total(&store, &visits, town, "2000").await, None);
+}
+
+both_databases!(
+    writers_wait_for_an_import,
+    a_failed_large_import_gives_its_cache_back
+);

@@ -99,8 +99,10 @@ pub(super) async fn add_unblocked(
     let read = match backend {
         Backend::Sqlite => format!(
             "SELECT json_group_array(json_array(x.unit_id, x.indicator_id, x.sex, x.grade, \
-             x.age_group, x.period, x.dv, x.dn, x.db, x.dbn, x.don)) AS j \
-             FROM value_deltas x WHERE x.unit_id >= $1 AND x.unit_id <= $2 AND {unblocked}"
+             x.age_group, x.period, {dv}, x.dn, {db}, x.dbn, x.don)) AS j \
+             FROM value_deltas x WHERE x.unit_id >= $1 AND x.unit_id <= $2 AND {unblocked}",
+            dv = crate::support::db::sqlite_exact_real("x.dv"),
+            db = crate::support::db::sqlite_exact_real("x.db"),
         ),
         Backend::Postgres => format!(
             "SELECT COALESCE(json_agg(json_build_array(x.unit_id, x.indicator_id, x.sex, x.grade, \

@@ -299,7 +299,16 @@ impl Store {
                 // The whole years come as one JSON array: decoding hundreds
                 // of thousands of rows one by one through sqlx's Any driver
                 // costs ~3 µs a row, the single text value a fraction.
-                let arr = "r.unit_id, r.sex, r.grade, r.age_group, r.period, r.total, r.n, r.basis, r.basis_n";
+                let (total, basis) = match self.backend() {
+                    crate::support::db::Backend::Sqlite => (
+                        crate::support::db::sqlite_exact_real("r.total"),
+                        crate::support::db::sqlite_exact_real("r.basis"),
+                    ),
+                    crate::support::db::Backend::Postgres => ("r.total".into(), "r.basis".into()),
+                };
+                let arr = format!(
+                    "r.unit_id, r.sex, r.grade, r.age_group, r.period, {total}, r.n, {basis}, r.basis_n"
+                );
                 let from = format!(
                     "FROM rollups r JOIN org_units u ON u.id = r.unit_id \
                      WHERE r.indicator_id = $1 AND u.org_id = $2 AND r.n > 0 AND {in_years}"

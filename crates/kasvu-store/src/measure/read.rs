@@ -321,16 +321,19 @@ impl Store {
         // row, the single text value a fraction of that — which is what
         // the first dashboard request after a write waits for.
         let sql = match self.backend() {
-            crate::support::db::Backend::Sqlite => {
-                "SELECT json_group_array(json_array(indicator_id, age_group, period, total, n, basis, basis_n, own_n)) AS j \
-                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''"
-            }
+            crate::support::db::Backend::Sqlite => format!(
+                "SELECT json_group_array(json_array(indicator_id, age_group, period, {total}, n, {basis}, basis_n, own_n)) AS j \
+                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''",
+                total = crate::support::db::sqlite_exact_real("total"),
+                basis = crate::support::db::sqlite_exact_real("basis"),
+            ),
             crate::support::db::Backend::Postgres => {
                 "SELECT COALESCE(json_agg(json_build_array(indicator_id, age_group, period, total, n, basis, basis_n, own_n)), '[]')::text AS j \
                  FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''"
+                    .to_owned()
             }
         };
-        let json: String = sqlx::query_scalar(sql)
+        let json: String = sqlx::query_scalar(&sql)
             .bind(unit_id)
             .fetch_one(&mut *conn)
             .await?;

@@ -303,8 +303,8 @@ impl ValueWriter {
     /// A large write on SQLite gets a larger page cache (the default 2 MB
     /// made a 1 M-value import spill B-tree pages to the WAL while inserting,
     /// ~2 s of system time); [`ValueWriter::finish`] restores it. A writer
-    /// dropped without finishing leaves the connection with the larger cache
-    /// (its pages are reused, not added to).
+    /// that fails or is dropped leaves that to the pool, which restores the
+    /// cache when the connection comes back (`support::db::restore_cache`).
     async fn enlarge_cache(&mut self) -> Result<()> {
         if self.backend != crate::support::db::Backend::Sqlite {
             return Ok(());
@@ -320,6 +320,7 @@ impl ValueWriter {
             .await?;
         }
         self.cache_before = Some(before);
+        crate::support::db::note_enlarged_cache();
         Ok(())
     }
 
@@ -535,6 +536,7 @@ impl ValueWriter {
                     .execute(&mut *self.tx)
                     .await?;
             }
+            crate::support::db::note_restored_cache();
         }
         if self.opts.dry_run {
             self.tx.rollback().await?;

@@ -3,6 +3,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -10,6 +11,59 @@ use std::time::Duration;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// SQLite's default page cache per schema, in KiB (`PRAGMA cache_size = -2000`;
+/// Kasvu's connections keep it, except during a large write).
+pub(crate) const DEFAULT_CACHE_KIB: i64 = 2000;
+
+/// How many SQLite connections may hold a large write's enlarged page cache
+/// that the write did not restore (it failed or was dropped). Only a hint:
+/// while it is above zero, the pool's release hook reads each released
+/// connection's cache size and puts an enlarged one back to the default, so
+/// failing imports cannot pin 64 MiB on every pooled connection.
+static ENLARGED_CACHES: AtomicUsize = AtomicUsize::new(0);
+
+/// A large write enlarged its connection's page cache.
+pub(crate) fn note_enlarged_cache() {
+    ENLARGED_CACHES.fetch_add(1, Ordering::SeqCst);
+}
+
+/// A connection's enlarged page cache is back to the default.
+pub(crate) fn note_restored_cache() {
+    let _ = ENLARGED_CACHES.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+}
+
+/// The pool's release hook on SQLite: see [`ENLARGED_CACHES`].
+async fn restore_cache(conn: &mut sqlx::AnyConnection) -> std::result::Result<(), sqlx::Error> {
+    if ENLARGED_CACHES.load(Ordering::SeqCst) == 0 {
+        return Ok(());
+    }
+    // A dropped transaction's rollback is queued on the connection before
+    // this statement, so it runs outside any transaction.
+    let size: i64 = sqlx::query_scalar("PRAGMA main.cache_size")
+        .fetch_one(&mut *conn)
+        .await?;
+    if size != -DEFAULT_CACHE_KIB {
+        for schema in ["main", "temp"] {
+            sqlx::query(&format!(
+                "PRAGMA {schema}.cache_size = -{DEFAULT_CACHE_KIB}"
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
+        note_restored_cache();
+    }
+    Ok(())
+}
+
+/// A REAL column of SQLite as a JSON number that reads back as the same
+/// double. SQLite's JSON functions print REALs with 15 significant digits
+/// (1/3 comes back as 0.333333333333333, and roll-up differences summed from
+/// such text drift); `%!.17g` prints the 17 that every double needs. The
+/// reading side parses with serde_json's exact `float_roundtrip`.
+pub(crate) fn sqlite_exact_real(column: &str) -> String {
+    format!("json(printf('%!.17g', {column}))")
 }
 
 /// The one storage interface of Kasvu.
@@ -131,6 +185,12 @@ impl Store {
                         .execute(&mut *conn)
                         .await?;
                     Ok(())
+                })
+            })
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    restore_cache(conn).await?;
+                    Ok(true)
                 })
             })
         } else {
