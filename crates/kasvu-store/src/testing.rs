@@ -171,6 +171,17 @@ macro_rules! both_databases {
 }
 
 impl Store {
+    /// Sums a write's roll-up differences in groups of about `group_rows`
+    /// rows, writing the sums of units above others past `shared_rows`
+    /// (the defaults are far larger than a test's writes).
+    pub fn with_sum_bounds_for_tests(mut self, group_rows: i64, shared_rows: usize) -> Store {
+        self.sum_bounds = crate::measure::bulk::SumBounds {
+            group_rows,
+            shared_rows,
+        };
+        self
+    }
+
     /// Runs raw SQL; for tests that check what the database itself refuses.
     pub async fn raw_execute_for_tests(&self, sql: &str) -> Result<u64, sqlx::Error> {
         sqlx::query(sql)

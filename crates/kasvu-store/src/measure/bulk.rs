@@ -9,16 +9,34 @@
 //! a fraction of that, and they collapse (a million values touch ~1.6 M
 //! roll-up rows, not 16 M), so the writes are one sorted upsert per few
 //! thousand roll-up rows. The differences are read and summed a bounded
-//! group of units at a time (an ancestor's row may then be upserted once
-//! per group: the sums add), so memory stays bounded for any file.
+//! group of units at a time, so memory stays bounded for any file; the sums
+//! of units above others are kept across groups up to a bound (past it they
+//! are written and start again: the sums add).
 
 use super::*;
 use crate::support::db::Backend;
 
-/// Rows of `value_deltas` read and summed at a time (bounds memory).
-const GROUP_ROWS: i64 = 200_000;
 /// Roll-up rows per upsert statement (one JSON parameter).
 const WRITE_ROWS: usize = 5000;
+
+/// The bounds on memory of summing roll-up differences.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SumBounds {
+    /// Rows of `value_deltas` read and summed at a time.
+    pub(crate) group_rows: i64,
+    /// Sums of units above others kept across groups before they are
+    /// written anyway (~70 bytes a row).
+    pub(crate) shared_rows: usize,
+}
+
+impl Default for SumBounds {
+    fn default() -> Self {
+        SumBounds {
+            group_rows: 200_000,
+            shared_rows: 1_000_000,
+        }
+    }
+}
 
 #[derive(Default, Clone, Copy)]
 struct Sums {
@@ -55,8 +73,9 @@ pub(super) async fn add_unblocked(
     backend: Backend,
     unblocked: &str,
     last: &HashSet<i64>,
+    bounds: SumBounds,
 ) -> Result<()> {
-    // Units in groups of about GROUP_ROWS rows, in key order.
+    // Units in groups of about `group_rows` rows, in key order.
     let counts = sqlx::query(
         "SELECT unit_id, COUNT(*) AS n FROM value_deltas GROUP BY unit_id ORDER BY unit_id",
     )
@@ -71,7 +90,7 @@ pub(super) async fn add_unblocked(
         let unit: i64 = r.try_get("unit_id")?;
         let n: i64 = r.try_get("n")?;
         match groups.last_mut() {
-            Some(g) if in_group + n <= GROUP_ROWS => {
+            Some(g) if in_group + n <= bounds.group_rows => {
                 g.1 = unit;
                 in_group += n;
             }
@@ -118,6 +137,18 @@ pub(super) async fn add_unblocked(
     // A period's code → its own id, then its containers' ids.
     let mut chains: HashMap<String, Vec<u32>> = HashMap::new();
     let mut period_ids: HashMap<String, u32> = HashMap::new();
+    // Units above others (clusters, areas, the organisation) collect from
+    // every group; their sums are kept across groups and written once at
+    // the end (or when they pass `shared_rows`), not once per group: at 10 M
+    // values in 50 groups, writing them per group upserted ~16 M roll-up
+    // rows for ~0.4 M distinct ones, and the phase grew with the square.
+    let above: HashSet<i64, Fx> = ancestors
+        .values()
+        .flatten()
+        .filter(|(_, own)| !own)
+        .map(|(anc, _)| *anc)
+        .collect();
+    let mut shared: HashMap<Key, Sums, Fx> = HashMap::default();
     for (lo, hi) in groups {
         let json: String = sqlx::query_scalar(&read)
             .bind(lo)
@@ -168,7 +199,12 @@ pub(super) async fn add_unblocked(
             };
             for &p in containers {
                 for &(anc, own) in up {
-                    let s = sums.entry((anc, ind, bd, p)).or_default();
+                    let map = if above.contains(&anc) {
+                        &mut shared
+                    } else {
+                        &mut sums
+                    };
+                    let s = map.entry((anc, ind, bd, p)).or_default();
                     s.total += dv;
                     s.n += dn;
                     s.basis += db;
@@ -179,31 +215,54 @@ pub(super) async fn add_unblocked(
                 }
             }
         }
-        // In the table's key order, so the upserts walk the index in order:
-        // breakdowns and periods by their ranks in text order.
-        let rank = |texts: &[String]| -> Vec<u32> {
-            let mut order: Vec<usize> = (0..texts.len()).collect();
-            order.sort_unstable_by(|a, b| texts[*a].cmp(&texts[*b]));
-            let mut rank = vec![0u32; texts.len()];
-            for (r, i) in order.into_iter().enumerate() {
-                rank[i] = r as u32;
-            }
-            rank
-        };
-        let bd_rank = rank(
-            &breakdowns
-                .iter()
-                .map(|b| b.join("\u{0}"))
-                .collect::<Vec<_>>(),
-        );
-        let period_rank = rank(&periods);
-        let mut out: Vec<(Key, Sums)> = sums.into_iter().collect();
-        out.sort_unstable_by_key(|((u, i, b, p), _)| {
-            (*u, *i, bd_rank[*b as usize], period_rank[*p as usize])
-        });
-        for chunk in out.chunks(WRITE_ROWS) {
-            write_rollups(conn, backend, chunk, &breakdowns, &periods).await?;
+        write_sorted(conn, backend, sums, &breakdowns, &periods).await?;
+        if shared.len() > bounds.shared_rows {
+            write_sorted(
+                conn,
+                backend,
+                std::mem::take(&mut shared),
+                &breakdowns,
+                &periods,
+            )
+            .await?;
         }
+    }
+    write_sorted(conn, backend, shared, &breakdowns, &periods).await?;
+    Ok(())
+}
+
+/// Upserts summed roll-up rows in the table's key order, so the upserts
+/// walk the index in order: breakdowns and periods by their ranks in text
+/// order.
+async fn write_sorted(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    sums: HashMap<Key, Sums, Fx>,
+    breakdowns: &[[String; 3]],
+    periods: &[String],
+) -> Result<()> {
+    let rank = |texts: &[String]| -> Vec<u32> {
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_unstable_by(|a, b| texts[*a].cmp(&texts[*b]));
+        let mut rank = vec![0u32; texts.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    };
+    let bd_rank = rank(
+        &breakdowns
+            .iter()
+            .map(|b| b.join("\u{0}"))
+            .collect::<Vec<_>>(),
+    );
+    let period_rank = rank(periods);
+    let mut out: Vec<(Key, Sums)> = sums.into_iter().collect();
+    out.sort_unstable_by_key(|((u, i, b, p), _)| {
+        (*u, *i, bd_rank[*b as usize], period_rank[*p as usize])
+    });
+    for chunk in out.chunks(WRITE_ROWS) {
+        write_rollups(conn, backend, chunk, breakdowns, periods).await?;
     }
     Ok(())
 }

@@ -55,6 +55,7 @@ pub(super) async fn propagate(
     conn: &mut AnyConnection,
     backend: crate::support::db::Backend,
     last: &HashSet<i64>,
+    bounds: super::bulk::SumBounds,
     phases: &mut Phases,
 ) -> Result<()> {
     // `don` (the change in the unit's own value count, set with `dn` when
@@ -118,7 +119,14 @@ pub(super) async fn propagate(
     );
     // Where no reported figure exists for the indicator and period (nearly
     // always): summed in memory and written in bulk (see `bulk`).
-    super::bulk::add_unblocked(conn, backend, &format!("NOT {}", any_reported("x")), last).await?;
+    super::bulk::add_unblocked(
+        conn,
+        backend,
+        &format!("NOT {}", any_reported("x")),
+        last,
+        bounds,
+    )
+    .await?;
     phases.mark("propagate: roll-ups summed in memory");
     // Elsewhere up the tree first, stopping below reported figures, then
     // over time.

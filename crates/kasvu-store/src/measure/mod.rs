@@ -30,7 +30,7 @@ use time::Date;
 
 #[cfg(feature = "testing")]
 mod bench;
-mod bulk;
+pub(crate) mod bulk;
 pub(crate) mod cache;
 mod closure;
 mod completeness;

@@ -87,6 +87,8 @@ pub struct ValueWriter {
     cache_before: Option<i64>,
     /// Which SQL unpacks a staged chunk (the JSON functions differ).
     backend: crate::support::db::Backend,
+    /// Memory bounds of summing the roll-up differences.
+    bounds: super::bulk::SumBounds,
     phases: Phases,
 }
 
@@ -137,6 +139,7 @@ impl Store {
             staged: 0,
             cache_before: None,
             backend: self.backend(),
+            bounds: self.sum_bounds,
             phases: {
                 phases.mark("begin: temp tables, catalogue");
                 phases
@@ -510,7 +513,7 @@ impl ValueWriter {
             .filter(|i| i.spec.aggregation == Aggregation::Last)
             .map(|i| i.id)
             .collect();
-        propagate(tx, self.backend, &last, &mut self.phases).await?;
+        propagate(tx, self.backend, &last, self.bounds, &mut self.phases).await?;
         // Their protected tables are computed afresh (see `protection`).
         sqlx::query(
             "INSERT INTO protection_versions (indicator_id, year, version) \

@@ -77,6 +77,8 @@ pub struct Store {
     /// larger ones from each small cell's neighbourhood (see
     /// `measure::protection`).
     pub(crate) whole_table_units: i64,
+    /// Memory bounds of a write's roll-up sums (tests make them small).
+    pub(crate) sum_bounds: crate::measure::bulk::SumBounds,
     /// What features cache per store (the measure cache of roll-ups and
     /// the catalogue, the families' activity index), kept by type.
     pub(crate) caches: Arc<Caches>,
@@ -202,6 +204,7 @@ impl Store {
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
             whole_table_units: 2000,
+            sum_bounds: Default::default(),
             caches: Default::default(),
             write_lock: Default::default(),
         })
