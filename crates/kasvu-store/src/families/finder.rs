@@ -37,7 +37,53 @@ impl ActivityQuery {
 pub(crate) struct IndexCache(std::sync::Mutex<std::collections::HashMap<i64, VersionedIndex>>);
 
 /// An index and the version it was read at.
-type VersionedIndex = (i64, std::sync::Arc<Vec<Slim>>);
+type VersionedIndex = (i64, std::sync::Arc<PublicIndex>);
+
+/// An organisation's published activities in display order, with the
+/// positions of each area's, cluster's and place's entries (ascending, so
+/// the display order holds): a search reads only the entries of the
+/// narrowest part it names instead of all of them. Scanning 100,000 entries
+/// was a third of a search's CPU at 8 clients.
+#[derive(Default)]
+struct PublicIndex {
+    all: Vec<Slim>,
+    by_area: std::collections::HashMap<i64, Vec<u32>>,
+    by_cluster: std::collections::HashMap<i64, Vec<u32>>,
+    by_place: std::collections::HashMap<i64, Vec<u32>>,
+}
+
+impl PublicIndex {
+    fn new(all: Vec<Slim>) -> PublicIndex {
+        let mut ix = PublicIndex::default();
+        for (pos, s) in all.iter().enumerate() {
+            let pos = pos as u32;
+            ix.by_area.entry(s.columns.area_id).or_default().push(pos);
+            if let Some(c) = s.columns.cluster_id {
+                ix.by_cluster.entry(c).or_default().push(pos);
+            }
+            if let Some(p) = s.columns.place_id {
+                ix.by_place.entry(p).or_default().push(pos);
+            }
+        }
+        ix.all = all;
+        ix
+    }
+
+    /// The positions a filter can match only among: the shortest list of
+    /// the area, cluster and place it names (empty when one has no
+    /// entries), or `None` when it names none of them.
+    fn candidates(&self, f: &ActivityFilter) -> Option<&[u32]> {
+        let named = [
+            (f.area_id, &self.by_area),
+            (f.cluster_id, &self.by_cluster),
+            (f.place_id, &self.by_place),
+        ];
+        named
+            .into_iter()
+            .filter_map(|(key, lists)| key.map(|k| lists.get(&k).map_or(&[][..], Vec::as_slice)))
+            .min_by_key(|l| l.len())
+    }
+}
 
 /// Bumps the organisation's activity version (in the writing transaction).
 pub(super) async fn bump_version(tx: &mut AnyConnection, org_id: i64) -> Result<()> {
@@ -332,7 +378,7 @@ impl Store {
         &self,
         org_id: i64,
         known: Option<i64>,
-    ) -> Result<std::sync::Arc<Vec<Slim>>> {
+    ) -> Result<std::sync::Arc<PublicIndex>> {
         let version: i64 = match known {
             Some(v) => v,
             None => sqlx::query_scalar("SELECT version FROM activity_versions WHERE org_id = $1")
@@ -379,7 +425,7 @@ impl Store {
                 },
             });
         }
-        let items = std::sync::Arc::new(items);
+        let items = std::sync::Arc::new(PublicIndex::new(items));
         cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -396,7 +442,7 @@ impl Store {
     /// The matches of `q` in `index` counted, the page's rows read.
     async fn find_in(
         &self,
-        index: std::sync::Arc<Vec<Slim>>,
+        index: std::sync::Arc<PublicIndex>,
         org_id: i64,
         q: &ActivityQuery,
     ) -> Result<ActivityPage> {
@@ -405,11 +451,20 @@ impl Store {
         let mut total = 0usize;
         let mut ids = Vec::with_capacity(limit);
         let filter = q.filter();
-        for s in index.iter().filter(|s| filter.matches(&s.columns)) {
-            if total >= offset && ids.len() < limit {
-                ids.push(s.id);
+        let mut visit = |s: &Slim| {
+            if filter.matches(&s.columns) {
+                if total >= offset && ids.len() < limit {
+                    ids.push(s.id);
+                }
+                total += 1;
             }
-            total += 1;
+        };
+        match index.candidates(&filter) {
+            Some(positions) => positions
+                .iter()
+                .filter_map(|p| index.all.get(*p as usize))
+                .for_each(&mut visit),
+            None => index.all.iter().for_each(&mut visit),
         }
         let mut items = Vec::with_capacity(ids.len());
         if !ids.is_empty() {
