@@ -323,6 +323,9 @@ async fn shared_measurement(
     let ind = store.indicator("ind-0").await?.context("ind-0")?;
     let year = Period::parse("2030").map_err(|p| anyhow::anyhow!("{p}"))?;
     let mut visibility = Vec::new();
+    // The write's own share (its commit included) of each.
+    let mut writing = Vec::new();
+    let mut write_phases: Vec<(&str, Vec<Duration>)> = Vec::new();
     for k in 0..200 {
         let p = Period::parse("203001").map_err(|p| anyhow::anyhow!("{p}"))?;
         let before = store
@@ -349,6 +352,13 @@ async fn shared_measurement(
                 },
             )
             .await?;
+        writing.push(t.elapsed());
+        for (name, d) in kasvu_store::last_write_phases() {
+            match write_phases.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, all)) => all.push(d),
+                None => write_phases.push((name, vec![d])),
+            }
+        }
         let seen = store
             .observe(&ind, area.id, year, &Breakdown::total())
             .await?
@@ -360,6 +370,7 @@ async fn shared_measurement(
         }
     }
     visibility.sort();
+    writing.sort();
 
     // (g) Disclosure control: the whole table of one indicator protected
     // from cold (every year), then one year again after each of 20 writes
@@ -533,6 +544,19 @@ async fn shared_measurement(
         ms(percentile(&visibility, 0.5)),
         ms(percentile(&visibility, 0.99))
     );
+    println!(
+        "| (c) of it, the write until committed: p50 / p99 | {} / {} |",
+        ms(percentile(&writing, 0.5)),
+        ms(percentile(&writing, 0.99))
+    );
+    for (name, all) in &mut write_phases {
+        all.sort();
+        println!(
+            "| (c) write phase {name}: p50 / p99 | {} / {} |",
+            ms(percentile(all, 0.5)),
+            ms(percentile(all, 0.99))
+        );
+    }
     println!(
         "| (g) disclosure control, one indicator's whole table ({primary} small cells, {complementary} hidden to protect them): from cold | {} |",
         ms(protect_cold)

@@ -61,8 +61,13 @@ pub(super) async fn propagate(
     // `don` (the change in the unit's own value count, set with `dn` when
     // the deltas were computed) keeps what `dn` was: below, `dn` becomes
     // the change of the served figure's count.
-    let inner =
-        "value_deltas.unit_id IN (SELECT parent_id FROM org_units WHERE parent_id IS NOT NULL)";
+    // Every statement here is driven by the write's differences, never by a
+    // whole table: a `IN (SELECT parent_id …)` list of all units, a scan of
+    // all of `org_closure` (chosen by SQLite for the blocked paths; `+`
+    // keeps `x.unit_id` from being the inner side's index) and a scan of
+    // `reported_values` made a one-value write ~10 times slower at 8,300
+    // units than at 830 (5.8 ms of 10 ms at 10 M values).
+    let inner = "EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = value_deltas.unit_id)";
     let own = |col: &str| {
         format!(
             "COALESCE((SELECT r.{col} FROM rollups r WHERE r.unit_id = value_deltas.unit_id AND {}), 0)",
@@ -104,9 +109,8 @@ pub(super) async fn propagate(
     .execute(&mut *conn)
     .await?;
     sqlx::query(&format!(
-        "DELETE FROM reported_values WHERE EXISTS (SELECT 1 FROM value_deltas x \
-         WHERE x.don = -1 AND x.unit_id = reported_values.unit_id AND {})",
-        same_key("x", "reported_values")
+        "DELETE FROM reported_values WHERE ({KEY_COLS}) IN \
+         (SELECT {KEY_COLS} FROM value_deltas WHERE don = -1)"
     ))
     .execute(&mut *conn)
     .await?;
@@ -134,7 +138,7 @@ pub(super) async fn propagate(
         "INSERT INTO tree_deltas ({KEY_COLS}, dv, dn, db, dbn, don) \
          SELECT c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period, \
            SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn), SUM(CASE WHEN c.depth = 0 THEN x.don ELSE 0 END) \
-         FROM value_deltas x JOIN org_closure c ON c.unit_id = x.unit_id \
+         FROM value_deltas x JOIN org_closure c ON c.unit_id = +x.unit_id \
          WHERE {} AND {} \
          GROUP BY c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period",
         any_reported("x"),
