@@ -81,22 +81,8 @@ impl PublicIndex {
         };
         for (pos, s) in all.iter().enumerate() {
             let c = &s.columns;
-            match ix.kinds.iter_mut().find(|(k, _)| *k == c.kind) {
-                Some((_, b)) => b.insert(pos),
-                None => {
-                    let mut b = set();
-                    b.insert(pos);
-                    ix.kinds.push((c.kind, b));
-                }
-            }
-            match ix.categories.iter_mut().find(|(k, _)| *k == c.category) {
-                Some((_, b)) => b.insert(pos),
-                None => {
-                    let mut b = set();
-                    b.insert(pos);
-                    ix.categories.push((c.category, b));
-                }
-            }
+            mark(&mut ix.kinds, c.kind, pos, n);
+            mark(&mut ix.categories, c.category, pos, n);
             ix.areas.entry(c.area_id).or_insert_with(set).insert(pos);
             if let Some(cl) = c.cluster_id {
                 ix.clusters.entry(cl).or_insert_with(set).insert(pos);
@@ -122,7 +108,21 @@ impl PublicIndex {
         ix.all = all;
         ix
     }
+}
 
+/// Sets bit `pos` in the set of `key` (a new set of `n` bits if it has none).
+fn mark<K: PartialEq>(sets: &mut Vec<(K, FixedBitSet)>, key: K, pos: usize, n: usize) {
+    match sets.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, b)) => b.insert(pos),
+        None => {
+            let mut b = FixedBitSet::with_capacity(n);
+            b.insert(pos);
+            sets.push((key, b));
+        }
+    }
+}
+
+impl PublicIndex {
     /// The positions `f` matches, or `None` when the sets cannot say (a
     /// place, an age outside the table, a day bit past Sunday).
     fn matching(&self, f: &ActivityFilter) -> Option<FixedBitSet> {
