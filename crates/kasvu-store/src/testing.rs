@@ -175,10 +175,7 @@ impl Store {
     /// rows, writing the sums of units above others past `shared_rows`
     /// (the defaults are far larger than a test's writes).
     pub fn with_sum_bounds_for_tests(mut self, group_rows: i64, shared_rows: usize) -> Store {
-        self.sum_bounds = crate::measure::bulk::SumBounds {
-            group_rows,
-            shared_rows,
-        };
+        self.sum_bounds = Some((group_rows, shared_rows));
         self
     }
 

@@ -30,7 +30,7 @@ use time::Date;
 
 #[cfg(feature = "testing")]
 mod bench;
-pub(crate) mod bulk;
+mod bulk;
 pub(crate) mod cache;
 mod closure;
 mod completeness;

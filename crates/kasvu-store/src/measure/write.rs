@@ -139,7 +139,13 @@ impl Store {
             staged: 0,
             cache_before: None,
             backend: self.backend(),
-            bounds: self.sum_bounds,
+            bounds: self.sum_bounds.map_or_else(
+                super::bulk::SumBounds::default,
+                |(group_rows, shared_rows)| super::bulk::SumBounds {
+                    group_rows,
+                    shared_rows,
+                },
+            ),
             phases: {
                 phases.mark("begin: temp tables, catalogue");
                 phases

@@ -77,8 +77,10 @@ pub struct Store {
     /// larger ones from each small cell's neighbourhood (see
     /// `measure::protection`).
     pub(crate) whole_table_units: i64,
-    /// Memory bounds of a write's roll-up sums (tests make them small).
-    pub(crate) sum_bounds: crate::measure::bulk::SumBounds,
+    /// The memory bounds of a write's roll-up sums, as (rows summed at a
+    /// time, shared sums kept) — `None`: the measurement feature's own
+    /// defaults; tests make them small.
+    pub(crate) sum_bounds: Option<(i64, usize)>,
     /// What features cache per store (the measure cache of roll-ups and
     /// the catalogue, the families' activity index), kept by type.
     pub(crate) caches: Arc<Caches>,
@@ -204,7 +206,7 @@ impl Store {
             backend,
             threshold: kasvu_core::measure::DEFAULT_THRESHOLD,
             whole_table_units: 2000,
-            sum_bounds: Default::default(),
+            sum_bounds: None,
             caches: Default::default(),
             write_lock: Default::default(),
         })
