@@ -227,3 +227,70 @@ async fn both_databases_count_alike() {
     lite.finish().await;
     pg.finish().await;
 }
+
+/// Words that are one word to Kasvu but several tokens to SQLite's
+/// tokenizer (a Devanagari vowel sign, a Hebrew point, a letter newer than
+/// its Unicode tables), and quotes and operators typed into the box: every
+/// query answers, and the counted page equals every match read.
+async fn words_of_every_script(store: Store) {
+    let titles = [
+        "नमस्ते परिवार",
+        "שָׁלוֹם משפחה",
+        "𞤀𞤣𞤤𞤢𞤥 perhe",
+        "Ǆungla² kerho",
+        "\"kerho\" AND NOT perhe*",
+    ];
+    let docs: Vec<SearchDoc> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| SearchDoc {
+            title: Names {
+                fi: (*t).to_owned(),
+                ..Default::default()
+            },
+            body: format!("{t} {t}"),
+            public: true,
+            ..SearchDoc::new(ORG, SearchKind::Practice, format!("w{i}"))
+        })
+        .collect();
+    store.put_search_docs(&docs).await.unwrap();
+    let reader = SearchReader::default();
+    for q in titles
+        .iter()
+        .chain(&["नमस्ते", "שָׁלוֹם", "𞤀𞤣𞤤𞤢𞤥", "ǆungla²", "\"", "NOT", "*"])
+    {
+        let q = Query::parse(q);
+        let all = store.search_as(ORG, &q, &reader).await.unwrap();
+        let page = store
+            .search_page(ORG, &q, &reader, &SearchFilter::default(), 0, 20)
+            .await
+            .unwrap();
+        assert_eq!(page.total, all.len(), "{q:?}");
+        assert_eq!(page.hits, all, "{q:?}");
+    }
+    // Each title's own words find it.
+    for (i, t) in titles.iter().take(4).enumerate() {
+        let found = store
+            .search_page(
+                ORG,
+                &Query::parse(t),
+                &reader,
+                &SearchFilter::default(),
+                0,
+                20,
+            )
+            .await
+            .unwrap();
+        let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+        let keys: Vec<String> = store
+            .search_details(&ids)
+            .await
+            .unwrap()
+            .into_values()
+            .map(|d| d.key)
+            .collect();
+        assert!(keys.contains(&format!("w{i}")), "{t}: {keys:?}");
+    }
+}
+
+both_databases!(words_of_every_script);

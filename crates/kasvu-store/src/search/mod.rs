@@ -16,6 +16,13 @@ use std::collections::{BTreeSet, HashMap};
 mod ranked;
 pub use ranked::{SearchFilter, SearchResults};
 
+/// On SQLite an entry's full-text rowid is `kind_rank << 59 | id << 24 |
+/// group_id` (migration 0036), so a match is counted and ranked from the
+/// rowid alone: these give back its parts.
+const ENTRY_OF_ROWID: &str = "((search_fts.rowid >> 24) & 34359738367)";
+const GROUP_BITS: u32 = 24;
+const ID_BITS: u32 = 35;
+
 /// What is indexed of one thing.
 #[derive(Debug, Clone)]
 pub struct SearchDoc {
@@ -88,13 +95,14 @@ pub struct SearchDetail {
     pub body: String,
 }
 
-/// The condition (` AND …`) that keeps what `reader` may find; `$2` is the
-/// organisation's id.
-pub(crate) fn visible(reader: &Reader) -> String {
+/// The condition (` AND …`) that keeps what `reader` may find, on the
+/// columns of `alias` (an entry or its group: both have them); `org` is the
+/// organisation's id (a parameter such as `$2`, or a number).
+pub(crate) fn visible_on(reader: &Reader, alias: &str, org: &str) -> String {
     let own = if reader.internal {
-        "e.org_id IN ($2, 0) AND e.members_only = 0"
+        format!("{alias}.org_id IN ({org}, 0) AND {alias}.members_only = 0")
     } else {
-        "e.org_id IN ($2, 0) AND e.public = 1"
+        format!("{alias}.org_id IN ({org}, 0) AND {alias}.public = 1")
     };
     // The team ids come from the store (the reader's memberships), never from input.
     if reader.teams.is_empty() {
@@ -106,8 +114,27 @@ pub(crate) fn visible(reader: &Reader) -> String {
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        format!(" AND (({own}) OR (e.team_id <> 0 AND e.team_id IN ({teams})))")
+        format!(" AND (({own}) OR ({alias}.team_id <> 0 AND {alias}.team_id IN ({teams})))")
     }
+}
+
+/// [`visible_on`] an entry `e`, the organisation bound as `$2`.
+pub(crate) fn visible(reader: &Reader) -> String {
+    visible_on(reader, "e", "$2")
+}
+
+/// A kind's place among equal scores: results of the same score come in
+/// the order of [`SearchKind`]'s declaration, then as indexed. Stored with
+/// each group (SQLite keeps it in the top bits of the full-text rowid: at
+/// most 16 kinds, checked by a test).
+pub(crate) fn kind_rank(kind: SearchKind) -> i64 {
+    let mut kinds: Vec<SearchKind> = SearchKind::ALL.to_vec();
+    kinds.sort();
+    kinds
+        .iter()
+        .position(|k| *k == kind)
+        .and_then(|i| i64::try_from(i).ok())
+        .unwrap_or(i64::MAX)
 }
 
 /// Writes (or rewrites) a thing's row.
@@ -119,21 +146,30 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     all.extend(stems(&doc.body, Lang::Fi));
     remove(conn, doc.org_id, doc.kind, &doc.key).await?;
     let areas = doc.areas.join(" ");
-    // The entry's facet combination, numbered once (see `ranked`).
+    // The entry's combination of what decides visibility and the facets,
+    // numbered once (see `ranked`).
+    let (public, members_only) = (i64::from(doc.public), i64::from(doc.members_only));
     sqlx::query(
-        "INSERT INTO search_groups (kind, sector, areas) VALUES ($1, $2, $3) \
-         ON CONFLICT (kind, sector, areas) DO NOTHING",
+        "INSERT INTO search_groups (org_id, kind, kind_rank, sector, areas, public, members_only, team_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (org_id, kind, sector, areas, public, members_only, team_id) DO NOTHING",
     )
+    .bind(doc.org_id)
     .bind(doc.kind.code())
+    .bind(kind_rank(doc.kind))
     .bind(&doc.sector)
     .bind(&areas)
+    .bind(public)
+    .bind(members_only)
+    .bind(doc.team_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO search_entries (org_id, kind, key, title_fi, title_sv, title_en, body, sector, areas, \
          public, title_stems, stems, team_id, members_only, group_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-         (SELECT g.id FROM search_groups g WHERE g.kind = $2 AND g.sector = $8 AND g.areas = $9))",
+         (SELECT g.id FROM search_groups g WHERE g.org_id = $1 AND g.kind = $2 AND g.sector = $8 \
+          AND g.areas = $9 AND g.public = $10 AND g.members_only = $14 AND g.team_id = $13))",
     )
     .bind(doc.org_id)
     .bind(doc.kind.code())
@@ -144,11 +180,11 @@ pub(crate) async fn put(conn: &mut AnyConnection, doc: &SearchDoc) -> Result<()>
     .bind(&doc.body)
     .bind(&doc.sector)
     .bind(&areas)
-    .bind(i64::from(doc.public))
+    .bind(public)
     .bind(joined(&title))
     .bind(joined(&all))
     .bind(doc.team_id)
-    .bind(i64::from(doc.members_only))
+    .bind(members_only)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -226,7 +262,7 @@ impl Store {
             Backend::Sqlite => (
                 format!(
                     "SELECT group_concat({packed}, char(10)) AS packed FROM search_fts \
-                     JOIN search_entries e ON e.id = search_fts.rowid \
+                     JOIN search_entries e ON e.id = {ENTRY_OF_ROWID} \
                      WHERE search_fts MATCH $1{public}"
                 ),
                 q.fts5(),
