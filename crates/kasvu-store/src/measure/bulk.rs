@@ -15,6 +15,10 @@
 
 use super::*;
 use crate::support::db::Backend;
+// FxHash (rustc's): the maps' keys are a few integers, for which SipHash
+// cost more than the summing itself. Not exposed to input that could choose
+// colliding keys (ids and interned numbers).
+use rustc_hash::FxBuildHasher as Fx;
 
 /// Roll-up rows per upsert statement (one JSON parameter).
 const WRITE_ROWS: usize = 5000;
@@ -265,41 +269,6 @@ async fn write_sorted(
         write_rollups(conn, backend, chunk, breakdowns, periods).await?;
     }
     Ok(())
-}
-
-/// FxHash (rustc's): the map's keys are a few integers, for which SipHash
-/// cost more than the summing itself. Not exposed to input that could
-/// choose colliding keys (ids and interned numbers).
-#[derive(Default, Clone, Copy)]
-struct Fx;
-
-impl std::hash::BuildHasher for Fx {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_i64(&mut self, n: i64) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 async fn write_rollups(
