@@ -43,10 +43,11 @@ impl Store {
         Ok(docs.len())
     }
 
-    /// Whether the index misses whole kinds of things that are stored: an
-    /// empty index, or one built before hobbies, places, teams, meetings
-    /// and feedback were indexed (migration 0029) while some exist. The
-    /// server then rebuilds it once at start.
+    /// Whether the index must be rebuilt: a migration asked for it (0036
+    /// changed its rowids), or it misses whole kinds of things that are
+    /// stored: an empty index, or one built before hobbies, places, teams,
+    /// meetings and feedback were indexed (migration 0029) while some
+    /// exist. The server then rebuilds it once at start.
     pub async fn search_needs_rebuild(&self) -> Result<bool> {
         // Each question stops at the first row found (a large index or
         // register is never counted through at start).
@@ -54,6 +55,10 @@ impl Store {
             let found: Option<i64> = sqlx::query_scalar(sql).fetch_optional(&self.pool).await?;
             Ok::<bool, crate::support::error::StoreError>(found.is_some())
         };
+        // A migration that changed the index's shape asks for a rebuild.
+        if any("SELECT CAST(1 AS BIGINT) FROM search_rebuild_pending LIMIT 1").await? {
+            return Ok(true);
+        }
         if !any("SELECT CAST(1 AS BIGINT) FROM search_entries LIMIT 1").await? {
             return Ok(true);
         }

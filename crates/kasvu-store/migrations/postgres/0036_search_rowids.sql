@@ -4,8 +4,12 @@
 -- the full-text index's rowids alone (see the SQLite migration). Both
 -- databases keep the same tables; PostgreSQL ranks equal scores by the
 -- group's kind_rank too.
--- Rebuilt from what is stored at the next start (an empty index is
--- rebuilt: see Store::search_needs_rebuild); the groups change meaning.
+-- Rebuilt from what is stored at the next start of the server: the row
+-- below asks for it (see Store::search_needs_rebuild), and the rebuild's
+-- transaction removes it. An empty index would not do as the sign: a CLI
+-- command run before the first start may already have written entries.
+CREATE TABLE search_rebuild_pending (reason TEXT NOT NULL);
+INSERT INTO search_rebuild_pending (reason) VALUES ('migration 0036: groups and rowids changed');
 DELETE FROM search_entries;
 DROP TABLE search_groups;
 CREATE TABLE search_groups (

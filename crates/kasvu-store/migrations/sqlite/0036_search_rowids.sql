@@ -18,8 +18,12 @@ DROP TRIGGER search_entries_ad;
 DROP TRIGGER search_entries_au;
 DROP TABLE search_fts;
 DROP INDEX search_entries_match;
--- Rebuilt from what is stored at the next start (an empty index is
--- rebuilt: see Store::search_needs_rebuild); the groups change meaning.
+-- Rebuilt from what is stored at the next start of the server: the row
+-- below asks for it (see Store::search_needs_rebuild), and the rebuild's
+-- transaction removes it. An empty index would not do as the sign: a CLI
+-- command run before the first start may already have written entries.
+CREATE TABLE search_rebuild_pending (reason TEXT NOT NULL);
+INSERT INTO search_rebuild_pending (reason) VALUES ('migration 0036: groups and rowids changed');
 DELETE FROM search_entries;
 DROP TABLE search_groups;
 CREATE TABLE search_groups (

@@ -126,8 +126,9 @@ pub(crate) fn visible(reader: &Reader) -> String {
 /// A kind's place among equal scores: results of the same score come in
 /// the order of [`SearchKind`]'s declaration, then as indexed. Stored with
 /// each group (SQLite keeps it in the top bits of the full-text rowid: at
-/// most 16 kinds, checked by a test).
+/// most 16 kinds, checked when compiled).
 pub(crate) fn kind_rank(kind: SearchKind) -> i64 {
+    const _: () = assert!(SearchKind::ALL.len() <= 16, "a kind's rank has 4 bits");
     let mut kinds: Vec<SearchKind> = SearchKind::ALL.to_vec();
     kinds.sort();
     kinds
@@ -379,6 +380,10 @@ impl Store {
     pub(crate) async fn replace_search_index(&self, docs: &[SearchDoc]) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM search_entries")
+            .execute(&mut *tx)
+            .await?;
+        // Whatever a migration asked for is done when this commits.
+        sqlx::query("DELETE FROM search_rebuild_pending")
             .execute(&mut *tx)
             .await?;
         for d in docs {
