@@ -409,7 +409,7 @@ async fn filters_on_generated_data(store: Store) {
             offset: r.next(3) as i64 * 10,
             ..ActivityQuery::default()
         };
-        let mut expected: Vec<&kasvu_store::Activity> = all
+        let mut expected: Vec<&std::sync::Arc<kasvu_store::Activity>> = all
             .iter()
             .filter(|a| !withdrawn.contains(&a.id))
             .filter(|a| q.kinds.is_empty() || q.kinds.contains(&a.spec.kind))
@@ -728,8 +728,102 @@ async fn breaks_of_weekly_activities(store: Store) {
         .is_off(date!(2027 - 03 - 10)));
 }
 
+/// What the public pages' search shows of each hit: its name, organiser
+/// and place, read as those pages read them (versions first).
+async fn shown(store: &Store, org: i64) -> Vec<(String, String, String)> {
+    let versions = store.public_versions().await.unwrap();
+    let page = store
+        .find_activities_at(org, &public(), &versions)
+        .await
+        .unwrap();
+    page.items
+        .iter()
+        .map(|a| {
+            (
+                a.spec.name.fi.clone(),
+                a.organiser_name.clone(),
+                a.place_name.fi.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The public pages' search keeps the rows it read under the versions it
+/// read before them; every write that changes what such a row shows moves
+/// a version, so the next search shows the write.
+async fn kept_rows_follow_every_write(store: Store) {
+    let org = setup(&store).await;
+    let row = |n: &str, o: &str, p: &str| vec![(n.to_owned(), o.to_owned(), p.to_owned())];
+    let id = store
+        .save_activity(
+            &cli(),
+            org,
+            None,
+            &hobby("Taidekerho"),
+            ActivityStatus::Published,
+        )
+        .await
+        .unwrap();
+    let first = row("Taidekerho", "MLL Tuira", "Tuiran perhekeskus");
+    assert_eq!(shown(&store, org).await, first);
+    // Asked again: the kept row, the same answer.
+    assert_eq!(shown(&store, org).await, first);
+
+    // The activity itself.
+    store
+        .save_activity(
+            &cli(),
+            org,
+            Some(id),
+            &hobby("Maalauskerho"),
+            ActivityStatus::Published,
+        )
+        .await
+        .unwrap();
+    let now = row("Maalauskerho", "MLL Tuira", "Tuiran perhekeskus");
+    assert_eq!(shown(&store, org).await, now);
+
+    // Its organiser's register entry, saved from the form ...
+    let mut mll = store.actor_entry(org, "mll").await.unwrap().unwrap().spec;
+    mll.name = "MLL:n Tuiran yhdistys".into();
+    mll.confirmed_on.clear();
+    store
+        .save_actor(&cli(), org, &mll, date!(2026 - 11 - 24))
+        .await
+        .unwrap();
+    let now = row(
+        "Maalauskerho",
+        "MLL:n Tuiran yhdistys",
+        "Tuiran perhekeskus",
+    );
+    assert_eq!(shown(&store, org).await, now);
+    // ... and from a file.
+    mll.name = "Tuiran MLL".into();
+    store
+        .import_actors(&cli(), org, &[(2, mll.clone())], date!(2026 - 11 - 24))
+        .await
+        .unwrap();
+    let now = row("Maalauskerho", "Tuiran MLL", "Tuiran perhekeskus");
+    assert_eq!(shown(&store, org).await, now);
+
+    // Its place.
+    let mut place = store.place(org, "tuira-pk").await.unwrap().unwrap().spec;
+    place.name = fi("Perhekeskus Tuira");
+    store.save_place(&cli(), org, &place).await.unwrap();
+    let now = row("Maalauskerho", "Tuiran MLL", "Perhekeskus Tuira");
+    assert_eq!(shown(&store, org).await, now);
+
+    // Withdrawn: gone from the public pages.
+    store
+        .set_activity_status(&cli(), org, id, ActivityStatus::Withdrawn)
+        .await
+        .unwrap();
+    assert_eq!(shown(&store, org).await, vec![]);
+}
+
 both_databases!(
     breaks_of_weekly_activities,
+    kept_rows_follow_every_write,
     rules_and_approval,
     filters_on_generated_data,
     filter_rules_agree_with_sql,

@@ -1,6 +1,7 @@
 //! The public activity search: each organisation's published activities'
 //! filter columns kept in memory, filtered there, and a page read from the database.
 
+use super::rows::Stamp;
 use super::*;
 use fixedbitset::FixedBitSet;
 use kasvu_core::activity::{ActivityFilter, FilterColumns};
@@ -170,22 +171,10 @@ impl PublicIndex {
     }
 }
 
-/// Bumps the organisation's activity version (in the writing transaction).
-pub(super) async fn bump_version(tx: &mut AnyConnection, org_id: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO activity_versions (org_id, version) VALUES ($1, 1) \
-         ON CONFLICT (org_id) DO UPDATE SET version = activity_versions.version + 1",
-    )
-    .bind(org_id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// A query's page and how many matched in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityPage {
-    pub items: Vec<Activity>,
+    pub items: Vec<std::sync::Arc<Activity>>,
     pub total: i64,
 }
 
@@ -431,7 +420,10 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), &args)
             .fetch_all(&self.pool)
             .await?;
-        let items = rows.iter().map(activity_of).collect::<Result<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .map(|r| activity_of(r).map(std::sync::Arc::new))
+            .collect::<Result<Vec<_>>>()?;
         Ok(ActivityPage { items, total })
     }
 
@@ -447,10 +439,12 @@ impl Store {
         versions: &crate::PublicVersions,
     ) -> Result<ActivityPage> {
         if q.statuses.is_none() && q.between.is_none() && q.organisers.is_none() {
-            let index = self
-                .public_index(org_id, Some(versions.activities_of(org_id)))
-                .await?;
-            return self.find_in(index, org_id, q).await;
+            let stamp = Stamp {
+                activities: versions.activities_of(org_id),
+                tree: versions.tree,
+            };
+            let index = self.public_index(org_id, Some(stamp.activities)).await?;
+            return self.find_in(index, org_id, q, Some(stamp)).await;
         }
         self.find_activities(org_id, q).await
     }
@@ -521,15 +515,17 @@ impl Store {
     /// The public search: matches counted in memory, the page's rows read.
     async fn find_public(&self, org_id: i64, q: &ActivityQuery) -> Result<ActivityPage> {
         let index = self.public_index(org_id, None).await?;
-        self.find_in(index, org_id, q).await
+        self.find_in(index, org_id, q, None).await
     }
 
-    /// The matches of `q` in `index` counted, the page's rows read.
+    /// The matches of `q` in `index` counted, the page's rows read (or,
+    /// with a stamp, taken from the rows kept under it: see `rows.rs`).
     async fn find_in(
         &self,
         index: std::sync::Arc<PublicIndex>,
         org_id: i64,
         q: &ActivityQuery,
+        stamp: Option<Stamp>,
     ) -> Result<ActivityPage> {
         let limit = q.limit.clamp(1, 1000) as usize;
         let offset = q.offset.max(0) as usize;
@@ -565,39 +561,11 @@ impl Store {
                 None => index.all.iter().for_each(&mut visit),
             }
         }
-        let mut items = Vec::with_capacity(ids.len());
-        if !ids.is_empty() {
-            // By id alone, so the planner takes the primary key (with the
-            // organisation and status in the condition SQLite preferred an
-            // index on those and read every entry); both are checked below.
-            // The placeholders are padded to the page size so the statement
-            // is the same each time and stays prepared.
-            let slots = limit.max(ids.len());
-            let marks: Vec<String> = (1..=slots).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT {ACTIVITY_COLUMNS} FROM {ACTIVITY_FROM} WHERE x.id IN ({})",
-                marks.join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for i in 0..slots {
-                query = query.bind(ids.get(i).copied().unwrap_or(-1));
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            let mut found = rows
-                .iter()
-                .map(activity_of)
-                .filter(|a| {
-                    a.as_ref().map_or(true, |a| {
-                        a.org_id == org_id && a.status == ActivityStatus::Published
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            for id in &ids {
-                if let Some(i) = found.iter().position(|a| a.id == *id) {
-                    items.push(found.swap_remove(i));
-                }
-            }
-        }
+        let items = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.rows_by_id(org_id, &ids, limit, stamp).await?
+        };
         Ok(ActivityPage {
             items,
             total: total as i64,

@@ -25,9 +25,11 @@ mod activities;
 mod breaks;
 mod finder;
 mod places;
+mod rows;
 mod search_docs;
 mod wishes;
 
+use crate::support::watch::bump_activity_version as bump_version;
 use activities::Times;
 pub use activities::{
     check_activity, schedule_of, Activity, ActivityQuery, ActivitySpec, CancelSpec, DateSpec,
@@ -35,7 +37,7 @@ pub use activities::{
 };
 pub use breaks::ActivityBreak;
 pub use finder::ActivityPage;
-use finder::{activity_of, bump_version, ACTIVITY_COLUMNS, ACTIVITY_FROM};
+use finder::{activity_of, ACTIVITY_COLUMNS, ACTIVITY_FROM};
 pub use places::{Place, PlaceSpec};
 pub use settings::PublicSettings;
 pub use wishes::{WishCount, WishSpec};

@@ -144,14 +144,14 @@ fn check(spec: &ActorSpec, today: Date) -> Result<(ActorSpec, Date)> {
     Ok((s, confirmed))
 }
 
-/// Writes one checked entry (insert or replace by code); true when new.
+/// Writes one checked entry (insert or replace by code).
 async fn write(
     conn: &mut AnyConnection,
     actor: &Actor,
     org_id: i64,
     s: &ActorSpec,
     confirmed: Date,
-) -> Result<(i64, bool)> {
+) -> Result<Written> {
     let unit_id = match s.unit.as_str() {
         "" => None,
         code => Some(unit_in(conn, org_id, code, "unit").await?),
@@ -165,14 +165,17 @@ async fn write(
     // Matched without regard to case (migration 0023): an entry written
     // `MLL-Tuira` replaces `mll-tuira` and keeps the code it was created with.
     let existing =
-        sqlx::query("SELECT id, code FROM actors WHERE org_id = $1 AND lower(code) = $2")
+        sqlx::query("SELECT id, code, name FROM actors WHERE org_id = $1 AND lower(code) = $2")
             .bind(org_id)
             .bind(kasvu_core::code_key(&s.code))
             .fetch_optional(&mut *conn)
             .await?;
-    let existing: Option<(i64, String)> = match existing {
-        Some(r) => Some((r.try_get("id")?, r.try_get("code")?)),
-        None => None,
+    let (existing, old_name): (Option<(i64, String)>, Option<String>) = match existing {
+        Some(r) => (
+            Some((r.try_get("id")?, r.try_get("code")?)),
+            Some(r.try_get("name")?),
+        ),
+        None => (None, None),
     };
     let s = &ActorSpec {
         code: existing
@@ -232,6 +235,20 @@ async fn write(
             .execute(&mut *conn)
             .await?;
     }
+    // The public activity pages show an organiser's name (and keep pages
+    // and rows under the activity version): a new name is a new version
+    // when some activity names this entry as its organiser.
+    let renamed = old_name.is_some_and(|n| n != s.name)
+        && sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM activities WHERE organiser_id = $1 LIMIT 1) t",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?
+            > 0;
+    if renamed {
+        crate::support::watch::bump_activity_version(conn, org_id).await?;
+    }
     crate::search::put(conn, &actor_doc(org_id, s)).await?;
     audit_change(
         conn,
@@ -247,7 +264,20 @@ async fn write(
         json!(s),
     )
     .await?;
-    Ok((id, existing.is_none()))
+    Ok(Written {
+        id,
+        created: existing.is_none(),
+        renamed,
+    })
+}
+
+/// What [`write`] did.
+struct Written {
+    id: i64,
+    created: bool,
+    /// The name changed and activities show it: call
+    /// [`Store::note_public_write`] after the commit.
+    renamed: bool,
 }
 
 /// What search finds of an entry: never the private contact person.
@@ -333,9 +363,12 @@ impl Store {
     ) -> Result<i64> {
         let (s, confirmed) = check(spec, today)?;
         let mut tx = self.begin_write().await?;
-        let (id, _) = write(&mut tx, actor, org_id, &s, confirmed).await?;
+        let w = write(&mut tx, actor, org_id, &s, confirmed).await?;
         tx.commit().await?;
-        Ok(id)
+        if w.renamed {
+            self.note_public_write();
+        }
+        Ok(w.id)
     }
 
     /// Adds a new entry (the register's form): checked as an imported row
@@ -364,9 +397,9 @@ impl Store {
                     .arg("value", &s.code),
             )));
         }
-        let (id, _) = write(&mut tx, actor, org_id, &s, confirmed).await?;
+        let w = write(&mut tx, actor, org_id, &s, confirmed).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(w.id)
     }
 
     /// Writes every row of a file or none; a refusal names the row and field.
@@ -383,17 +416,22 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let mut summary = ImportSummary::default();
+        let mut renamed = false;
         for ((row, _), (s, confirmed)) in rows.iter().zip(&checked) {
-            let (_, created) = write(&mut tx, actor, org_id, s, *confirmed)
+            let w = write(&mut tx, actor, org_id, s, *confirmed)
                 .await
                 .map_err(|e| e.at_row(*row))?;
-            if created {
+            renamed |= w.renamed;
+            if w.created {
                 summary.created += 1;
             } else {
                 summary.updated += 1;
             }
         }
         tx.commit().await?;
+        if renamed {
+            self.note_public_write();
+        }
         Ok(summary)
     }
 
@@ -553,13 +591,14 @@ impl Store {
             )));
         }
         let org_id: i64 = row.try_get("org_id")?;
+        let mut renamed = false;
         if approve {
             let content: String = row.try_get("content")?;
             let mut spec: ActorSpec =
                 serde_json::from_str(&content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             spec.confirmed_on = format_date(today);
             let (s, confirmed) = check(&spec, today)?;
-            write(&mut tx, actor, org_id, &s, confirmed).await?;
+            renamed = write(&mut tx, actor, org_id, &s, confirmed).await?.renamed;
         }
         sqlx::query("UPDATE actor_proposals SET decision = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
             .bind(if approve { "approved" } else { "rejected" })
@@ -569,6 +608,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        if renamed {
+            self.note_public_write();
+        }
         Ok(())
     }
 }

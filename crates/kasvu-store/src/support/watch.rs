@@ -23,6 +23,20 @@ use std::time::{Duration, Instant};
 /// again: the bound on how late this process sees another process's writes.
 pub const RECHECK: Duration = Duration::from_secs(1);
 
+/// Bumps the organisation's activity version, in the writing transaction
+/// of anything a public activity page shows: the activities, their places
+/// and breaks, the register entries that organise them.
+pub(crate) async fn bump_activity_version(tx: &mut sqlx::AnyConnection, org_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO activity_versions (org_id, version) VALUES ($1, 1) \
+         ON CONFLICT (org_id) DO UPDATE SET version = activity_versions.version + 1",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// The versions at one moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicVersions {

@@ -122,7 +122,7 @@ pub(super) async fn occurrences_of(
     let page = st.store.find_activities(org_id, &q).await?;
     let truncated = page.total > CALENDAR_LIMIT;
     let mut out = Vec::new();
-    for a in page.items.into_iter().map(Arc::new) {
+    for a in page.items {
         let cancelled = a.cancelled();
         for o in occurrences_off(&a.schedule, from, to, &cancelled, off) {
             out.push((o, a.clone()));
