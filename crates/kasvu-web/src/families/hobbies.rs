@@ -43,9 +43,10 @@ pub async fn families(State(st): State<AppState>, ctx: Ctx) -> PageResult {
 pub struct HobbiesPage<'a> {
     pub ctx: &'a Ctx,
     pub f: Filter,
-    pub form: FilterForm,
+    pub form: std::sync::Arc<FilterForm>,
     pub error: Option<(String, String)>,
-    pub cards: Vec<ActivityCard>,
+    /// The result cards as HTML (`CardHtml`, kept in the page cache).
+    pub cards: Vec<std::sync::Arc<str>>,
     pub total: i64,
     pub page: i64,
     pub pages: i64,
@@ -107,6 +108,14 @@ pub async fn hobbies(
     Ok(Html(body).into_response())
 }
 
+/// One result card (the same for every reader in a language).
+#[derive(Template)]
+#[template(path = "_activity_card.html")]
+pub struct CardHtml<'a> {
+    pub ctx: &'a Ctx,
+    pub c: ActivityCard,
+}
+
 /// A results page rendered, and whether its filter was good (a page that
 /// names a bad filter is not kept).
 async fn hobbies_page(
@@ -125,7 +134,20 @@ async fn hobbies_page(
                 .store
                 .find_activities_at(org.org_id, &q, versions)
                 .await?;
-            let cards = found.items.iter().map(|a| card(ctx, a, &units)).collect();
+            let stamp = (versions.activities_of(org.org_id), versions.tree);
+            let cards = found
+                .items
+                .iter()
+                .map(|a| {
+                    st.pages.card(a.id, ctx.lang, stamp, || {
+                        CardHtml {
+                            ctx,
+                            c: card(ctx, a, &units),
+                        }
+                        .render()
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             (cards, found.total, None)
         }
         Err((field, p)) => (vec![], 0, Some((field.to_owned(), ctx.lang.problem(&p)))),
@@ -133,7 +155,11 @@ async fn hobbies_page(
     let ok = error.is_none();
     let page = HobbiesPage {
         ctx,
-        form: filter_form(ctx, &units),
+        form: st
+            .trees
+            .filter_form(versions.tree, (org.org_id, ctx.lang, today()), || {
+                filter_form(ctx, &units)
+            }),
         query: Filter {
             kind: String::new(),
             ..f.clone()

@@ -14,7 +14,8 @@
 //! [`kasvu_store::PublicVersions`] fingerprint it was rendered under (the
 //! org tree's version and every organisation's activity version, which the
 //! store bumps with every write to activities, their places and breaks,
-//! and org units); an entry under another fingerprint is a miss. The
+//! the register entries that organise them, and org units); an entry under
+//! another fingerprint is a miss. The
 //! fingerprint is read before the data, so a page is never older than the
 //! fingerprint it is kept under.
 
@@ -84,10 +85,33 @@ impl Weighter<PageKey, Entry> for ByBytes {
     }
 }
 
+/// Most bytes of rendered activity cards kept (see [`PageCache::card`]).
+pub const MAX_CARD_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One activity's card as HTML in one language, and the versions it was
+/// rendered under: the organisation's activity version and the org tree's.
+#[derive(Clone)]
+struct CardEntry {
+    stamp: (i64, i64),
+    html: Arc<str>,
+}
+
+#[derive(Clone)]
+struct CardBytes;
+
+impl Weighter<(i64, Lang), CardEntry> for CardBytes {
+    fn weight(&self, _key: &(i64, Lang), e: &CardEntry) -> u64 {
+        e.html.len() as u64 + ENTRY_OVERHEAD
+    }
+}
+
 /// The cache (shared by the app state's clones).
 #[derive(Clone)]
 pub struct PageCache {
     pages: Arc<Cache<PageKey, Entry, ByBytes>>,
+    /// Activity cards by (activity, language): a page that is not kept
+    /// whole is put together from the cards of earlier pages.
+    cards: Arc<Cache<(i64, Lang), CardEntry, CardBytes>>,
     counts: Arc<Counts>,
 }
 
@@ -109,8 +133,38 @@ impl PageCache {
         let estimated = (bytes / (16 * 1024)).max(16) as usize;
         PageCache {
             pages: Arc::new(Cache::with_weighter(estimated, bytes, ByBytes)),
+            cards: Arc::new(Cache::with_weighter(4096, MAX_CARD_BYTES, CardBytes)),
             counts: Arc::default(),
         }
+    }
+
+    /// Activity `id`'s card in `lang`, rendered by `render` unless kept
+    /// under the same `stamp` (the organisation's activity version and the
+    /// tree version, read before the row: a card's HTML depends on the
+    /// activity's row, the language and the units' everyday names only).
+    /// Kept whatever the page cache's own bound (`--no-page-cache` in the
+    /// benchmark turns off whole pages, not cards).
+    pub(crate) fn card<E>(
+        &self,
+        id: i64,
+        lang: Lang,
+        stamp: (i64, i64),
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Arc<str>, E> {
+        if let Some(e) = self.cards.get(&(id, lang)) {
+            if e.stamp == stamp {
+                return Ok(e.html);
+            }
+        }
+        let html: Arc<str> = render()?.into();
+        self.cards.insert(
+            (id, lang),
+            CardEntry {
+                stamp,
+                html: html.clone(),
+            },
+        );
+        Ok(html)
     }
 
     /// The page kept under `key` when it was rendered under `fingerprint`.
@@ -174,6 +228,29 @@ mod tests {
         sv.lang = Lang::Sv;
         assert_eq!(c.get(&sv, 1), None, "another language");
         assert_eq!(c.hits_and_misses(), (1, 3));
+    }
+
+    #[test]
+    fn a_card_is_rendered_again_under_another_stamp_or_language() {
+        let c = PageCache::with_bytes(0);
+        let mut renders = 0;
+        let mut card = |lang, stamp| {
+            c.card(7, lang, stamp, || {
+                renders += 1;
+                Ok::<_, ()>(format!("<li>{renders}</li>"))
+            })
+            .map(|h| h.to_string())
+        };
+        assert_eq!(card(Lang::Fi, (1, 1)), Ok("<li>1</li>".into()));
+        assert_eq!(card(Lang::Fi, (1, 1)), Ok("<li>1</li>".into()), "kept");
+        assert_eq!(card(Lang::Sv, (1, 1)), Ok("<li>2</li>".into()), "language");
+        assert_eq!(
+            card(Lang::Fi, (2, 1)),
+            Ok("<li>3</li>".into()),
+            "activities"
+        );
+        assert_eq!(card(Lang::Fi, (2, 2)), Ok("<li>4</li>".into()), "tree");
+        assert_eq!(card(Lang::Fi, (2, 2)), Ok("<li>4</li>".into()));
     }
 
     #[test]

@@ -44,7 +44,11 @@ pub(super) struct TreesAt {
     demo: Option<bool>,
     orgs: Option<Arc<Vec<OrgUnit>>>,
     trees: Trees,
+    /// The hobby search's filter choices by (organisation, language, day).
+    forms: std::collections::HashMap<FormKey, Arc<super::cards::FilterForm>>,
 }
+
+type FormKey = (i64, crate::i18n::Lang, time::Date);
 
 impl TreeCache {
     /// Works on what is kept for `version`, forgetting what was kept for
@@ -58,9 +62,30 @@ impl TreeCache {
                 demo: None,
                 orgs: None,
                 trees: Trees::new(),
+                forms: Default::default(),
             },
         };
         f(g.insert(kept))
+    }
+
+    /// The filter form's choices for an organisation in a language on a
+    /// day (the areas on offer are by date), made by `make` once per tree
+    /// version (from units read after it). Only today's are kept.
+    pub(super) fn filter_form(
+        &self,
+        version: i64,
+        key: FormKey,
+        make: impl FnOnce() -> super::cards::FilterForm,
+    ) -> Arc<super::cards::FilterForm> {
+        if let Some(f) = self.at(version, |c| c.forms.get(&key).cloned()) {
+            return f;
+        }
+        let f = Arc::new(make());
+        self.at(version, |c| {
+            c.forms.retain(|k, _| k.2 == key.2);
+            c.forms.insert(key, f.clone());
+        });
+        f
     }
 
     /// Whether the database holds demo data.
