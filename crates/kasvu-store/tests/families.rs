@@ -805,12 +805,25 @@ async fn kept_rows_follow_every_write(store: Store) {
         .unwrap();
     let now = row("Maalauskerho", "Tuiran MLL", "Tuiran perhekeskus");
     assert_eq!(shown(&store, org).await, now);
+    // ... and by approving a proposed update.
+    let entry = store.actor_entry(org, "mll").await.unwrap().unwrap();
+    mll.name = "MLL Tuira ry".into();
+    let proposal = store
+        .propose_actor_update(&cli(), entry.id, &mll, date!(2026 - 11 - 24))
+        .await
+        .unwrap();
+    store
+        .decide_proposal(&cli(), proposal, true, date!(2026 - 11 - 24))
+        .await
+        .unwrap();
+    let now = row("Maalauskerho", "MLL Tuira ry", "Tuiran perhekeskus");
+    assert_eq!(shown(&store, org).await, now);
 
     // Its place.
     let mut place = store.place(org, "tuira-pk").await.unwrap().unwrap().spec;
     place.name = fi("Perhekeskus Tuira");
     store.save_place(&cli(), org, &place).await.unwrap();
-    let now = row("Maalauskerho", "Tuiran MLL", "Perhekeskus Tuira");
+    let now = row("Maalauskerho", "MLL Tuira ry", "Perhekeskus Tuira");
     assert_eq!(shown(&store, org).await, now);
 
     // Withdrawn: gone from the public pages.

@@ -31,6 +31,10 @@ const MAX_BYTES: u64 = 24 * 1024 * 1024;
 
 /// What every row weighs besides its texts and times.
 const FIXED: usize = 1024;
+/// What one weekly slot, date or cancellation weighs besides its note: a
+/// spec of 3–4 strings (their headers and small allocations) and its
+/// parsed form in the schedule.
+const PER_TIME: usize = 160;
 
 /// The versions a kept row is at least as new as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,9 +84,10 @@ fn weight(a: &Activity) -> u64 {
         .iter()
         .map(|t| t.len())
         .sum::<usize>();
+    let notes: usize = s.cancellations.iter().map(|c| c.note.len()).sum();
     let times = s.slots.len() + s.dates.len() + s.cancellations.len();
     let times = times + a.schedule.slots.len() + a.schedule.dates.len();
-    (FIXED + texts + 64 * times) as u64
+    (FIXED + texts + notes + PER_TIME * times) as u64
 }
 
 /// The kept rows, by activity id.
@@ -192,7 +197,11 @@ mod tests {
             starts: "17:00".into(),
             ends: "18:00".into(),
         }];
-        assert_eq!(weight(&a), base + 4000 + 64);
+        a.spec.cancellations = vec![crate::CancelSpec {
+            on: "2026-11-17".into(),
+            note: "sairas".into(),
+        }];
+        assert_eq!(weight(&a), base + 4000 + 2 * PER_TIME as u64 + 6);
         // Far below the bound: tens of thousands of typical rows are kept.
         assert!(MAX_BYTES / base > 20_000);
     }

@@ -77,6 +77,7 @@ pub(crate) struct Watch {
 }
 
 struct Seen {
+    /// When the read began (reads that began later see newer versions).
     at: Instant,
     /// `local_writes` as it was *before* the versions were read.
     local: u64,
@@ -100,12 +101,19 @@ impl Store {
                 return Ok(s.versions.clone());
             }
         }
+        let began = Instant::now();
         let versions = self.read_public_versions().await?;
         let mut seen = watch.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        // Keep the newest read: one begun after a later local write wins.
-        if seen.as_ref().is_none_or(|s| s.local <= local) {
+        // Keep the newest read: one begun after a later local write wins,
+        // else the one begun last. Never go back to an older read — a read
+        // that began earlier but ended later would otherwise replace a
+        // newer one, and a request that had seen the newer versions would
+        // next be handed the older ones (and keep pages, rows and cards
+        // built from older data under the newer versions).
+        let newer = |s: &Seen| s.local < local || (s.local == local && s.at <= began);
+        if seen.as_ref().is_none_or(newer) {
             *seen = Some(Seen {
-                at: Instant::now(),
+                at: began,
                 local,
                 versions: versions.clone(),
             });

@@ -108,7 +108,10 @@ pub async fn hobbies(
     Ok(Html(body).into_response())
 }
 
-/// One result card (the same for every reader in a language).
+/// One result card, kept per (activity, language) under the activity and
+/// tree versions (`PageCache::card`): it may show only what those decide —
+/// the activity's row, the units' names and the language's messages —
+/// never anything of the reader, the brand, the address or the date.
 #[derive(Template)]
 #[template(path = "_activity_card.html")]
 pub struct CardHtml<'a> {
