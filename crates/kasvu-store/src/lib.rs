@@ -60,7 +60,7 @@ pub use support::cluster::{ImportJobRow, TaskLock};
 pub use support::credentials::{hash_password, random_token, verify_password};
 pub use support::db::{Backend, Store};
 pub use support::error::StoreError;
-pub use support::watch::{PublicVersions, RECHECK as PUBLIC_RECHECK};
+pub use support::watch::{PublicVersions, Stamp, RECHECK as PUBLIC_RECHECK};
 pub use support::ImportSummary;
 pub use teams::{
     ActionSpec, Bulletin, BulletinSpec, EventParticipant, EventParticipantSpec, EventSpec,

@@ -1,8 +1,8 @@
 //! The public activity search: each organisation's published activities'
 //! filter columns kept in memory, filtered there, and a page read from the database.
 
-use super::rows::Stamp;
 use super::*;
+use crate::support::watch::Stamp;
 use fixedbitset::FixedBitSet;
 use kasvu_core::activity::{ActivityFilter, FilterColumns};
 use std::collections::HashMap;
@@ -439,10 +439,7 @@ impl Store {
         versions: &crate::PublicVersions,
     ) -> Result<ActivityPage> {
         if q.statuses.is_none() && q.between.is_none() && q.organisers.is_none() {
-            let stamp = Stamp {
-                activities: versions.activities_of(org_id),
-                tree: versions.tree,
-            };
+            let stamp = versions.stamp_of(org_id);
             let index = self.public_index(org_id, Some(stamp.activities)).await?;
             return self.find_in(index, org_id, q, Some(stamp)).await;
         }

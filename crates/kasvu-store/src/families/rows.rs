@@ -21,6 +21,7 @@ use super::finder::{activity_of, ACTIVITY_COLUMNS, ACTIVITY_FROM};
 use super::Activity;
 use crate::support::db::Store;
 use crate::support::error::Result;
+use crate::support::watch::Stamp;
 use kasvu_core::activity::ActivityStatus;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
@@ -35,13 +36,6 @@ const FIXED: usize = 1024;
 /// spec of 3–4 strings (their headers and small allocations) and its
 /// parsed form in the schedule.
 const PER_TIME: usize = 160;
-
-/// The versions a kept row is at least as new as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Stamp {
-    pub activities: i64,
-    pub tree: i64,
-}
 
 #[derive(Clone)]
 struct ByBytes;

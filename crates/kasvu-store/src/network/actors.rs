@@ -235,9 +235,10 @@ async fn write(
             .execute(&mut *conn)
             .await?;
     }
-    // The public activity pages show an organiser's name (and keep pages
-    // and rows under the activity version): a new name is a new version
-    // when some activity names this entry as its organiser.
+    // A public activity's row holds its organiser's name (the activity's
+    // own page shows it; search result cards do not), and rows are kept
+    // under the activity version: a new name is a new version when some
+    // activity names this entry as its organiser.
     let renamed = old_name.is_some_and(|n| n != s.name)
         && sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM (SELECT 1 FROM activities WHERE organiser_id = $1 LIMIT 1) t",

@@ -66,6 +66,25 @@ impl PublicVersions {
     pub fn activities_of(&self, org_id: i64) -> i64 {
         self.activities.get(&org_id).copied().unwrap_or(0)
     }
+
+    /// The stamp of an organisation's public activity rows and cards.
+    pub fn stamp_of(&self, org_id: i64) -> Stamp {
+        Stamp {
+            activities: self.activities_of(org_id),
+            tree: self.tree,
+        }
+    }
+}
+
+/// The versions one organisation's public activity rows and cards are built
+/// under: its activity version and the tree version (units' names), read
+/// before them. What is kept under a stamp is used only under the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The organisation's activity version.
+    pub activities: i64,
+    /// The org tree's version.
+    pub tree: i64,
 }
 
 /// What one store (shared by its clones) keeps: the local write count and

@@ -4,7 +4,7 @@ use super::cards::{
     card, filter_form, query_of, times_text, weekday_no, ActivityCard, Filter, FilterForm,
 };
 use super::page_cache::{PageKey, PageKind};
-use super::site::{org_and_units, PAGE_SIZE};
+use super::site::{org_and_units, org_and_units_at, PAGE_SIZE};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
@@ -127,7 +127,7 @@ async fn hobbies_page(
     f: Filter,
     versions: &kasvu_store::PublicVersions,
 ) -> Result<(String, bool), AppError> {
-    let (org, units) = org_and_units(st, ctx).await?;
+    let (org, units) = org_and_units_at(st, ctx, versions).await?;
     let page_no = f.page_no();
     let (cards, total, error) = match query_of(st, org.org_id, &f, &units).await? {
         Ok(mut q) => {
@@ -137,7 +137,7 @@ async fn hobbies_page(
                 .store
                 .find_activities_at(org.org_id, &q, versions)
                 .await?;
-            let stamp = (versions.activities_of(org.org_id), versions.tree);
+            let stamp = versions.stamp_of(org.org_id);
             let cards = found
                 .items
                 .iter()

@@ -22,6 +22,7 @@
 use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
 use axum::body::Bytes;
+use kasvu_store::Stamp;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use std::sync::Arc;
@@ -92,7 +93,7 @@ pub const MAX_CARD_BYTES: u64 = 8 * 1024 * 1024;
 /// rendered under: the organisation's activity version and the org tree's.
 #[derive(Clone)]
 struct CardEntry {
-    stamp: (i64, i64),
+    stamp: Stamp,
     html: Arc<str>,
 }
 
@@ -148,7 +149,7 @@ impl PageCache {
         &self,
         id: i64,
         lang: Lang,
-        stamp: (i64, i64),
+        stamp: Stamp,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<Arc<str>, E> {
         if let Some(e) = self.cards.get(&(id, lang)) {
@@ -234,6 +235,7 @@ mod tests {
     fn a_card_is_rendered_again_under_another_stamp_or_language() {
         let c = PageCache::with_bytes(0);
         let mut renders = 0;
+        let at = |activities, tree| Stamp { activities, tree };
         let mut card = |lang, stamp| {
             c.card(7, lang, stamp, || {
                 renders += 1;
@@ -241,16 +243,20 @@ mod tests {
             })
             .map(|h| h.to_string())
         };
-        assert_eq!(card(Lang::Fi, (1, 1)), Ok("<li>1</li>".into()));
-        assert_eq!(card(Lang::Fi, (1, 1)), Ok("<li>1</li>".into()), "kept");
-        assert_eq!(card(Lang::Sv, (1, 1)), Ok("<li>2</li>".into()), "language");
+        assert_eq!(card(Lang::Fi, at(1, 1)), Ok("<li>1</li>".into()));
+        assert_eq!(card(Lang::Fi, at(1, 1)), Ok("<li>1</li>".into()), "kept");
         assert_eq!(
-            card(Lang::Fi, (2, 1)),
+            card(Lang::Sv, at(1, 1)),
+            Ok("<li>2</li>".into()),
+            "language"
+        );
+        assert_eq!(
+            card(Lang::Fi, at(2, 1)),
             Ok("<li>3</li>".into()),
             "activities"
         );
-        assert_eq!(card(Lang::Fi, (2, 2)), Ok("<li>4</li>".into()), "tree");
-        assert_eq!(card(Lang::Fi, (2, 2)), Ok("<li>4</li>".into()));
+        assert_eq!(card(Lang::Fi, at(2, 2)), Ok("<li>4</li>".into()), "tree");
+        assert_eq!(card(Lang::Fi, at(2, 2)), Ok("<li>4</li>".into()));
     }
 
     #[test]

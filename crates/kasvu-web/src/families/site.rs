@@ -123,7 +123,17 @@ pub(crate) async fn org_and_units(
     st: &AppState,
     ctx: &Ctx,
 ) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
-    let version = st.store.public_versions().await?.tree;
+    org_and_units_at(st, ctx, &st.store.public_versions().await?).await
+}
+
+/// [`org_and_units`] under the versions the request has already read, so
+/// that one request's page, rows and cards come from one read.
+pub(crate) async fn org_and_units_at(
+    st: &AppState,
+    ctx: &Ctx,
+    versions: &kasvu_store::PublicVersions,
+) -> Result<(OrgUnit, Arc<Vec<OrgUnit>>), AppError> {
+    let version = versions.tree;
     let orgs = match st.trees.at(version, |c| c.orgs.clone()) {
         Some(o) => o,
         None => {
