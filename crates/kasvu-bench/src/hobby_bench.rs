@@ -282,15 +282,21 @@ async fn run_on(
     // A typical result page's size, for the static page.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let body: Arc<std::sync::Mutex<String>> = Arc::default();
+    let body: Arc<std::sync::Mutex<axum::body::Bytes>> = Arc::default();
     let static_body = body.clone();
-    let app = kasvu_web::app(state).merge(axum::Router::new().route(
-        "/bench-static",
-        axum::routing::get(move || {
-            let b = static_body.lock().map(|b| b.clone()).unwrap_or_default();
-            async move { axum::response::Html(b) }
-        }),
-    ));
+    // The static page passes the same layers as every response of the
+    // server (not the pages' context, which reads the visitor's session
+    // and language): merged after them, it was measured beside the server.
+    let app = kasvu_web::app_with(
+        state,
+        axum::Router::new().route(
+            "/bench-static",
+            axum::routing::get(move || {
+                let b = static_body.lock().map(|b| b.clone()).unwrap_or_default();
+                async move { axum::response::Html(b) }
+            }),
+        ),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await });
     let base = format!("http://{addr}");
     let http = reqwest::Client::new();
@@ -309,8 +315,9 @@ async fn run_on(
     sizes.sort_unstable();
     let typical = sizes[sizes.len() / 2];
     if let Ok(mut b) = body.lock() {
-        *b = "<!DOCTYPE html><html lang=\"fi\"><title>x</title><p>".to_owned()
-            + &"x".repeat(typical.saturating_sub(60));
+        *b = ("<!DOCTYPE html><html lang=\"fi\"><title>x</title><p>".to_owned()
+            + &"x".repeat(typical.saturating_sub(60)))
+            .into();
     }
     // Warm up both, then measure each alone.
     load(&base, clients, 2, true, 1).await?;

@@ -308,6 +308,15 @@ pub fn routes() -> Vec<support::routes::Route> {
 
 /// The whole app.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The whole app and `extra` routes, which are served behind the same
+/// layers as the stylesheet (metrics, body limit, timeout, trace,
+/// compression, security headers) but without the pages' context: the
+/// hobby benchmark's static page is measured through everything any
+/// response of this server passes, not beside it.
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let upload_bytes = state.config.import_limits.file_bytes;
     let context = state.clone();
     let router = composed(move |pages| {
@@ -317,6 +326,7 @@ pub fn app(state: AppState) -> Router {
         ))
     })
     .into_router()
+    .merge(extra)
     .with_state(state.clone())
     .layer(axum::middleware::from_fn_with_state(
         state,

@@ -125,10 +125,18 @@ impl Store {
             // By id alone, so the planner takes the primary key (with the
             // organisation and status in the condition SQLite preferred an
             // index on those and read every entry); both are checked below.
+            // The ids are a VALUES list walked in order (`CROSS JOIN` keeps
+            // it outermost in SQLite): `x.id IN (…)` made SQLite build and
+            // free a temporary B-tree of the list for every statement, a
+            // tenth of a search's CPU in a profile of the hobby bench. The
+            // casts give PostgreSQL the list's type.
             let slots = slots.max(missing.len());
-            let marks: Vec<String> = (1..=slots).map(|i| format!("${i}")).collect();
+            let marks: Vec<String> = (1..=slots)
+                .map(|i| format!("(CAST(${i} AS BIGINT))"))
+                .collect();
             let sql = format!(
-                "SELECT {ACTIVITY_COLUMNS} FROM {ACTIVITY_FROM} WHERE x.id IN ({})",
+                "SELECT {ACTIVITY_COLUMNS} FROM (VALUES {}) AS ids CROSS JOIN {ACTIVITY_FROM} \
+                 WHERE x.id = ids.column1",
                 marks.join(", ")
             );
             let mut query = sqlx::query(&sql);
