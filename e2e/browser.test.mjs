@@ -122,7 +122,10 @@ test('the skip link is the first stop for the keyboard and moves focus to the co
   assert.equal(focused, '#main');
   assert.ok(await page.locator('a.skip-link').isVisible(), 'the skip link shows when focused');
   await page.keyboard.press('Enter');
-  assert.ok(page.url().endsWith('#main'));
+  // A fragment navigation finishes after the key press returns: wait for it
+  // rather than read the URL at once (CI once read it too early).
+  await page.waitForURL(/#main$/);
+  assert.equal(await page.evaluate(() => location.hash), '#main');
   await context.close();
 });
 
