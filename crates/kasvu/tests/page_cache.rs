@@ -1,8 +1,9 @@
-//! The public hobby search's rendered-page cache through the real binary on
-//! both databases: a kept page changes right after staff publish, edit or
-//! withdraw a hobby through this server; each language has its own page;
-//! a signed-in person never gets a visitor's page, nor a visitor theirs;
-//! a bad filter still names its field; spellings of one search share a page.
+//! The public hobby search's and calendar's rendered-page cache through the
+//! real binary on both databases: a kept page changes right after staff
+//! publish, edit or withdraw a hobby (or add a break) through this server;
+//! each language has its own page; a signed-in person never gets a
+//! visitor's page, nor a visitor theirs; a bad filter still names its
+//! field; spellings of one search share a page.
 
 mod common;
 
@@ -24,6 +25,30 @@ fn card_names(page: &str) -> Vec<String> {
 }
 
 const SEARCH: &str = "/hobbies?area=tuira&day=6";
+
+/// A free Saturday hobby in Tuira for 3–12-year-olds, as its form sends it.
+fn entry(csrf: &str, name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", csrf.to_owned()),
+        ("kind", "hobby".into()),
+        ("category", "sports".into()),
+        ("name_fi", name.into()),
+        ("organiser", "mll-tuira".into()),
+        ("area", "tuira".into()),
+        ("place", "tuiran-perhekeskus".into()),
+        ("is_free", "1".into()),
+        ("min_age", "3".into()),
+        ("max_age", "12".into()),
+        ("season_start", "2026-09-01".into()),
+        ("season_end", "2027-05-31".into()),
+        ("slot_weekday_1", "6".into()),
+        ("slot_starts_1", "10:00".into()),
+        ("slot_ends_1", "11:00".into()),
+        ("slot_weekday_2", String::new()),
+        ("slot_starts_2", String::new()),
+        ("slot_ends_2", String::new()),
+    ]
+}
 
 async fn cached_pages_follow_writes(db: &str) {
     let s = Server::start(db);
@@ -48,28 +73,7 @@ async fn cached_pages_follow_writes(db: &str) {
     let mll = login_demo(&s, "mll.tuira@oulu.example").await;
     let (_, form) = get(&mll, s.url("/activities/edit")).await;
     let csrf = csrf_of(&form);
-    let entry = |name: &'static str| {
-        vec![
-            ("csrf", csrf.clone()),
-            ("kind", "hobby".into()),
-            ("category", "sports".into()),
-            ("name_fi", name.into()),
-            ("organiser", "mll-tuira".into()),
-            ("area", "tuira".into()),
-            ("place", "tuiran-perhekeskus".into()),
-            ("is_free", "1".into()),
-            ("min_age", "3".into()),
-            ("max_age", "12".into()),
-            ("season_start", "2026-09-01".into()),
-            ("season_end", "2027-05-31".into()),
-            ("slot_weekday_1", "6".into()),
-            ("slot_starts_1", "10:00".into()),
-            ("slot_ends_1", "11:00".into()),
-            ("slot_weekday_2", String::new()),
-            ("slot_starts_2", String::new()),
-            ("slot_ends_2", String::new()),
-        ]
-    };
+    let entry = |name: &str| entry(&csrf, name);
     let new = entry("Välkkyjumppa");
     let (st, location) = post(&mll, s.url("/activities/save"), &form_of(&new)).await;
     assert_eq!(st, 303, "{location}");
@@ -181,3 +185,111 @@ async fn cached_pages_follow_writes(db: &str) {
 }
 
 on_both_databases!(cached_pages_follow_writes);
+
+/// January 2027 in Tuira as a list, and as the month grid.
+const MONTH_LIST: &str = "/calendar?area=tuira&month=2027-01&view=list";
+const MONTH_GRID: &str = "/calendar?area=tuira&month=2027-01";
+
+async fn cached_calendar_follows_writes(db: &str) {
+    let s = Server::start(db);
+    let anon = common::client();
+
+    // Kept, and one page for every spelling of the same month and filter
+    // (rendered for the normalised address its links carry).
+    let (st, first) = get(&anon, s.url(MONTH_LIST)).await;
+    assert_eq!(st, 200);
+    assert!(
+        first.contains("next=/calendar%3Fmonth%3D2027-01%26view%3Dlist%26area%3Dtuira"),
+        "{first}"
+    );
+    let (_, again) = get(&anon, s.url(MONTH_LIST)).await;
+    assert_eq!(again, first);
+    let (_, respelt) = get(
+        &anon,
+        s.url("/calendar?view=list&area=%20tuira&month=2027-1&page=3&free="),
+    )
+    .await;
+    assert_eq!(respelt, first, "one month, one page");
+    let (_, grid) = get(&anon, s.url(MONTH_GRID)).await;
+    assert_ne!(grid, first, "the grid is a page of its own");
+    assert!(!first.contains("Lauantaijumppa") && !grid.contains("Lauantaijumppa"));
+
+    // Published on this server: in the kept month at once, every Saturday.
+    let mll = login_demo(&s, "mll.tuira@oulu.example").await;
+    let (_, form) = get(&mll, s.url("/activities/edit")).await;
+    let new = entry(&csrf_of(&form), "Lauantaijumppa");
+    let (st, location) = post(&mll, s.url("/activities/save"), &form_of(&new)).await;
+    assert_eq!(st, 303, "{location}");
+    let id = location.trim_start_matches("/activities/").to_owned();
+    let manager = login_demo(&s, "aluepaallikko.keskinen@oulu.example").await;
+    let (_, manage) = get(&manager, s.url("/activities/manage")).await;
+    let mcsrf = csrf_of(&manage);
+    let (st, _) = post(
+        &manager,
+        s.url(&format!("/activities/{id}/status")),
+        &[("csrf", &mcsrf), ("status", "published")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, list) = get(&anon, s.url(MONTH_LIST)).await;
+    // January 2027 has five Saturdays; the demo's Christmas break may take
+    // the first.
+    let saturdays = list.matches("Lauantaijumppa").count();
+    assert!((4..=5).contains(&saturdays), "{saturdays}: {list}");
+    let (_, grid) = get(&anon, s.url(MONTH_GRID)).await;
+    assert!(grid.contains("Lauantaijumppa"));
+    assert!(!grid.contains("Talvitauko kokeilu"));
+
+    // A break added by the city's admin: the kept grid says so at once, and
+    // the list loses that Saturday's session.
+    let admin = login_demo(&s, "admin@oulu.example").await;
+    let (_, manage) = get(&admin, s.url("/activities/manage")).await;
+    let (st, _) = post(
+        &admin,
+        s.url("/activities/breaks"),
+        &[
+            ("csrf", &csrf_of(&manage)),
+            ("first", "2027-01-09"),
+            ("last", "2027-01-10"),
+            ("name", "Talvitauko kokeilu"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, grid) = get(&anon, s.url(MONTH_GRID)).await;
+    assert!(grid.contains("Talvitauko kokeilu"), "{grid}");
+    let (_, list) = get(&anon, s.url(MONTH_LIST)).await;
+    assert_eq!(
+        list.matches("Lauantaijumppa").count(),
+        saturdays - 1,
+        "no session on 9 January"
+    );
+
+    // Staff get their own page; the visitor's kept one has none of it.
+    let (_, staff) = get(&manager, s.url(MONTH_LIST)).await;
+    assert!(staff.contains("staff-header") && staff.contains(&mcsrf));
+    let (_, visitor) = get(&anon, s.url(MONTH_LIST)).await;
+    assert!(!visitor.contains("staff-header") && !visitor.contains(&mcsrf));
+    assert_eq!(visitor, list);
+
+    // Another language, another page.
+    let sv = common::client();
+    sv.get(s.url("/lang/sv")).send().await.expect("language");
+    let (_, sv_page) = get(&sv, s.url(MONTH_LIST)).await;
+    assert!(sv_page.contains("<html lang=\"sv\">"));
+    let (_, fi_page) = get(&anon, s.url(MONTH_LIST)).await;
+    assert!(fi_page.contains("<html lang=\"fi\">"));
+
+    // A bad filter names its field every time.
+    for _ in 0..2 {
+        let (st, p) = get(&anon, s.url("/calendar?age=yhdeks%C3%A4n&area=tuira")).await;
+        assert_eq!(st, 200);
+        assert!(p.contains("role=\"alert\""));
+        assert!(
+            p.contains("value=\"yhdeksän\" aria-invalid=\"true\""),
+            "{p}"
+        );
+    }
+}
+
+on_both_databases!(cached_calendar_follows_writes);

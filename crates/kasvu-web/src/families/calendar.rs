@@ -1,7 +1,10 @@
 //! The month calendar of activities and its iCalendar feeds.
 
 use super::cards::{filter_form, query_of, weekday_no, Filter, FilterForm};
-use super::site::{org_and_units, CALENDAR_LIMIT, FEED_AHEAD_DAYS, FEED_BACK_DAYS};
+use super::page_cache::{PageKey, PageKind};
+use super::site::{
+    org_and_units, org_and_units_at, CALENDAR_LIMIT, FEED_AHEAD_DAYS, FEED_BACK_DAYS,
+};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
@@ -11,6 +14,7 @@ use crate::support::responses::ics_response;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::{occurrences_off, DaysOff, Occurrence};
@@ -49,7 +53,7 @@ pub struct CalendarDay {
 pub struct CalendarPage<'a> {
     pub ctx: &'a Ctx,
     pub f: Filter,
-    pub form: FilterForm,
+    pub form: Arc<FilterForm>,
     pub error: Option<(String, String)>,
     pub month_title: String,
     pub month: String,
@@ -134,10 +138,76 @@ pub(super) async fn occurrences_of(
     Ok((out, truncated))
 }
 
+/// A calendar's filter in one spelling (see [`Filter::normalised`]), with
+/// the month it shows when one is named (a month that is not one counts as
+/// none: the page shows this month either way) and the view when it is the
+/// list; and its address query, month and view first as the page's own
+/// links write them: the page cache's key and the path the page is
+/// rendered for.
+fn calendar_filter(f: &Filter, org: Option<&str>) -> (Filter, String) {
+    let mut n = f.normalised(org);
+    n.page = String::new();
+    n.month = parse_month(&f.month).map(month_code).unwrap_or_default();
+    n.view = if f.view.trim() == "list" {
+        "list".into()
+    } else {
+        String::new()
+    };
+    let q = [
+        ("month", n.month.clone()),
+        ("view", n.view.clone()),
+        ("", n.query()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| if k.is_empty() { v } else { format!("{k}={v}") })
+    .collect::<Vec<_>>()
+    .join("&");
+    (n, q)
+}
+
 /// The activity calendar of the city, an area or a cluster: a month as a
 /// grid or as a list by day, cancellations shown, and its iCalendar feed.
-pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
-    let (org, units) = org_and_units(&st, &ctx).await?;
+/// A visitor's page comes from the page cache while the public versions
+/// (which activities, their places and breaks, organisers and the tree
+/// bump) stay the same; today is in its key.
+pub async fn calendar(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Query(f): Query<Filter>,
+) -> PageResult {
+    // Read before anything the page shows (see `hobbies`).
+    let versions = st.store.public_versions().await?;
+    let (f, key_query) = calendar_filter(&f, super::site::org_param(&ctx.path).as_deref());
+    let key = PageKey::for_visitor(PageKind::Calendar, &ctx, key_query.clone());
+    if let Some(body) = key
+        .as_ref()
+        .and_then(|k| st.pages.get(k, versions.fingerprint))
+    {
+        return Ok(Html(body).into_response());
+    }
+    ctx.path = if key_query.is_empty() {
+        "/calendar".to_owned()
+    } else {
+        format!("/calendar?{key_query}")
+    };
+    let (body, ok) = calendar_page(&st, &ctx, f, &versions).await?;
+    let body = Bytes::from(body);
+    if let (Some(k), true) = (key, ok) {
+        st.pages.put(k, versions.fingerprint, body.clone());
+    }
+    Ok(Html(body).into_response())
+}
+
+/// A calendar month rendered, and whether its filter was good (a page that
+/// names a bad filter is not kept).
+async fn calendar_page(
+    st: &AppState,
+    ctx: &Ctx,
+    f: Filter,
+    versions: &kasvu_store::PublicVersions,
+) -> Result<(String, bool), AppError> {
+    let (org, units) = org_and_units_at(st, ctx, versions).await?;
     let now = today();
     let first = parse_month(&f.month).unwrap_or_else(|| now.replace_day(1).unwrap_or(now));
     let next = first
@@ -152,9 +222,9 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         .unwrap_or(first);
     let list_view = f.view.trim() == "list";
     let off = st.store.days_off(org.org_id).await?;
-    let (found, truncated, error) = match query_of(&st, org.org_id, &f, &units).await? {
+    let (found, truncated, error) = match query_of(st, org.org_id, &f, &units).await? {
         Ok(q) => {
-            let (o, t) = occurrences_of(&st, org.org_id, q, first, last, &off).await?;
+            let (o, t) = occurrences_of(st, org.org_id, q, first, last, &off).await?;
             (o, t, None)
         }
         Err((field, p)) => (
@@ -167,8 +237,8 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         id: a.id,
         time: format!("{}–{}", o.starts, o.ends),
         start: o.starts.to_string(),
-        name: lt(&ctx, &a.spec.name),
-        place: lt(&ctx, &a.place_name),
+        name: lt(ctx, &a.spec.name),
+        place: lt(ctx, &a.place_name),
         kind: ctx.t(&format!("activity-kind-{}", a.spec.kind.code())),
         kind_code: a.spec.kind.code(),
         cancelled: o.cancelled,
@@ -180,7 +250,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         in_month: d.month() == first.month(),
         is_today: d == now,
         items,
-        off: off.reason(d).map(|why| super::day_off_text(&ctx, &why)),
+        off: off.reason(d).map(|why| super::day_off_text(ctx, &why)),
     };
     let items_on = |d: Date| -> Vec<CalendarItem> {
         found
@@ -222,9 +292,14 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         .find(|u| u.code == f.area.trim())
         .map(|u| ctx.name(&u.names).to_owned())
         .unwrap_or_else(|| ctx.name(&org.names).to_owned());
+    let ok = error.is_none();
     let page = CalendarPage {
-        ctx: &ctx,
-        form: filter_form(&ctx, &units),
+        ctx,
+        form: st
+            .trees
+            .filter_form(versions.tree, (org.org_id, ctx.lang, now), || {
+                filter_form(ctx, &units)
+            }),
         query: f.query(),
         error,
         month_title: format!(
@@ -246,7 +321,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filt
         area_name,
         f,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok((page.render()?, ok))
 }
 
 /// The iCalendar events of occurrences.

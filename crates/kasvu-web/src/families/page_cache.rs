@@ -1,6 +1,7 @@
-//! Rendered public pages kept in memory: a hobby search result page (and
-//! the meeting places' list) is rendered once per everything its HTML
-//! depends on and served from here until what it shows changes.
+//! Rendered public pages kept in memory: a hobby search result page, a
+//! calendar month and the meeting places' list are each rendered once per
+//! everything their HTML depends on and served from here until what they
+//! show changes.
 //!
 //! Only pages for visitors who are not signed in are kept: a signed-in
 //! person's header, navigation and CSRF token are theirs alone. A visitor's
@@ -9,8 +10,9 @@
 //! one its key names.
 //!
 //! The key: the page, the language, the brand, the demo banner, today's
-//! date (the areas on offer and the seasons are by date) and the normalised
-//! query (filters, organisation, page number). Each entry remembers the
+//! date (the areas on offer and the seasons are by date; a calendar marks
+//! today and shows this month when none is asked) and the normalised query
+//! (filters, organisation, page number; a calendar's month and view). Each entry remembers the
 //! [`kasvu_store::PublicVersions`] fingerprint it was rendered under (the
 //! org tree's version and every organisation's activity version, which the
 //! store bumps with every write to activities, their places and breaks,
@@ -37,6 +39,7 @@ const ENTRY_OVERHEAD: u64 = 512;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PageKind {
     Hobbies,
+    Calendar,
     Places,
 }
 

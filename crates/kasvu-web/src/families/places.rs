@@ -3,7 +3,7 @@
 use super::calendar::occurrences_of;
 use super::cards::{unit_name, weekday_no};
 use super::page_cache::{PageKey, PageKind};
-use super::site::org_and_units;
+use super::site::{org_and_units, org_and_units_at};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use crate::support::format::date_label;
@@ -104,7 +104,7 @@ pub async fn places(
     } else {
         format!("/places?{q}")
     };
-    let (org, units) = org_and_units(&st, &ctx).await?;
+    let (org, units) = org_and_units_at(&st, &ctx, &versions).await?;
     let area = units.iter().find(|u| u.code == f.area);
     let cards = st
         .store
