@@ -1,7 +1,7 @@
 //! The month calendar of activities and its iCalendar feeds.
 
 use super::cards::{filter_form, query_of, weekday_no, Filter, FilterForm};
-use super::page_cache::{PageKey, PageKind};
+use super::page_cache::{cached_page, PageKind};
 use super::site::{
     org_and_units, org_and_units_at, CALENDAR_LIMIT, FEED_AHEAD_DAYS, FEED_BACK_DAYS,
 };
@@ -14,9 +14,7 @@ use crate::support::responses::ics_response;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::{occurrences_off, DaysOff, Occurrence};
 use kasvu_store::{Activity, ActivityQuery};
 use std::sync::Arc;
@@ -141,9 +139,9 @@ pub(super) async fn occurrences_of(
 /// A calendar's filter in one spelling (see [`Filter::normalised`]), with
 /// the month it shows when one is named (a month that is not one counts as
 /// none: the page shows this month either way) and the view when it is the
-/// list; and its address query, month and view first as the page's own
-/// links write them: the page cache's key and the path the page is
-/// rendered for.
+/// list; and its address query (month and view first, as the page's own
+/// links put them, the grid's view left out): the page cache's key and the
+/// path the page is rendered for.
 fn calendar_filter(f: &Filter, org: Option<&str>) -> (Filter, String) {
     let mut n = f.normalised(org);
     n.page = String::new();
@@ -171,32 +169,21 @@ fn calendar_filter(f: &Filter, org: Option<&str>) -> (Filter, String) {
 /// A visitor's page comes from the page cache while the public versions
 /// (which activities, their places and breaks, organisers and the tree
 /// bump) stay the same; today is in its key.
-pub async fn calendar(
-    State(st): State<AppState>,
-    mut ctx: Ctx,
-    Query(f): Query<Filter>,
-) -> PageResult {
+pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
     // Read before anything the page shows (see `hobbies`).
     let versions = st.store.public_versions().await?;
     let (f, key_query) = calendar_filter(&f, super::site::org_param(&ctx.path).as_deref());
-    let key = PageKey::for_visitor(PageKind::Calendar, &ctx, key_query.clone());
-    if let Some(body) = key
-        .as_ref()
-        .and_then(|k| st.pages.get(k, versions.fingerprint))
-    {
-        return Ok(Html(body).into_response());
-    }
-    ctx.path = if key_query.is_empty() {
-        "/calendar".to_owned()
-    } else {
-        format!("/calendar?{key_query}")
-    };
-    let (body, ok) = calendar_page(&st, &ctx, f, &versions).await?;
-    let body = Bytes::from(body);
-    if let (Some(k), true) = (key, ok) {
-        st.pages.put(k, versions.fingerprint, body.clone());
-    }
-    Ok(Html(body).into_response())
+    let (st, versions) = (&st, &versions);
+    cached_page(
+        &st.pages,
+        ctx,
+        PageKind::Calendar,
+        "/calendar",
+        key_query,
+        versions.fingerprint,
+        |ctx| async move { calendar_page(st, &ctx, f, versions).await },
+    )
+    .await
 }
 
 /// A calendar month rendered, and whether its filter was good (a page that

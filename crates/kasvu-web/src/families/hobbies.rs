@@ -3,7 +3,7 @@
 use super::cards::{
     card, filter_form, query_of, times_text, weekday_no, ActivityCard, Filter, FilterForm,
 };
-use super::page_cache::{PageKey, PageKind};
+use super::page_cache::{cached_page, PageKind};
 use super::site::{org_and_units, org_and_units_at, PAGE_SIZE};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -13,7 +13,6 @@ use crate::support::format::LText;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::{occurrences_off, skipped_days, ActivityKind, Occurrence};
@@ -75,37 +74,23 @@ impl HobbiesPage<'_> {
 /// The hobby treasure chest: hobbies and clubs filtered by area, age, day,
 /// price and type, twenty to a page. A visitor's page comes from the page
 /// cache while the public versions stay the same (see `page_cache`).
-pub async fn hobbies(
-    State(st): State<AppState>,
-    mut ctx: Ctx,
-    Query(f): Query<Filter>,
-) -> PageResult {
+pub async fn hobbies(State(st): State<AppState>, ctx: Ctx, Query(f): Query<Filter>) -> PageResult {
     // Read before anything the page shows, so that a page is never older
     // than the versions it is kept under.
     let versions = st.store.public_versions().await?;
     let f = f.normalised(super::site::org_param(&ctx.path).as_deref());
     let key_query = f.key_query();
-    let key = PageKey::for_visitor(PageKind::Hobbies, &ctx, key_query.clone());
-    if let Some(body) = key
-        .as_ref()
-        .and_then(|k| st.pages.get(k, versions.fingerprint))
-    {
-        return Ok(Html(body).into_response());
-    }
-    // Rendered for the normalised address the key names (the language
-    // switch and the sign-in link carry it), so any spelling of the same
-    // search gets the same page.
-    ctx.path = if key_query.is_empty() {
-        "/hobbies".to_owned()
-    } else {
-        format!("/hobbies?{key_query}")
-    };
-    let (body, ok) = hobbies_page(&st, &ctx, f, &versions).await?;
-    let body = Bytes::from(body);
-    if let (Some(k), true) = (key, ok) {
-        st.pages.put(k, versions.fingerprint, body.clone());
-    }
-    Ok(Html(body).into_response())
+    let (st, versions) = (&st, &versions);
+    cached_page(
+        &st.pages,
+        ctx,
+        PageKind::Hobbies,
+        "/hobbies",
+        key_query,
+        versions.fingerprint,
+        |ctx| async move { hobbies_page(st, &ctx, f, versions).await },
+    )
+    .await
 }
 
 /// One result card, kept per (activity, language) under the activity and

@@ -12,8 +12,8 @@
 //! The key: the page, the language, the brand, the demo banner, today's
 //! date (the areas on offer and the seasons are by date; a calendar marks
 //! today and shows this month when none is asked) and the normalised query
-//! (filters, organisation, page number; a calendar's month and view). Each entry remembers the
-//! [`kasvu_store::PublicVersions`] fingerprint it was rendered under (the
+//! (filters, organisation, page number; a calendar's month and view).
+//! Each entry remembers the [`kasvu_store::PublicVersions`] fingerprint it was rendered under (the
 //! org tree's version and every organisation's activity version, which the
 //! store bumps with every write to activities, their places and breaks,
 //! the register entries that organise them, and org units); an entry under
@@ -23,7 +23,9 @@
 
 use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
+use crate::support::error::{AppError, PageResult};
 use axum::body::Bytes;
+use axum::response::{Html, IntoResponse};
 use kasvu_store::Stamp;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
@@ -72,6 +74,43 @@ impl PageKey {
             query,
         })
     }
+}
+
+/// A visitor's public page at `path` from the cache, or rendered and kept:
+/// `key_query` is the normalised query the key names, and the page is
+/// rendered for that address (its language switch and sign-in link carry
+/// it), so every spelling of one search gets one page. `render` gives the
+/// page and whether its filter was good (a page that names a bad filter is
+/// not kept). `fingerprint` is the [`kasvu_store::PublicVersions`]
+/// fingerprint read before anything the page shows, so a page is never
+/// older than the fingerprint it is kept under.
+pub(crate) async fn cached_page<Fut>(
+    pages: &PageCache,
+    mut ctx: Ctx,
+    kind: PageKind,
+    path: &str,
+    key_query: String,
+    fingerprint: u64,
+    render: impl FnOnce(Ctx) -> Fut,
+) -> PageResult
+where
+    Fut: std::future::Future<Output = Result<(String, bool), AppError>>,
+{
+    let key = PageKey::for_visitor(kind, &ctx, key_query.clone());
+    if let Some(body) = key.as_ref().and_then(|k| pages.get(k, fingerprint)) {
+        return Ok(Html(body).into_response());
+    }
+    ctx.path = if key_query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{key_query}")
+    };
+    let (body, ok) = render(ctx).await?;
+    let body = Bytes::from(body);
+    if let (Some(k), true) = (key, ok) {
+        pages.put(k, fingerprint, body.clone());
+    }
+    Ok(Html(body).into_response())
 }
 
 #[derive(Clone)]

@@ -2,7 +2,7 @@
 
 use super::calendar::occurrences_of;
 use super::cards::{unit_name, weekday_no};
-use super::page_cache::{PageKey, PageKind};
+use super::page_cache::{cached_page, PageKind};
 use super::site::{org_and_units, org_and_units_at};
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
@@ -12,7 +12,6 @@ use crate::support::format::LText;
 use crate::support::today;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use kasvu_core::activity::PlaceKind;
@@ -87,24 +86,32 @@ impl PlaceFilter {
 /// (which a place's save bumps) stay the same.
 pub async fn places(
     State(st): State<AppState>,
-    mut ctx: Ctx,
+    ctx: Ctx,
     Query(f): Query<PlaceFilter>,
 ) -> PageResult {
     let versions = st.store.public_versions().await?;
     let (f, q) = f.normalised(super::site::org_param(&ctx.path).as_deref());
-    let key = PageKey::for_visitor(PageKind::Places, &ctx, q.clone());
-    if let Some(body) = key
-        .as_ref()
-        .and_then(|k| st.pages.get(k, versions.fingerprint))
-    {
-        return Ok(Html(body).into_response());
-    }
-    ctx.path = if q.is_empty() {
-        "/places".to_owned()
-    } else {
-        format!("/places?{q}")
-    };
-    let (org, units) = org_and_units_at(&st, &ctx, &versions).await?;
+    let (st, versions) = (&st, &versions);
+    cached_page(
+        &st.pages,
+        ctx,
+        PageKind::Places,
+        "/places",
+        q,
+        versions.fingerprint,
+        |ctx| async move { places_page(st, &ctx, f, versions).await },
+    )
+    .await
+}
+
+/// The places' list rendered (always kept: its filters only narrow it).
+async fn places_page(
+    st: &AppState,
+    ctx: &Ctx,
+    f: PlaceFilter,
+    versions: &kasvu_store::PublicVersions,
+) -> Result<(String, bool), AppError> {
+    let (org, units) = org_and_units_at(st, ctx, versions).await?;
     let area = units.iter().find(|u| u.code == f.area);
     let cards = st
         .store
@@ -113,11 +120,11 @@ pub async fn places(
         .iter()
         .filter(|p| area.is_none_or(|u| p.area_id == u.id || p.cluster_id == Some(u.id)))
         .filter(|p| f.kind.is_empty() || p.spec.kind.code() == f.kind)
-        .map(|p| place_card(&ctx, p, &units))
+        .map(|p| place_card(ctx, p, &units))
         .collect();
     let page = PlacesPage {
-        ctx: &ctx,
-        areas: super::site::place_groups(&ctx, &units),
+        ctx,
+        areas: super::site::place_groups(ctx, &units),
         kinds: PlaceKind::ALL
             .iter()
             .map(|k| {
@@ -130,11 +137,7 @@ pub async fn places(
         cards,
         f,
     };
-    let body = Bytes::from(page.render()?);
-    if let Some(k) = key {
-        st.pages.put(k, versions.fingerprint, body.clone());
-    }
-    Ok(Html(body).into_response())
+    Ok((page.render()?, true))
 }
 
 pub struct UpcomingItem {
