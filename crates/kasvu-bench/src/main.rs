@@ -95,6 +95,11 @@ struct MeasurementArgs {
     /// the import).
     #[arg(long)]
     import_only: bool,
+    /// Leave the bench's directory (its path is printed first) with its
+    /// database `bench.db` as the bench left it (the import, and the writes
+    /// of (b) and (c)), for experiments with the server on it.
+    #[arg(long)]
+    keep_db: bool,
 }
 
 #[derive(Subcommand)]
@@ -146,8 +151,17 @@ fn count(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("'{s}' is not a whole number"))
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
+    // The server's allocator settings, in every bench: the hobby bench
+    // serves from this process, the import bench imports in it.
+    kasvu_web::keep_large_blocks_out_of_the_heaps();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(bench())
+}
+
+async fn bench() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Bench::Search { entries }) => search_bench::run(entries as usize).await,
@@ -165,7 +179,7 @@ async fn main() -> Result<()> {
         }) => hobby_bench::run(entries as usize, clients, seconds, pg, !no_page_cache).await,
         None => {
             let m = cli.measurement;
-            shared_measurement(m.values, m.clients, m.seconds, m.import_only).await
+            shared_measurement(m.values, m.clients, m.seconds, m.import_only, m.keep_db).await
         }
     }
 }
@@ -175,14 +189,20 @@ async fn shared_measurement(
     clients: usize,
     seconds: u64,
     import_only: bool,
+    keep_db: bool,
 ) -> Result<()> {
     let kasvu_bin = std::env::var("KASVU_BIN").unwrap_or_else(|_| "target/release/kasvu".into());
     let units = (n_values as usize).div_ceil(INDICATORS * MONTHS as usize);
     let clusters = units.div_ceil(UNITS_PER_CLUSTER);
-    let dir = tempfile::tempdir()?;
-    let db_path = dir.path().join("bench.db");
+    let tmp = tempfile::tempdir()?;
+    let (dir, _cleanup) = if keep_db {
+        (tmp.keep(), None)
+    } else {
+        (tmp.path().to_owned(), Some(tmp))
+    };
+    let db_path = dir.join("bench.db");
     let db_url = format!("sqlite://{}", db_path.display());
-    eprintln!("bench: {n_values} values = {units} units × {INDICATORS} indicators × {MONTHS} months, in {}", dir.path().display());
+    eprintln!("bench: {n_values} values = {units} units × {INDICATORS} indicators × {MONTHS} months, in {}", dir.display());
 
     // The synthetic city.
     let store = Store::open(&db_url).await?;
@@ -228,7 +248,7 @@ async fn shared_measurement(
     store.import_indicators(&actor, &specs, false).await?;
 
     // The CSV file.
-    let csv_path = dir.path().join("values.csv");
+    let csv_path = dir.join("values.csv");
     {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&csv_path)?);
         writeln!(f, "indicator,orgunit,period,value")?;
@@ -283,7 +303,7 @@ async fn shared_measurement(
     if summary.created != n_values {
         bail!("imported {} values, expected {n_values}", summary.created);
     }
-    let plain = dir.path().join("plain.db");
+    let plain = dir.join("plain.db");
     let t = Instant::now();
     let status = Command::new("sqlite3")
         .arg(&plain)
@@ -458,10 +478,22 @@ async fn shared_measurement(
     let rss_idle = rss_kb(pid);
     let url = format!("{base}/units/area-0/dashboard");
     let client = reqwest::Client::new();
-    let r = client.get(&url).send().await?;
-    if !r.status().is_success() {
-        bail!("dashboard answered {}", r.status());
+    // The first dashboard protects every indicator it shows from cold. On
+    // a slow machine that can pass the server's 60-second request timeout;
+    // each indicator protected is kept, so asking again goes on from there.
+    let warm_up = Instant::now();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let r = client.get(&url).send().await?;
+        match r.status() {
+            s if s.is_success() => break,
+            reqwest::StatusCode::REQUEST_TIMEOUT if tries < 5 => continue,
+            s => bail!("dashboard answered {s}"),
+        }
     }
+    let warm_up = warm_up.elapsed();
+    let rss_warm = rss_kb(pid);
     let page = load(&client, &url, clients, seconds).await?;
     // The same load while a value is written every 100 ms (from this
     // process, into the same database): each write invalidates the server's
@@ -525,6 +557,11 @@ async fn shared_measurement(
         page.len()
     );
     println!(
+        "| (b) the first dashboard after start, protecting every indicator it shows from cold | {:.1} s ({tries} request{}) |",
+        warm_up.as_secs_f64(),
+        if tries == 1 { "" } else { "s" }
+    );
+    println!(
         "| (b) the same, while a value is written every 100 ms ({writes} writes): p50 / p99 | {} / {} ({} requests) |",
         ms(percentile(&page_writes, 0.5)),
         ms(percentile(&page_writes, 0.99)),
@@ -567,14 +604,16 @@ async fn shared_measurement(
         ms(percentile(&reprotect, 0.99))
     );
     println!(
-        "| (d) server RSS: idle / after the load / peak | {:.0} / {:.0} / {:.0} MB |",
+        "| (d) server RSS: idle / after the first dashboard / after the load / peak (goal ≤ 100 MB) | {:.0} / {:.0} / {:.0} / {:.0} MB |",
         rss_idle / 1024.0,
+        rss_warm / 1024.0,
         rss_loaded / 1024.0,
         hwm / 1024.0
     );
-    // A line a script can read (the goal: ≥ 0.3).
+    // Lines a script can read (the goals: ≥ 0.3; ≤ 100 MB).
     println!();
     println!("import-ratio sqlite {import_ratio:.3}");
+    println!("server-peak-rss-mb {:.0}", hwm / 1024.0);
     Ok(())
 }
 

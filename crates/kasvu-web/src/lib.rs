@@ -45,6 +45,7 @@ pub use families::MAX_WISHES_PER_CLIENT;
 pub use feedback::MAX_ANSWERS_PER_CLIENT;
 pub use support::ctx::Ctx;
 pub use support::error::AppError;
+pub use support::memory::keep_large_blocks_out_of_the_heaps;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {

@@ -38,6 +38,7 @@ pub(crate) mod indicators;
 mod phases;
 pub(crate) mod protection;
 mod read;
+mod rollup_rows;
 mod search_docs;
 mod served;
 pub(crate) mod targets;

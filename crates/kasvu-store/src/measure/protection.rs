@@ -14,6 +14,7 @@
 //! table, and when none is found the whole table of those years is read
 //! and protected instead.
 
+use super::rollup_rows::{row_of, RollupRow, RowsSeed};
 use super::*;
 use kasvu_core::disclosure::{protect, Hierarchy, Key, LinkedTable, TableCell};
 use std::collections::BTreeSet;
@@ -112,30 +113,6 @@ impl ProtectionCache {
         }
         e.insert(key, (stamp, p));
     }
-}
-
-/// One roll-up row as protection reads it.
-struct RollupRow {
-    unit: i64,
-    breakdown: Breakdown,
-    period: Period,
-    acc: Acc,
-}
-
-fn row_of(r: &AnyRow) -> Result<RollupRow> {
-    let p: String = r.try_get("period")?;
-    Ok(RollupRow {
-        unit: r.try_get("unit_id")?,
-        breakdown: Breakdown::from_row(r)?,
-        period: Period::parse(&p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?,
-        acc: Acc {
-            total: r.try_get("total")?,
-            n: r.try_get("n")?,
-            basis: r.try_get("basis")?,
-            basis_n: r.try_get("basis_n")?,
-            own_n: 0,
-        },
-    })
 }
 
 /// SQL matching the periods of the given years (codes start with the year).
@@ -326,29 +303,12 @@ impl Store {
                     .bind(org_id)
                     .fetch_one(&mut *conn)
                     .await?;
-                // Codes are borrowed from the JSON text (they hold nothing
-                // that needs escaping), so a year's rows cost no string
-                // allocations; an age group is owned (it may).
-                type Flat<'a> = (i64, &'a str, &'a str, String, &'a str, f64, i64, f64, i64);
-                let flat: Vec<Flat> = serde_json::from_str(&json).map_err(|e| {
-                    StoreError::Corrupt(format!("roll-ups of indicator {}: {e}", ind.code()))
-                })?;
-                rows.reserve(flat.len());
-                for (unit, sex, grade, age, period, total, n, basis, basis_n) in flat {
-                    rows.push(RollupRow {
-                        unit,
-                        breakdown: Breakdown::from_codes(sex, grade, age)?,
-                        period: Period::parse(period)
-                            .map_err(|e| StoreError::Corrupt(format!("period: {e}")))?,
-                        acc: Acc {
-                            total,
-                            n,
-                            basis,
-                            basis_n,
-                            own_n: 0,
-                        },
-                    });
-                }
+                let mut de = serde_json::Deserializer::from_str(&json);
+                serde::de::DeserializeSeed::deserialize(RowsSeed(&mut rows), &mut de)
+                    .and_then(|()| de.end())
+                    .map_err(|e| {
+                        StoreError::Corrupt(format!("roll-ups of indicator {}: {e}", ind.code()))
+                    })?;
                 drop(json);
                 for r in sqlx::query("SELECT id, parent_id FROM org_units WHERE org_id = $1")
                     .bind(org_id)

@@ -1,7 +1,8 @@
 //! What every feature shares, and nothing feature-specific: the request
 //! context and the extractors that open a handler (CSRF-checked forms and
 //! uploads, the signed-in user), one error type, the catalogues, formatting,
-//! access helpers, common templates, charts and file responses.
+//! access helpers, common templates, charts and file responses; and the
+//! allocator setting of the process that serves them.
 
 pub(crate) mod access;
 pub mod api;
@@ -14,6 +15,7 @@ pub mod error;
 pub(crate) mod format;
 pub(crate) mod forms;
 pub mod i18n;
+pub mod memory;
 pub mod metrics;
 pub mod parts;
 pub(crate) mod responses;
