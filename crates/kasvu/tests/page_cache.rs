@@ -3,7 +3,8 @@
 //! publish, edit or withdraw a hobby (or add a break) through this server;
 //! each language has its own page; a signed-in person never gets a
 //! visitor's page, nor a visitor theirs; a bad filter still names its
-//! field; spellings of one search share a page.
+//! field (and is never kept); spellings of one search share a page (the
+//! calendar's counted through `/metrics`).
 
 mod common;
 
@@ -190,8 +191,30 @@ on_both_databases!(cached_pages_follow_writes);
 const MONTH_LIST: &str = "/calendar?area=tuira&month=2027-01&view=list";
 const MONTH_GRID: &str = "/calendar?area=tuira&month=2027-01";
 
+/// (pages served from the cache, pages rendered) since the server started,
+/// from its `/metrics`.
+async fn lookups(s: &Server) -> (u64, u64) {
+    let url = s.metrics.clone().expect("started with --metrics-addr");
+    let text = common::client()
+        .get(url)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("a body");
+    let count = |state: &str| -> u64 {
+        let name = format!("kasvu_page_cache_lookups{{state=\"{state}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(name.as_str()))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    (count("hit"), count("miss"))
+}
+
 async fn cached_calendar_follows_writes(db: &str) {
-    let s = Server::start(db);
+    let s = Server::start_with(db, &["--metrics-addr", "127.0.0.1:0"]);
     let anon = common::client();
 
     // Kept, and one page for every spelling of the same month and filter
@@ -202,6 +225,8 @@ async fn cached_calendar_follows_writes(db: &str) {
         first.contains("next=/calendar%3Fmonth%3D2027-01%26view%3Dlist%26area%3Dtuira"),
         "{first}"
     );
+    let (hits, misses) = lookups(&s).await;
+    assert!(misses >= 1, "the first was rendered");
     let (_, again) = get(&anon, s.url(MONTH_LIST)).await;
     assert_eq!(again, first);
     let (_, respelt) = get(
@@ -210,6 +235,11 @@ async fn cached_calendar_follows_writes(db: &str) {
     )
     .await;
     assert_eq!(respelt, first, "one month, one page");
+    assert_eq!(
+        lookups(&s).await,
+        (hits + 2, misses),
+        "both served from the cache"
+    );
     let (_, grid) = get(&anon, s.url(MONTH_GRID)).await;
     assert_ne!(grid, first, "the grid is a page of its own");
     assert!(!first.contains("Lauantaijumppa") && !grid.contains("Lauantaijumppa"));
@@ -280,7 +310,8 @@ async fn cached_calendar_follows_writes(db: &str) {
     let (_, fi_page) = get(&anon, s.url(MONTH_LIST)).await;
     assert!(fi_page.contains("<html lang=\"fi\">"));
 
-    // A bad filter names its field every time.
+    // A bad filter names its field every time, and its page is never kept.
+    let (hits, misses) = lookups(&s).await;
     for _ in 0..2 {
         let (st, p) = get(&anon, s.url("/calendar?age=yhdeks%C3%A4n&area=tuira")).await;
         assert_eq!(st, 200);
@@ -290,6 +321,7 @@ async fn cached_calendar_follows_writes(db: &str) {
             "{p}"
         );
     }
+    assert_eq!(lookups(&s).await, (hits, misses + 2), "rendered both times");
 }
 
 on_both_databases!(cached_calendar_follows_writes);

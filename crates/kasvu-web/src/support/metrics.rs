@@ -46,6 +46,7 @@ struct Inner {
     latency: Family<RouteLabels, Histogram>,
     import_jobs: Family<StateLabels, Gauge>,
     pool: Family<StateLabels, Gauge>,
+    pages: Family<StateLabels, Gauge>,
 }
 
 /// The server's metrics; cheap to clone.
@@ -85,6 +86,12 @@ impl Default for Metrics {
             "Database connections of this process, by state (idle, in_use, max)",
             pool.clone(),
         );
+        let pages = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "page_cache_lookups",
+            "Public pages asked for by visitors who are not signed in since this process started: served from the rendered-page cache (hit) or rendered (miss)",
+            pages.clone(),
+        );
         registry.register(
             "build",
             "The running build",
@@ -96,6 +103,7 @@ impl Default for Metrics {
             latency,
             import_jobs,
             pool,
+            pages,
         }))
     }
 }
@@ -159,6 +167,12 @@ async fn scrape(State(st): State<AppState>) -> Response {
         ("max", i64::from(max)),
     ] {
         m.pool.get_or_create(&StateLabels { state }).set(n);
+    }
+    let (hits, misses) = st.pages.hits_and_misses();
+    for (state, n) in [("hit", hits), ("miss", misses)] {
+        m.pages
+            .get_or_create(&StateLabels { state })
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
     }
     let mut body = String::new();
     if let Err(e) = encode(&mut body, &m.registry) {
