@@ -8,8 +8,9 @@
 # adjusting thresholds alone — the way to compare with its settings on the
 # same database (see crates/kasvu-web/src/support/memory.rs).
 # Make the database with `target/release/kasvu-bench --values 10000000
-# --keep-db --import-only` (it prints the directory; the database is
-# bench.db in it).
+# --keep-db` (it prints the directory; the database is bench.db in it; add
+# --import-only to stop after the import — the README's figures are of a
+# full run's database, with its writes).
 # Usage: scripts/measure-dashboard-memory.sh DB [NAME=VALUE ...]
 set -euo pipefail
 db=${1:?usage: scripts/measure-dashboard-memory.sh DB [NAME=VALUE ...]}
