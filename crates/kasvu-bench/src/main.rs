@@ -141,6 +141,10 @@ enum Bench {
         /// the uncached path alone, on the same query mix.
         #[arg(long)]
         no_page_cache: bool,
+        /// Rounds of (static page, searches); the median round's figures
+        /// are the result (one round is one sample of a noisy machine).
+        #[arg(long, default_value_t = 1)]
+        rounds: u64,
     },
 }
 
@@ -176,7 +180,18 @@ async fn bench() -> Result<()> {
             seconds,
             pg,
             no_page_cache,
-        }) => hobby_bench::run(entries as usize, clients, seconds, pg, !no_page_cache).await,
+            rounds,
+        }) => {
+            hobby_bench::run(
+                entries as usize,
+                clients,
+                seconds,
+                pg,
+                !no_page_cache,
+                rounds,
+            )
+            .await
+        }
         None => {
             let m = cli.measurement;
             shared_measurement(m.values, m.clients, m.seconds, m.import_only, m.keep_db).await
