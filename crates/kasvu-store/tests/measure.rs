@@ -1649,6 +1649,60 @@ async fn rates_per_children_of_an_age_group(store: Store) {
     assert_eq!(summed.value, Some(18.0));
 }
 
+/// A write large enough to stage full chunks and upsert full chunks of
+/// roll-up rows (the statements kept per connection, besides the shorter
+/// last ones): every roll-up adds up, when the rows are new and again when
+/// a second write replaces every value (the upserts' update path).
+async fn a_large_write_adds_up_in_full_chunks(store: Store) {
+    let cat = catalogue(&store).await;
+    let calls = &cat["calls"];
+    let specs = vec![
+        (2, unit("big", None, Level::Organisation)),
+        (3, unit("big-1", Some("big"), Level::Unit)),
+        (4, unit("big-2", Some("big"), Level::Unit)),
+    ];
+    store
+        .import_org_units(&cli(), &specs, false, &mut |_| {})
+        .await
+        .unwrap();
+    let id = |code: &'static str| {
+        let store = store.clone();
+        async move { store.org_unit(code).await.unwrap().unwrap().id }
+    };
+    let (org, one, two) = (id("big").await, id("big-1").await, id("big-2").await);
+    // 1,500 months (1900–2024) at each school: 3,000 values staged as one
+    // full chunk and a shorter one; 2,375 roll-up rows a school and as many
+    // for the organisation.
+    let month = |m: usize| format!("{}{:02}", 1900 + m / 12, m % 12 + 1);
+    for (round, base) in [(0, 10.0), (1, 1000.0)] {
+        let mut rows = Vec::new();
+        for m in 0..1500 {
+            let v = base + (m % 97) as f64;
+            rows.push(row(2 * m + 2, calls, one, &month(m), v));
+            rows.push(row(2 * m + 3, calls, two, &month(m), 2.0 * v));
+        }
+        let s = store.write_values(&cli(), &rows, opts()).await.unwrap();
+        assert_eq!(s.created + s.replaced, 3000, "round {round}");
+        for m in [0usize, 1, 777, 1499] {
+            let v = base + (m % 97) as f64;
+            assert_eq!(value(&store, calls, org, &month(m)).await, Some(3.0 * v));
+        }
+        for year in [1900usize, 1960, 2024] {
+            let first = (year - 1900) * 12;
+            let sum: f64 = (first..first + 12).map(|m| base + (m % 97) as f64).sum();
+            let y = year.to_string();
+            assert_eq!(value(&store, calls, one, &y).await, Some(sum), "{y}");
+            assert_eq!(value(&store, calls, two, &y).await, Some(2.0 * sum), "{y}");
+            assert_eq!(value(&store, calls, org, &y).await, Some(3.0 * sum), "{y}");
+            let q = format!("{y}Q4");
+            let q4: f64 = (first + 9..first + 12)
+                .map(|m| base + (m % 97) as f64)
+                .sum();
+            assert_eq!(value(&store, calls, org, &q).await, Some(3.0 * q4), "{q}");
+        }
+    }
+}
+
 both_databases!(
     rates_per_children_of_an_age_group,
     reported_figures_are_served_not_added,
@@ -1661,4 +1715,5 @@ both_databases!(
     activities_are_shown_as_they_are,
     incremental_equals_recomputation,
     fractions_roll_up_to_the_last_bit,
+    a_large_write_adds_up_in_full_chunks,
 );

@@ -20,8 +20,12 @@ use crate::support::db::Backend;
 // colliding keys (ids and interned numbers).
 use rustc_hash::FxBuildHasher as Fx;
 
-/// Roll-up rows per upsert statement (one JSON parameter).
-const WRITE_ROWS: usize = 5000;
+/// Roll-up rows per upsert statement: on SQLite 2,000 × 11 parameters,
+/// within its limit of 32,766.
+const WRITE_ROWS: usize = 2000;
+
+/// Bound parameters per roll-up row: its key's six columns and five sums.
+const ROLLUP_PARAMS: usize = 11;
 
 /// The bounds on memory of summing roll-up differences.
 #[derive(Clone, Copy, Debug)]
@@ -271,9 +275,87 @@ async fn write_sorted(
     Ok(())
 }
 
+/// Upserts one chunk of summed roll-up rows (`WRITE_ROWS` at most).
 async fn write_rollups(
     conn: &mut AnyConnection,
     backend: Backend,
+    rows: &[(Key, Sums)],
+    breakdowns: &[[String; 3]],
+    periods: &[String],
+) -> Result<()> {
+    match backend {
+        Backend::Sqlite => write_rollups_bound(conn, rows, breakdowns, periods).await,
+        Backend::Postgres => write_rollups_json(conn, rows, breakdowns, periods).await,
+    }
+}
+
+/// SQLite: one statement of multi-row `VALUES`, 11 bound parameters a
+/// row. A JSON parameter unpacked by `json_each` spent ~3.7 µs a row
+/// re-parsing each row's JSON text once per column (`j.value ->> k`), three
+/// quarters of the upsert; bound parameters go straight to the columns (the
+/// roll-up phase of a 1 M-value import: 16.6 s → 12.3 s, three runs each).
+async fn write_rollups_bound(
+    conn: &mut AnyConnection,
+    rows: &[(Key, Sums)],
+    breakdowns: &[[String; 3]],
+    periods: &[String],
+) -> Result<()> {
+    static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let shorter;
+    let sql = if rows.len() == WRITE_ROWS {
+        FULL.get_or_init(|| bound_upsert_sql(WRITE_ROWS))
+    } else {
+        shorter = bound_upsert_sql(rows.len());
+        &shorter
+    };
+    let mut q = sqlx::query(sql);
+    for ((unit, ind, bd, p), s) in rows {
+        let [sex, grade, age] = &breakdowns[*bd as usize];
+        q = q
+            .bind(*unit)
+            .bind(*ind)
+            .bind(sex.clone())
+            .bind(grade.clone())
+            .bind(age.clone())
+            .bind(periods[*p as usize].clone())
+            .bind(s.total)
+            .bind(s.n)
+            .bind(s.basis)
+            .bind(s.basis_n)
+            .bind(s.own_n);
+    }
+    // A full chunk's statement is prepared once per connection and kept;
+    // a shorter one (the last of a write) is not kept.
+    q.persistent(rows.len() == WRITE_ROWS)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The upsert of `rows` roll-up rows with anonymous `?` parameters: a
+/// named or numbered one (`$1`) is looked up in a list at preparation and
+/// at each binding, which made 22,000 of them quadratic (a 1 M-value
+/// import's roll-ups took minutes).
+fn bound_upsert_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; ROLLUP_PARAMS].join(","));
+    format!(
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) VALUES {} {UPSERT}",
+        vec![row; rows].join(",")
+    )
+}
+
+/// The sums added to a roll-up row that is already there.
+const UPSERT: &str = "ON CONFLICT (unit_id, indicator_id, sex, grade, age_group, period) \
+     DO UPDATE SET total = rollups.total + excluded.total, n = rollups.n + excluded.n, \
+     basis = rollups.basis + excluded.basis, basis_n = rollups.basis_n + excluded.basis_n, \
+     own_n = rollups.own_n + excluded.own_n";
+
+/// PostgreSQL: one JSON parameter unpacked by `jsonb_array_elements`
+/// (binary JSON, each column read without re-parsing; measured no slower
+/// than bound parameters through `Any`, which cost 42 s against 35 s in
+/// one 1 M-value import each).
+async fn write_rollups_json(
+    conn: &mut AnyConnection,
     rows: &[(Key, Sums)],
     breakdowns: &[[String; 3]],
     periods: &[String],
@@ -301,23 +383,11 @@ async fn write_rollups(
         );
     }
     json.push(']');
-    let select = match backend {
-        Backend::Sqlite => {
-            "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
-             j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10 \
-             FROM json_each($1) j WHERE true"
-        }
-        Backend::Postgres => {
-            "SELECT (e ->> 0)::bigint, (e ->> 1)::bigint, e ->> 2, e ->> 3, e ->> 4, e ->> 5, \
-             (e ->> 6)::double precision, (e ->> 7)::bigint, (e ->> 8)::double precision, \
-             (e ->> 9)::bigint, (e ->> 10)::bigint FROM jsonb_array_elements($1::jsonb) e"
-        }
-    };
     sqlx::query(&format!(
-        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) {select} \
-         ON CONFLICT ({KEY_COLS}) DO UPDATE SET total = rollups.total + excluded.total, \
-         n = rollups.n + excluded.n, basis = rollups.basis + excluded.basis, \
-         basis_n = rollups.basis_n + excluded.basis_n, own_n = rollups.own_n + excluded.own_n"
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
+         SELECT (e ->> 0)::bigint, (e ->> 1)::bigint, e ->> 2, e ->> 3, e ->> 4, e ->> 5, \
+         (e ->> 6)::double precision, (e ->> 7)::bigint, (e ->> 8)::double precision, \
+         (e ->> 9)::bigint, (e ->> 10)::bigint FROM jsonb_array_elements($1::jsonb) e {UPSERT}"
     ))
     .bind(json)
     .execute(&mut *conn)

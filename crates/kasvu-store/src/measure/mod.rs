@@ -41,6 +41,7 @@ mod read;
 mod rollup_rows;
 mod search_docs;
 mod served;
+mod staging;
 pub(crate) mod targets;
 mod visibility;
 mod write;

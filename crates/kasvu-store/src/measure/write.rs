@@ -85,7 +85,7 @@ pub struct ValueWriter {
     staged: u64,
     /// SQLite's page cache size before a large write enlarged it.
     cache_before: Option<i64>,
-    /// Which SQL unpacks a staged chunk (the JSON functions differ).
+    /// Which SQL stages a chunk (see `staging`) and sums roll-ups.
     backend: crate::support::db::Backend,
     /// Memory bounds of summing the roll-up differences.
     bounds: super::bulk::SumBounds,
@@ -97,7 +97,7 @@ const BIG_WRITE: u64 = 50_000;
 /// SQLite's page cache per schema for a large write, in KiB.
 const BIG_WRITE_CACHE_KIB: i64 = 65_536;
 
-/// Rows staged by one statement (one JSON parameter of ~100 bytes a row).
+/// Rows staged by one statement (see `staging`).
 pub(super) const CHUNK: usize = 2000;
 
 impl Store {
@@ -277,24 +277,7 @@ impl ValueWriter {
             for r in chunk {
                 checked.push(self.check(r)?.0);
             }
-            // The chunk travels as one JSON parameter that the database
-            // unpacks (json_each / jsonb_array_elements): binding thousands
-            // of parameters one by one through sqlx's Any driver cost ~40 µs
-            // a row, the JSON way a fraction of that.
-            let json = staging_json(&checked);
-            let sql = if self.backend == crate::support::db::Backend::Sqlite {
-                "INSERT INTO staging_values (row_no, unit_id, indicator_id, sex, grade, age_group, period, value, count) \
-                 SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
-                 j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8 FROM json_each($1) j WHERE true \
-                 ON CONFLICT DO NOTHING"
-            } else {
-                "INSERT INTO staging_values (row_no, unit_id, indicator_id, sex, grade, age_group, period, value, count) \
-                 SELECT (e ->> 0)::bigint, (e ->> 1)::bigint, (e ->> 2)::bigint, e ->> 3, e ->> 4, e ->> 5, e ->> 6, \
-                 (e ->> 7)::double precision, (e ->> 8)::double precision FROM jsonb_array_elements($1::jsonb) e \
-                 ON CONFLICT DO NOTHING"
-            };
-            let q = sqlx::query(sql).bind(json);
-            let inserted = q.execute(&mut *self.tx).await?.rows_affected();
+            let inserted = super::staging::stage(&mut self.tx, self.backend, &checked).await?;
 
             if inserted != checked.len() as u64 {
                 return Err(self.duplicate_in(&checked).await);
@@ -621,44 +604,6 @@ impl ValueWriter {
         }
         Ok(())
     }
-}
-
-/// A chunk of checked rows as the JSON array of arrays the staging insert
-/// unpacks, written directly (a `serde_json::Value` per row cost more than
-/// the database's insert).
-fn staging_json(rows: &[ValueRow]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(rows.len() * 64 + 2);
-    let num = |out: &mut String, v: Option<f64>| match v {
-        // Checked finite; anything else would not be a JSON number.
-        Some(v) if v.is_finite() => {
-            let _ = write!(out, "{v:?}");
-        }
-        _ => out.push_str("null"),
-    };
-    out.push('[');
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(
-            out,
-            "[{},{},{},{},{},{},{},",
-            r.row,
-            r.unit_id,
-            r.indicator_id,
-            serde_json::Value::from(r.breakdown.sex.code()),
-            serde_json::Value::from(r.breakdown.grade_code()),
-            serde_json::Value::from(r.breakdown.age_code()),
-            serde_json::Value::from(r.period.code()),
-        );
-        num(&mut out, r.value);
-        out.push(',');
-        num(&mut out, r.count);
-        out.push(']');
-    }
-    out.push(']');
-    out
 }
 
 /// Join condition for the same key as `s` but indicator `OTHER` (replaced by the caller).
