@@ -215,8 +215,10 @@ fn long_row(
 /// How an import goes: rows read so far, and the total when known.
 pub type Progress<'a> = &'a mut (dyn FnMut(usize, Option<usize>) + Send);
 
-/// Rows pushed to the store at a time while reading a CSV file.
-const BATCH: usize = 5000;
+/// Rows pushed to the store at a time while reading a CSV file: a multiple
+/// of what the store stages per statement, so that only a file's last
+/// statement is shorter (and prepared apart).
+const BATCH: usize = 3 * kasvu_store::VALUES_PER_STATEMENT;
 
 /// Reads a file of values and writes it in one transaction. The file is
 /// refused, naming the limit, when it is larger or holds more than `limits`.

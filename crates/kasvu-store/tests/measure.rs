@@ -1674,6 +1674,8 @@ async fn a_large_write_adds_up_in_full_chunks(store: Store) {
     // full chunk and a shorter one; 2,375 roll-up rows a school and as many
     // for the organisation.
     let month = |m: usize| format!("{}{:02}", 1900 + m / 12, m % 12 + 1);
+    // Staged as a full chunk and a shorter one (checked when compiled).
+    const { assert!(3000 > kasvu_store::VALUES_PER_STATEMENT) };
     for (round, base) in [(0, 10.0), (1, 1000.0)] {
         let mut rows = Vec::new();
         for m in 0..1500 {

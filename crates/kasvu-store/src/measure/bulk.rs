@@ -20,9 +20,11 @@ use crate::support::db::Backend;
 // colliding keys (ids and interned numbers).
 use rustc_hash::FxBuildHasher as Fx;
 
-/// Roll-up rows per upsert statement: on SQLite 2,000 × 11 parameters,
+/// Roll-up rows per upsert statement on SQLite: 2,000 × 11 parameters,
 /// within its limit of 32,766.
 const WRITE_ROWS: usize = 2000;
+/// Roll-up rows per upsert statement (one JSON parameter) on PostgreSQL.
+const JSON_WRITE_ROWS: usize = 5000;
 
 /// Bound parameters per roll-up row: its key's six columns and five sums.
 const ROLLUP_PARAMS: usize = 11;
@@ -269,13 +271,17 @@ async fn write_sorted(
     out.sort_unstable_by_key(|((u, i, b, p), _)| {
         (*u, *i, bd_rank[*b as usize], period_rank[*p as usize])
     });
-    for chunk in out.chunks(WRITE_ROWS) {
+    let rows = match backend {
+        Backend::Sqlite => WRITE_ROWS,
+        Backend::Postgres => JSON_WRITE_ROWS,
+    };
+    for chunk in out.chunks(rows) {
         write_rollups(conn, backend, chunk, breakdowns, periods).await?;
     }
     Ok(())
 }
 
-/// Upserts one chunk of summed roll-up rows (`WRITE_ROWS` at most).
+/// Upserts one chunk of summed roll-up rows.
 async fn write_rollups(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -332,28 +338,31 @@ async fn write_rollups_bound(
     Ok(())
 }
 
-/// The upsert of `rows` roll-up rows with anonymous `?` parameters: a
-/// named or numbered one (`$1`) is looked up in a list at preparation and
-/// at each binding, which made 22,000 of them quadratic (a 1 M-value
-/// import's roll-ups took minutes).
+/// The upsert of `rows` roll-up rows with anonymous `?` parameters (see
+/// `staging` for why not `$1`: a try with them took a 1 M-value import's
+/// roll-up phase from 16 s to 494 s).
 fn bound_upsert_sql(rows: usize) -> String {
     let row = format!("({})", ["?"; ROLLUP_PARAMS].join(","));
     format!(
-        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) VALUES {} {UPSERT}",
-        vec![row; rows].join(",")
+        "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) VALUES {} {}",
+        vec![row; rows].join(","),
+        upsert()
     )
 }
 
 /// The sums added to a roll-up row that is already there.
-const UPSERT: &str = "ON CONFLICT (unit_id, indicator_id, sex, grade, age_group, period) \
-     DO UPDATE SET total = rollups.total + excluded.total, n = rollups.n + excluded.n, \
-     basis = rollups.basis + excluded.basis, basis_n = rollups.basis_n + excluded.basis_n, \
-     own_n = rollups.own_n + excluded.own_n";
+fn upsert() -> String {
+    format!(
+        "ON CONFLICT ({KEY_COLS}) DO UPDATE SET total = rollups.total + excluded.total, \
+         n = rollups.n + excluded.n, basis = rollups.basis + excluded.basis, \
+         basis_n = rollups.basis_n + excluded.basis_n, own_n = rollups.own_n + excluded.own_n"
+    )
+}
 
 /// PostgreSQL: one JSON parameter unpacked by `jsonb_array_elements`
-/// (binary JSON, each column read without re-parsing; measured no slower
-/// than bound parameters through `Any`, which cost 42 s against 35 s in
-/// one 1 M-value import each).
+/// (binary JSON, each column read without re-parsing). Bound parameters
+/// through `Any` were not faster: the roll-up phase of one 1 M-value import
+/// took 42 s with them against 35 s with 5,000-row JSON chunks.
 async fn write_rollups_json(
     conn: &mut AnyConnection,
     rows: &[(Key, Sums)],
@@ -387,7 +396,8 @@ async fn write_rollups_json(
         "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
          SELECT (e ->> 0)::bigint, (e ->> 1)::bigint, e ->> 2, e ->> 3, e ->> 4, e ->> 5, \
          (e ->> 6)::double precision, (e ->> 7)::bigint, (e ->> 8)::double precision, \
-         (e ->> 9)::bigint, (e ->> 10)::bigint FROM jsonb_array_elements($1::jsonb) e {UPSERT}"
+         (e ->> 9)::bigint, (e ->> 10)::bigint FROM jsonb_array_elements($1::jsonb) e {}",
+        upsert()
     ))
     .bind(json)
     .execute(&mut *conn)

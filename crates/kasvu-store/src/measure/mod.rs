@@ -57,6 +57,7 @@ use served::{IndicatorTables, Shield, Tables};
 pub use served::{ServedRow, SummedFigure};
 pub use write::{
     UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
+    CHUNK as VALUES_PER_STATEMENT,
 };
 use write::{CHUNK, KEY_COLS};
 

@@ -97,8 +97,10 @@ const BIG_WRITE: u64 = 50_000;
 /// SQLite's page cache per schema for a large write, in KiB.
 const BIG_WRITE_CACHE_KIB: i64 = 65_536;
 
-/// Rows staged by one statement (see `staging`).
-pub(super) const CHUNK: usize = 2000;
+/// Rows staged by one statement (see `staging`): a caller that pushes a
+/// multiple of it leaves only a write's last statement shorter (a full
+/// one's statement is prepared once per connection).
+pub const CHUNK: usize = 2000;
 
 impl Store {
     pub async fn begin_values(&self, actor: &Actor, opts: WriteOptions) -> Result<ValueWriter> {
@@ -529,6 +531,9 @@ impl ValueWriter {
                     .await?;
             }
             crate::support::db::note_restored_cache();
+            // The multi-row statements of a large write (a few MB prepared,
+            // estimated) are not kept for the connection's next user.
+            sqlx::Connection::clear_cached_statements(&mut *self.tx).await?;
         }
         if self.opts.dry_run {
             self.tx.rollback().await?;

@@ -53,6 +53,9 @@ async fn restore_cache(conn: &mut sqlx::AnyConnection) -> std::result::Result<()
             .await?;
         }
         note_restored_cache();
+        // And its large multi-row statements (`measure::staging`,
+        // `measure::bulk`), as `ValueWriter::finish` drops them.
+        sqlx::Connection::clear_cached_statements(&mut *conn).await?;
     }
     Ok(())
 }
