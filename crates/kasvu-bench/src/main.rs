@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use kasvu_core::{
     Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
 };
-use kasvu_store::{Actor, Breakdown, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use kasvu_store::{Actor, Breakdown, OrgUnitSpec, Store, ValueRow, WriteOptions, WriteSummary};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -61,6 +61,7 @@ fn unit(code: &str, parent: Option<&str>, level: Level) -> Result<OrgUnitSpec> {
 
 mod driver_bench;
 mod hobby_bench;
+mod pg_import;
 mod search_bench;
 
 /// Kasvu's benchmarks. Without a subcommand: shared measurement (import,
@@ -100,6 +101,11 @@ struct MeasurementArgs {
     /// of (b) and (c)), for experiments with the server on it.
     #[arg(long)]
     keep_db: bool,
+    /// Also import the same file into a fresh database on the PostgreSQL
+    /// server at KASVU_TEST_PG (default postgres://postgres@127.0.0.1:5432/test)
+    /// and compare with `COPY` of it into a plain table.
+    #[arg(long)]
+    pg: bool,
 }
 
 #[derive(Subcommand)]
@@ -194,18 +200,20 @@ async fn bench() -> Result<()> {
         }
         None => {
             let m = cli.measurement;
-            shared_measurement(m.values, m.clients, m.seconds, m.import_only, m.keep_db).await
+            shared_measurement(m).await
         }
     }
 }
 
-async fn shared_measurement(
-    n_values: u64,
-    clients: usize,
-    seconds: u64,
-    import_only: bool,
-    keep_db: bool,
-) -> Result<()> {
+async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
+    let MeasurementArgs {
+        values: n_values,
+        clients,
+        seconds,
+        import_only,
+        keep_db,
+        pg,
+    } = m;
     let kasvu_bin = std::env::var("KASVU_BIN").unwrap_or_else(|_| "target/release/kasvu".into());
     let units = (n_values as usize).div_ceil(INDICATORS * MONTHS as usize);
     let clusters = units.div_ceil(UNITS_PER_CLUSTER);
@@ -222,45 +230,7 @@ async fn shared_measurement(
     // The synthetic city.
     let store = Store::open(&db_url).await?;
     let actor = Actor::system("bench");
-    let mut tree = vec![(2, unit("city", None, Level::Organisation)?)];
-    for a in 0..AREAS {
-        tree.push((
-            tree.len() + 2,
-            unit(&format!("area-{a}"), Some("city"), Level::Area)?,
-        ));
-    }
-    for c in 0..clusters {
-        let area = format!("area-{}", c % AREAS);
-        tree.push((
-            tree.len() + 2,
-            unit(&format!("cluster-{c}"), Some(&area), Level::Cluster)?,
-        ));
-    }
-    for u in 0..units {
-        let cluster = format!("cluster-{}", u % clusters);
-        tree.push((
-            tree.len() + 2,
-            unit(&format!("unit-{u}"), Some(&cluster), Level::Unit)?,
-        ));
-    }
-    store
-        .import_org_units(&actor, &tree, false, &mut |_| {})
-        .await?;
-    let specs: Vec<(usize, IndicatorSpec)> = (0..INDICATORS)
-        .map(|i| {
-            let name = format!("Indicator {i}");
-            (
-                i + 2,
-                IndicatorSpec::plain(
-                    &format!("ind-{i}"),
-                    &name,
-                    Cadence::Monthly,
-                    Aggregation::Sum,
-                ),
-            )
-        })
-        .collect();
-    store.import_indicators(&actor, &specs, false).await?;
+    synthetic_city(&store, units, clusters).await?;
 
     // The CSV file.
     let csv_path = dir.join("values.csv");
@@ -295,23 +265,7 @@ async fn shared_measurement(
 
     // (a) Import versus sqlite3 .import.
     let t = Instant::now();
-    let summary = kasvu_io::values::import(
-        &store,
-        &actor,
-        &bytes,
-        "values.csv",
-        kasvu_io::values::Format::Csv,
-        None,
-        WriteOptions {
-            source: "bench".into(),
-            ..Default::default()
-        },
-        // Generated here, and larger than an upload may be.
-        &kasvu_io::Limits::none(),
-        &mut |_, _| {},
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let summary = import_csv(&store, &bytes).await?;
     let kasvu_import = t.elapsed();
     let phases = kasvu_store::last_write_phases();
     drop(bytes);
@@ -331,12 +285,18 @@ async fn shared_measurement(
     if !status.success() {
         bail!("sqlite3 .import failed");
     }
+    let floor = import_floor(&dir, &plain)?;
+    let pg_import = if pg {
+        let measured = pg_import::run(&csv_path, n_values, units, clusters).await?;
+        if measured.is_none() {
+            eprintln!("PostgreSQL not reachable: the import measured on SQLite only");
+        }
+        measured
+    } else {
+        None
+    };
     drop(std::fs::remove_file(&csv_path));
-    println!("| import phase | seconds |");
-    println!("|---|---|");
-    for (name, d) in &phases {
-        println!("| {name} | {:.2} |", d.as_secs_f64());
-    }
+    print_phases(&phases, pg_import.as_ref());
     let import_ratio = sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64();
     if import_only {
         println!(
@@ -348,7 +308,14 @@ async fn shared_measurement(
             "| (a) `sqlite3 .import` into a plain table | {:.1} s |",
             sqlite_import.as_secs_f64()
         );
+        print_floor(floor, sqlite_import);
+        print_pg_import(pg_import.as_ref(), n_values);
         println!("import-ratio sqlite {import_ratio:.3}");
+        println!(
+            "import-floor-ratio sqlite {:.3}",
+            sqlite_import.as_secs_f64() / floor.as_secs_f64()
+        );
+        print_pg_ratio(pg_import.as_ref());
         return Ok(());
     }
 
@@ -565,6 +532,8 @@ async fn shared_measurement(
         "| (a) ratio, sqlite3 time / Kasvu time (goal ≥ 0.5) | {:.2} |",
         sqlite_import.as_secs_f64() / kasvu_import.as_secs_f64()
     );
+    print_floor(floor, sqlite_import);
+    print_pg_import(pg_import.as_ref(), n_values);
     println!(
         "| (b) dashboard page over HTTP, {clients} concurrent clients, {seconds} s: p50 / p99 | {} / {} ({} requests) |",
         ms(percentile(&page, 0.5)),
@@ -628,8 +597,191 @@ async fn shared_measurement(
     // Lines a script can read (the goals: ≥ 0.3; ≤ 100 MB).
     println!();
     println!("import-ratio sqlite {import_ratio:.3}");
+    println!(
+        "import-floor-ratio sqlite {:.3}",
+        sqlite_import.as_secs_f64() / floor.as_secs_f64()
+    );
+    print_pg_ratio(pg_import.as_ref());
     println!("server-peak-rss-mb {:.0}", hwm / 1024.0);
     Ok(())
+}
+
+/// The floor under any import into Kasvu's schema: the rows of the plain
+/// table (already parsed by `sqlite3 .import`) written with their integer
+/// keys into a copy of `data_values` (migration 0002's columns, primary key
+/// and secondary index; no foreign keys) by one `INSERT … SELECT` in the
+/// sqlite3 shell, with the 64 MiB page cache of Kasvu's large writes, and
+/// the secondary index built after. No checks, no audit, no roll-ups, no
+/// statement per row: what storing the values alone costs.
+fn import_floor(dir: &std::path::Path, plain: &std::path::Path) -> Result<Duration> {
+    let keyed = dir.join("floor.db");
+    let t = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(&keyed)
+        .arg("PRAGMA journal_mode = WAL")
+        .arg("PRAGMA cache_size = -65536")
+        .arg(
+            "CREATE TABLE data_values (unit_id BIGINT NOT NULL, indicator_id BIGINT NOT NULL, \
+             sex TEXT NOT NULL, grade TEXT NOT NULL, age_group TEXT NOT NULL, period TEXT NOT NULL, \
+             value DOUBLE PRECISION NOT NULL, count DOUBLE PRECISION, updated_at BIGINT NOT NULL, \
+             updated_by TEXT NOT NULL, \
+             PRIMARY KEY (unit_id, indicator_id, sex, grade, age_group, period)) WITHOUT ROWID",
+        )
+        .arg(format!("ATTACH '{}' AS p", plain.display()))
+        .arg(
+            "INSERT INTO data_values SELECT CAST(substr(orgunit, 6) AS INTEGER), \
+             CAST(substr(indicator, 5) AS INTEGER), '', '', '', period, \
+             CAST(value AS REAL), NULL, 0, 'bench' FROM p.plain",
+        )
+        .arg("CREATE INDEX data_values_indicator ON data_values(indicator_id, period)")
+        .stdout(Stdio::null())
+        .status()
+        .context("run sqlite3")?;
+    let took = t.elapsed();
+    if !status.success() {
+        bail!("the floor's INSERT … SELECT failed");
+    }
+    drop(std::fs::remove_file(&keyed));
+    Ok(took)
+}
+
+/// The import's phases in seconds, PostgreSQL's beside SQLite's when it
+/// was measured.
+fn print_phases(sqlite: &[(&str, Duration)], pg: Option<&pg_import::PgImport>) {
+    match pg {
+        None => {
+            println!("| import phase | seconds |");
+            println!("|---|---|");
+            for (name, d) in sqlite {
+                println!("| {name} | {:.2} |", d.as_secs_f64());
+            }
+        }
+        Some(pg) => {
+            println!("| import phase | SQLite, s | PostgreSQL, s |");
+            println!("|---|---|---|");
+            let mut names: Vec<&str> = sqlite.iter().map(|(n, _)| *n).collect();
+            for (n, _) in &pg.phases {
+                if !names.contains(n) {
+                    names.push(n);
+                }
+            }
+            let of = |all: &[(&str, Duration)], name: &str| {
+                all.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, d)| format!("{:.2}", d.as_secs_f64()))
+                    .unwrap_or_else(|| "—".into())
+            };
+            for name in names {
+                println!(
+                    "| {name} | {} | {} |",
+                    of(sqlite, name),
+                    of(&pg.phases, name)
+                );
+            }
+        }
+    }
+}
+
+/// The floor's row of (a): the highest ratio any import into this schema
+/// could reach.
+fn print_floor(floor: Duration, sqlite_import: Duration) {
+    println!(
+        "| (a) floor: the parsed rows with their keys into `data_values` alone, one `INSERT … SELECT`, index after | {:.1} s (ratio at most {:.2}) |",
+        floor.as_secs_f64(),
+        sqlite_import.as_secs_f64() / floor.as_secs_f64()
+    );
+}
+
+/// The PostgreSQL rows of (a)'s table, when it was measured.
+fn print_pg_import(measured: Option<&pg_import::PgImport>, n_values: u64) {
+    if let Some(pg_import::PgImport { kasvu, copy, .. }) = measured {
+        println!(
+            "| (a) import into PostgreSQL through Kasvu | {:.1} s ({:.0} values/s) |",
+            kasvu.as_secs_f64(),
+            n_values as f64 / kasvu.as_secs_f64()
+        );
+        println!(
+            "| (a) PostgreSQL `COPY` into a plain table | {:.1} s |",
+            copy.as_secs_f64()
+        );
+    }
+}
+
+/// `import-ratio postgres …`: `COPY`'s time / Kasvu's, when measured.
+fn print_pg_ratio(measured: Option<&pg_import::PgImport>) {
+    if let Some(pg_import::PgImport { kasvu, copy, .. }) = measured {
+        println!(
+            "import-ratio postgres {:.3}",
+            copy.as_secs_f64() / kasvu.as_secs_f64()
+        );
+    }
+}
+
+/// The synthetic city: an organisation, its areas, `clusters` clusters and
+/// `units` units under them, and the bench's monthly count indicators.
+async fn synthetic_city(store: &Store, units: usize, clusters: usize) -> Result<()> {
+    let actor = Actor::system("bench");
+    let mut tree = vec![(2, unit("city", None, Level::Organisation)?)];
+    for a in 0..AREAS {
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("area-{a}"), Some("city"), Level::Area)?,
+        ));
+    }
+    for c in 0..clusters {
+        let area = format!("area-{}", c % AREAS);
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("cluster-{c}"), Some(&area), Level::Cluster)?,
+        ));
+    }
+    for u in 0..units {
+        let cluster = format!("cluster-{}", u % clusters);
+        tree.push((
+            tree.len() + 2,
+            unit(&format!("unit-{u}"), Some(&cluster), Level::Unit)?,
+        ));
+    }
+    store
+        .import_org_units(&actor, &tree, false, &mut |_| {})
+        .await?;
+    let specs: Vec<(usize, IndicatorSpec)> = (0..INDICATORS)
+        .map(|i| {
+            let name = format!("Indicator {i}");
+            (
+                i + 2,
+                IndicatorSpec::plain(
+                    &format!("ind-{i}"),
+                    &name,
+                    Cadence::Monthly,
+                    Aggregation::Sum,
+                ),
+            )
+        })
+        .collect();
+    store.import_indicators(&actor, &specs, false).await?;
+    Ok(())
+}
+
+/// The values CSV imported through Kasvu, as `kasvu import` does it.
+async fn import_csv(store: &Store, bytes: &[u8]) -> Result<WriteSummary> {
+    kasvu_io::values::import(
+        store,
+        &Actor::system("bench"),
+        bytes,
+        "values.csv",
+        kasvu_io::values::Format::Csv,
+        None,
+        WriteOptions {
+            source: "bench".into(),
+            ..Default::default()
+        },
+        // Generated here, and larger than an upload may be.
+        &kasvu_io::Limits::none(),
+        &mut |_, _| {},
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `clients` concurrent clients requesting `url` for `seconds`; the sorted
