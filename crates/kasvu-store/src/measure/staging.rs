@@ -51,14 +51,8 @@ async fn stage_bound(
     rows: &[ValueRow],
 ) -> Result<sqlx::any::AnyQueryResult> {
     static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let shorter;
-    let sql = if rows.len() == CHUNK {
-        FULL.get_or_init(|| bound_sql(CHUNK))
-    } else {
-        shorter = bound_sql(rows.len());
-        &shorter
-    };
-    let mut q = sqlx::query(sql);
+    let sql = statement(&FULL, CHUNK, rows.len(), bound_sql);
+    let mut q = sqlx::query(&sql);
     for r in rows {
         q = q
             .bind(r.row as i64)
@@ -77,6 +71,22 @@ async fn stage_bound(
     Ok(q.persistent(rows.len() == CHUNK)
         .execute(&mut *conn)
         .await?)
+}
+
+/// The text of a multi-row statement of `rows` rows (made by `build`):
+/// for a full one of `full_rows`, built once per process and kept in
+/// `full`; for a shorter one, afresh.
+pub(super) fn statement(
+    full: &'static std::sync::OnceLock<String>,
+    full_rows: usize,
+    rows: usize,
+    build: fn(usize) -> String,
+) -> std::borrow::Cow<'static, str> {
+    if rows == full_rows {
+        std::borrow::Cow::Borrowed(full.get_or_init(|| build(full_rows)).as_str())
+    } else {
+        std::borrow::Cow::Owned(build(rows))
+    }
 }
 
 /// The insert of `rows` staged rows with `?` parameters.
