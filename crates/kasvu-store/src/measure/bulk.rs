@@ -77,14 +77,15 @@ type DeltaRow = (
 
 /// Adds the differences of the rows of `value_deltas` whose indicator and
 /// period have no reported figure (`unblocked`: the SQL condition on `x`)
-/// to `rollups`. `last` holds the indicators aggregated as `last`.
+/// to `rollups`. `last` holds the indicators aggregated as `last`. Returns
+/// whether a full chunk's statement was run (and kept by the connection).
 pub(super) async fn add_unblocked(
     conn: &mut AnyConnection,
     backend: Backend,
     unblocked: &str,
     last: &HashSet<i64>,
     bounds: SumBounds,
-) -> Result<()> {
+) -> Result<bool> {
     // Units in groups of about `group_rows` rows, in key order.
     let counts = sqlx::query(
         "SELECT unit_id, COUNT(*) AS n FROM value_deltas GROUP BY unit_id ORDER BY unit_id",
@@ -92,8 +93,9 @@ pub(super) async fn add_unblocked(
     .fetch_all(&mut *conn)
     .await?;
     if counts.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
+    let mut kept = false;
     let mut groups: Vec<(i64, i64)> = Vec::new();
     let mut in_group = 0i64;
     for r in &counts {
@@ -225,9 +227,9 @@ pub(super) async fn add_unblocked(
                 }
             }
         }
-        write_sorted(conn, backend, sums, &breakdowns, &periods).await?;
+        kept |= write_sorted(conn, backend, sums, &breakdowns, &periods).await?;
         if shared.len() > bounds.shared_rows {
-            write_sorted(
+            kept |= write_sorted(
                 conn,
                 backend,
                 std::mem::take(&mut shared),
@@ -237,20 +239,20 @@ pub(super) async fn add_unblocked(
             .await?;
         }
     }
-    write_sorted(conn, backend, shared, &breakdowns, &periods).await?;
-    Ok(())
+    kept |= write_sorted(conn, backend, shared, &breakdowns, &periods).await?;
+    Ok(kept)
 }
 
 /// Upserts summed roll-up rows in the table's key order, so the upserts
 /// walk the index in order: breakdowns and periods by their ranks in text
-/// order.
+/// order. Returns whether a full chunk's statement was run on SQLite.
 async fn write_sorted(
     conn: &mut AnyConnection,
     backend: Backend,
     sums: HashMap<Key, Sums, Fx>,
     breakdowns: &[[String; 3]],
     periods: &[String],
-) -> Result<()> {
+) -> Result<bool> {
     let rank = |texts: &[String]| -> Vec<u32> {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_unstable_by(|a, b| texts[*a].cmp(&texts[*b]));
@@ -278,7 +280,7 @@ async fn write_sorted(
     for chunk in out.chunks(rows) {
         write_rollups(conn, backend, chunk, breakdowns, periods).await?;
     }
-    Ok(())
+    Ok(backend == Backend::Sqlite && out.len() >= WRITE_ROWS)
 }
 
 /// Upserts one chunk of summed roll-up rows.
@@ -296,11 +298,11 @@ async fn write_rollups(
 }
 
 /// SQLite: one statement of multi-row `VALUES`, 11 bound parameters a
-/// row. A JSON parameter unpacked by `json_each` spent ~3.7 µs a row
-/// re-parsing each row's JSON text once per column (`j.value ->> k`), three
-/// quarters of the upsert; bound parameters go straight to the columns (the
-/// roll-up phase of a 1 M-value import: 16.6 s → 12.3 s, the means of six
-/// runs before and three after).
+/// row, instead of one JSON parameter unpacked by `json_each` (in a replay
+/// with Python's SQLite 3.40, extracting the columns with `j.value ->> k`
+/// cost 3.7 of the upsert's 5.0 µs a row; bound, 1.5 µs). In Kasvu (SQLite
+/// 3.46) the roll-up phase of a 1 M-value import went from 16.6 s to
+/// 12.3 s, the means of six runs before and three after.
 async fn write_rollups_bound(
     conn: &mut AnyConnection,
     rows: &[(Key, Sums)],
@@ -325,8 +327,9 @@ async fn write_rollups_bound(
             .bind(s.basis_n)
             .bind(s.own_n);
     }
-    // A full chunk's statement is prepared once per connection and kept;
-    // a shorter one (the last of a write) is not kept.
+    // A full chunk's statement is prepared once per connection and cached
+    // (until the write ends, see `ValueWriter::finish`); a shorter one is
+    // not cached (sqlx holds it until the connection's next such query).
     q.persistent(rows.len() == WRITE_ROWS)
         .execute(&mut *conn)
         .await?;

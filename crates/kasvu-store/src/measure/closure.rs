@@ -50,14 +50,15 @@ fn any_reported(value: &str) -> String {
 /// Each difference is then added to the unit itself and to every ancestor
 /// below the first one with its own value (after the write), and over the
 /// containing periods. Proven equal to recomputation by the property test
-/// `incremental_equals_recomputation`.
+/// `incremental_equals_recomputation`. Returns whether a large statement
+/// was kept by the connection (see `bulk::add_unblocked`).
 pub(super) async fn propagate(
     conn: &mut AnyConnection,
     backend: crate::support::db::Backend,
     last: &HashSet<i64>,
     bounds: super::bulk::SumBounds,
     phases: &mut Phases,
-) -> Result<()> {
+) -> Result<bool> {
     // `don` (the change in the unit's own value count, set with `dn` when
     // the deltas were computed) keeps what `dn` was: below, `dn` becomes
     // the change of the served figure's count.
@@ -123,7 +124,7 @@ pub(super) async fn propagate(
     );
     // Where no reported figure exists for the indicator and period (nearly
     // always): summed in memory and written in bulk (see `bulk`).
-    super::bulk::add_unblocked(
+    let kept = super::bulk::add_unblocked(
         conn,
         backend,
         &format!("NOT {}", any_reported("x")),
@@ -158,7 +159,7 @@ pub(super) async fn propagate(
     .execute(&mut *conn)
     .await?;
     phases.mark("propagate: blocked paths");
-    Ok(())
+    Ok(kept)
 }
 
 /// Records each period's chain of containing periods (idempotent).

@@ -85,6 +85,9 @@ pub struct ValueWriter {
     staged: u64,
     /// SQLite's page cache size before a large write enlarged it.
     cache_before: Option<i64>,
+    /// Whether a full chunk's multi-row statement ran on SQLite (kept by
+    /// the connection's statement cache until the write ends).
+    kept_statements: bool,
     /// Which SQL stages a chunk (see `staging`) and sums roll-ups.
     backend: crate::support::db::Backend,
     /// Memory bounds of summing the roll-up differences.
@@ -140,6 +143,7 @@ impl Store {
             periods: HashSet::new(),
             staged: 0,
             cache_before: None,
+            kept_statements: false,
             backend: self.backend(),
             bounds: self.sum_bounds.map_or_else(
                 super::bulk::SumBounds::default,
@@ -289,6 +293,8 @@ impl ValueWriter {
                 self.enlarge_cache().await?;
             }
             self.periods.extend(checked.iter().map(|r| r.period));
+            self.kept_statements |=
+                self.backend == crate::support::db::Backend::Sqlite && checked.len() == CHUNK;
         }
         self.phases.mark("check + stage");
         Ok(())
@@ -504,7 +510,8 @@ impl ValueWriter {
             .filter(|i| i.spec.aggregation == Aggregation::Last)
             .map(|i| i.id)
             .collect();
-        propagate(tx, self.backend, &last, self.bounds, &mut self.phases).await?;
+        let kept = propagate(tx, self.backend, &last, self.bounds, &mut self.phases).await?;
+        self.kept_statements |= kept;
         // Their protected tables are computed afresh (see `protection`).
         sqlx::query(
             "INSERT INTO protection_versions (indicator_id, year, version) \
@@ -531,9 +538,13 @@ impl ValueWriter {
                     .await?;
             }
             crate::support::db::note_restored_cache();
+        }
+        if self.kept_statements {
             // The multi-row statements of a large write (a few MB prepared,
-            // estimated) are not kept for the connection's next user.
-            sqlx::Connection::clear_cached_statements(&mut *self.tx).await?;
+            // estimated) are not kept for the connection's next user. Only
+            // housekeeping: a failure here must not undo the write (the
+            // pool closes connections after their lifetime anyway).
+            let _ = sqlx::Connection::clear_cached_statements(&mut *self.tx).await;
         }
         if self.opts.dry_run {
             self.tx.rollback().await?;
