@@ -49,6 +49,16 @@ use std::collections::{HashMap, HashSet};
 /// The dimensions of a table: org unit, period, sex, grade, age group.
 pub const DIMS: usize = 5;
 
+/// The revision of what [`protect`] hides for a given table. Protected
+/// years are kept in the database under it (kasvu-store's
+/// `kept_protection`), so a change that can make [`protect`] hide other
+/// cells must raise it: a server would otherwise serve years protected by
+/// the old method beside years protected anew, and two different
+/// protections of one table, both published, can together reveal what each
+/// hides. `tests/disclosure_audit.rs` pins what [`protect`] hides on its
+/// generated tables to this number, so such a change fails there first.
+pub const REVISION: u32 = 1;
+
 /// A cell's coordinates: one node per dimension.
 pub type Key = [u32; DIMS];
 

@@ -35,6 +35,7 @@ pub(crate) mod cache;
 mod closure;
 mod completeness;
 pub(crate) mod indicators;
+mod kept;
 mod phases;
 pub(crate) mod protection;
 mod read;

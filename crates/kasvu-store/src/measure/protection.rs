@@ -14,6 +14,7 @@
 //! table, and when none is found the whole table of those years is read
 //! and protected instead.
 
+use super::kept;
 use super::rollup_rows::{row_of, RollupRow, RowsSeed};
 use super::*;
 use kasvu_core::disclosure::{protect, Hierarchy, Key, LinkedTable, TableCell};
@@ -21,10 +22,10 @@ use std::collections::BTreeSet;
 
 /// Where a cell is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct At {
-    unit: i64,
-    period: Period,
-    breakdown: Breakdown,
+pub(super) struct At {
+    pub(super) unit: i64,
+    pub(super) period: Period,
+    pub(super) breakdown: Breakdown,
 }
 
 /// The hidden cells of an indicator's table in one organisation, by year
@@ -38,8 +39,8 @@ pub struct Protected {
 /// One year of a protected table.
 #[derive(Debug, Default)]
 pub struct Slice {
-    hidden: HashSet<At>,
-    primary: usize,
+    pub(super) hidden: HashSet<At>,
+    pub(super) primary: usize,
 }
 
 impl Protected {
@@ -72,6 +73,16 @@ const NEIGHBOURHOOD_PRIMARIES: usize = 64;
 const NEIGHBOURHOOD_UNITS: i64 = 600;
 /// The cap of the partial index `rollups_small` (migration 0020).
 const SMALL_INDEX_CAP: f64 = 10.0;
+
+/// The revision of how this module turns roll-ups into the table that
+/// `kasvu_core::disclosure::protect` protects (`compute_slices`,
+/// `neighbourhood`, `build_table`: which cells, which relations, which
+/// cells are small) and of what the roll-ups hold. Protected years kept in
+/// the database are used only under the same revision (see `kept`), so a
+/// change here that can hide other cells must raise it. A migration that
+/// changes roll-ups must bump `protection_versions` (as 0022 did) — that
+/// also sets the kept years aside.
+const KEPT_REVISION: u32 = 1;
 
 /// The fingerprint a cached year is valid for: its data version, the
 /// threshold and the aggregation.
@@ -173,23 +184,64 @@ impl Store {
                 }
             }
         }
+        if missing.is_empty() {
+            return Ok(Arc::new(Protected { years }));
+        }
+        let kept_stamp = self.kept_stamp(ind);
+        {
+            // Years kept in the database at their current version (by an
+            // earlier run of the server or another node).
+            let wanted: Vec<(i32, i64)> = missing
+                .iter()
+                .filter_map(|y| Some((*y, *versions.get(&i64::from(*y))?)))
+                .collect();
+            for (y, v, slice) in kept::read_kept(conn, ind.id, org_id, &kept_stamp, &wanted).await?
+            {
+                if missing.contains(&y) && versions.get(&i64::from(y)) == Some(&v) {
+                    let slice = Arc::new(slice);
+                    cache.put((ind.id, org_id, i64::from(y)), stamp(v), slice.clone());
+                    years.insert(y, slice);
+                    missing.remove(&y);
+                }
+            }
+        }
         if !missing.is_empty() {
             let mut computed = self.compute_slices(conn, ind, org_id, &missing).await?;
             // Filed only when no write came in between (it would be
             // computed from data newer than its version says).
             let after = data_versions(conn, ind.id).await?;
+            let mut keep = Vec::new();
             for y in missing {
                 let slice = Arc::new(computed.remove(&y).unwrap_or_default());
                 let before = versions.get(&i64::from(y));
                 if before.is_some() && before == after.get(&i64::from(y)) {
                     if let Some(v) = before {
                         cache.put((ind.id, org_id, i64::from(y)), stamp(*v), slice.clone());
+                        keep.push((y, *v, slice.clone()));
                     }
                 }
                 years.insert(y, slice);
             }
+            self.keep_protected(ind.id, org_id, kept_stamp, keep);
         }
         Ok(Arc::new(Protected { years }))
+    }
+
+    /// What a protected year kept in the database is valid for besides its
+    /// version: the engine's revision, the threshold, the aggregation and
+    /// the settings that choose between protecting the whole table and a
+    /// small cell's neighbourhood (both are safe, but they can hide
+    /// different cells, and two protections of one table together may
+    /// reveal what each hides).
+    fn kept_stamp(&self, ind: &Indicator) -> String {
+        format!(
+            "engine {}/{KEPT_REVISION} threshold {:016x} aggregation {} whole-table units {} \
+             neighbourhood {NEIGHBOURHOOD_PRIMARIES}/{NEIGHBOURHOOD_UNITS}",
+            kasvu_core::disclosure::REVISION,
+            self.threshold.to_bits(),
+            ind.spec.aggregation.code(),
+            self.whole_table_units,
+        )
     }
 
     /// Protects the given years: from their small cells, found through the

@@ -17,6 +17,9 @@ pub enum Backend {
 /// Kasvu's connections keep it, except during a large write).
 pub(crate) const DEFAULT_CACHE_KIB: i64 = 2000;
 
+/// How long a SQLite connection waits for another process's write lock.
+pub(crate) const BUSY_TIMEOUT_MS: u32 = 5000;
+
 /// How many SQLite connections may hold a large write's enlarged page cache
 /// that the write did not restore (it failed or was dropped). Only a hint:
 /// while it is above zero, the pool's release hook reads each released
@@ -90,6 +93,14 @@ pub struct Store {
     /// Taken by every write transaction on SQLite for as long as it runs
     /// (see [`Store::begin_write`]).
     write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A pooled connection for [`Store::skippable_write`], with the store's
+/// write lock on SQLite until it is dropped.
+pub(crate) struct SkippableWrite {
+    // Declared first: given back to the pool before the lock is let go.
+    pub(crate) conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// A write transaction that holds the store's write lock until it commits,
@@ -185,7 +196,7 @@ impl Store {
                     sqlx::query("PRAGMA journal_mode = WAL")
                         .execute(&mut *conn)
                         .await?;
-                    sqlx::query("PRAGMA busy_timeout = 5000")
+                    sqlx::query(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
                         .execute(&mut *conn)
                         .await?;
                     sqlx::query("PRAGMA foreign_keys = ON")
@@ -250,6 +261,23 @@ impl Store {
                 _lock: None,
             },
         })
+    }
+
+    /// A connection for a write that may be skipped (background work),
+    /// holding the store's write lock on SQLite: `None`, rather than
+    /// waiting, when another write transaction of this process runs (an
+    /// import, say). The connection is waited for as any query waits. The
+    /// caller begins its own transaction; see [`Store::begin_write`].
+    pub(crate) async fn skippable_write(&self) -> Result<Option<SkippableWrite>> {
+        let conn = self.pool.acquire().await?;
+        let lock = match self.backend {
+            Backend::Sqlite => match Arc::clone(&self.write_lock).try_lock_owned() {
+                Ok(lock) => Some(lock),
+                Err(_) => return Ok(None),
+            },
+            Backend::Postgres => None,
+        };
+        Ok(Some(SkippableWrite { conn, _lock: lock }))
     }
 
     /// Connects and migrates.

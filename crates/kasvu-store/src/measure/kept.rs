@@ -1,0 +1,283 @@
+//! Protected years kept in the database (`kept_protection`, migration
+//! 0037), so that a restarted server, or another node of the same database,
+//! serves them without protecting the whole table again: at 10 M values the
+//! first dashboard after a start protected 20 indicators from cold for over
+//! half a minute, and on a slow machine passed the request timeout.
+//!
+//! A kept year is used only under the version of that year it was computed
+//! at (see `protection`: versions only grow; every write into the year and
+//! every move of a unit bumps them — adding a unit does not, and the years
+//! kept stay safe then: the new unit has no figures) and under the same
+//! stamp — the revisions of the method, the threshold, the aggregation and
+//! every setting that decides what is hidden.
+//!
+//! Years are kept in the background, after the request that protected them
+//! has its answer: a commit on the request path would have added to every
+//! write-to-visible read. A year is written only while its version is still
+//! the current one, and only when that costs no long waiting: when another
+//! write of this process runs (an import, say), or another process holds
+//! SQLite's write lock (or another node the row on PostgreSQL) for more
+//! than 100 ms, the year is simply not kept this time. A kept row whose
+//! text cannot be read is computed afresh.
+
+use super::protection::{At, Slice};
+use super::*;
+use crate::support::db::{Backend, BUSY_TIMEOUT_MS};
+
+/// One hidden cell as kept: unit, sex, grade, age group and period, in the
+/// codes the roll-ups store.
+type KeptCell = (i64, String, String, String, String);
+
+/// The hidden cells of a year as one JSON text.
+fn encode(slice: &Slice) -> Result<String> {
+    let cells: Vec<(i64, &str, String, &str, String)> = slice
+        .hidden
+        .iter()
+        .map(|a| {
+            (
+                a.unit,
+                a.breakdown.sex.code(),
+                a.breakdown.grade_code(),
+                a.breakdown.age_code(),
+                a.period.code(),
+            )
+        })
+        .collect();
+    serde_json::to_string(&cells)
+        .map_err(|e| StoreError::Corrupt(format!("protected cells as JSON: {e}")))
+}
+
+/// A kept year's cells read back; `None` when the text is not what
+/// [`encode`] writes.
+fn decode(primary: i64, text: &str) -> Option<Slice> {
+    let cells: Vec<KeptCell> = serde_json::from_str(text).ok()?;
+    let mut hidden = HashSet::with_capacity(cells.len());
+    for (unit, sex, grade, age, period) in cells {
+        hidden.insert(At {
+            unit,
+            period: Period::parse(&period).ok()?,
+            breakdown: Breakdown::from_codes(&sex, &grade, age).ok()?,
+        });
+    }
+    let primary = usize::try_from(primary).ok()?;
+    // More small cells than hidden ones cannot be (and would break the
+    // counts); repeated cells in the text could make it so.
+    (primary <= hidden.len()).then_some(Slice { hidden, primary })
+}
+
+/// The kept years of an indicator in an organisation under `stamp` that
+/// were computed at the wanted (year, version)s: (year, version, cells).
+pub(super) async fn read_kept(
+    conn: &mut AnyConnection,
+    indicator_id: i64,
+    org_id: i64,
+    stamp: &str,
+    wanted: &[(i32, i64)],
+) -> Result<Vec<(i32, i64, Slice)>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Integers only, so they are written into the statement.
+    let which: Vec<String> = wanted
+        .iter()
+        .map(|(y, v)| format!("(year = {y} AND version = {v})"))
+        .collect();
+    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT year, version, primary_cells, hidden FROM kept_protection \
+         WHERE indicator_id = $1 AND org_id = $2 AND stamp = $3 AND ({})",
+        which.join(" OR ")
+    ))
+    .bind(indicator_id)
+    .bind(org_id)
+    .bind(stamp)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(year, version, primary, text)| {
+            Some((i32::try_from(year).ok()?, version, decode(primary, &text)?))
+        })
+        .collect())
+}
+
+/// The tasks keeping protected years, per store (so that tests and the
+/// benchmark can wait for them).
+#[derive(Default)]
+pub(crate) struct Keeping {
+    running: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+impl Store {
+    /// Keeps protected years — (year, the version computed at, its cells)
+    /// — in the background (see the module's comment). Failing to keep
+    /// them changes nothing but a later start's time, so their errors are
+    /// not the caller's.
+    pub(super) fn keep_protected(
+        &self,
+        indicator_id: i64,
+        org_id: i64,
+        stamp: String,
+        years: Vec<(i32, i64, Arc<Slice>)>,
+    ) {
+        if years.is_empty() {
+            return;
+        }
+        let store = self.clone();
+        let task = tokio::spawn(async move {
+            let _ = store.try_keep(indicator_id, org_id, &stamp, &years).await;
+        });
+        let keeping: Arc<Keeping> = self.caches.get();
+        let mut running = keeping
+            .running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        running.retain(|t| !t.is_finished());
+        running.push(task);
+    }
+
+    /// Waits until the protected years being kept have been written or
+    /// given up.
+    #[cfg(feature = "testing")]
+    pub async fn kept_protection_settled(&self) {
+        let keeping: Arc<Keeping> = self.caches.get();
+        let tasks = std::mem::take(
+            &mut *keeping
+                .running
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        for t in tasks {
+            let _ = t.await;
+        }
+    }
+
+    async fn try_keep(
+        &self,
+        indicator_id: i64,
+        org_id: i64,
+        stamp: &str,
+        years: &[(i32, i64, Arc<Slice>)],
+    ) -> Result<()> {
+        let Some(mut write) = self.skippable_write().await? else {
+            return Ok(());
+        };
+        let conn = &mut write.conn;
+        let sqlite = self.backend() == Backend::Sqlite;
+        // Waiting for another process's write (a long import from the
+        // command line, say) would hold this process's writers back, as
+        // the write lock is held: keeping is given up after a moment.
+        if sqlite {
+            sqlx::query("PRAGMA busy_timeout = 100")
+                .execute(&mut **conn)
+                .await?;
+        }
+        let kept = keep_on(conn, sqlite, indicator_id, org_id, stamp, years).await;
+        if sqlite {
+            let restored = sqlx::query(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
+                .execute(&mut **conn)
+                .await;
+            if restored.is_err() {
+                // Not given back to the pool with the short timeout.
+                conn.close_on_drop();
+            }
+        }
+        kept
+    }
+}
+
+/// Writes the kept years in one transaction on `conn`.
+async fn keep_on(
+    conn: &mut AnyConnection,
+    sqlite: bool,
+    indicator_id: i64,
+    org_id: i64,
+    stamp: &str,
+    years: &[(i32, i64, Arc<Slice>)],
+) -> Result<()> {
+    use sqlx::Connection;
+    let mut tx = if sqlite {
+        conn.begin_with("BEGIN IMMEDIATE").await?
+    } else {
+        let mut tx = conn.begin().await?;
+        // The same on PostgreSQL: another node keeping the same year.
+        sqlx::query("SET LOCAL lock_timeout = 100")
+            .execute(&mut *tx)
+            .await?;
+        tx
+    };
+    for (year, version, slice) in years {
+        // Only while the version is still the year's current one: a write
+        // that came after the computation has bumped it.
+        sqlx::query(
+            "INSERT INTO kept_protection \
+             (indicator_id, org_id, year, version, stamp, primary_cells, hidden) \
+             SELECT $1, $2, $3, $4, $5, $6, $7 FROM protection_versions \
+             WHERE indicator_id = $1 AND year = $3 AND version = $4 \
+             ON CONFLICT (indicator_id, org_id, year) DO UPDATE SET \
+             version = excluded.version, stamp = excluded.stamp, \
+             primary_cells = excluded.primary_cells, hidden = excluded.hidden \
+             WHERE kept_protection.version <= excluded.version",
+        )
+        .bind(indicator_id)
+        .bind(org_id)
+        .bind(i64::from(*year))
+        .bind(*version)
+        .bind(stamp)
+        .bind(i64::try_from(slice.primary).unwrap_or(i64::MAX))
+        .bind(encode(slice)?)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_year_reads_back_as_it_was() {
+        let at = |unit, period: &str, breakdown| At {
+            unit,
+            period: Period::parse(period).expect("a period"),
+            breakdown,
+        };
+        let slice = Slice {
+            hidden: HashSet::from([
+                at(7, "202401", Breakdown::total()),
+                at(
+                    8,
+                    "2024Q1",
+                    Breakdown {
+                        sex: Sex::Female,
+                        grade: Some(9),
+                        age_group: Some("7\u{2013}12 \"x\"".into()),
+                    },
+                ),
+                at(9, "2024S2", Breakdown::sex(Sex::Male)),
+            ]),
+            primary: 2,
+        };
+        let text = encode(&slice).expect("encoded");
+        let back = decode(2, &text).expect("decoded");
+        assert_eq!(back.hidden, slice.hidden);
+        assert_eq!(back.primary, 2);
+        let empty = encode(&Slice::default()).expect("encoded");
+        assert!(decode(0, &empty).expect("decoded").hidden.is_empty());
+        for bad in [
+            "",
+            "{}",
+            r#"[[7,"nobody","","","2024"]]"#,
+            r#"[[7,"total","","","2024x"]]"#,
+            r#"[[7,"total","x","","2024"]]"#,
+        ] {
+            assert!(decode(1, bad).is_none(), "{bad}");
+        }
+        assert!(decode(-1, &empty).is_none(), "a negative count");
+        assert!(decode(4, &text).is_none(), "more small cells than hidden");
+        let twice = r#"[[7,"total","","","2024"],[7,"total","","","2024"]]"#;
+        assert!(decode(2, twice).is_none(), "one cell named twice");
+        assert_eq!(decode(1, twice).map(|s| s.hidden.len()), Some(1));
+    }
+}

@@ -1,0 +1,251 @@
+//! Protected years kept in the database (migration 0037): a server started
+//! afresh on the same database serves what an earlier one protected,
+//! without protecting it again — but only while the year's data, the
+//! place of every unit and every setting that decides what is hidden are
+//! unchanged. On SQLite and on PostgreSQL.
+//!
+//! That a kept year is what is served is shown by changing the kept row in
+//! the database (to a cell the data would never hide) and seeing a new
+//! store hide exactly that.
+
+use kasvu_core::IndicatorSpec;
+use kasvu_core::{Aggregation, Cadence, Level, Names, OrgCode, Period, Sex, UnitKind, ValidRange};
+use kasvu_store::testing::TestDb;
+use kasvu_store::{Actor, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use std::collections::HashMap;
+
+fn cli() -> Actor {
+    Actor::system("test")
+}
+
+fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
+    OrgUnitSpec {
+        code: OrgCode::parse(code).unwrap(),
+        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
+        level,
+        kind: (level == Level::Unit).then_some(UnitKind::School),
+        sector: None,
+        names: Names::parse(code, "", "").unwrap(),
+        external_codes: vec![],
+        valid: ValidRange::default(),
+    }
+}
+
+fn p(s: &str) -> Period {
+    Period::parse(s).unwrap()
+}
+
+/// k → north (→ school-a, school-b), south (→ school-c); one monthly
+/// count of people by sex, with school-a's girls (3) small.
+async fn setup(store: &Store) -> (Indicator, i64, HashMap<String, i64>) {
+    let rows = vec![
+        (2, unit("k", None, Level::Organisation)),
+        (3, unit("k-north", Some("k"), Level::Area)),
+        (4, unit("k-south", Some("k"), Level::Area)),
+        (5, unit("k-school-a", Some("k-north"), Level::Unit)),
+        (6, unit("k-school-b", Some("k-north"), Level::Unit)),
+        (7, unit("k-school-c", Some("k-south"), Level::Unit)),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    let mut spec = IndicatorSpec::plain("calls", "calls", Cadence::Monthly, Aggregation::Sum);
+    spec.by_sex = true;
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    let ind = store.indicators().await.unwrap().remove(0);
+    let org = store.org_unit("k").await.unwrap().unwrap();
+    let units: HashMap<String, i64> = store
+        .org_units(org.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.code.trim_start_matches("k-").to_owned(), u.id))
+        .collect();
+    let mut values = Vec::new();
+    for (n, (u, sex, v)) in [
+        ("school-a", Sex::Total, 20.0),
+        ("school-a", Sex::Male, 17.0),
+        ("school-a", Sex::Female, 3.0),
+        ("school-b", Sex::Total, 40.0),
+        ("school-b", Sex::Male, 18.0),
+        ("school-b", Sex::Female, 22.0),
+        ("school-c", Sex::Total, 30.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        values.push(ValueRow {
+            row: n + 2,
+            indicator_id: ind.id,
+            unit_id: units[u],
+            period: p("202401"),
+            breakdown: Breakdown::sex(sex),
+            value: Some(v),
+            count: None,
+        });
+    }
+    store
+        .write_values(&cli(), &values, WriteOptions::default())
+        .await
+        .unwrap();
+    (ind, org.org_id, units)
+}
+
+/// How many kept rows match the condition (an UPDATE that changes nothing
+/// counts them).
+async fn kept_rows(store: &Store, condition: &str) -> u64 {
+    store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET year = year WHERE {condition}"
+        ))
+        .await
+        .unwrap()
+}
+
+async fn kept_years_are_served_after_a_restart(db: &TestDb) {
+    let store = &db.store;
+    let (ind, org, u) = setup(store).await;
+    let girls_a = |p: &kasvu_store::Protected| {
+        p.hides(
+            u["school-a"],
+            Period::parse("202401").unwrap(),
+            &Breakdown::sex(Sex::Female),
+        )
+    };
+    let c_total = |p: &kasvu_store::Protected| {
+        p.hides(
+            u["school-c"],
+            Period::parse("202401").unwrap(),
+            &Breakdown::total(),
+        )
+    };
+    let first = store.protection(&ind, org).await.unwrap();
+    store.kept_protection_settled().await;
+    assert!(girls_a(&first), "3 girls are hidden");
+    assert!(!c_total(&first), "school-c's 30 is not");
+    assert_eq!(kept_rows(store, "year = 2024").await, 1, "the year is kept");
+    let (primary, complementary) = first.counts();
+
+    // The kept row, changed to hide only school-c's total: a new store on
+    // the same database (a restarted server) serves it as it is kept.
+    store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET primary_cells = 1, \
+             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
+            u["school-c"]
+        ))
+        .await
+        .unwrap();
+    let restarted = Store::open(&db.url).await.unwrap();
+    let kept = restarted.protection(&ind, org).await.unwrap();
+    assert!(c_total(&kept) && !girls_a(&kept), "the kept year is served");
+    assert_eq!(kept.counts(), (1, 0));
+    restarted.close().await;
+
+    // Another threshold, another whole-table size: what they would hide
+    // is computed, not taken from the kept year.
+    for other in [
+        Store::open(&db.url).await.unwrap().with_threshold(4.0),
+        Store::open(&db.url)
+            .await
+            .unwrap()
+            .with_whole_table_units(1),
+    ] {
+        let p = other.protection(&ind, org).await.unwrap();
+        other.kept_protection_settled().await;
+        assert!(girls_a(&p) && !c_total(&p), "computed afresh");
+        other.close().await;
+    }
+    // Each kept its own (the one row of the year now holds the last).
+    assert_eq!(
+        kept_rows(store, "year = 2024 AND hidden LIKE '%female%'").await,
+        1
+    );
+
+    // Made to hide only school-c again, then a write into the year: its
+    // version moves, so the kept year is not used and is replaced.
+    store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET primary_cells = 1, \
+             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
+            u["school-c"]
+        ))
+        .await
+        .unwrap();
+    let write = ValueRow {
+        row: 2,
+        indicator_id: ind.id,
+        unit_id: u["school-c"],
+        period: p("202402"),
+        breakdown: Breakdown::total(),
+        value: Some(25.0),
+        count: None,
+    };
+    store
+        .write_values(&cli(), &[write], WriteOptions::default())
+        .await
+        .unwrap();
+    let after_write = Store::open(&db.url).await.unwrap();
+    let p2 = after_write.protection(&ind, org).await.unwrap();
+    after_write.kept_protection_settled().await;
+    assert!(
+        girls_a(&p2) && !c_total(&p2),
+        "computed afresh after the write"
+    );
+    assert_eq!(p2.counts(), (primary, complementary));
+    assert_eq!(
+        kept_rows(store, "year = 2024 AND hidden LIKE '%female%'").await,
+        1,
+        "the year is kept again at its new version"
+    );
+    after_write.close().await;
+
+    // Made to hide only school-c again, then school-b moved to the south:
+    // the tree's roll-ups change, and so does what is protected.
+    store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET primary_cells = 1, \
+             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
+            u["school-c"]
+        ))
+        .await
+        .unwrap();
+    store
+        .update_org_unit(&cli(), &unit("k-school-b", Some("k-south"), Level::Unit))
+        .await
+        .unwrap();
+    let moved = Store::open(&db.url).await.unwrap();
+    let p4 = moved.protection(&ind, org).await.unwrap();
+    assert!(girls_a(&p4), "computed afresh after the move");
+    moved.kept_protection_settled().await;
+    moved.close().await;
+
+    // A row that cannot be read is computed afresh, not an error.
+    store
+        .raw_execute_for_tests("UPDATE kept_protection SET hidden = 'not json'")
+        .await
+        .unwrap();
+    let broken = Store::open(&db.url).await.unwrap();
+    let p3 = broken.protection(&ind, org).await.unwrap();
+    assert!(girls_a(&p3) && !c_total(&p3));
+    broken.close().await;
+}
+
+#[tokio::test]
+async fn sqlite() {
+    let db = TestDb::sqlite().await;
+    kept_years_are_served_after_a_restart(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        kept_years_are_served_after_a_restart(&db).await;
+        db.finish().await;
+    }
+}
