@@ -498,8 +498,10 @@ fn tables_without_their_empty_cells_pass_the_audit() {
 /// protected years kept in the database are used only under the same
 /// `disclosure::REVISION`, so a change to the method that hides other
 /// cells must raise it; this test is where such a change shows. A change
-/// to `generate` or to the `fastrand` version moves the digest too: then
-/// only the digest is updated, since `protect` itself hides the same.
+/// to `generate` or to the `fastrand` version moves the digest too, and the
+/// test cannot tell the two apart: before pinning a new digest without
+/// raising the revision, run the new test against the previous `protect`
+/// (the commit before) and see it give the same digest.
 #[test]
 fn what_protect_hides_is_pinned_to_its_revision() {
     const PINNED: (u32, u64) = (1, 0x7273_6b54_c499_760c);

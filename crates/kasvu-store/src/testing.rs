@@ -190,20 +190,33 @@ impl Store {
     /// The page cache size (`PRAGMA cache_size`) of every connection the
     /// pool holds, opening it up to its limit; empty on PostgreSQL.
     pub async fn sqlite_cache_sizes_for_tests(&self) -> Result<Vec<i64>, sqlx::Error> {
+        self.sqlite_pragma_of_every_connection("cache_size").await
+    }
+
+    /// The busy timeout (`PRAGMA busy_timeout`, ms) of every connection
+    /// the pool holds, opening it up to its limit; empty on PostgreSQL.
+    pub async fn sqlite_busy_timeouts_for_tests(&self) -> Result<Vec<i64>, sqlx::Error> {
+        self.sqlite_pragma_of_every_connection("busy_timeout").await
+    }
+
+    async fn sqlite_pragma_of_every_connection(
+        &self,
+        pragma: &str,
+    ) -> Result<Vec<i64>, sqlx::Error> {
         if self.backend() != crate::Backend::Sqlite {
             return Ok(vec![]);
         }
         let mut held = Vec::new();
-        let mut sizes = Vec::new();
+        let mut values = Vec::new();
         for _ in 0..self.pool.options().get_max_connections() {
             let mut conn = self.pool.acquire().await?;
-            sizes.push(
-                sqlx::query_scalar::<_, i64>("PRAGMA cache_size")
+            values.push(
+                sqlx::query_scalar::<_, i64>(&format!("PRAGMA {pragma}"))
                     .fetch_one(&mut *conn)
                     .await?,
             );
             held.push(conn);
         }
-        Ok(sizes)
+        Ok(values)
     }
 }

@@ -235,6 +235,40 @@ async fn kept_years_are_served_after_a_restart(db: &TestDb) {
     broken.close().await;
 }
 
+/// While another process holds SQLite's write lock, a year is not kept,
+/// and the connection that tried goes back to the pool with its usual
+/// busy timeout (it waits only 100 ms while keeping).
+#[tokio::test]
+async fn a_year_not_kept_leaves_the_connection_as_it_was() {
+    use sqlx::Connection;
+    let db = TestDb::sqlite().await;
+    let (ind, org, u) = setup(&db.store).await;
+    let restarted = Store::open(&db.url).await.unwrap();
+    let mut other = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let p = restarted.protection(&ind, org).await.unwrap();
+    assert!(p.hides(
+        u["school-a"],
+        self::p("202401"),
+        &Breakdown::sex(Sex::Female)
+    ));
+    restarted.kept_protection_settled().await;
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kept_protection")
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "nothing kept while the lock was held");
+    let timeouts = restarted.sqlite_busy_timeouts_for_tests().await.unwrap();
+    assert!(timeouts.iter().all(|t| *t == 5000), "{timeouts:?}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    restarted.close().await;
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn sqlite() {
     let db = TestDb::sqlite().await;
