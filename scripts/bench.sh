@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Shared-measurement benchmarks (see crates/kasvu-bench). Usage:
-#   scripts/bench.sh [--values 10000000] [--clients 8] [--seconds 10] [--import-only] [--pg]
+#   scripts/bench.sh [--values 10000000] [--clients 8] [--seconds 10] [--import-only [--pg]]
 # Builds Kasvu in release mode, installs the sqlite3 shell (the yardstick for
 # import speed) when missing, and prints a Markdown table for the README.
-# --pg also imports the file into PostgreSQL at KASVU_TEST_PG (default
+# --pg (with --import-only) also imports the file into PostgreSQL at KASVU_TEST_PG (default
 # postgres://postgres@127.0.0.1:5432/test) against COPY into a plain table.
 set -euo pipefail
 cd "$(dirname "$0")/.."

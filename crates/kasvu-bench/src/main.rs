@@ -63,6 +63,7 @@ mod driver_bench;
 mod hobby_bench;
 mod pg_import;
 mod search_bench;
+mod server;
 
 /// Kasvu's benchmarks. Without a subcommand: shared measurement (import,
 /// dashboard under load, write-to-roll-up latency, server memory). Every
@@ -103,8 +104,10 @@ struct MeasurementArgs {
     keep_db: bool,
     /// Also import the same file into a fresh database on the PostgreSQL
     /// server at KASVU_TEST_PG (default postgres://postgres@127.0.0.1:5432/test)
-    /// and compare with `COPY` of it into a plain table.
-    #[arg(long)]
+    /// and compare with `COPY` of it into a plain table. Only with
+    /// --import-only: run before (b) and (c), the server's work after a
+    /// large load (autovacuum) would disturb their latencies.
+    #[arg(long, requires = "import_only")]
     pg: bool,
 }
 
@@ -277,7 +280,10 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     let status = Command::new("sqlite3")
         .arg(&plain)
         .arg(".mode csv")
-        .arg(format!(".import {} plain", csv_path.display()))
+        .arg(format!(
+            ".import \"{}\" plain",
+            csv_path.display().to_string().replace('"', "\\\"")
+        ))
         .stdout(Stdio::null())
         .status()
         .context("run sqlite3 (apt-get install sqlite3)")?;
@@ -379,12 +385,35 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     // of a small count into it (what the next reader of the indicator
     // waits for).
     let city = store.org_unit("city").await?.context("city")?;
-    // A second handle on the same database has its own, empty caches.
+    // A second handle on the same database has its own, empty caches; the
+    // years that (c)'s reads protected and kept in the database are
+    // dropped, so this is from cold.
+    store
+        .raw_execute_for_tests("DELETE FROM kept_protection")
+        .await?;
     let fresh = store.clone().with_whole_table_units(2000);
     let t = Instant::now();
     let cold = fresh.protection(&ind, city.org_id).await?;
     let protect_cold = t.elapsed();
     let (primary, complementary) = cold.counts();
+    // A third handle (a restarted server) reads the years just kept.
+    fresh.kept_protection_settled().await;
+    let kept_years = store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET year = year WHERE indicator_id = {}",
+            ind.id
+        ))
+        .await?;
+    if kept_years == 0 {
+        bail!("no protected year was kept");
+    }
+    let second_handle = store.clone().with_whole_table_units(2000);
+    let t = Instant::now();
+    let from_kept = second_handle.protection(&ind, city.org_id).await?;
+    let protect_kept = t.elapsed();
+    if from_kept.counts() != (primary, complementary) {
+        bail!("the kept years hide other cells than were computed");
+    }
     let mut reprotect = Vec::new();
     for k in 0..20u32 {
         let row = ValueRow {
@@ -437,44 +466,20 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     }
     raw_reads.sort();
 
-    // (b, d) The real server under concurrent load.
-    let mut child = Command::new(&kasvu_bin)
-        .args(["serve", "--db", &db_url, "--addr", "127.0.0.1:0"])
-        .env("KASVU_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .with_context(|| format!("start {kasvu_bin} (build it with cargo build --release)"))?;
+    // (b, d) The real server under concurrent load. The years protected
+    // in-process above were kept in the database; the first start is to
+    // protect from cold, as after an import.
+    store
+        .raw_execute_for_tests("DELETE FROM kept_protection")
+        .await?;
+    let (mut child, base) = server::start(&kasvu_bin, &db_url)?;
     let pid = child.id();
-    let stdout = child.stdout.take().context("stdout")?;
-    let base = {
-        use std::io::BufRead;
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        loop {
-            let line = lines.next().context("the server exited")??;
-            if let Some(url) = line.strip_prefix("listening on ") {
-                break url.to_owned();
-            }
-        }
-    };
     let rss_idle = rss_kb(pid);
     let url = format!("{base}/units/area-0/dashboard");
     let client = reqwest::Client::new();
-    // The first dashboard protects every indicator it shows from cold. On
-    // a slow machine that can pass the server's 60-second request timeout;
-    // each indicator protected is kept, so asking again goes on from there.
-    let warm_up = Instant::now();
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        let r = client.get(&url).send().await?;
-        match r.status() {
-            s if s.is_success() => break,
-            reqwest::StatusCode::REQUEST_TIMEOUT if tries < 5 => continue,
-            s => bail!("dashboard answered {s}"),
-        }
-    }
-    let warm_up = warm_up.elapsed();
+    // The first dashboard protects every indicator it shows from cold (and
+    // keeps the protected years in the database).
+    let (warm_up, tries) = server::first_dashboard(&client, &url).await?;
     let rss_warm = rss_kb(pid);
     let page = load(&client, &url, clients, seconds).await?;
     // The same load while a value is written every 100 ms (from this
@@ -512,6 +517,14 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     let hwm = hwm_kb(pid);
     let _ = Command::new("kill").arg(pid.to_string()).status();
     let _ = child.wait();
+    // Started again: the protected years kept by the first run are served
+    // (those a write of (b) moved on since are protected anew).
+    let (mut child, base) = server::start(&kasvu_bin, &db_url)?;
+    let restarted_url = format!("{base}/units/area-0/dashboard");
+    let after_restart = server::first_dashboard(&client, &restarted_url).await;
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    let (after_restart, restarted_tries) = after_restart?;
 
     let db_mb = std::fs::metadata(&db_path)
         .map(|m| m.len() as f64 / 1e6)
@@ -544,6 +557,11 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
         "| (b) the first dashboard after start, protecting every indicator it shows from cold | {:.1} s ({tries} request{}) |",
         warm_up.as_secs_f64(),
         if tries == 1 { "" } else { "s" }
+    );
+    println!(
+        "| (b) the first dashboard after a restart, its protected years kept in the database | {:.2} s ({restarted_tries} request{}) |",
+        after_restart.as_secs_f64(),
+        if restarted_tries == 1 { "" } else { "s" }
     );
     println!(
         "| (b) the same, while a value is written every 100 ms ({writes} writes): p50 / p99 | {} / {} ({} requests) |",
@@ -581,6 +599,10 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     println!(
         "| (g) disclosure control, one indicator's whole table ({primary} small cells, {complementary} hidden to protect them): from cold | {} |",
         ms(protect_cold)
+    );
+    println!(
+        "| (g) the same table read from its years kept in the database, by a handle with empty caches | {} |",
+        ms(protect_kept)
     );
     println!(
         "| (g) the same indicator's year re-protected after a write: p50 / p99 | {} / {} |",
@@ -627,7 +649,10 @@ fn import_floor(dir: &std::path::Path, plain: &std::path::Path) -> Result<Durati
              updated_by TEXT NOT NULL, \
              PRIMARY KEY (unit_id, indicator_id, sex, grade, age_group, period)) WITHOUT ROWID",
         )
-        .arg(format!("ATTACH '{}' AS p", plain.display()))
+        .arg(format!(
+            "ATTACH '{}' AS p",
+            plain.display().to_string().replace('\'', "''")
+        ))
         .arg(
             "INSERT INTO data_values SELECT CAST(substr(orgunit, 6) AS INTEGER), \
              CAST(substr(indicator, 5) AS INTEGER), '', '', '', period, \
