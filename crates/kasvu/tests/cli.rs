@@ -339,6 +339,34 @@ async fn imports_forgive_what_is_safe(db: &str) {
     );
     assert!(ok, "{err}");
     assert!(out.contains("arvot.csv: 2 created, 0 replaced"), "{out}");
+    // Their small numbers are protected ahead and kept for the server:
+    // both people-counting tables (the ratio is protected through them).
+    assert!(
+        out.contains("arvot.csv: small numbers protected in 2 tables"),
+        "{out}"
+    );
+    let kept = store
+        .raw_execute_for_tests("UPDATE kept_protection SET year = year WHERE year = 2025")
+        .await
+        .unwrap();
+    assert_eq!(kept, 2, "the year of both tables is kept");
+    let (ok, out, err) = cli(
+        &[
+            "import",
+            "--kind",
+            "values",
+            "--db",
+            db,
+            "--dry-run",
+            dir.path().join("arvot.csv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        !out.contains("protected"),
+        "a dry run protects nothing: {out}"
+    );
 }
 
 on_both_databases!(import_is_all_or_nothing, imports_forgive_what_is_safe);

@@ -264,19 +264,22 @@ impl Store {
     }
 
     /// A connection for a write that may be skipped (background work),
-    /// holding the store's write lock on SQLite: `None`, rather than
-    /// waiting, when another write transaction of this process runs (an
-    /// import, say). The connection is waited for as any query waits. The
-    /// caller begins its own transaction; see [`Store::begin_write`].
-    pub(crate) async fn skippable_write(&self) -> Result<Option<SkippableWrite>> {
-        let conn = self.pool.acquire().await?;
+    /// holding the store's write lock on SQLite: `None` when another write
+    /// transaction of this process holds the lock for longer than `wait`
+    /// (an import, say) — other short writes are waited for. The caller
+    /// begins its own transaction; see [`Store::begin_write`].
+    pub(crate) async fn skippable_write(&self, wait: Duration) -> Result<Option<SkippableWrite>> {
         let lock = match self.backend {
-            Backend::Sqlite => match Arc::clone(&self.write_lock).try_lock_owned() {
-                Ok(lock) => Some(lock),
-                Err(_) => return Ok(None),
-            },
+            Backend::Sqlite => {
+                let lock = Arc::clone(&self.write_lock).lock_owned();
+                match tokio::time::timeout(wait, lock).await {
+                    Ok(lock) => Some(lock),
+                    Err(_) => return Ok(None),
+                }
+            }
             Backend::Postgres => None,
         };
+        let conn = self.pool.acquire().await?;
         Ok(Some(SkippableWrite { conn, _lock: lock }))
     }
 
