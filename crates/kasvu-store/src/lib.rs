@@ -39,9 +39,9 @@ pub use measure::indicators::Indicator;
 pub use measure::last_write_phases;
 pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
-    Breakdown, Completeness, ExpectedUnit, Observation, Protected, ServedRow, SummedFigure,
-    UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary, AUDIT_EACH_CREATED_UP_TO,
-    VALUES_PER_STATEMENT,
+    Breakdown, Completeness, ExpectedUnit, Observation, Protected, ProtectedAhead, ServedRow,
+    SummedFigure, UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary,
+    AUDIT_EACH_CREATED_UP_TO, VALUES_PER_STATEMENT,
 };
 pub use network::actors::{ActorEntry, ActorSpec, Proposal};
 pub use network::links::{Collaboration, MAX_NOTE};

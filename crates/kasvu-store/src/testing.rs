@@ -193,12 +193,32 @@ impl Store {
         self.sqlite_pragma_of_every_connection("cache_size").await
     }
 
+    /// A number read by raw SQL (`SELECT COUNT(*) …`); for tests that
+    /// look at what is stored without writing.
+    pub async fn raw_count_for_tests(&self, sql: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Opens every connection the pool may hold and gives them back, so
+    /// that concurrent requests in a test run side by side rather than one
+    /// waiting for a connection to be opened.
+    pub async fn warm_pool_for_tests(&self) -> Result<(), sqlx::Error> {
+        let mut held = Vec::new();
+        for _ in 0..self.pool.options().get_max_connections() {
+            held.push(self.pool.acquire().await?);
+        }
+        Ok(())
+    }
+
     /// The busy timeout (`PRAGMA busy_timeout`, ms) of every connection
     /// the pool holds, opening it up to its limit; empty on PostgreSQL.
     pub async fn sqlite_busy_timeouts_for_tests(&self) -> Result<Vec<i64>, sqlx::Error> {
         self.sqlite_pragma_of_every_connection("busy_timeout").await
     }
 
+    /// A pragma's number on every connection the pool may hold.
     async fn sqlite_pragma_of_every_connection(
         &self,
         pragma: &str,

@@ -106,6 +106,18 @@ async fn kept_rows(store: &Store, condition: &str) -> u64 {
         .unwrap()
 }
 
+/// Changes the kept year 2024 to hide only the unit's total of January —
+/// a cell the data would never hide.
+async fn hide_only(store: &Store, unit: i64) {
+    store
+        .raw_execute_for_tests(&format!(
+            "UPDATE kept_protection SET primary_cells = 1, \
+             hidden = '[[{unit},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024"
+        ))
+        .await
+        .unwrap();
+}
+
 async fn kept_years_are_served_after_a_restart(db: &TestDb) {
     let store = &db.store;
     let (ind, org, u) = setup(store).await;
@@ -132,14 +144,7 @@ async fn kept_years_are_served_after_a_restart(db: &TestDb) {
 
     // The kept row, changed to hide only school-c's total: a new store on
     // the same database (a restarted server) serves it as it is kept.
-    store
-        .raw_execute_for_tests(&format!(
-            "UPDATE kept_protection SET primary_cells = 1, \
-             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
-            u["school-c"]
-        ))
-        .await
-        .unwrap();
+    hide_only(store, u["school-c"]).await;
     let restarted = Store::open(&db.url).await.unwrap();
     let kept = restarted.protection(&ind, org).await.unwrap();
     assert!(c_total(&kept) && !girls_a(&kept), "the kept year is served");
@@ -160,22 +165,17 @@ async fn kept_years_are_served_after_a_restart(db: &TestDb) {
         assert!(girls_a(&p) && !c_total(&p), "computed afresh");
         other.close().await;
     }
-    // Each kept its own (the one row of the year now holds the last).
+    // Each kept a row of its own beside the changed one, which stays.
+    assert_eq!(kept_rows(store, "year = 2024").await, 3);
     assert_eq!(
         kept_rows(store, "year = 2024 AND hidden LIKE '%female%'").await,
-        1
+        2
     );
 
-    // Made to hide only school-c again, then a write into the year: its
-    // version moves, so the kept year is not used and is replaced.
-    store
-        .raw_execute_for_tests(&format!(
-            "UPDATE kept_protection SET primary_cells = 1, \
-             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
-            u["school-c"]
-        ))
-        .await
-        .unwrap();
+    // Every row made to hide only school-c, then a write into the year:
+    // its version moves, so the kept year is not used and is replaced (the
+    // other settings' rows stay as they are, at the old version).
+    hide_only(store, u["school-c"]).await;
     let write = ValueRow {
         row: 2,
         indicator_id: ind.id,
@@ -206,14 +206,7 @@ async fn kept_years_are_served_after_a_restart(db: &TestDb) {
 
     // Made to hide only school-c again, then school-b moved to the south:
     // the tree's roll-ups change, and so does what is protected.
-    store
-        .raw_execute_for_tests(&format!(
-            "UPDATE kept_protection SET primary_cells = 1, \
-             hidden = '[[{},\"total\",\"\",\"\",\"202401\"]]' WHERE year = 2024",
-            u["school-c"]
-        ))
-        .await
-        .unwrap();
+    hide_only(store, u["school-c"]).await;
     store
         .update_org_unit(&cli(), &unit("k-school-b", Some("k-south"), Level::Unit))
         .await
@@ -267,6 +260,40 @@ async fn a_year_not_kept_leaves_the_connection_as_it_was() {
     other.close().await.unwrap();
     restarted.close().await;
     db.finish().await;
+}
+
+/// Two requests for the same table at once: one protects it, the other
+/// waits and takes its years (at 10 M values each would otherwise spend
+/// seconds and tens of MB on the same work — an import's background
+/// protection and a dashboard, say).
+async fn one_table_is_protected_once_at_a_time(db: &TestDb) {
+    let (ind, org, u) = setup(&db.store).await;
+    let store = Store::open(&db.url).await.unwrap();
+    store.warm_pool_for_tests().await.unwrap();
+    let (a, b) = tokio::join!(store.protection(&ind, org), store.protection(&ind, org));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(store.protection_computations_for_tests(), 1);
+    let girls_a = Breakdown::sex(Sex::Female);
+    assert!(a.hides(u["school-a"], p("202401"), &girls_a));
+    assert!(b.hides(u["school-a"], p("202401"), &girls_a));
+    assert_eq!(a.counts(), b.counts());
+    store.kept_protection_settled().await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn single_flight_sqlite() {
+    let db = TestDb::sqlite().await;
+    one_table_is_protected_once_at_a_time(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn single_flight_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        one_table_is_protected_once_at_a_time(&db).await;
+        db.finish().await;
+    }
 }
 
 #[tokio::test]

@@ -350,6 +350,31 @@ async fn imports_forgive_what_is_safe(db: &str) {
         .await
         .unwrap();
     assert_eq!(kept, 2, "the year of both tables is kept");
+    // Every command suppresses at the threshold it is given, as the server
+    // does: 12 lonely pupils are shown at 5 and hidden at 13.
+    for (below, shown) in [("5", true), ("13", false)] {
+        let (ok, out, err) = cli(
+            &[
+                "export",
+                "--db",
+                db,
+                "--indicator",
+                "lonely_n",
+                "--suppress-below",
+                below,
+            ],
+            None,
+        );
+        assert!(ok, "{err}");
+        assert_eq!(out.contains(";12;0;"), shown, "{out}");
+        assert_eq!(out.contains(";;1;"), !shown, "{out}");
+    }
+    let changed = dir.path().join("arvot2.csv");
+    std::fs::write(
+        &changed,
+        "indicator,orgunit,period,value\nPupils,KOULU,2025,121\n",
+    )
+    .unwrap();
     let (ok, out, err) = cli(
         &[
             "import",
@@ -358,11 +383,12 @@ async fn imports_forgive_what_is_safe(db: &str) {
             "--db",
             db,
             "--dry-run",
-            dir.path().join("arvot.csv").to_str().unwrap(),
+            changed.to_str().unwrap(),
         ],
         None,
     );
     assert!(ok, "{err}");
+    assert!(out.contains("0 created, 1 replaced"), "{out}");
     assert!(
         !out.contains("protected"),
         "a dry run protects nothing: {out}"

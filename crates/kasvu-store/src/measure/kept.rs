@@ -14,11 +14,12 @@
 //! Years are kept in the background, after the request that protected them
 //! has its answer: a commit on the request path would have added to every
 //! write-to-visible read. A year is written only while its version is still
-//! the current one, and only when that costs no long waiting: when another
-//! write of this process holds the write lock for more than 2 s (an
-//! import, say), or another process holds SQLite's (or another node the
-//! row on PostgreSQL) for more than 100 ms, the year is simply not kept
-//! this time. A kept row whose
+//! the current one, and only when that costs no long waiting: when no
+//! pooled connection comes free within 2 s, another write of this process
+//! holds the write lock for more than 2 s (an import, say), or another
+//! process holds SQLite's (or another node the row on PostgreSQL) for more
+//! than 100 ms, the year is simply not kept this time. The keeping runs on
+//! the caller's Tokio runtime (as every caller of the store has one). A kept row whose
 //! text cannot be read is computed afresh.
 
 use super::protection::{At, Slice};
@@ -49,14 +50,19 @@ fn encode(slice: &Slice) -> Result<String> {
 }
 
 /// A kept year's cells read back; `None` when the text is not what
-/// [`encode`] writes.
-fn decode(primary: i64, text: &str) -> Option<Slice> {
+/// [`encode`] writes for that year (a cell of another year would be
+/// looked for under that year and never hidden).
+fn decode(year: i32, primary: i64, text: &str) -> Option<Slice> {
     let cells: Vec<KeptCell> = serde_json::from_str(text).ok()?;
     let mut hidden = HashSet::with_capacity(cells.len());
     for (unit, sex, grade, age, period) in cells {
+        let period = Period::parse(&period).ok()?;
+        if period.year_number() != year {
+            return None;
+        }
         hidden.insert(At {
             unit,
-            period: Period::parse(&period).ok()?,
+            period,
             breakdown: Breakdown::from_codes(&sex, &grade, age).ok()?,
         });
     }
@@ -96,7 +102,8 @@ pub(super) async fn read_kept(
     Ok(rows
         .into_iter()
         .filter_map(|(year, version, primary, text)| {
-            Some((i32::try_from(year).ok()?, version, decode(primary, &text)?))
+            let year = i32::try_from(year).ok()?;
+            Some((year, version, decode(year, primary, &text)?))
         })
         .collect())
 }
@@ -106,6 +113,21 @@ pub(super) async fn read_kept(
 #[derive(Default)]
 pub(crate) struct Keeping {
     running: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Keeps that wrote their years, and those given up (waited too long,
+    /// or failed).
+    kept: std::sync::atomic::AtomicUsize,
+    given_up: std::sync::atomic::AtomicUsize,
+}
+
+/// What [`Store::protect_everything`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtectedAhead {
+    /// Tables (indicator × organisation) protected or found kept.
+    pub tables: usize,
+    /// Tables whose newly protected years could not be kept this time
+    /// (another write held the database too long, or an error): the
+    /// server protects those when first asked.
+    pub not_kept: usize,
 }
 
 impl Store {
@@ -124,10 +146,15 @@ impl Store {
             return;
         }
         let store = self.clone();
-        let task = tokio::spawn(async move {
-            let _ = store.try_keep(indicator_id, org_id, &stamp, &years).await;
-        });
         let keeping: Arc<Keeping> = self.caches.get();
+        let counts = Arc::clone(&keeping);
+        let task = tokio::spawn(async move {
+            let outcome = match store.try_keep(indicator_id, org_id, &stamp, &years).await {
+                Ok(true) => &counts.kept,
+                Ok(false) | Err(_) => &counts.given_up,
+            };
+            outcome.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         let mut running = keeping
             .running
             .lock()
@@ -139,14 +166,30 @@ impl Store {
     /// Protects every people-counting indicator's table in every
     /// organisation and waits until the years are kept, so that a server
     /// started afterwards — or the next dashboard — finds them ready instead
-    /// of protecting from cold (over a minute at 10 M values). Years
-    /// already protected at their current version are only read.
+    /// of protecting from cold (about a minute at 10 M values on the
+    /// benchmark's machine). Years already protected at their current
+    /// version are only read, so the first run after an upgrade protects
+    /// everything and later ones only the years that changed.
     /// `progress(done, total)` is told after each table; returns how many
     /// tables there were.
     pub async fn protect_everything(
         &self,
         progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> Result<usize> {
+    ) -> Result<ProtectedAhead> {
+        let keeping: Arc<Keeping> = self.caches.get();
+        let given_up = || keeping.given_up.load(std::sync::atomic::Ordering::Relaxed);
+        let before = given_up();
+        let protected = self.protect_each(progress).await;
+        // Settled on failure too: a process that ends next would cut the
+        // keeps already under way short.
+        self.kept_protection_settled().await;
+        Ok(ProtectedAhead {
+            tables: protected?,
+            not_kept: given_up() - before,
+        })
+    }
+
+    async fn protect_each(&self, progress: &mut (dyn FnMut(usize, usize) + Send)) -> Result<usize> {
         let indicators: Vec<Indicator> = self
             .indicators()
             .await?
@@ -163,7 +206,6 @@ impl Store {
                 progress(done, total);
             }
         }
-        self.kept_protection_settled().await;
         Ok(total)
     }
 
@@ -182,17 +224,19 @@ impl Store {
         }
     }
 
+    /// Writes the years unless that means waiting long (see the module's
+    /// comment): whether they were written.
     async fn try_keep(
         &self,
         indicator_id: i64,
         org_id: i64,
         stamp: &str,
         years: &[(i32, i64, Arc<Slice>)],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         // Other keeps and short writes are waited for, a long import not.
         let wait = std::time::Duration::from_secs(2);
         let Some(mut write) = self.skippable_write(wait).await? else {
-            return Ok(());
+            return Ok(false);
         };
         let conn = &mut write.conn;
         let sqlite = self.backend() == Backend::Sqlite;
@@ -214,7 +258,7 @@ impl Store {
                 conn.close_on_drop();
             }
         }
-        kept
+        kept.map(|()| true)
     }
 }
 
@@ -246,8 +290,8 @@ async fn keep_on(
              (indicator_id, org_id, year, version, stamp, primary_cells, hidden) \
              SELECT $1, $2, $3, $4, $5, $6, $7 FROM protection_versions \
              WHERE indicator_id = $1 AND year = $3 AND version = $4 \
-             ON CONFLICT (indicator_id, org_id, year) DO UPDATE SET \
-             version = excluded.version, stamp = excluded.stamp, \
+             ON CONFLICT (indicator_id, org_id, year, stamp) DO UPDATE SET \
+             version = excluded.version, \
              primary_cells = excluded.primary_cells, hidden = excluded.hidden \
              WHERE kept_protection.version <= excluded.version",
         )
@@ -293,11 +337,11 @@ mod tests {
             primary: 2,
         };
         let text = encode(&slice).expect("encoded");
-        let back = decode(2, &text).expect("decoded");
+        let back = decode(2024, 2, &text).expect("decoded");
         assert_eq!(back.hidden, slice.hidden);
         assert_eq!(back.primary, 2);
         let empty = encode(&Slice::default()).expect("encoded");
-        assert!(decode(0, &empty).expect("decoded").hidden.is_empty());
+        assert!(decode(2024, 0, &empty).expect("decoded").hidden.is_empty());
         for bad in [
             "",
             "{}",
@@ -305,12 +349,16 @@ mod tests {
             r#"[[7,"total","","","2024x"]]"#,
             r#"[[7,"total","x","","2024"]]"#,
         ] {
-            assert!(decode(1, bad).is_none(), "{bad}");
+            assert!(decode(2024, 1, bad).is_none(), "{bad}");
         }
-        assert!(decode(-1, &empty).is_none(), "a negative count");
-        assert!(decode(4, &text).is_none(), "more small cells than hidden");
+        assert!(decode(2024, -1, &empty).is_none(), "a negative count");
+        assert!(
+            decode(2024, 4, &text).is_none(),
+            "more small cells than hidden"
+        );
         let twice = r#"[[7,"total","","","2024"],[7,"total","","","2024"]]"#;
-        assert!(decode(2, twice).is_none(), "one cell named twice");
-        assert_eq!(decode(1, twice).map(|s| s.hidden.len()), Some(1));
+        assert!(decode(2024, 2, twice).is_none(), "one cell named twice");
+        assert_eq!(decode(2024, 1, twice).map(|s| s.hidden.len()), Some(1));
+        assert!(decode(2025, 2, &text).is_none(), "cells of another year");
     }
 }

@@ -36,6 +36,7 @@ mod closure;
 mod completeness;
 pub(crate) mod indicators;
 mod kept;
+mod linked_table;
 mod phases;
 pub(crate) mod protection;
 mod read;
@@ -50,6 +51,7 @@ mod write;
 use closure::{add_periods, propagate};
 pub(crate) use closure::{closure_add_unit, tree_changed};
 pub use completeness::{Completeness, ExpectedUnit};
+pub use kept::ProtectedAhead;
 #[cfg(feature = "testing")]
 pub use phases::last_write_phases;
 pub use protection::Protected;

@@ -15,9 +15,10 @@
 //! and protected instead.
 
 use super::kept;
+use super::linked_table::build_table;
 use super::rollup_rows::{row_of, RollupRow, RowsSeed};
 use super::*;
-use kasvu_core::disclosure::{protect, Hierarchy, Key, LinkedTable, TableCell};
+use kasvu_core::disclosure::protect;
 use std::collections::BTreeSet;
 
 /// Where a cell is.
@@ -76,8 +77,8 @@ const SMALL_INDEX_CAP: f64 = 10.0;
 
 /// The revision of how this module turns roll-ups into the table that
 /// `kasvu_core::disclosure::protect` protects (`compute_slices`,
-/// `neighbourhood`, `build_table`: which cells, which relations, which
-/// cells are small) and of what the roll-ups hold. Protected years kept in
+/// `neighbourhood`, and `linked_table::build_table`: which cells, which
+/// relations, which cells are small) and of what the roll-ups hold. Protected years kept in
 /// the database are used only under the same revision (see `kept`), so a
 /// change here that can hide other cells must raise it. A migration that
 /// changes roll-ups must bump `protection_versions` (as 0022 did) — that
@@ -94,10 +95,20 @@ type Filed = (Stamp, Arc<Slice>);
 /// (indicator, organisation, year).
 type SliceKey = (i64, i64, i64);
 
+/// Taken while a table is being protected.
+type Flight = Arc<tokio::sync::Mutex<()>>;
+
 /// Cached protected years.
 #[derive(Default)]
 pub struct ProtectionCache {
     entries: std::sync::Mutex<HashMap<SliceKey, Filed>>,
+    /// One computation at a time per (indicator, organisation): a request
+    /// that finds another protecting the same table waits for it and takes
+    /// its years (at 10 M values a table takes seconds and tens of MB; the
+    /// import's background protection and a dashboard would each compute).
+    flights: std::sync::Mutex<HashMap<(i64, i64), Flight>>,
+    /// How many times years were computed (for tests).
+    computations: std::sync::atomic::AtomicUsize,
 }
 
 /// At most this many years are kept; beyond it the cache starts over.
@@ -112,6 +123,14 @@ impl ProtectionCache {
         e.get(&key)
             .filter(|(s, _)| *s == stamp)
             .map(|(_, p)| p.clone())
+    }
+
+    fn flight(&self, indicator_id: i64, org_id: i64) -> Flight {
+        let mut f = self
+            .flights
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(f.entry((indicator_id, org_id)).or_default())
     }
 
     fn put(&self, key: SliceKey, stamp: Stamp, p: Arc<Slice>) {
@@ -187,6 +206,25 @@ impl Store {
         if missing.is_empty() {
             return Ok(Arc::new(Protected { years }));
         }
+        let flight = cache.flight(ind.id, org_id);
+        let _turn = flight.lock().await;
+        // What another request protected while this one waited.
+        missing.retain(|y| {
+            let key = (ind.id, org_id, i64::from(*y));
+            match versions
+                .get(&i64::from(*y))
+                .and_then(|v| cache.get(key, stamp(*v)))
+            {
+                Some(s) => {
+                    years.insert(*y, s);
+                    false
+                }
+                None => true,
+            }
+        });
+        if missing.is_empty() {
+            return Ok(Arc::new(Protected { years }));
+        }
         let kept_stamp = self.kept_stamp(ind);
         {
             // Years kept in the database at their current version (by an
@@ -206,6 +244,9 @@ impl Store {
             }
         }
         if !missing.is_empty() {
+            cache
+                .computations
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut computed = self.compute_slices(conn, ind, org_id, &missing).await?;
             // Filed only when no write came in between (it would be
             // computed from data newer than its version says).
@@ -504,184 +545,18 @@ async fn neighbourhood(
     Ok(out)
 }
 
-/// The linked table of the rows: org units × periods × sex × grade × age
-/// group, and the cell each key stands for.
-fn build_table(
-    ind: &Indicator,
-    rows: &[RollupRow],
-    parent: &HashMap<i64, Option<i64>>,
-    children_in_tree: &HashMap<i64, i64>,
-    partial: bool,
-    threshold: f64,
-) -> (LinkedTable, Decode) {
-    // Org units: every unit read, with its parent.
-    let mut units: BTreeSet<i64> = rows.iter().map(|r| r.unit).collect();
-    // Ancestors of units with rows always have rows (roll-ups), but keep
-    // the chain whole even if not.
-    let mut frontier: Vec<i64> = units.iter().copied().collect();
-    while let Some(u) = frontier.pop() {
-        if let Some(Some(p)) = parent.get(&u) {
-            if units.insert(*p) {
-                frontier.push(*p);
-            }
-        }
-    }
-    let unit_ix: HashMap<i64, u32> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (*u, i as u32))
-        .collect();
-    let unit_ids: Vec<i64> = units.iter().copied().collect();
-    let mut org = Hierarchy::new(
-        unit_ids
-            .iter()
-            .map(|u| {
-                parent
-                    .get(u)
-                    .copied()
-                    .flatten()
-                    .and_then(|p| unit_ix.get(&p).copied())
-            })
-            .collect(),
-    );
-    for (i, u) in unit_ids.iter().enumerate() {
-        let known = org.children(i as u32).len() as i64;
-        let in_tree = children_in_tree.get(u).copied().unwrap_or(0);
-        // A unit whose parent was not read would look like a root.
-        let orphan = parent.get(u).copied().flatten().is_some() && org.parent(i as u32).is_none();
-        if (partial && known < in_tree) || orphan {
-            org.set_incomplete(i as u32);
-        }
-    }
-    // Periods: a longer period is the sum of the next shorter ones present
-    // (not for `last`, whose longer periods repeat a sub-period's value).
-    let periods: Vec<Period> = rows
-        .iter()
-        .map(|r| r.period)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let period_ix: HashMap<Period, u32> = periods
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (*p, i as u32))
-        .collect();
-    let sums_over_time = ind.spec.aggregation != Aggregation::Last;
-    let period_dim = Hierarchy::new(
-        periods
-            .iter()
-            .map(|p| {
-                if !sums_over_time {
-                    return None;
-                }
-                p.chain()
-                    .into_iter()
-                    .skip(1)
-                    .find_map(|c| period_ix.get(&c).copied())
-            })
-            .collect(),
-    );
-    let sex_ix = |s: Sex| match s {
-        Sex::Total => 0u32,
-        Sex::Male => 1,
-        Sex::Female => 2,
-    };
-    let grades: Vec<u8> = rows
-        .iter()
-        .filter_map(|r| r.breakdown.grade)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let ages: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.breakdown.age_group.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let one_level = |n: usize| {
-        let mut p = vec![None];
-        p.extend(std::iter::repeat_n(Some(0), n));
-        Hierarchy::new(p)
-    };
-    let mut table = LinkedTable::new([
-        org,
-        period_dim,
-        Hierarchy::new(vec![None, Some(0), Some(0)]),
-        one_level(grades.len()),
-        one_level(ages.len()),
-    ]);
-    for r in rows {
-        let (Some(u), Some(p)) = (unit_ix.get(&r.unit), period_ix.get(&r.period)) else {
-            continue;
-        };
-        let g = match r.breakdown.grade {
-            None => 0,
-            Some(g) => grades
-                .iter()
-                .position(|x| *x == g)
-                .map_or(0, |i| i as u32 + 1),
-        };
-        let a = match &r.breakdown.age_group {
-            None => 0,
-            Some(a) => ages.iter().position(|x| x == a).map_or(0, |i| i as u32 + 1),
-        };
-        let key: Key = [*u, *p, sex_ix(r.breakdown.sex), g, a];
-        table.cells.insert(
-            key,
-            TableCell {
-                value: r.acc.total,
-                sensitive: r.acc.count().is_some_and(|c| c < threshold),
-            },
-        );
-    }
-    let decode = Decode {
-        units: unit_ids,
-        periods,
-        grades,
-        ages,
-    };
-    (table, decode)
-}
-
-/// Turns a table key back into the cell it stands for.
-struct Decode {
-    units: Vec<i64>,
-    periods: Vec<Period>,
-    grades: Vec<u8>,
-    ages: Vec<String>,
-}
-
-impl Decode {
-    fn at(&self, k: &Key) -> Option<At> {
-        let sex = match k[2] {
-            0 => Sex::Total,
-            1 => Sex::Male,
-            2 => Sex::Female,
-            _ => return None,
-        };
-        let grade = match k[3] {
-            0 => None,
-            g => Some(*self.grades.get(g as usize - 1)?),
-        };
-        let age_group = match k[4] {
-            0 => None,
-            a => Some(self.ages.get(a as usize - 1)?.clone()),
-        };
-        Some(At {
-            unit: *self.units.get(k[0] as usize)?,
-            period: *self.periods.get(k[1] as usize)?,
-            breakdown: Breakdown {
-                sex,
-                grade,
-                age_group,
-            },
-        })
-    }
-}
-
 impl Store {
     /// This store's cache of protected tables.
     fn protection_cache(&self) -> Arc<ProtectionCache> {
         self.caches.get()
+    }
+
+    /// How many times this store computed protected years (rather than
+    /// finding them cached or kept).
+    #[cfg(feature = "testing")]
+    pub fn protection_computations_for_tests(&self) -> usize {
+        self.protection_cache()
+            .computations
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }

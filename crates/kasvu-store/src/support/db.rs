@@ -264,11 +264,16 @@ impl Store {
     }
 
     /// A connection for a write that may be skipped (background work),
-    /// holding the store's write lock on SQLite: `None` when another write
-    /// transaction of this process holds the lock for longer than `wait`
-    /// (an import, say) — other short writes are waited for. The caller
-    /// begins its own transaction; see [`Store::begin_write`].
+    /// holding the store's write lock on SQLite: `None` when no pooled
+    /// connection comes free within `wait`, or another write transaction of
+    /// this process holds the lock for longer than that (an import, say) —
+    /// short writes are waited for. The caller begins its own transaction;
+    /// see [`Store::begin_write`].
     pub(crate) async fn skippable_write(&self, wait: Duration) -> Result<Option<SkippableWrite>> {
+        let Ok(conn) = tokio::time::timeout(wait, self.pool.acquire()).await else {
+            return Ok(None);
+        };
+        let conn = conn?;
         let lock = match self.backend {
             Backend::Sqlite => {
                 let lock = Arc::clone(&self.write_lock).lock_owned();
@@ -279,7 +284,6 @@ impl Store {
             }
             Backend::Postgres => None,
         };
-        let conn = self.pool.acquire().await?;
         Ok(Some(SkippableWrite { conn, _lock: lock }))
     }
 
