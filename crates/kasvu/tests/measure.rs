@@ -944,6 +944,15 @@ async fn web_import_with_progress(db: &str) {
     );
     assert_eq!(get_json(&anon, api.clone()).await["value"], before);
 
+    let store = kasvu_store::Store::open(db).await.unwrap();
+    let kept = "SELECT COUNT(*) FROM kept_protection WHERE indicator_id = \
+                (SELECT id FROM indicators WHERE code = 'school_counsellor_clients')";
+    assert_eq!(
+        store.raw_count_for_tests(kept).await.unwrap(),
+        0,
+        "nothing kept before a good import"
+    );
+
     // A good file: a progress bar, then the summary.
     let mut good = String::from("indicator,orgunit,period,value\n");
     good.push_str(&format!("pilot_phone_calls,kaakkurin-koulu,{m},17\n"));
@@ -980,6 +989,18 @@ async fn web_import_with_progress(db: &str) {
         .collect();
     assert!(hrefs.contains(&"/indicators/lp_discussions"), "{v}");
     assert!(hrefs.contains(&"/units/kaakkurin-koulu/dashboard"), "{v}");
+    // Once the figures are in, the server protects every people-counting
+    // table in the background and keeps the years: one nobody has asked
+    // for (the school counsellors' clients) gets them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while store.raw_count_for_tests(kept).await.unwrap() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no table was protected after the import"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    store.close().await;
     // A running job's page: no meta refresh, the script from this site,
     // and a "check again" button that reloads the page itself.
     // One value and many blank rows (skipped, but read): a job that runs a while.
