@@ -282,7 +282,11 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
         .arg(".mode csv")
         .arg(format!(
             ".import \"{}\" plain",
-            csv_path.display().to_string().replace('"', "\\\"")
+            csv_path
+                .display()
+                .to_string()
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
         ))
         .stdout(Stdio::null())
         .status()
@@ -388,6 +392,7 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     // A second handle on the same database has its own, empty caches; the
     // years that (c)'s reads protected and kept in the database are
     // dropped, so this is from cold.
+    store.kept_protection_settled().await;
     store
         .raw_execute_for_tests("DELETE FROM kept_protection")
         .await?;
@@ -469,6 +474,7 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     // (b, d) The real server under concurrent load. The years protected
     // in-process above were kept in the database; the first start is to
     // protect from cold, as after an import.
+    store.kept_protection_settled().await;
     store
         .raw_execute_for_tests("DELETE FROM kept_protection")
         .await?;
