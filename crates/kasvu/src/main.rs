@@ -1081,7 +1081,8 @@ async fn protect_after_import(store: &kasvu_store::Store, name: &str) {
         ),
         Ok(done) => println!(
             "{name}: small numbers protected in {} in {:.1} s; {} of them could not be \
-             kept now (the database was busy), so the server protects those when first asked.",
+             protected or kept now (the database busy, or an error), so the server protects \
+             those when first asked.",
             tables(done.tables),
             started.elapsed().as_secs_f64(),
             done.not_kept

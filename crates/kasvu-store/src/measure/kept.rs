@@ -113,6 +113,10 @@ pub(super) async fn read_kept(
 #[derive(Default)]
 pub(crate) struct Keeping {
     running: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// One protection ahead at a time ([`Store::protect_ahead_in_background`]),
+    /// and whether one is already waiting to start.
+    pass: Arc<tokio::sync::Mutex<()>>,
+    pass_queued: Arc<std::sync::atomic::AtomicBool>,
     /// Keeps that wrote their years, and those given up (waited too long,
     /// or failed).
     kept: std::sync::atomic::AtomicUsize,
@@ -124,9 +128,10 @@ pub(crate) struct Keeping {
 pub struct ProtectedAhead {
     /// Tables (indicator × organisation) protected or found kept.
     pub tables: usize,
-    /// Tables whose newly protected years could not be kept this time
-    /// (another write held the database too long, or an error): the
-    /// server protects those when first asked.
+    /// Tables that could not be protected or whose years could not be kept
+    /// this time (the database busy too long, or an error): the server
+    /// protects those when first asked. Counted for the whole store, so
+    /// keeps given up by other requests meanwhile count too.
     pub not_kept: usize,
 }
 
@@ -183,13 +188,43 @@ impl Store {
         // Settled on failure too: a process that ends next would cut the
         // keeps already under way short.
         self.kept_protection_settled().await;
+        let (tables, failed) = protected?;
         Ok(ProtectedAhead {
-            tables: protected?,
-            not_kept: given_up() - before,
+            tables,
+            not_kept: failed + given_up() - before,
         })
     }
 
-    async fn protect_each(&self, progress: &mut (dyn FnMut(usize, usize) + Send)) -> Result<usize> {
+    /// [`Store::protect_everything`] in the background (after an import
+    /// through the web pages): one pass at a time, and a pass asked for
+    /// while another is already waiting to start is that one.
+    pub fn protect_ahead_in_background(&self) {
+        let keeping: Arc<Keeping> = self.caches.get();
+        if keeping
+            .pass_queued
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
+        let (store, pass, queued) = (
+            self.clone(),
+            Arc::clone(&keeping.pass),
+            Arc::clone(&keeping.pass_queued),
+        );
+        tokio::spawn(async move {
+            let _turn = pass.lock().await;
+            // From here on a new import's figures need a pass of their own.
+            queued.store(false, std::sync::atomic::Ordering::SeqCst);
+            let _ = store.protect_everything(&mut |_, _| {}).await;
+        });
+    }
+
+    /// Protects each table in turn: (tables, those that failed). A table
+    /// that fails (a pool timeout under load, say) does not stop the rest.
+    async fn protect_each(
+        &self,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<(usize, usize)> {
         let indicators: Vec<Indicator> = self
             .indicators()
             .await?
@@ -198,15 +233,17 @@ impl Store {
             .collect();
         let orgs = self.organisations().await?;
         let total = indicators.len() * orgs.len();
-        let mut done = 0;
+        let (mut done, mut failed) = (0, 0);
         for org in &orgs {
             for ind in &indicators {
-                self.protection(ind, org.org_id).await?;
+                if self.protection(ind, org.org_id).await.is_err() {
+                    failed += 1;
+                }
                 done += 1;
                 progress(done, total);
             }
         }
-        Ok(total)
+        Ok((total, failed))
     }
 
     /// Waits until the protected years being kept have been written or

@@ -264,16 +264,15 @@ impl Store {
     }
 
     /// A connection for a write that may be skipped (background work),
-    /// holding the store's write lock on SQLite: `None` when no pooled
-    /// connection comes free within `wait`, or another write transaction of
-    /// this process holds the lock for longer than that (an import, say) —
-    /// short writes are waited for. The caller begins its own transaction;
-    /// see [`Store::begin_write`].
+    /// holding the store's write lock on SQLite: `None` when another write
+    /// transaction of this process holds the lock for longer than `wait`
+    /// (an import, say; short writes are waited for), or no pooled
+    /// connection is free then. Neither is held while waiting for the
+    /// other: the lock is waited for first without a connection (as
+    /// [`Store::begin_write`] does), and then a connection is taken only
+    /// if one is idle or the pool may open one. The caller begins its own
+    /// transaction.
     pub(crate) async fn skippable_write(&self, wait: Duration) -> Result<Option<SkippableWrite>> {
-        let Ok(conn) = tokio::time::timeout(wait, self.pool.acquire()).await else {
-            return Ok(None);
-        };
-        let conn = conn?;
         let lock = match self.backend {
             Backend::Sqlite => {
                 let lock = Arc::clone(&self.write_lock).lock_owned();
@@ -283,6 +282,17 @@ impl Store {
                 }
             }
             Backend::Postgres => None,
+        };
+        let conn = match self.pool.try_acquire() {
+            Some(conn) => conn,
+            // Below its limit the pool opens one more (no one to wait for).
+            None if self.pool.size() < self.pool.options().get_max_connections() => {
+                match tokio::time::timeout(wait, self.pool.acquire()).await {
+                    Ok(conn) => conn?,
+                    Err(_) => return Ok(None),
+                }
+            }
+            None => return Ok(None),
         };
         Ok(Some(SkippableWrite { conn, _lock: lock }))
     }

@@ -377,25 +377,12 @@ pub async fn upload(
         drop(slot);
         // The figures are in: their small numbers are protected now, in
         // the background, rather than by the first dashboard to ask (about
-        // a minute at 10 M values on the benchmark's machine). A dashboard
-        // asking meanwhile waits for the table being protected instead of
-        // protecting it again (`kasvu_store` protects a table once at a
-        // time); the years are kept for the next start.
-        let stored = result.is_ok_and(|s| !dry_run && s.created + s.replaced > 0);
-        if stored {
-            let started = Instant::now();
-            match store.protect_everything(&mut |_, _| {}).await {
-                Ok(done) => tracing::info!(
-                    "import job {job_id}: small numbers of {} tables protected in {:.1} s \
-                     ({} not kept for now)",
-                    done.tables,
-                    started.elapsed().as_secs_f64(),
-                    done.not_kept
-                ),
-                Err(e) => tracing::warn!(
-                    "import job {job_id}: small numbers not protected ahead (the first dashboard will): {e}"
-                ),
-            }
+        // a minute at 10 M values on the benchmark's machine). One pass at
+        // a time for the whole server; a dashboard asking meanwhile waits
+        // for the table in hand instead of protecting it again; the years
+        // are kept for the next start.
+        if result.is_ok_and(|s| !dry_run && s.created + s.replaced > 0) {
+            store.protect_ahead_in_background();
         }
     });
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
