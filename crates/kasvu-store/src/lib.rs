@@ -39,8 +39,8 @@ pub use measure::indicators::Indicator;
 pub use measure::last_write_phases;
 pub use measure::targets::{Analysis, Target, MAX_ANALYSIS};
 pub use measure::{
-    Breakdown, Completeness, ExpectedUnit, Observation, Protected, ProtectedAhead, ServedRow,
-    SummedFigure, UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary,
+    Breakdown, Completeness, ExpectedUnit, Observation, ProtectScope, Protected, ProtectedAhead,
+    ServedRow, SummedFigure, UnitGuard, ValueRow, ValueWriter, WriteOptions, WriteSummary,
     AUDIT_EACH_CREATED_UP_TO, VALUES_PER_STATEMENT,
 };
 pub use network::actors::{ActorEntry, ActorSpec, Proposal};

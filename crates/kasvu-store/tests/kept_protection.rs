@@ -11,7 +11,10 @@
 use kasvu_core::IndicatorSpec;
 use kasvu_core::{Aggregation, Cadence, Level, Names, OrgCode, Period, Sex, UnitKind, ValidRange};
 use kasvu_store::testing::TestDb;
-use kasvu_store::{Actor, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use kasvu_store::{
+    Actor, Breakdown, Indicator, OrgUnitSpec, ProtectScope, ProtectedAhead, Store, ValueRow,
+    WriteOptions,
+};
 use std::collections::HashMap;
 
 fn cli() -> Actor {
@@ -228,6 +231,100 @@ async fn kept_years_are_served_after_a_restart(db: &TestDb) {
     broken.close().await;
 }
 
+/// A second people-counting indicator ("visits", yearly) with a small
+/// cell at school-a.
+async fn second_indicator(store: &Store, units: &HashMap<String, i64>) -> Indicator {
+    let spec = IndicatorSpec::plain("visits", "visits", Cadence::Yearly, Aggregation::Sum);
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    let ind = store
+        .indicators()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.code() == "visits")
+        .unwrap();
+    let values: Vec<ValueRow> = [("school-a", 2.0), ("school-b", 40.0), ("school-c", 30.0)]
+        .into_iter()
+        .enumerate()
+        .map(|(n, (u, v))| ValueRow {
+            row: n + 2,
+            indicator_id: ind.id,
+            unit_id: units[u],
+            period: p("2024"),
+            breakdown: Breakdown::total(),
+            value: Some(v),
+            count: None,
+        })
+        .collect();
+    store
+        .write_values(&cli(), &values, WriteOptions::default())
+        .await
+        .unwrap();
+    ind
+}
+
+/// A protection ahead covers the indicators it is given, in every
+/// organisation, and nothing else; a second pass over everything only
+/// reads what the first kept.
+async fn protection_ahead_covers_what_it_is_given(db: &TestDb) {
+    let (calls, _, u) = setup(&db.store).await;
+    let visits = second_indicator(&db.store, &u).await;
+    let store = Store::open(&db.url).await.unwrap();
+    let done = store
+        .protect_ahead(
+            &ProtectScope::Indicators([visits.id].into()),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        ProtectedAhead {
+            tables: 1,
+            not_kept: 0
+        }
+    );
+    assert_eq!(store.protection_computations_for_tests(), 1);
+    let of = |i: &Indicator| format!("indicator_id = {}", i.id);
+    assert_eq!(kept_rows(&store, &of(&visits)).await, 1);
+    assert_eq!(kept_rows(&store, &of(&calls)).await, 0, "not asked for");
+    store.close().await;
+
+    let again = Store::open(&db.url).await.unwrap();
+    let mut seen = Vec::new();
+    let done = again
+        .protect_ahead(&ProtectScope::Everything, &mut |d, t| seen.push((d, t)))
+        .await
+        .unwrap();
+    assert_eq!(done.tables, 2);
+    assert_eq!(seen, vec![(1, 2), (2, 2)], "progress after each table");
+    assert_eq!(
+        again.protection_computations_for_tests(),
+        1,
+        "visits read from its kept year, calls computed"
+    );
+    assert_eq!(kept_rows(&again, &of(&calls)).await, 1);
+    again.close().await;
+}
+
+#[tokio::test]
+async fn protection_ahead_sqlite() {
+    let db = TestDb::sqlite().await;
+    protection_ahead_covers_what_it_is_given(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn protection_ahead_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        protection_ahead_covers_what_it_is_given(&db).await;
+        db.finish().await;
+    }
+}
+
 /// While another process holds SQLite's write lock, a year is not kept,
 /// and the connection that tried goes back to the pool with its usual
 /// busy timeout (it waits only 100 ms while keeping).
@@ -237,6 +334,8 @@ async fn a_year_not_kept_leaves_the_connection_as_it_was() {
     let db = TestDb::sqlite().await;
     let (ind, org, u) = setup(&db.store).await;
     let restarted = Store::open(&db.url).await.unwrap();
+    // Opened before the lock is taken (opening runs the migrations).
+    let ahead = Store::open(&db.url).await.unwrap();
     let mut other = sqlx::AnyConnection::connect(&db.url).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut other)
@@ -256,8 +355,41 @@ async fn a_year_not_kept_leaves_the_connection_as_it_was() {
     assert_eq!(kept, 0, "nothing kept while the lock was held");
     let timeouts = restarted.sqlite_busy_timeouts_for_tests().await.unwrap();
     assert!(timeouts.iter().all(|t| *t == 5000), "{timeouts:?}");
+    // A protection ahead meanwhile says which tables it could not keep.
+    let done = ahead
+        .protect_ahead(&ProtectScope::Everything, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        ProtectedAhead {
+            tables: 1,
+            not_kept: 1
+        }
+    );
+    assert_eq!(
+        ahead.protection_computations_for_tests(),
+        1,
+        "protected, then not kept"
+    );
+    ahead.close().await;
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     other.close().await.unwrap();
+    // And once the lock is gone, that it kept them.
+    let ahead = Store::open(&db.url).await.unwrap();
+    let done = ahead
+        .protect_ahead(&ProtectScope::Everything, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        ProtectedAhead {
+            tables: 1,
+            not_kept: 0
+        }
+    );
+    assert_eq!(kept_rows(&ahead, "year = 2024").await, 1);
+    ahead.close().await;
     restarted.close().await;
     db.finish().await;
 }

@@ -27,10 +27,11 @@ struct DbArg {
     /// Database URL: sqlite://FILE (created when missing) or postgres://USER@HOST/DB.
     #[arg(long, env = "KASVU_DB", default_value = DEFAULT_DB)]
     db: String,
-    /// Small-number suppression: counts below this are never served or exported. Every command
-    /// takes it, so that what the command line exports and protects is what the server serves.
-    #[arg(long, env = "KASVU_SUPPRESS_BELOW", default_value_t = 5.0)]
-    suppress_below: f64,
+    /// Small-number suppression: counts below this are never served or exported [default: the
+    /// threshold `kasvu serve` last started with on this database, else 5]. `serve` records it;
+    /// other commands use the recorded one unless given, and say so when given another.
+    #[arg(long, env = "KASVU_SUPPRESS_BELOW")]
+    suppress_below: Option<f64>,
 }
 
 #[derive(clap::Args)]
@@ -407,11 +408,11 @@ enum TokenCommand {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportKind {
-    /// The org tree: code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes[,sector,valid_from,valid_to]
+    /// The org tree: code,parent_code,level,kind,name_fi,name_sv,name_en,external_codes[,sector,valid_from,valid_to]; after a move every table's small numbers are protected again and kept for the server
     Orgunits,
     /// The indicator catalogue: code,name_fi,name_sv,name_en,unit,cadence,aggregation,direction,numerator,denominator,factor,external_codes[,…]
     Indicators,
-    /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat (2.0 datasets, 1.0 bundles); once stored, every table's small numbers are protected and kept for the server
+    /// Indicator values: CSV/XLSX long format indicator,orgunit,period,value[,sex][,grade][,age_group][,count], Sotkanet JSON or JSON-stat (2.0 datasets, 1.0 bundles); once stored, the small numbers of the tables the file named are protected and kept for the server
     Values,
     /// Events for the families' calendars: a Linked Events JSON page ({meta, data}) or list of events
     Events,
@@ -432,14 +433,86 @@ enum ExportFormatArg {
     Jsonstat,
 }
 
+/// Opens the database for a command, at the threshold it is given or, if
+/// none, the one the server recorded: an export or an import's protection
+/// ahead then hides what the server hides.
 async fn open(db: &DbArg) -> Result<Store> {
-    if !(db.suppress_below >= 1.0 && db.suppress_below.is_finite()) {
-        bail!("--suppress-below must be 1 or more");
+    let (store, recorded) = open_at(db).await?;
+    let threshold = match (db.suppress_below, recorded) {
+        (Some(given), Some(server)) if given != server => {
+            eprintln!(
+                "Note: the server of this database hides counts below {server}; this command \
+                 uses --suppress-below {given}{}.",
+                if given < server {
+                    ", so what it writes out may show counts the server hides"
+                } else {
+                    ""
+                }
+            );
+            given
+        }
+        (Some(given), _) => given,
+        (None, Some(server)) => server,
+        (None, None) => kasvu_core::measure::DEFAULT_THRESHOLD,
+    };
+    Ok(store.with_threshold(threshold))
+}
+
+/// Opens the database for `kasvu serve` at the threshold it is given or,
+/// if none, the one the servers last started with but never below the
+/// default (a restart that forgets `KASVU_SUPPRESS_BELOW` does not quietly
+/// serve more, and a lower one must be given at every start), and records
+/// it for the other commands.
+async fn open_server(db: &DbArg) -> Result<Store> {
+    let (store, recorded) = open_at(db).await?;
+    let default = kasvu_core::measure::DEFAULT_THRESHOLD;
+    let threshold = db
+        .suppress_below
+        .unwrap_or_else(|| recorded.map_or(default, |r| r.max(default)));
+    let store = store.with_threshold(threshold);
+    store.record_threshold().await?;
+    match (db.suppress_below, recorded) {
+        (Some(_), Some(before)) if before != threshold => tracing::warn!(
+            "small numbers below {threshold} are suppressed (--suppress-below); the last start \
+             suppressed below {before}"
+        ),
+        (None, Some(before)) if before != threshold => tracing::warn!(
+            "small numbers below {threshold} are suppressed (the default: no --suppress-below \
+             given, and the last start's {before} was lower)"
+        ),
+        (None, Some(_)) if threshold != default => tracing::warn!(
+            "small numbers below {threshold} are suppressed, as at the last start (no \
+             --suppress-below given)"
+        ),
+        _ => tracing::info!("small numbers below {threshold} are suppressed"),
     }
-    Ok(Store::open(&db.db)
+    Ok(store)
+}
+
+/// The database opened, and the threshold its servers recorded.
+async fn open_at(db: &DbArg) -> Result<(Store, Option<f64>)> {
+    if let Some(t) = db.suppress_below {
+        if !(t >= 1.0 && t.is_finite()) {
+            bail!("--suppress-below must be 1 or more");
+        }
+    }
+    let store = Store::open(&db.db)
         .await
-        .with_context(|| format!("cannot open the database {}", db.db))?
-        .with_threshold(db.suppress_below))
+        .with_context(|| format!("cannot open the database {}", db.db))?;
+    let recorded = match store.recorded_threshold().await {
+        Ok(r) => r,
+        // Given one, the command goes on (and `serve` records it anew).
+        Err(e) if db.suppress_below.is_some() => {
+            eprintln!("Note: the threshold recorded by the server is not readable ({e}).");
+            None
+        }
+        Err(e) => bail!(
+            "cannot read the small-number threshold recorded in {} ({e}); give \
+             --suppress-below N (`kasvu serve --suppress-below N` records it anew)",
+            db.db
+        ),
+    };
+    Ok((store, recorded))
 }
 
 fn cli_actor() -> Actor {
@@ -826,6 +899,10 @@ async fn import_orgunits(
         println!("{file}: {renamed} everyday names set.");
     }
     print_warnings(&parsed.warnings);
+    if s.moved > 0 {
+        // A move sets every protected year aside.
+        protect_after_import(&store, file, &kasvu_store::ProtectScope::Everything).await;
+    }
     Ok(())
 }
 
@@ -1009,7 +1086,8 @@ async fn import_values(
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let started = std::time::Instant::now();
-    let result = kasvu_io::values::import_with_dims(
+    let mut touched = kasvu_io::values::Touched::default();
+    let result = kasvu_io::values::import_touching(
         &store,
         &cli_actor(),
         &bytes,
@@ -1027,6 +1105,7 @@ async fn import_values(
             Some(t) => bar.set_message(format!("importing {name}: {done}/{t} values checked")),
             None => bar.set_message(format!("importing {name}: {done} values checked")),
         },
+        &mut touched,
     )
     .await;
     bar.finish_and_clear();
@@ -1044,18 +1123,29 @@ async fn import_values(
         }
     );
     if !dry_run && s.created + s.replaced > 0 {
-        protect_after_import(&store, name).await;
+        protect_after_import(
+            &store,
+            name,
+            &kasvu_store::ProtectScope::Indicators(touched.indicators),
+        )
+        .await;
     }
     Ok(())
 }
 
-/// Protects the small numbers of every table once the values are stored,
+/// Protects the small numbers of the tables `ahead` names (in every
+/// organisation, as a year's version is per indicator) once an import is
+/// stored — the values' indicators, or every table after a unit moved —
 /// and keeps the result in the database, so that the server's first
 /// dashboard does not (at 10 M values that took about a minute on the
-/// benchmark's machine). The first run after an upgrade protects every
-/// table; later runs only the years that changed. The import itself has been stored: a failure here is
-/// reported and changes nothing but that first dashboard's time.
-async fn protect_after_import(store: &kasvu_store::Store, name: &str) {
+/// benchmark's machine). Years already kept at their version are only
+/// read. The import itself has been stored: a failure here is reported and
+/// changes nothing but that first dashboard's time.
+async fn protect_after_import(
+    store: &kasvu_store::Store,
+    name: &str,
+    ahead: &kasvu_store::ProtectScope,
+) {
     let tables = |n: usize| format!("{n} table{}", if n == 1 { "" } else { "s" });
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -1066,7 +1156,7 @@ async fn protect_after_import(store: &kasvu_store::Store, name: &str) {
     bar.set_message("protecting small numbers for the dashboards");
     let started = std::time::Instant::now();
     let result = store
-        .protect_everything(&mut |done, total| {
+        .protect_ahead(ahead, &mut |done, total| {
             bar.set_message(format!(
                 "protecting small numbers for the dashboards: {done}/{total} tables"
             ))
@@ -1074,6 +1164,8 @@ async fn protect_after_import(store: &kasvu_store::Store, name: &str) {
         .await;
     bar.finish_and_clear();
     match result {
+        // Nothing that counts people (activities only): nothing to say.
+        Ok(done) if done.tables == 0 => {}
         Ok(done) if done.not_kept == 0 => println!(
             "{name}: small numbers protected in {} in {:.1} s, kept for the server.",
             tables(done.tables),
@@ -1088,8 +1180,8 @@ async fn protect_after_import(store: &kasvu_store::Store, name: &str) {
             done.not_kept
         ),
         Err(e) => eprintln!(
-            "{name}: the values are stored, but protecting their small numbers ahead failed \
-             ({e}); the first dashboard will do it."
+            "{name}: the import is stored, but protecting small numbers ahead failed ({e}); \
+             the first dashboard will do it."
         ),
     }
 }
@@ -1212,7 +1304,7 @@ async fn serve(
         _ => None,
     };
     let started = std::time::Instant::now();
-    let store = open(&db).await?;
+    let store = open_server(&db).await?;
     if demo && store.is_empty().await? {
         kasvu_io::demo::load(&store).await?;
         tracing::info!(

@@ -368,7 +368,33 @@ async fn imports_forgive_what_is_safe(db: &str) {
         assert!(ok, "{err}");
         assert_eq!(out.contains(";12;0;"), shown, "{out}");
         assert_eq!(out.contains(";;1;"), !shown, "{out}");
+        assert!(!err.contains("Note"), "no server has recorded one: {err}");
     }
+    // Once a server has started at 13, a command given no threshold hides
+    // what it hides; one given another is told.
+    let before = store
+        .clone()
+        .with_threshold(13.0)
+        .record_threshold()
+        .await
+        .unwrap();
+    assert_eq!(before, None);
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", "--db", db, "--indicator", "lonely_n"];
+        args.extend_from_slice(extra);
+        cli(&args, None)
+    };
+    let (ok, out, err) = export(&[]);
+    assert!(ok, "{err}");
+    assert!(out.contains(";;1;") && !out.contains(";12;"), "{out}");
+    assert!(!err.contains("Note"), "{err}");
+    let (ok, out, err) = export(&["--suppress-below", "5"]);
+    assert!(ok, "{err}");
+    assert!(out.contains(";12;0;"), "{out}");
+    assert!(
+        err.contains("the server of this database hides counts below 13; this command uses --suppress-below 5"),
+        "{err}"
+    );
     let changed = dir.path().join("arvot2.csv");
     std::fs::write(
         &changed,

@@ -40,6 +40,8 @@ impl Server {
             .args(addr)
             .args(args)
             .env("KASVU_LOG", "warn")
+            // The tests say which threshold they mean.
+            .env_remove("KASVU_SUPPRESS_BELOW")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -194,6 +196,7 @@ pub fn cli(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(BIN)
         .args(args)
         .env("KASVU_LOG", "warn")
+        .env_remove("KASVU_SUPPRESS_BELOW")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

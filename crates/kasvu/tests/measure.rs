@@ -945,6 +945,11 @@ async fn web_import_with_progress(db: &str) {
     assert_eq!(get_json(&anon, api.clone()).await["value"], before);
 
     let store = kasvu_store::Store::open(db).await.unwrap();
+    assert_eq!(
+        store.recorded_threshold().await.unwrap(),
+        Some(5.0),
+        "the server recorded its threshold for the command line"
+    );
     let kept = "SELECT COUNT(*) FROM kept_protection WHERE indicator_id = \
                 (SELECT id FROM indicators WHERE code = 'school_counsellor_clients')";
     assert_eq!(
@@ -957,6 +962,9 @@ async fn web_import_with_progress(db: &str) {
     let mut good = String::from("indicator,orgunit,period,value\n");
     good.push_str(&format!("pilot_phone_calls,kaakkurin-koulu,{m},17\n"));
     good.push_str(&format!("lp_discussions,kaakkurin-koulu,{q},41\n"));
+    good.push_str(&format!(
+        "school_counsellor_clients,kaakkurin-koulu,{q},9\n"
+    ));
     let r = upload(&s, &c, &token, "hyva.csv", &good).await;
     let job = r.headers()["location"].to_str().unwrap().to_owned();
     let (status, page) = finished_job(&s, &c, &job).await;
@@ -989,9 +997,9 @@ async fn web_import_with_progress(db: &str) {
         .collect();
     assert!(hrefs.contains(&"/indicators/lp_discussions"), "{v}");
     assert!(hrefs.contains(&"/units/kaakkurin-koulu/dashboard"), "{v}");
-    // Once the figures are in, the server protects every people-counting
-    // table in the background and keeps the years: one nobody has asked
-    // for (the school counsellors' clients) gets them.
+    // Once the figures are in, the server protects the people-counting
+    // tables the file touched in the background and keeps the years: the
+    // school counsellors' clients, which nobody has asked for, get them.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while store.raw_count_for_tests(kept).await.unwrap() == 0 {
         assert!(
@@ -1000,6 +1008,11 @@ async fn web_import_with_progress(db: &str) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // Only the tables the file named: no other people-counting table (the
+    // demo has several) was protected ahead.
+    let others = "SELECT COUNT(*) FROM kept_protection WHERE indicator_id NOT IN \
+                  (SELECT id FROM indicators WHERE code = 'school_counsellor_clients')";
+    assert_eq!(store.raw_count_for_tests(others).await.unwrap(), 0);
     store.close().await;
     // A running job's page: no meta refresh, the script from this site,
     // and a "check again" button that reloads the page itself.
@@ -1518,7 +1531,62 @@ async fn areas_compared_by_rate(db: &str) {
     );
 }
 
+/// A unit moved through the API sets every protected year aside (all
+/// versions move): the server protects the tables again in the background,
+/// so the next dashboards find them kept instead of protecting from cold.
+async fn a_move_is_protected_ahead(db: &str) {
+    let s = Server::start(db);
+    let store = kasvu_store::Store::open(db).await.unwrap();
+    let current = "SELECT COUNT(*) FROM kept_protection k JOIN protection_versions v \
+                   ON v.indicator_id = k.indicator_id AND v.year = k.year \
+                   AND v.version = k.version";
+    let token = token_for(db, "admin@oulu.example");
+    let api = reqwest::Client::new();
+    let mut unit = get_json(&api, s.url("/api/v1/orgunits/tuiran-koulu")).await;
+    assert_eq!(unit["parent"], "tuira", "{unit}");
+    unit["parent"] = json!("kaakkuri");
+    let r = api
+        .put(s.url("/api/v1/orgunits/tuiran-koulu"))
+        .bearer_auth(&token)
+        .json(&unit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Nothing is asked of the server meanwhile: years kept at the versions
+    // after the move are the background pass's.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while store.raw_count_for_tests(current).await.unwrap() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was protected ahead after the move"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    drop(s);
+
+    // The threshold a server starts with is recorded for the command line
+    // (and a server started without one takes it, but never below 5: each
+    // start records what it uses).
+    for (args, recorded) in [
+        (&["--suppress-below", "7"][..], 7.0),
+        (&[], 7.0),
+        (&["--suppress-below", "3"], 3.0),
+        (&[], 5.0),
+    ] {
+        let mut server = Server::start_with(db, args);
+        server.terminate(std::time::Duration::from_secs(30));
+        assert_eq!(
+            store.recorded_threshold().await.unwrap(),
+            Some(recorded),
+            "after serve {args:?}"
+        );
+    }
+    store.close().await;
+}
+
 on_both_databases!(
+    a_move_is_protected_ahead,
     reporting_completeness,
     areas_compared_by_rate,
     one_forecast_and_periods_by_name,

@@ -25,6 +25,7 @@
 use super::protection::{At, Slice};
 use super::*;
 use crate::support::db::{Backend, BUSY_TIMEOUT_MS};
+use std::collections::BTreeSet;
 
 /// One hidden cell as kept: unit, sex, grade, age group and period, in the
 /// codes the roll-ups store.
@@ -114,24 +115,61 @@ pub(super) async fn read_kept(
 pub(crate) struct Keeping {
     running: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// One protection ahead at a time ([`Store::protect_ahead_in_background`]),
-    /// and whether one is already waiting to start.
+    /// and what the one waiting to start will cover, if one waits.
     pass: Arc<tokio::sync::Mutex<()>>,
-    pass_queued: Arc<std::sync::atomic::AtomicBool>,
-    /// Keeps that wrote their years, and those given up (waited too long,
-    /// or failed).
-    kept: std::sync::atomic::AtomicUsize,
-    given_up: std::sync::atomic::AtomicUsize,
+    queued: Arc<std::sync::Mutex<Option<ProtectScope>>>,
 }
 
-/// What [`Store::protect_everything`] did.
+tokio::task_local! {
+    /// Set while a protection ahead runs: the keeps it starts count the
+    /// ones they give up here, so that the pass reports its own and not
+    /// those of requests served meanwhile.
+    static PASS_GIVEN_UP: Arc<std::sync::atomic::AtomicUsize>;
+}
+
+/// Which tables a protection ahead covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtectScope {
+    /// Every people-counting indicator in every organisation: after a unit
+    /// moved (which sets every kept year aside) or on request.
+    Everything,
+    /// These indicators, in every organisation (an import touched them; a
+    /// year's version is per indicator, so a write in one organisation sets
+    /// the year aside in all).
+    Indicators(BTreeSet<i64>),
+}
+
+impl ProtectScope {
+    /// What two passes asked for cover together.
+    fn merge(&mut self, other: ProtectScope) {
+        match (self, other) {
+            (ProtectScope::Everything, _) => {}
+            (this, ProtectScope::Everything) => *this = ProtectScope::Everything,
+            (ProtectScope::Indicators(mine), ProtectScope::Indicators(theirs)) => {
+                mine.extend(theirs)
+            }
+        }
+    }
+
+    fn covers(&self, indicator_id: i64) -> bool {
+        match self {
+            ProtectScope::Everything => true,
+            ProtectScope::Indicators(ids) => ids.contains(&indicator_id),
+        }
+    }
+}
+
+/// What [`Store::protect_ahead`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProtectedAhead {
     /// Tables (indicator × organisation) protected or found kept.
     pub tables: usize,
-    /// Tables that could not be protected or whose years could not be kept
-    /// this time (the database busy too long, or an error): the server
-    /// protects those when first asked. Counted for the whole store, so
-    /// keeps given up by other requests meanwhile count too.
+    /// Tables that could not be protected, or whose years this pass
+    /// computed and could not keep (the database busy too long, a write
+    /// into the year meanwhile, or an error): the server protects those
+    /// when first asked. A table that another request protected meanwhile
+    /// (this pass waited and took its years) counts as kept: whether that
+    /// request's keep succeeded is not seen here.
     pub not_kept: usize,
 }
 
@@ -139,26 +177,35 @@ impl Store {
     /// Keeps protected years — (year, the version computed at, its cells)
     /// — in the background (see the module's comment). Failing to keep
     /// them changes nothing but a later start's time, so their errors are
-    /// not the caller's.
+    /// not the caller's. `all_computed`: whether these are all the years
+    /// computed (a year written into meanwhile is not kept, and a pass
+    /// counts its table as not kept).
     pub(super) fn keep_protected(
         &self,
         indicator_id: i64,
         org_id: i64,
         stamp: String,
         years: Vec<(i32, i64, Arc<Slice>)>,
+        all_computed: bool,
     ) {
+        let mut pass = PASS_GIVEN_UP.try_with(Arc::clone).ok();
+        if !all_computed {
+            if let Some(given_up) = pass.take() {
+                given_up.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if years.is_empty() {
             return;
         }
         let store = self.clone();
         let keeping: Arc<Keeping> = self.caches.get();
-        let counts = Arc::clone(&keeping);
         let task = tokio::spawn(async move {
-            let outcome = match store.try_keep(indicator_id, org_id, &stamp, &years).await {
-                Ok(true) => &counts.kept,
-                Ok(false) | Err(_) => &counts.given_up,
-            };
-            outcome.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let kept = store.try_keep(indicator_id, org_id, &stamp, &years).await;
+            if !matches!(kept, Ok(true)) {
+                if let Some(given_up) = pass {
+                    given_up.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
         });
         let mut running = keeping
             .running
@@ -168,54 +215,70 @@ impl Store {
         running.push(task);
     }
 
-    /// Protects every people-counting indicator's table in every
-    /// organisation and waits until the years are kept, so that a server
+    /// Protects the people-counting tables `ahead` names, in every
+    /// organisation, and waits until their years are kept, so that a server
     /// started afterwards — or the next dashboard — finds them ready instead
-    /// of protecting from cold (about a minute at 10 M values on the
-    /// benchmark's machine). Years already protected at their current
-    /// version are only read, so the first run after an upgrade protects
-    /// everything and later ones only the years that changed.
-    /// `progress(done, total)` is told after each table; returns how many
-    /// tables there were.
-    pub async fn protect_everything(
+    /// of protecting from cold (about a minute for every table at 10 M
+    /// values on the benchmark's machine). Years already protected at their
+    /// current version are only read, so the first run after an upgrade
+    /// protects everything and later ones only the years that changed.
+    /// `progress(done, total)` is told after each table.
+    pub async fn protect_ahead(
         &self,
+        ahead: &ProtectScope,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ProtectedAhead> {
-        let keeping: Arc<Keeping> = self.caches.get();
-        let given_up = || keeping.given_up.load(std::sync::atomic::Ordering::Relaxed);
-        let before = given_up();
-        let protected = self.protect_each(progress).await;
+        let given_up = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let protected = PASS_GIVEN_UP
+            .scope(Arc::clone(&given_up), self.protect_each(ahead, progress))
+            .await;
         // Settled on failure too: a process that ends next would cut the
         // keeps already under way short.
         self.kept_protection_settled().await;
         let (tables, failed) = protected?;
         Ok(ProtectedAhead {
             tables,
-            not_kept: failed + given_up() - before,
+            not_kept: failed + given_up.load(std::sync::atomic::Ordering::Relaxed),
         })
     }
 
-    /// [`Store::protect_everything`] in the background (after an import
-    /// through the web pages): one pass at a time, and a pass asked for
-    /// while another is already waiting to start is that one.
-    pub fn protect_ahead_in_background(&self) {
-        let keeping: Arc<Keeping> = self.caches.get();
-        if keeping
-            .pass_queued
-            .swap(true, std::sync::atomic::Ordering::SeqCst)
-        {
+    /// [`Store::protect_ahead`] in the background (after an import through
+    /// the web pages, or a unit's move): one pass at a time for the whole
+    /// store; what is asked for while a pass waits to start is added to
+    /// that pass.
+    pub fn protect_ahead_in_background(&self, ahead: ProtectScope) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            // Not in a runtime (never so in Kasvu): a pass that could not
+            // be spawned must not stay queued.
             return;
+        }
+        let keeping: Arc<Keeping> = self.caches.get();
+        {
+            let mut queued = keeping
+                .queued
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(waiting) = queued.as_mut() {
+                waiting.merge(ahead);
+                return;
+            }
+            *queued = Some(ahead);
         }
         let (store, pass, queued) = (
             self.clone(),
             Arc::clone(&keeping.pass),
-            Arc::clone(&keeping.pass_queued),
+            Arc::clone(&keeping.queued),
         );
         tokio::spawn(async move {
             let _turn = pass.lock().await;
-            // From here on a new import's figures need a pass of their own.
-            queued.store(false, std::sync::atomic::Ordering::SeqCst);
-            let _ = store.protect_everything(&mut |_, _| {}).await;
+            // From here on what is asked for needs a pass of its own.
+            let ahead = queued
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            if let Some(ahead) = ahead {
+                let _ = store.protect_ahead(&ahead, &mut |_, _| {}).await;
+            }
         });
     }
 
@@ -223,15 +286,22 @@ impl Store {
     /// that fails (a pool timeout under load, say) does not stop the rest.
     async fn protect_each(
         &self,
+        ahead: &ProtectScope,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<(usize, usize)> {
         let indicators: Vec<Indicator> = self
             .indicators()
             .await?
             .into_iter()
-            .filter(|i| !i.spec.is_ratio() && i.spec.threshold(self.threshold) > 0.0)
+            .filter(|i| {
+                ahead.covers(i.id) && !i.spec.is_ratio() && i.spec.threshold(self.threshold) > 0.0
+            })
             .collect();
-        let orgs = self.organisations().await?;
+        let orgs = if indicators.is_empty() {
+            Vec::new()
+        } else {
+            self.organisations().await?
+        };
         let total = indicators.len() * orgs.len();
         let (mut done, mut failed) = (0, 0);
         for org in &orgs {

@@ -51,7 +51,7 @@ mod write;
 use closure::{add_periods, propagate};
 pub(crate) use closure::{closure_add_unit, tree_changed};
 pub use completeness::{Completeness, ExpectedUnit};
-pub use kept::ProtectedAhead;
+pub use kept::{ProtectScope, ProtectedAhead};
 #[cfg(feature = "testing")]
 pub use phases::last_write_phases;
 pub use protection::Protected;

@@ -251,6 +251,7 @@ impl Store {
             // Filed only when no write came in between (it would be
             // computed from data newer than its version says).
             let after = data_versions(conn, ind.id).await?;
+            let computed_years = missing.len();
             let mut keep = Vec::new();
             for y in missing {
                 let slice = Arc::new(computed.remove(&y).unwrap_or_default());
@@ -263,7 +264,8 @@ impl Store {
                 }
                 years.insert(y, slice);
             }
-            self.keep_protected(ind.id, org_id, kept_stamp, keep);
+            let all_filed = keep.len() == computed_years;
+            self.keep_protected(ind.id, org_id, kept_stamp, keep, all_filed);
         }
         Ok(Arc::new(Protected { years }))
     }

@@ -117,6 +117,10 @@ impl Store {
             {
                 Outcome::Created => summary.created += 1,
                 Outcome::Updated => summary.updated += 1,
+                Outcome::Moved => {
+                    summary.updated += 1;
+                    summary.moved += 1;
+                }
                 Outcome::Unchanged => summary.unchanged += 1,
             }
             progress(done + 1);

@@ -327,6 +327,8 @@ async fn resolve_parent(conn: &mut AnyConnection, spec: &OrgUnitSpec) -> Result<
 enum Outcome {
     Created,
     Updated,
+    /// Updated and placed under another parent.
+    Moved,
     Unchanged,
 }
 
@@ -495,7 +497,8 @@ async fn update_in(
     .execute(&mut *conn)
     .await?;
     crate::support::cluster::bump_tree_version(conn).await?;
-    if parent.as_ref().map(|p| p.id) != existing.parent_id {
+    let moved = parent.as_ref().map(|p| p.id) != existing.parent_id;
+    if moved {
         // A move changes which roll-ups the unit's values belong to.
         crate::measure::tree_changed(conn, existing.org_id).await?;
     }
@@ -515,7 +518,11 @@ async fn update_in(
         },
     )
     .await?;
-    Ok(Outcome::Updated)
+    Ok(if moved {
+        Outcome::Moved
+    } else {
+        Outcome::Updated
+    })
 }
 
 async fn upsert_in(
@@ -627,6 +634,6 @@ impl Store {
             .org_unit(spec.code.as_str())
             .await?
             .ok_or_else(|| StoreError::NotFound(spec.code.to_string()))?;
-        Ok((unit, outcome == Outcome::Updated))
+        Ok((unit, matches!(outcome, Outcome::Updated | Outcome::Moved)))
     }
 }

@@ -1,11 +1,12 @@
 //! What several `kasvu serve` processes on one database share, so that they
 //! behave as one: the org tree's version (for caches), locks for tasks that
-//! must run once (the reminder sweep), and rate limits.
+//! must run once (the reminder sweep), rate limits, and the settings the
+//! servers run with (for the command line beside them).
 
 use crate::now;
 use crate::support::credentials::random_token;
 use crate::support::db::Store;
-use crate::support::error::Result;
+use crate::support::error::{Result, StoreError};
 use sqlx::AnyConnection;
 
 /// Bumps the org tree's version: the last statement of a transaction that
@@ -32,6 +33,38 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    /// The small-number threshold the servers of this database last
+    /// started with (migration 0038), if one has started since.
+    pub async fn recorded_threshold(&self) -> Result<Option<f64>> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT value FROM server_settings WHERE name = 'suppress_below'")
+                .fetch_optional(&self.pool)
+                .await?;
+        text.map(|t| {
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 1.0)
+                .ok_or_else(|| StoreError::Corrupt(format!("server_settings suppress_below: {t}")))
+        })
+        .transpose()
+    }
+
+    /// Records this store's threshold as the servers' (`kasvu serve` at its
+    /// start): what it was before, if it was recorded.
+    pub async fn record_threshold(&self) -> Result<Option<f64>> {
+        // An unreadable value is what this write mends: not an error here.
+        let before = self.recorded_threshold().await.ok().flatten();
+        sqlx::query(
+            "INSERT INTO server_settings (name, value, updated_at) VALUES ('suppress_below', $1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(self.threshold.to_string())
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(before)
     }
 
     /// Takes the lock `name` for at most `secs` seconds, unless another

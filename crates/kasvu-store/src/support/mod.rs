@@ -15,6 +15,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
     pub created: usize,
+    /// Rows that changed something, moves included.
     pub updated: usize,
     pub unchanged: usize,
+    /// Of the updated org units, those placed under another parent (which
+    /// rebuilds the roll-ups and sets every protected year aside).
+    pub moved: usize,
 }

@@ -498,6 +498,12 @@ pub async fn update_unit(
         .await
     {
         Ok((u, _)) => {
+            if u.parent_code != unit.parent_code {
+                // A move sets every protected year aside: protected again
+                // in the background rather than by the next dashboards.
+                st.store
+                    .protect_ahead_in_background(kasvu_store::ProtectScope::Everything);
+            }
             st.store
                 .set_everyday_name(
                     &kasvu_store::Actor::user(user.id, &user.email),

@@ -382,7 +382,9 @@ pub async fn upload(
         // for the table in hand instead of protecting it again; the years
         // are kept for the next start.
         if result.is_ok_and(|s| !dry_run && s.created + s.replaced > 0) {
-            store.protect_ahead_in_background();
+            store.protect_ahead_in_background(kasvu_store::ProtectScope::Indicators(
+                touched.indicators,
+            ));
         }
     });
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())

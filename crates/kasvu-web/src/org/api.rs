@@ -276,5 +276,10 @@ pub async fn replace_orgunit(
         .store
         .update_org_unit(&Actor::user(user.id, &user.email), &spec)
         .await?;
+    if u.parent_code != existing.parent_code {
+        // A move sets every protected year aside (see the admin form).
+        st.store
+            .protect_ahead_in_background(kasvu_store::ProtectScope::Everything);
+    }
     Ok(Json(OrgUnitDto::from(&u)))
 }
