@@ -11,6 +11,7 @@
 //! (d) the server's resident memory (RSS) while serving (b);
 //! (g) disclosure control: protecting one indicator's whole table, and one
 //!     year of it again after a write;
+//! (h) every table protected ahead from cold, as after an import;
 //! (e) `kasvu-bench search`: search latency over generated entries on both
 //!     databases (see `search_bench.rs`);
 //! (f) `kasvu-bench hobbies`: the public hobby search under concurrent
@@ -471,6 +472,20 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
     }
     raw_reads.sort();
 
+    // (h) Every table protected ahead from cold, as `kasvu import --kind
+    // values` does after a file that named every indicator (and the web
+    // import job in the background): what that adds to such an import.
+    store.kept_protection_settled().await;
+    store
+        .raw_execute_for_tests("DELETE FROM kept_protection")
+        .await?;
+    let ahead_handle = store.clone().with_whole_table_units(2000);
+    let t = Instant::now();
+    let ahead = ahead_handle
+        .protect_ahead(&kasvu_store::ProtectScope::Everything, &mut |_, _| {})
+        .await?;
+    let protect_ahead = t.elapsed();
+
     // (b, d) The real server under concurrent load. The years protected
     // in-process above were kept in the database; the first start is to
     // protect from cold, as after an import.
@@ -614,6 +629,12 @@ async fn shared_measurement(m: MeasurementArgs) -> Result<()> {
         "| (g) the same indicator's year re-protected after a write: p50 / p99 | {} / {} |",
         ms(percentile(&reprotect, 0.5)),
         ms(percentile(&reprotect, 0.99))
+    );
+    println!(
+        "| (h) every table protected ahead from cold and kept, as after an import that named every indicator ({} tables, {} not kept) | {:.1} s |",
+        ahead.tables,
+        ahead.not_kept,
+        protect_ahead.as_secs_f64()
     );
     println!(
         "| (d) server RSS: idle / after the first dashboard / after the load / peak (goal ≤ 100 MB) | {:.0} / {:.0} / {:.0} / {:.0} MB |",
