@@ -25,6 +25,7 @@ use crate::i18n::Lang;
 use crate::support::ctx::Ctx;
 use crate::support::error::{AppError, PageResult};
 use axum::body::Bytes;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use kasvu_store::Stamp;
 use quick_cache::sync::Cache;
@@ -81,7 +82,8 @@ impl PageKey {
 /// rendered for that address (its language switch and sign-in link carry
 /// it), so every spelling of one search gets one page. `render` gives the
 /// page and whether its filter was good (a page that names a bad filter is
-/// not kept). `fingerprint` is the [`kasvu_store::PublicVersions`]
+/// not kept, and answers 400 Bad Request: the form, with the field's
+/// error, for a person; a refusal for a link checker or a crawler). `fingerprint` is the [`kasvu_store::PublicVersions`]
 /// fingerprint read before anything the page shows, so a page is never
 /// older than the fingerprint it is kept under.
 pub(crate) async fn cached_page<Fut>(
@@ -107,7 +109,10 @@ where
     };
     let (body, ok) = render(ctx).await?;
     let body = Bytes::from(body);
-    if let (Some(k), true) = (key, ok) {
+    if !ok {
+        return Ok((StatusCode::BAD_REQUEST, Html(body)).into_response());
+    }
+    if let Some(k) = key {
         pages.put(k, fingerprint, body.clone());
     }
     Ok(Html(body).into_response())
