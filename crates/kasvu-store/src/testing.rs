@@ -146,9 +146,30 @@ impl Drop for TestDb {
 }
 
 /// Runs an async test body against SQLite and PostgreSQL:
-/// `both_databases!(name_of_async_fn_taking_store);`
+/// `both_databases!(name_of_async_fn_taking_store);`, or
+/// `both_databases!(db: name_of_async_fn_taking_test_db);` for a story that
+/// opens more stores on the same database (`&TestDb`: its `url`).
 #[macro_export]
 macro_rules! both_databases {
+    (db: $($story:ident),+ $(,)?) => {
+        $(
+        mod $story {
+            #[tokio::test]
+            async fn sqlite() {
+                let db = $crate::testing::TestDb::sqlite().await;
+                super::$story(&db).await;
+                db.finish().await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = $crate::testing::TestDb::postgres().await {
+                    super::$story(&db).await;
+                    db.finish().await;
+                }
+            }
+        }
+        )+
+    };
     ($($story:ident),+ $(,)?) => {
         $(
         mod $story {

@@ -310,21 +310,6 @@ async fn protection_ahead_covers_what_it_is_given(db: &TestDb) {
     again.close().await;
 }
 
-#[tokio::test]
-async fn protection_ahead_sqlite() {
-    let db = TestDb::sqlite().await;
-    protection_ahead_covers_what_it_is_given(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn protection_ahead_postgres() {
-    if let Some(db) = TestDb::postgres().await {
-        protection_ahead_covers_what_it_is_given(&db).await;
-        db.finish().await;
-    }
-}
-
 /// While another process holds SQLite's write lock, a year is not kept,
 /// and the connection that tried goes back to the pool with its usual
 /// busy timeout (it waits only 100 ms while keeping).
@@ -413,32 +398,8 @@ async fn one_table_is_protected_once_at_a_time(db: &TestDb) {
     store.close().await;
 }
 
-#[tokio::test]
-async fn single_flight_sqlite() {
-    let db = TestDb::sqlite().await;
-    one_table_is_protected_once_at_a_time(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn single_flight_postgres() {
-    if let Some(db) = TestDb::postgres().await {
-        one_table_is_protected_once_at_a_time(&db).await;
-        db.finish().await;
-    }
-}
-
-#[tokio::test]
-async fn sqlite() {
-    let db = TestDb::sqlite().await;
-    kept_years_are_served_after_a_restart(&db).await;
-    db.finish().await;
-}
-
-#[tokio::test]
-async fn postgres() {
-    if let Some(db) = TestDb::postgres().await {
-        kept_years_are_served_after_a_restart(&db).await;
-        db.finish().await;
-    }
-}
+kasvu_store::both_databases!(
+    db: kept_years_are_served_after_a_restart,
+    one_table_is_protected_once_at_a_time,
+    protection_ahead_covers_what_it_is_given,
+);

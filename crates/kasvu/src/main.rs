@@ -461,17 +461,33 @@ async fn open(db: &DbArg) -> Result<Store> {
 /// Opens the database for `kasvu serve` at the threshold it is given or,
 /// if none, the one the servers last started with but never below the
 /// default (a restart that forgets `KASVU_SUPPRESS_BELOW` does not quietly
-/// serve more, and a lower one must be given at every start), and records
-/// it for the other commands.
-async fn open_server(db: &DbArg) -> Result<Store> {
+/// serve more, and a lower one must be given at every start); the
+/// threshold recorded before.
+async fn open_server(db: &DbArg) -> Result<(Store, Option<f64>)> {
     let (store, recorded) = open_at(db).await?;
     let default = kasvu_core::measure::DEFAULT_THRESHOLD;
     let threshold = db
         .suppress_below
         .unwrap_or_else(|| recorded.map_or(default, |r| r.max(default)));
-    let store = store.with_threshold(threshold);
-    store.record_threshold().await?;
-    match (db.suppress_below, recorded) {
+    Ok((store.with_threshold(threshold), recorded))
+}
+
+/// Records the server's threshold for the other commands, once the server
+/// is about to serve (a start that fails — its port taken by the running
+/// server, say — leaves the running one's), and says which it is. Not
+/// recorded is a warning, not a failed start: a long import from the
+/// command line holds SQLite's write lock for minutes.
+async fn record_server_threshold(store: &Store, given: Option<f64>, recorded: Option<f64>) {
+    let threshold = store.threshold();
+    let default = kasvu_core::measure::DEFAULT_THRESHOLD;
+    if let Err(e) = store.record_threshold().await {
+        tracing::warn!(
+            "small numbers below {threshold} are suppressed, but this could not be recorded \
+             for the command line ({e}); it uses the last start's until the next start"
+        );
+        return;
+    }
+    match (given, recorded) {
         (Some(_), Some(before)) if before != threshold => tracing::warn!(
             "small numbers below {threshold} are suppressed (--suppress-below); the last start \
              suppressed below {before}"
@@ -486,7 +502,6 @@ async fn open_server(db: &DbArg) -> Result<Store> {
         ),
         _ => tracing::info!("small numbers below {threshold} are suppressed"),
     }
-    Ok(store)
 }
 
 /// The database opened, and the threshold its servers recorded.
@@ -1122,7 +1137,7 @@ async fn import_values(
             ""
         }
     );
-    if !dry_run && s.created + s.replaced > 0 {
+    if !dry_run && s.created + s.replaced + s.removed > 0 {
         protect_after_import(
             &store,
             name,
@@ -1304,7 +1319,7 @@ async fn serve(
         _ => None,
     };
     let started = std::time::Instant::now();
-    let store = open_server(&db).await?;
+    let (store, recorded_threshold) = open_server(&db).await?;
     if demo && store.is_empty().await? {
         kasvu_io::demo::load(&store).await?;
         tracing::info!(
@@ -1391,6 +1406,7 @@ async fn serve(
         println!("metrics on http://{local}/metrics");
     }
     let shutdown = shutdown_signal()?;
+    record_server_threshold(&state.store, db.suppress_below, recorded_threshold).await;
     tracing::info!(
         "Kasvu listening on http://{local} (database {}, ready in {} ms)",
         db.db,

@@ -1009,7 +1009,9 @@ async fn web_import_with_progress(db: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     // Only the tables the file named: no other people-counting table (the
-    // demo has several) was protected ahead.
+    // demo has several) was protected ahead — given the pass a moment more
+    // (a pass over every table keeps one every few milliseconds here).
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     let others = "SELECT COUNT(*) FROM kept_protection WHERE indicator_id NOT IN \
                   (SELECT id FROM indicators WHERE code = 'school_counsellor_clients')";
     assert_eq!(store.raw_count_for_tests(others).await.unwrap(), 0);
@@ -1563,6 +1565,24 @@ async fn a_move_is_protected_ahead(db: &str) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // A second server that cannot start (its port is the running one's)
+    // does not record its threshold over the running server's.
+    assert_eq!(store.recorded_threshold().await.unwrap(), Some(5.0));
+    let taken = s.url("").trim_start_matches("http://").to_owned();
+    let (ok, _, err) = cli(
+        &[
+            "serve",
+            "--db",
+            db,
+            "--addr",
+            &taken,
+            "--suppress-below",
+            "3",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("cannot listen"), "{err}");
+    assert_eq!(store.recorded_threshold().await.unwrap(), Some(5.0));
     drop(s);
 
     // The threshold a server starts with is recorded for the command line

@@ -221,7 +221,7 @@ impl Store {
     /// of protecting from cold (about a minute for every table at 10 M
     /// values on the benchmark's machine). Years already protected at their
     /// current version are only read, so the first run after an upgrade
-    /// protects everything and later ones only the years that changed.
+    /// protects its tables whole and later ones only the years that changed.
     /// `progress(done, total)` is told after each table.
     pub async fn protect_ahead(
         &self,

@@ -381,7 +381,7 @@ pub async fn upload(
         // a time for the whole server; a dashboard asking meanwhile waits
         // for the table in hand instead of protecting it again; the years
         // are kept for the next start.
-        if result.is_ok_and(|s| !dry_run && s.created + s.replaced > 0) {
+        if result.is_ok_and(|s| !dry_run && s.created + s.replaced + s.removed > 0) {
             store.protect_ahead_in_background(kasvu_store::ProtectScope::Indicators(
                 touched.indicators,
             ));
