@@ -419,6 +419,28 @@ async fn imports_forgive_what_is_safe(db: &str) {
         !out.contains("protected"),
         "a dry run protects nothing: {out}"
     );
+
+    // A rename changes no table: nothing is protected again. A move sets
+    // every kept year aside: both people tables are protected again.
+    let (ok, out, err) = import(
+        "orgunits",
+        "puu4.csv",
+        format!("{HEAD}KOULU,tk-p,unit,school,Koulu (uusi nimi),,,\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("0 created, 1 updated"), "{out}");
+    assert!(!out.contains("protected"), "{out}");
+    let (ok, out, err) = import(
+        "orgunits",
+        "puu5.csv",
+        format!("{HEAD}tk-q,rovaniemi,area,,Pohjoinen,,,\nKOULU,tk-q,unit,school,Koulu,,,\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("1 created, 1 updated"), "{out}");
+    assert!(
+        out.contains("puu5.csv: small numbers protected in 2 tables"),
+        "{out}"
+    );
 }
 
 on_both_databases!(import_is_all_or_nothing, imports_forgive_what_is_safe);
