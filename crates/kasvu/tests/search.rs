@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{demo_password, login, Server};
+use common::{demo_password, login, token_for, Server};
 
 async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
@@ -100,6 +100,31 @@ async fn search_finds_what_the_reader_may_see(db: &str) {
     );
     let (st, _) = get(&m, s.url(&links[0])).await;
     assert_eq!(st, 200, "the member may open the meeting found");
+    // The API answers each reader as the page does: the meeting for the
+    // member's token, not for another person's of the organisation, nor
+    // for no token.
+    let api = reqwest::Client::new();
+    let url = s.url("/api/v1/search?q=tiedotus&kind=meeting");
+    for (token, found) in [
+        (Some(token_for(db, member)), true),
+        (Some(token_for(db, viewer)), false),
+        (None, false),
+    ] {
+        let mut r = api.get(&url);
+        if let Some(t) = &token {
+            r = r.bearer_auth(t);
+        }
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        let meetings = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["href"].as_str().unwrap_or("").starts_with("/meetings/"))
+            .count();
+        assert_eq!(meetings > 0, found, "token {}: {v}", token.is_some());
+    }
 }
 
 on_both_databases!(search_finds_what_the_reader_may_see);
