@@ -293,22 +293,9 @@ pub async fn search(
         area: p.area.trim().to_owned(),
         sector: p.sector.trim().to_owned(),
     };
-    // What the reader may find is decided by who they are, as on the search
-    // page: the organisation's people, and a team's members its meetings.
-    let teams = match &own {
-        Some(u) => st
-            .store
-            .teams_of_user(u.id)
-            .await?
-            .iter()
-            .map(|t| t.id)
-            .collect(),
-        None => Vec::new(),
-    };
-    let reader = kasvu_store::SearchReader {
-        internal: own.is_some(),
-        teams,
-    };
+    // As on the search page: the organisation's people, and a team's
+    // members its meetings.
+    let reader = crate::support::access::search_reader(&st, own.as_ref(), own.is_some()).await?;
     let limit = p.limit.unwrap_or(20);
     // Counted and ranked in the database; only the page's rows are read.
     let found = st

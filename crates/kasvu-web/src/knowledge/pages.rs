@@ -389,19 +389,9 @@ pub async fn search(
 ) -> PageResult {
     let org = viewer_org(&st, &ctx).await?;
     // What the reader may find is decided by who they are, never by the request.
-    let reader = kasvu_store::SearchReader {
-        internal: is_staff(&ctx, org.org_id),
-        teams: match &ctx.user {
-            Some(u) => st
-                .store
-                .teams_of_user(u.id)
-                .await?
-                .iter()
-                .map(|t| t.id)
-                .collect(),
-            None => Vec::new(),
-        },
-    };
+    let reader =
+        crate::support::access::search_reader(&st, ctx.user.as_ref(), is_staff(&ctx, org.org_id))
+            .await?;
     let q = kasvu_core::search::Query::parse(&sq.q);
     let units = st.store.org_units(org.org_id).await?;
     let (area, sector) = (sq.area.trim(), sq.sector.trim());

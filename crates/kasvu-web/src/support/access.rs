@@ -63,6 +63,27 @@ pub(crate) fn is_staff_of(tree: &kasvu_core::OrgTree, user: &User, e: &ActorEntr
 }
 
 /// The organisation asked for, and whether the viewer is one of its people.
+/// Who a search is for, from the account and never from the request:
+/// `internal` for the organisation's people, and the person's teams, whose
+/// meetings only their members find. The search page and the API use it.
+pub(crate) async fn search_reader(
+    st: &AppState,
+    person: Option<&User>,
+    internal: bool,
+) -> Result<kasvu_store::SearchReader, kasvu_store::StoreError> {
+    let teams = match person {
+        Some(u) => st
+            .store
+            .teams_of_user(u.id)
+            .await?
+            .iter()
+            .map(|t| t.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(kasvu_store::SearchReader { internal, teams })
+}
+
 pub(crate) async fn org_of(
     st: &AppState,
     headers: &HeaderMap,
