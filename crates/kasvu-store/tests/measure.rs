@@ -1080,9 +1080,41 @@ async fn incremental_equals_recomputation(store: Store) {
                 }
             }
         }
-        // A new unit under each cluster: a cluster's values, until now a
-        // leaf's, become reported figures that the new unit's values do
-        // not add to.
+        // Units without sub-units store no roll-up rows (their figures are
+        // their values, summed when read).
+        assert_eq!(
+            store
+                .raw_count_for_tests(
+                    "SELECT COUNT(*) FROM rollups r WHERE NOT EXISTS \
+                     (SELECT 1 FROM org_units ch WHERE ch.parent_id = r.unit_id)"
+                )
+                .await
+                .unwrap(),
+            0,
+            "case {case}: roll-up rows of units without sub-units"
+        );
+        // A value at each cluster (some have no units: a leaf's value).
+        let mut rows = Vec::new();
+        for c in 1..=3 {
+            let cluster = units
+                .iter()
+                .find(|u| u.code == format!("{org}-c{c}"))
+                .unwrap();
+            truth.insert((0, cluster.id, months[1]), 40.0 + f64::from(c));
+            rows.push(ValueRow {
+                row: rows.len() + 2,
+                indicator_id: inds[0].id,
+                unit_id: cluster.id,
+                period: months[1],
+                breakdown: Breakdown::total(),
+                value: Some(40.0 + f64::from(c)),
+                count: None,
+            });
+        }
+        store.write_values(&cli(), &rows, opts()).await.unwrap();
+        // A new unit under each cluster: a cluster's values, until now
+        // perhaps a leaf's (whose roll-ups were not stored), become
+        // reported figures that the new unit's values do not add to.
         let mut added = Vec::new();
         for c in 1..=3 {
             added.push((
@@ -1106,7 +1138,7 @@ async fn incremental_equals_recomputation(store: Store) {
             .filter(|u| u.code.starts_with(&format!("{org}-x")))
             .enumerate()
         {
-            for m in [0, 3, 7] {
+            for m in [0, 1, 3, 7] {
                 truth.insert((0, u.id, months[m]), 5.0 + n as f64);
                 rows.push(ValueRow {
                     row: rows.len() + 2,
@@ -1140,6 +1172,64 @@ async fn incremental_equals_recomputation(store: Store) {
                 );
             }
         }
+        // The clusters' values removed: each is served again as the sum of
+        // its sub-units, read before the write (those without sub-units
+        // from their values), while the same write changes the new units'
+        // values beneath.
+        let mut rows = Vec::new();
+        for (n, u) in units
+            .iter()
+            .filter(|u| u.code.starts_with(&format!("{org}-x")))
+            .enumerate()
+        {
+            truth.insert((0, u.id, months[1]), 9.0 + n as f64);
+            rows.push(ValueRow {
+                row: rows.len() + 2,
+                indicator_id: inds[0].id,
+                unit_id: u.id,
+                period: months[1],
+                breakdown: Breakdown::total(),
+                value: Some(9.0 + n as f64),
+                count: None,
+            });
+        }
+        for c in 1..=3 {
+            let cluster = units
+                .iter()
+                .find(|u| u.code == format!("{org}-c{c}"))
+                .unwrap();
+            truth.remove(&(0, cluster.id, months[1]));
+            rows.push(ValueRow {
+                row: rows.len() + 2,
+                indicator_id: inds[0].id,
+                unit_id: cluster.id,
+                period: months[1],
+                breakdown: Breakdown::total(),
+                value: None,
+                count: None,
+            });
+        }
+        store.write_values(&cli(), &rows, opts()).await.unwrap();
+        let raw: Vec<RawValue> = truth
+            .iter()
+            .filter(|((i, _, _), _)| *i == 0)
+            .map(|((_, unit, period), value)| RawValue {
+                unit: *unit,
+                period: *period,
+                value: *value,
+            })
+            .collect();
+        for u in &units {
+            for per in &periods {
+                let e = recompute(&tree, &raw, Aggregation::Sum, u.id, *per);
+                assert_eq!(
+                    value(&store, inds[0], u.id, &per.code()).await,
+                    e,
+                    "case {case}: after removing the clusters' values, {} {per}",
+                    u.code
+                );
+            }
+        }
         // Moving a unit to another cluster recomputes what it belongs to.
         let moved = units.iter().find(|u| u.level == Level::Unit).unwrap();
         let mut spec = OrgUnitSpec::of(moved).unwrap();
@@ -1169,6 +1259,17 @@ async fn incremental_equals_recomputation(store: Store) {
                 u.code
             );
         }
+        assert_eq!(
+            store
+                .raw_count_for_tests(
+                    "SELECT COUNT(*) FROM rollups r WHERE NOT EXISTS \
+                     (SELECT 1 FROM org_units ch WHERE ch.parent_id = r.unit_id)"
+                )
+                .await
+                .unwrap(),
+            0,
+            "case {case}: after the move, roll-up rows of units without sub-units"
+        );
     }
 }
 
@@ -1671,8 +1772,8 @@ async fn a_large_write_adds_up_in_full_chunks(store: Store) {
     };
     let (org, one, two) = (id("big").await, id("big-1").await, id("big-2").await);
     // 1,500 months (1900–2024) at each school: 3,000 values staged as one
-    // full chunk and a shorter one; 2,375 roll-up rows a school and as many
-    // for the organisation.
+    // full chunk and a shorter one; 2,375 roll-up rows for the organisation
+    // (a school's are not stored: it has no sub-units).
     let month = |m: usize| format!("{}{:02}", 1900 + m / 12, m % 12 + 1);
     // Staged as a full chunk and a shorter one (checked when compiled).
     const { assert!(3000 > kasvu_store::VALUES_PER_STATEMENT) };

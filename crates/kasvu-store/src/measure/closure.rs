@@ -23,6 +23,13 @@ fn not_blocked(value: &str, unit: &str, depth: &str) -> String {
     )
 }
 
+/// Whether a value of `unit` is stored in the roll-up row `depth` levels
+/// up: always above the unit, and at the unit itself only when it has
+/// sub-units (migration 0039: the rows of the others are summed when read).
+fn stored(unit: &str, depth: &str) -> String {
+    format!("({depth} > 0 OR EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = {unit}))")
+}
+
 /// Whether any reported figure exists for the row's indicator and period at
 /// all — nearly always not, and then nothing can stop propagation.
 fn any_reported(value: &str) -> String {
@@ -32,35 +39,24 @@ fn any_reported(value: &str) -> String {
     )
 }
 
-/// Adds a write's differences (`value_deltas`, after `data_values` has
-/// changed and before `rollups` has) to every roll-up they change.
+/// Turns a write's differences of values (`value_deltas`, before
+/// `data_values` and `rollups` change) into differences of served figures.
 ///
 /// A roll-up row is the unit's served figure: its own value where it has
 /// one, else the sum of its sub-units' served figures, per base period
-/// (see [`kasvu_core::measure::recompute`]). So a change of served figure
-/// at a unit travels up the tree until a unit with its own value stops it,
-/// and a unit's own value appearing or disappearing changes its served
-/// figure by the difference to what its sub-units sum to:
+/// (see [`kasvu_core::measure::recompute`]). So a unit's own value
+/// appearing or disappearing changes its served figure by the difference
+/// to what its sub-units sum to:
 ///
 /// - replaced: new − old;
 /// - created where sub-units had a sum S: new − S (S read from the unit's
 ///   roll-up before the write);
-/// - removed: S − old (S from its children's roll-ups before the write).
-///
-/// Each difference is then added to the unit itself and to every ancestor
-/// below the first one with its own value (after the write), and over the
-/// containing periods. Proven equal to recomputation by the property test
-/// `incremental_equals_recomputation`. Returns whether a large statement
-/// was kept by the connection (see `bulk::add_unblocked`).
-pub(super) async fn propagate(
-    conn: &mut AnyConnection,
-    backend: crate::support::db::Backend,
-    last: &HashSet<i64>,
-    bounds: super::bulk::SumBounds,
-    phases: &mut Phases,
-) -> Result<bool> {
+/// - removed: S − old (S from its children's figures before the write: the
+///   stored roll-ups of those with sub-units, the values of those without,
+///   whose rows are not stored — so this runs before `data_values` changes).
+pub(super) async fn served_differences(conn: &mut AnyConnection) -> Result<()> {
     // `don` (the change in the unit's own value count, set with `dn` when
-    // the deltas were computed) keeps what `dn` was: below, `dn` becomes
+    // the deltas were computed) keeps what `dn` was: here `dn` becomes
     // the change of the served figure's count.
     // Every statement here is driven by the write's differences, never by a
     // whole table: a `IN (SELECT parent_id …)` list of all units, a scan of
@@ -75,10 +71,20 @@ pub(super) async fn propagate(
             same_key("r", "value_deltas")
         )
     };
-    let children = |col: &str| {
+    // `leaf` sums the column over the values of a child without sub-units
+    // (as `rollup_rows::leaf_rows` does).
+    let children = |col: &str, leaf: &str| {
         format!(
             "COALESCE((SELECT SUM(r.{col}) FROM rollups r JOIN org_units ch ON ch.id = r.unit_id \
-             WHERE ch.parent_id = value_deltas.unit_id AND {}), 0)",
+             WHERE ch.parent_id = value_deltas.unit_id AND {}), 0) + \
+             COALESCE((SELECT {leaf} FROM data_values d JOIN org_units ch ON ch.id = d.unit_id \
+             JOIN period_closure p ON p.period = d.period JOIN indicators i ON i.id = d.indicator_id \
+             WHERE ch.parent_id = value_deltas.unit_id \
+             AND NOT EXISTS (SELECT 1 FROM org_units g WHERE g.parent_id = ch.id) \
+             AND d.indicator_id = value_deltas.indicator_id AND d.sex = value_deltas.sex \
+             AND d.grade = value_deltas.grade AND d.age_group = value_deltas.age_group \
+             AND p.container = value_deltas.period \
+             AND (i.aggregation <> 'last' OR p.container = p.period)), 0)",
             same_key("r", "value_deltas")
         )
     };
@@ -95,13 +101,35 @@ pub(super) async fn propagate(
     sqlx::query(&format!(
         "UPDATE value_deltas SET dv = dv + {}, dn = dn + {}, db = db + {}, dbn = dbn + {} \
          WHERE don = -1 AND {inner}",
-        children("total"),
-        children("n"),
-        children("basis"),
-        children("basis_n")
+        children("total", "SUM(d.value)"),
+        children("n", "COUNT(*)"),
+        children("basis", "SUM(COALESCE(d.count, 0.0))"),
+        children("basis_n", "COUNT(d.count)")
     ))
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Adds a write's differences of served figures (`value_deltas` after
+/// [`served_differences`] and after `data_values` has changed, before
+/// `rollups` has) to every roll-up they change.
+///
+/// Each difference is added to the unit itself and to every ancestor
+/// below the first one with its own value (after the write), and over the
+/// containing periods; a unit without sub-units keeps no rows (its figures
+/// are its values, see `rollup_rows::leaf_rows`). Proven equal to
+/// recomputation by the property test `incremental_equals_recomputation`.
+/// Returns whether a large statement was kept by the connection (see
+/// `bulk::add_unblocked`).
+pub(super) async fn propagate(
+    conn: &mut AnyConnection,
+    backend: crate::support::db::Backend,
+    last: &HashSet<i64>,
+    bounds: super::bulk::SumBounds,
+    phases: &mut Phases,
+) -> Result<bool> {
+    let inner = "EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = value_deltas.unit_id)";
     // The reported figures after the write: where propagation stops.
     sqlx::query(&format!(
         "INSERT INTO reported_values ({KEY_COLS}) SELECT {KEY_COLS} FROM value_deltas \
@@ -140,10 +168,11 @@ pub(super) async fn propagate(
          SELECT c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period, \
            SUM(x.dv), SUM(x.dn), SUM(x.db), SUM(x.dbn), SUM(CASE WHEN c.depth = 0 THEN x.don ELSE 0 END) \
          FROM value_deltas x JOIN org_closure c ON c.unit_id = +x.unit_id \
-         WHERE {} AND {} \
+         WHERE {} AND {} AND {} \
          GROUP BY c.ancestor_id, x.indicator_id, x.sex, x.grade, x.age_group, x.period",
         any_reported("x"),
-        not_blocked("x", "x.unit_id", "c.depth")
+        not_blocked("x", "x.unit_id", "c.depth"),
+        stored("x.unit_id", "c.depth")
     ))
     .execute(&mut *conn)
     .await?;
@@ -215,6 +244,26 @@ pub(crate) async fn closure_add_unit(
         .bind(p)
         .execute(&mut *conn)
         .await?;
+        // Its first: its roll-ups, until now summed from its values when
+        // read, are stored from here on (they are the same sums: the new
+        // unit has no values yet). Two first sub-units added at once on
+        // PostgreSQL would both store them: the second finds them there.
+        let children: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = $1")
+                .bind(p)
+                .fetch_one(&mut *conn)
+                .await?;
+        if children == 1 {
+            let own = super::rollup_rows::own_rows("d.unit_id = $1");
+            sqlx::query(&format!(
+                "INSERT INTO rollups ({KEY_COLS}, total, n, basis, basis_n, own_n) \
+                 SELECT {KEY_COLS}, total, n, basis, basis_n, own_n FROM ({own}) x \
+                 WHERE 1 = 1 ON CONFLICT DO NOTHING"
+            ))
+            .bind(p)
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
 }
@@ -275,10 +324,11 @@ pub(crate) async fn recompute_rollups_in(conn: &mut AnyConnection, org_id: i64) 
          JOIN period_closure p ON p.period = d.period \
          JOIN indicators i ON i.id = d.indicator_id \
          WHERE (i.aggregation <> 'last' OR p.container = p.period) \
-           AND (NOT {} OR {}) \
+           AND (NOT {} OR {}) AND {} \
          GROUP BY c.ancestor_id, d.indicator_id, d.sex, d.grade, d.age_group, p.container",
         any_reported("d"),
-        not_blocked("d", "d.unit_id", "c.depth")
+        not_blocked("d", "d.unit_id", "c.depth"),
+        stored("d.unit_id", "c.depth")
     ))
     .bind(org_id)
     .execute(&mut *conn)

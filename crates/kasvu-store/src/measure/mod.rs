@@ -13,6 +13,13 @@
 //! moment it is committed, and bulk imports are a handful of set-based
 //! statements rather than a per-row loop. `closure::recompute_rollups_in` rebuilds the
 //! same numbers from raw values when the tree itself changes.
+//!
+//! Units without sub-units (schools, day-care centres: ~97 % of the roll-up
+//! rows of a city) store none (migration 0039): their rows are their own
+//! values summed over the containing periods, summed when read
+//! (`rollup_rows::leaf_rows` in SQL, `rollup_rows::add_leaf_rows` for a
+//! whole year). Only units with sub-units have rows in `rollups`; a unit
+//! gets them when its first sub-unit is added.
 
 use crate::measure::cache::UnitSeries;
 use crate::measure::indicators::{load_catalogue, Indicator};
@@ -48,7 +55,7 @@ pub(crate) mod targets;
 mod visibility;
 mod write;
 
-use closure::{add_periods, propagate};
+use closure::{add_periods, propagate, served_differences};
 pub(crate) use closure::{closure_add_unit, tree_changed};
 pub use completeness::{Completeness, ExpectedUnit};
 pub use kept::{ProtectScope, ProtectedAhead};

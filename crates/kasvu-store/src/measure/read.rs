@@ -30,10 +30,13 @@ impl Store {
     }
 
     async fn accs(&self, unit_id: i64, indicator_id: i64) -> Result<AccTable> {
-        let rows = sqlx::query(
-            "SELECT sex, grade, age_group, period, total, n, basis, basis_n, own_n FROM rollups \
-             WHERE unit_id = $1 AND indicator_id = $2",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT sex, grade, age_group, period, total, n, basis, basis_n, own_n FROM ({}) x",
+            super::rollup_rows::all_rows(
+                "r.unit_id = $1 AND r.indicator_id = $2",
+                "d.unit_id = $1 AND d.indicator_id = $2"
+            )
+        ))
         .bind(unit_id)
         .bind(indicator_id)
         .fetch_all(&self.pool)
@@ -320,18 +323,21 @@ impl Store {
         // thousand rows one by one through sqlx's Any driver took ~3 µs a
         // row, the single text value a fraction of that — which is what
         // the first dashboard request after a write waits for.
+        let rows = super::rollup_rows::all_rows(
+            "r.unit_id = $1 AND r.sex = 'total' AND r.grade = ''",
+            "d.unit_id = $1 AND d.sex = 'total' AND d.grade = ''",
+        );
         let sql = match self.backend() {
             crate::support::db::Backend::Sqlite => format!(
                 "SELECT json_group_array(json_array(indicator_id, age_group, period, {total}, n, {basis}, basis_n, own_n)) AS j \
-                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''",
+                 FROM ({rows}) x",
                 total = crate::support::db::sqlite_exact_real("total"),
                 basis = crate::support::db::sqlite_exact_real("basis"),
             ),
-            crate::support::db::Backend::Postgres => {
+            crate::support::db::Backend::Postgres => format!(
                 "SELECT COALESCE(json_agg(json_build_array(indicator_id, age_group, period, total, n, basis, basis_n, own_n)), '[]')::text AS j \
-                 FROM rollups WHERE unit_id = $1 AND sex = 'total' AND grade = ''"
-                    .to_owned()
-            }
+                 FROM ({rows}) x"
+            ),
         };
         let json: String = sqlx::query_scalar(&sql)
             .bind(unit_id)

@@ -464,6 +464,10 @@ impl ValueWriter {
             }
         }
         self.phases.mark("audit");
+        // Reads the figures of units without sub-units from `data_values`,
+        // so before it changes.
+        served_differences(tx).await?;
+        self.phases.mark("served differences");
 
         sqlx::query(&format!(
             "INSERT INTO data_values ({KEY_COLS}, value, count, updated_at, updated_by) \
@@ -479,9 +483,10 @@ impl ValueWriter {
         .await?;
         if removed > 0 {
             // Removals are rare (a form's cleared field): delete them by key,
-            // so the statement never scans all values.
+            // so the statement never scans all values (`don`: `dn` is now
+            // the served figure's difference).
             let keys = sqlx::query(&format!(
-                "SELECT {KEY_COLS} FROM value_deltas WHERE dn = -1"
+                "SELECT {KEY_COLS} FROM value_deltas WHERE don = -1"
             ))
             .fetch_all(&mut **tx)
             .await?;
