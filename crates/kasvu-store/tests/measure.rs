@@ -1050,46 +1050,14 @@ async fn incremental_equals_recomputation(store: Store) {
         periods.sort();
         periods.dedup();
         for (i, indicator) in inds.iter().enumerate() {
-            let raw: Vec<RawValue> = truth
-                .iter()
-                .filter(|((ii, _, _), _)| *ii == i)
-                .map(|((_, unit, period), value)| RawValue {
-                    unit: *unit,
-                    period: *period,
-                    value: *value,
-                })
-                .collect();
-            for u in &units {
-                for per in &periods {
-                    let expected = recompute(&tree, &raw, indicator.spec.aggregation, u.id, *per);
-                    let got = value(&store, indicator, u.id, &per.code()).await;
-                    match (expected, got) {
-                        (None, None) => {}
-                        (Some(e), Some(g)) => assert!(
-                            (e - g).abs() < 1e-6,
-                            "case {case}: {} at {} {per}: expected {e}, got {g}",
-                            indicator.code(),
-                            u.code
-                        ),
-                        _ => panic!(
-                            "case {case}: {} at {} {per}: expected {expected:?}, got {got:?}",
-                            indicator.code(),
-                            u.code
-                        ),
-                    }
-                }
-            }
+            let raw = raw_values(&truth, i);
+            let what = format!("case {case}");
+            assert_recomputed(&store, &tree, &raw, indicator, &units, &periods, &what).await;
         }
         // Units without sub-units store no roll-up rows (their figures are
         // their values, summed when read).
         assert_eq!(
-            store
-                .raw_count_for_tests(
-                    "SELECT COUNT(*) FROM rollups r WHERE NOT EXISTS \
-                     (SELECT 1 FROM org_units ch WHERE ch.parent_id = r.unit_id)"
-                )
-                .await
-                .unwrap(),
+            leaf_rows_stored(&store).await,
             0,
             "case {case}: roll-up rows of units without sub-units"
         );
@@ -1152,26 +1120,9 @@ async fn incremental_equals_recomputation(store: Store) {
             }
         }
         store.write_values(&cli(), &rows, opts()).await.unwrap();
-        let raw: Vec<RawValue> = truth
-            .iter()
-            .filter(|((i, _, _), _)| *i == 0)
-            .map(|((_, unit, period), value)| RawValue {
-                unit: *unit,
-                period: *period,
-                value: *value,
-            })
-            .collect();
-        for u in &units {
-            for per in &periods {
-                let e = recompute(&tree, &raw, Aggregation::Sum, u.id, *per);
-                assert_eq!(
-                    value(&store, inds[0], u.id, &per.code()).await,
-                    e,
-                    "case {case}: after adding units, {} {per}",
-                    u.code
-                );
-            }
-        }
+        let raw = raw_values(&truth, 0);
+        let what = format!("case {case}: after adding units");
+        assert_recomputed(&store, &tree, &raw, inds[0], &units, &periods, &what).await;
         // The clusters' values removed: each is served again as the sum of
         // its sub-units, read before the write (those without sub-units
         // from their values), while the same write changes the new units'
@@ -1210,26 +1161,9 @@ async fn incremental_equals_recomputation(store: Store) {
             });
         }
         store.write_values(&cli(), &rows, opts()).await.unwrap();
-        let raw: Vec<RawValue> = truth
-            .iter()
-            .filter(|((i, _, _), _)| *i == 0)
-            .map(|((_, unit, period), value)| RawValue {
-                unit: *unit,
-                period: *period,
-                value: *value,
-            })
-            .collect();
-        for u in &units {
-            for per in &periods {
-                let e = recompute(&tree, &raw, Aggregation::Sum, u.id, *per);
-                assert_eq!(
-                    value(&store, inds[0], u.id, &per.code()).await,
-                    e,
-                    "case {case}: after removing the clusters' values, {} {per}",
-                    u.code
-                );
-            }
-        }
+        let raw = raw_values(&truth, 0);
+        let what = format!("case {case}: after removing the clusters' values");
+        assert_recomputed(&store, &tree, &raw, inds[0], &units, &periods, &what).await;
         // Moving a unit to another cluster recomputes what it belongs to.
         let moved = units.iter().find(|u| u.level == Level::Unit).unwrap();
         let mut spec = OrgUnitSpec::of(moved).unwrap();
@@ -1241,15 +1175,7 @@ async fn incremental_equals_recomputation(store: Store) {
         spec.parent = Some(OrgCode::parse(&target).unwrap());
         store.update_org_unit(&cli(), &spec).await.unwrap();
         let tree = store.org_tree(root.org_id).await.unwrap();
-        let raw: Vec<RawValue> = truth
-            .iter()
-            .filter(|((i, _, _), _)| *i == 0)
-            .map(|((_, unit, period), value)| RawValue {
-                unit: *unit,
-                period: *period,
-                value: *value,
-            })
-            .collect();
+        let raw = raw_values(&truth, 0);
         for u in &units {
             let e = recompute(&tree, &raw, Aggregation::Sum, u.id, p("2024"));
             assert_eq!(
@@ -1260,17 +1186,69 @@ async fn incremental_equals_recomputation(store: Store) {
             );
         }
         assert_eq!(
-            store
-                .raw_count_for_tests(
-                    "SELECT COUNT(*) FROM rollups r WHERE NOT EXISTS \
-                     (SELECT 1 FROM org_units ch WHERE ch.parent_id = r.unit_id)"
-                )
-                .await
-                .unwrap(),
+            leaf_rows_stored(&store).await,
             0,
             "case {case}: after the move, roll-up rows of units without sub-units"
         );
     }
+}
+
+/// The raw values of the `i`th indicator in a test's record of what was
+/// written: (indicator, unit, period) → value.
+fn raw_values(truth: &HashMap<(usize, i64, Period), f64>, i: usize) -> Vec<RawValue> {
+    truth
+        .iter()
+        .filter(|((ii, _, _), _)| *ii == i)
+        .map(|((_, unit, period), value)| RawValue {
+            unit: *unit,
+            period: *period,
+            value: *value,
+        })
+        .collect()
+}
+
+/// Asserts that the store serves, at every unit in every period, what
+/// recomputation from the raw values gives.
+async fn assert_recomputed(
+    store: &Store,
+    tree: &kasvu_core::OrgTree,
+    raw: &[RawValue],
+    indicator: &Indicator,
+    units: &[kasvu_store::OrgUnit],
+    periods: &[Period],
+    what: &str,
+) {
+    for u in units {
+        for per in periods {
+            let expected = recompute(tree, raw, indicator.spec.aggregation, u.id, *per);
+            let got = value(store, indicator, u.id, &per.code()).await;
+            match (expected, got) {
+                (None, None) => {}
+                (Some(e), Some(g)) => assert!(
+                    (e - g).abs() < 1e-6,
+                    "{what}: {} at {} {per}: expected {e}, got {g}",
+                    indicator.code(),
+                    u.code
+                ),
+                _ => panic!(
+                    "{what}: {} at {} {per}: expected {expected:?}, got {got:?}",
+                    indicator.code(),
+                    u.code
+                ),
+            }
+        }
+    }
+}
+
+/// Roll-up rows stored for units without sub-units (there must be none).
+async fn leaf_rows_stored(store: &Store) -> i64 {
+    store
+        .raw_count_for_tests(
+            "SELECT COUNT(*) FROM rollups r WHERE NOT EXISTS \
+             (SELECT 1 FROM org_units ch WHERE ch.parent_id = r.unit_id)",
+        )
+        .await
+        .unwrap()
 }
 
 async fn targets_and_conclusions(store: Store) {
