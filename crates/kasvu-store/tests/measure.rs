@@ -110,13 +110,24 @@ fn p(s: &str) -> Period {
 }
 
 fn row(n: usize, ind: &Indicator, unit: i64, period: &str, value: f64) -> ValueRow {
+    total_row(n, ind.id, unit, p(period), Some(value))
+}
+
+/// Row `n` of a write: a total (no breakdown, no count); `None` removes.
+fn total_row(
+    n: usize,
+    indicator_id: i64,
+    unit: i64,
+    period: Period,
+    value: Option<f64>,
+) -> ValueRow {
     ValueRow {
         row: n,
-        indicator_id: ind.id,
+        indicator_id,
         unit_id: unit,
-        period: p(period),
+        period,
         breakdown: Breakdown::total(),
-        value: Some(value),
+        value,
         count: None,
     }
 }
@@ -1034,15 +1045,7 @@ async fn incremental_equals_recomputation(store: Store) {
                     Some(v) => truth.insert(key, v),
                     None => truth.remove(&key),
                 };
-                rows.push(ValueRow {
-                    row: n + 2,
-                    indicator_id: inds[key.0].id,
-                    unit_id: key.1,
-                    period: key.2,
-                    breakdown: Breakdown::total(),
-                    value,
-                    count: None,
-                });
+                rows.push(total_row(n + 2, inds[key.0].id, key.1, key.2, value));
             }
             store.write_values(&cli(), &rows, opts()).await.unwrap();
         }
@@ -1069,15 +1072,13 @@ async fn incremental_equals_recomputation(store: Store) {
                 .find(|u| u.code == format!("{org}-c{c}"))
                 .unwrap();
             truth.insert((0, cluster.id, months[1]), 40.0 + f64::from(c));
-            rows.push(ValueRow {
-                row: rows.len() + 2,
-                indicator_id: inds[0].id,
-                unit_id: cluster.id,
-                period: months[1],
-                breakdown: Breakdown::total(),
-                value: Some(40.0 + f64::from(c)),
-                count: None,
-            });
+            rows.push(total_row(
+                rows.len() + 2,
+                inds[0].id,
+                cluster.id,
+                months[1],
+                Some(40.0 + f64::from(c)),
+            ));
         }
         store.write_values(&cli(), &rows, opts()).await.unwrap();
         // A new unit under each cluster: a cluster's values, until now
@@ -1108,15 +1109,13 @@ async fn incremental_equals_recomputation(store: Store) {
         {
             for m in [0, 1, 3, 7] {
                 truth.insert((0, u.id, months[m]), 5.0 + n as f64);
-                rows.push(ValueRow {
-                    row: rows.len() + 2,
-                    indicator_id: inds[0].id,
-                    unit_id: u.id,
-                    period: months[m],
-                    breakdown: Breakdown::total(),
-                    value: Some(5.0 + n as f64),
-                    count: None,
-                });
+                rows.push(total_row(
+                    rows.len() + 2,
+                    inds[0].id,
+                    u.id,
+                    months[m],
+                    Some(5.0 + n as f64),
+                ));
             }
         }
         store.write_values(&cli(), &rows, opts()).await.unwrap();
@@ -1134,15 +1133,13 @@ async fn incremental_equals_recomputation(store: Store) {
             .enumerate()
         {
             truth.insert((0, u.id, months[1]), 9.0 + n as f64);
-            rows.push(ValueRow {
-                row: rows.len() + 2,
-                indicator_id: inds[0].id,
-                unit_id: u.id,
-                period: months[1],
-                breakdown: Breakdown::total(),
-                value: Some(9.0 + n as f64),
-                count: None,
-            });
+            rows.push(total_row(
+                rows.len() + 2,
+                inds[0].id,
+                u.id,
+                months[1],
+                Some(9.0 + n as f64),
+            ));
         }
         for c in 1..=3 {
             let cluster = units
@@ -1150,15 +1147,13 @@ async fn incremental_equals_recomputation(store: Store) {
                 .find(|u| u.code == format!("{org}-c{c}"))
                 .unwrap();
             truth.remove(&(0, cluster.id, months[1]));
-            rows.push(ValueRow {
-                row: rows.len() + 2,
-                indicator_id: inds[0].id,
-                unit_id: cluster.id,
-                period: months[1],
-                breakdown: Breakdown::total(),
-                value: None,
-                count: None,
-            });
+            rows.push(total_row(
+                rows.len() + 2,
+                inds[0].id,
+                cluster.id,
+                months[1],
+                None,
+            ));
         }
         store.write_values(&cli(), &rows, opts()).await.unwrap();
         let raw = raw_values(&truth, 0);

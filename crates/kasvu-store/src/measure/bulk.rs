@@ -117,12 +117,12 @@ pub(super) async fn add_unblocked(
     // are its values summed when read, `rollup_rows::leaf_rows`) — at 10 M
     // values ~97 % of the roll-up rows a file makes.
     let mut ancestors: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query(&format!(
         "SELECT c.unit_id, c.ancestor_id, c.depth, \
-           CAST(CASE WHEN EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = c.unit_id) \
-           THEN 1 ELSE 0 END AS BIGINT) AS inner_unit FROM org_closure c \
+           CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS inner_unit FROM org_closure c \
          WHERE c.unit_id IN (SELECT DISTINCT unit_id FROM value_deltas)",
-    )
+        super::rollup_rows::has_sub_units("c.unit_id")
+    ))
     .fetch_all(&mut *conn)
     .await?
     {

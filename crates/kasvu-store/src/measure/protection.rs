@@ -16,7 +16,9 @@
 
 use super::kept;
 use super::linked_table::build_table;
-use super::rollup_rows::{add_leaf_rows, all_rows, leaf_values_json, row_of, RollupRow, RowsSeed};
+use super::rollup_rows::{
+    add_leaf_rows, all_rows, has_sub_units, leaf_values_json, row_of, RollupRow, RowsSeed,
+};
 use super::*;
 use kasvu_core::disclosure::protect;
 use std::collections::BTreeSet;
@@ -348,7 +350,8 @@ impl Store {
         let candidates: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT DISTINCT d.unit_id FROM data_values d JOIN org_units u ON u.id = d.unit_id \
              WHERE d.indicator_id = $1 AND d.count < $2{d_cap} AND u.org_id = $3 AND {d_years} \
-             AND NOT EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = d.unit_id)"
+             AND NOT {}",
+            has_sub_units("d.unit_id")
         ))
         .bind(ind.id)
         .bind(t)

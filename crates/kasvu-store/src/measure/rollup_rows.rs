@@ -12,9 +12,15 @@ use super::*;
 /// reported figure can stand between a unit and itself — and the write path
 /// keeps `rollups` free of them (`bulk::add_unblocked`, `closure`).
 pub(super) fn leaf_rows(filter: &str) -> String {
-    own_rows(&format!(
-        "NOT EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = d.unit_id) AND {filter}"
-    ))
+    own_rows(&format!("NOT {} AND {filter}", has_sub_units("d.unit_id")))
+}
+
+/// "The unit `unit` (an SQL expression) has sub-units": the one definition
+/// of which units store roll-up rows (those without are summed from their
+/// values when read). The alias `sub` is its own, so `unit` may name any
+/// outer table.
+pub(super) fn has_sub_units(unit: &str) -> String {
+    format!("EXISTS (SELECT 1 FROM org_units sub WHERE sub.parent_id = {unit})")
 }
 
 /// The roll-up rows that the values matching `filter` (on `d`) make at
@@ -61,8 +67,8 @@ pub(super) fn leaf_values_json(backend: crate::support::db::Backend, filter: &st
         }
     };
     let from = format!(
-        "FROM data_values d \
-         WHERE NOT EXISTS (SELECT 1 FROM org_units ch WHERE ch.parent_id = d.unit_id) AND {filter}"
+        "FROM data_values d WHERE NOT {} AND {filter}",
+        has_sub_units("d.unit_id")
     );
     match backend {
         Backend::Sqlite => format!("SELECT json_group_array(json_array({arr})) {from}"),
