@@ -2,7 +2,8 @@
 //! rather than fail (on SQLite they used to give up after the 5-second busy
 //! timeout while an import held the database). The import stays
 //! all-or-nothing, and one that fails lets the waiting writer in too. Runs
-//! on SQLite and on PostgreSQL.
+//! on SQLite and on PostgreSQL; a value write beside an unfinished change
+//! of the unit tree on PostgreSQL alone (SQLite has one writer at a time).
 
 use kasvu_core::{
     Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
@@ -203,6 +204,88 @@ async fn a_failed_large_import_gives_its_cache_back(store: Store) {
         "page cache sizes after a failed import: {after:?} (before: {before:?})"
     );
     assert_eq!(total(&store, &visits, town, "2000").await, None);
+}
+
+/// PostgreSQL lets two writers run at once (two server nodes here: two
+/// stores on one database). A unit's first sub-unit stores the unit's
+/// roll-ups from its values, and a value write adds to a unit's stored
+/// rows only if it has sub-units: a value written while the sub-unit is
+/// being added must not fall between the two. The unit change is held open
+/// (its import paused in its progress callback, on its own thread) while
+/// the value write finishes; the value must then count at the unit. Without
+/// the value write's lock on the tree it committed first, seeing no
+/// sub-unit, and the unit served nothing. (SQLite has one writer at a time.)
+#[tokio::test]
+async fn a_value_write_waits_for_a_first_sub_unit_in_flight() {
+    let Some(db) = kasvu_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let store = db.store.clone();
+    let rows = vec![
+        (2, unit("city", None, Level::Organisation)),
+        (3, unit("north", Some("city"), Level::Area)),
+    ];
+    store
+        .import_org_units(&cli(), &rows, false, &mut |_| {})
+        .await
+        .unwrap();
+    let spec = IndicatorSpec::plain("calls", "calls", Cadence::Monthly, Aggregation::Sum);
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    let calls = store.indicator("calls").await.unwrap().unwrap();
+    let north = store.org_unit("north").await.unwrap().unwrap().id;
+    let mut write = store.begin_values(&cli(), opts("form")).await.unwrap();
+    write
+        .push(&[row(1, &calls, north, "202401", 10.0)])
+        .await
+        .unwrap();
+
+    // The other node adds north's first sub-unit and stops before commit.
+    let (added, added_rx) = tokio::sync::oneshot::channel::<()>();
+    let (go, go_rx) = std::sync::mpsc::channel::<()>();
+    let url = db.url.clone();
+    let other = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let node = Store::connect(&url).await.unwrap();
+            let mut added = Some(added);
+            let sub = [(2, unit("school", Some("north"), Level::Unit))];
+            node.import_org_units(&cli(), &sub, false, &mut move |_| {
+                if let Some(a) = added.take() {
+                    let _ = a.send(());
+                    let _ = go_rx.recv();
+                }
+            })
+            .await
+            .unwrap();
+            node.close().await;
+        })
+    });
+    added_rx.await.unwrap();
+    let finishing = tokio::spawn(async move { write.finish().await });
+    // Until the value write finished or waits for a lock on the tree.
+    let waiting = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted \
+                   AND relation = 'org_units'::regclass";
+    for _ in 0..500 {
+        if finishing.is_finished() || store.raw_count_for_tests(waiting).await.unwrap() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    go.send(()).unwrap();
+    other.join().unwrap();
+    assert_eq!(finishing.await.unwrap().unwrap().created, 1);
+    // north now has a sub-unit without values: it serves its own value.
+    assert_eq!(total(&store, &calls, north, "202401").await, Some(10.0));
+    assert_eq!(total(&store, &calls, north, "2024").await, Some(10.0));
+    let city = store.org_unit("city").await.unwrap().unwrap().id;
+    assert_eq!(total(&store, &calls, city, "2024").await, Some(10.0));
+    db.finish().await;
 }
 
 both_databases!(

@@ -364,6 +364,24 @@ impl ValueWriter {
     /// and commits (or rolls back for a dry run).
     pub async fn finish(mut self) -> Result<WriteSummary> {
         self.phases.mark("read (caller)");
+        if self.backend == crate::support::db::Backend::Postgres {
+            // Which units have sub-units decides which roll-up rows a value
+            // is added to (a unit without stores none), and a unit's first
+            // sub-unit stores the unit's rows from its values
+            // (`closure_add_unit`). A sub-unit added between this write's
+            // reading of the tree and its commit would copy the values from
+            // before this write, and the unit's stored rows would miss this
+            // write's values. So unit changes wait for value writes (and
+            // these for them) from here, as every write waits on SQLite.
+            // SHARE lets value writes run side by side; it is taken before
+            // this transaction writes any shared table, so no deadlock can
+            // form (a unit change does not wait for a value write while
+            // holding anything the value write needs).
+            sqlx::query("LOCK TABLE org_units IN SHARE MODE")
+                .execute(&mut *self.tx)
+                .await?;
+            self.phases.mark("wait for unit changes");
+        }
         self.cross_check().await?;
         self.phases.mark("cross-check");
         let tx = &mut self.tx;
