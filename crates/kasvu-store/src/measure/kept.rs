@@ -33,7 +33,7 @@ type KeptCell = (i64, String, String, String, String);
 
 /// The hidden cells of a year as one JSON text.
 fn encode(slice: &Slice) -> Result<String> {
-    let cells: Vec<(i64, &str, String, &str, String)> = slice
+    let cells: Vec<(i64, &str, String, String, String)> = slice
         .hidden
         .iter()
         .map(|a| {
@@ -41,7 +41,7 @@ fn encode(slice: &Slice) -> Result<String> {
                 a.unit,
                 a.breakdown.sex.code(),
                 a.breakdown.grade_code(),
-                a.breakdown.age_code(),
+                a.breakdown.age_code().to_owned(),
                 a.period.code(),
             )
         })
@@ -55,18 +55,19 @@ fn encode(slice: &Slice) -> Result<String> {
 /// looked for under that year and never hidden).
 fn decode(year: i32, primary: i64, text: &str) -> Option<Slice> {
     let cells: Vec<KeptCell> = serde_json::from_str(text).ok()?;
-    let mut hidden = HashSet::with_capacity(cells.len());
+    let mut hidden = Vec::with_capacity(cells.len());
     for (unit, sex, grade, age, period) in cells {
         let period = Period::parse(&period).ok()?;
         if period.year_number() != year {
             return None;
         }
-        hidden.insert(At {
+        hidden.push(At {
             unit,
             period,
             breakdown: Breakdown::from_codes(&sex, &grade, age).ok()?,
         });
     }
+    let hidden: super::hidden::HiddenCells = hidden.into_iter().collect();
     let primary = usize::try_from(primary).ok()?;
     // More small cells than hidden ones cannot be (and would break the
     // counts); repeated cells in the text could make it so.
@@ -428,7 +429,7 @@ mod tests {
             breakdown,
         };
         let slice = Slice {
-            hidden: HashSet::from([
+            hidden: [
                 at(7, "202401", Breakdown::total()),
                 at(
                     8,
@@ -440,7 +441,9 @@ mod tests {
                     },
                 ),
                 at(9, "2024S2", Breakdown::sex(Sex::Male)),
-            ]),
+            ]
+            .into_iter()
+            .collect(),
             primary: 2,
         };
         let text = encode(&slice).expect("encoded");

@@ -41,6 +41,7 @@ mod bulk;
 pub(crate) mod cache;
 mod closure;
 mod completeness;
+mod hidden;
 pub(crate) mod indicators;
 mod kept;
 mod linked_table;

@@ -42,21 +42,16 @@ pub struct Protected {
 /// One year of a protected table.
 #[derive(Debug, Default)]
 pub struct Slice {
-    pub(super) hidden: HashSet<At>,
+    pub(super) hidden: super::hidden::HiddenCells,
     pub(super) primary: usize,
 }
 
 impl Protected {
     /// Whether the cell is hidden.
     pub fn hides(&self, unit: i64, period: Period, breakdown: &Breakdown) -> bool {
-        self.years.get(&period.year_number()).is_some_and(|s| {
-            !s.hidden.is_empty()
-                && s.hidden.contains(&At {
-                    unit,
-                    period,
-                    breakdown: breakdown.clone(),
-                })
-        })
+        self.years
+            .get(&period.year_number())
+            .is_some_and(|s| s.hidden.contains(unit, period, breakdown))
     }
 
     /// How many cells are hidden for being small, and how many more to
@@ -550,17 +545,25 @@ impl Store {
         if p.needs_full_table {
             return Ok(None);
         }
-        let mut out: HashMap<i32, Slice> = HashMap::new();
+        let mut by_year: HashMap<i32, (Vec<At>, usize)> = HashMap::new();
         for k in &p.hidden {
             if let Some(at) = decode.at(k) {
-                let slice = out.entry(at.period.year_number()).or_default();
+                let (cells, primary) = by_year.entry(at.period.year_number()).or_default();
                 if table.cells.get(k).is_some_and(|c| c.sensitive) {
-                    slice.primary += 1;
+                    *primary += 1;
                 }
-                slice.hidden.insert(at);
+                cells.push(at);
             }
         }
-        Ok(Some(out))
+        Ok(Some(
+            by_year
+                .into_iter()
+                .map(|(y, (cells, primary))| {
+                    let hidden = cells.into_iter().collect();
+                    (y, Slice { hidden, primary })
+                })
+                .collect(),
+        ))
     }
 }
 
