@@ -58,22 +58,27 @@ async fn total(store: &Store, i: &Indicator, unit: i64, period: &str) -> Option<
         .raw
 }
 
+/// Imports the units and a monthly summed indicator `code`, and returns it.
+async fn set_up(store: &Store, units: &[(usize, OrgUnitSpec)], code: &str) -> Indicator {
+    store
+        .import_org_units(&cli(), units, false, &mut |_| {})
+        .await
+        .unwrap();
+    let spec = IndicatorSpec::plain(code, code, Cadence::Monthly, Aggregation::Sum);
+    store
+        .import_indicators(&cli(), &[(2, spec)], false)
+        .await
+        .unwrap();
+    store.indicator(code).await.unwrap().unwrap()
+}
+
 async fn writers_wait_for_an_import(store: Store) {
     let rows = vec![
         (2, unit("city", None, Level::Organisation)),
         (3, unit("school-a", Some("city"), Level::Unit)),
         (4, unit("school-b", Some("city"), Level::Unit)),
     ];
-    store
-        .import_org_units(&cli(), &rows, false, &mut |_| {})
-        .await
-        .unwrap();
-    let spec = IndicatorSpec::plain("calls", "calls", Cadence::Monthly, Aggregation::Sum);
-    store
-        .import_indicators(&cli(), &[(2, spec)], false)
-        .await
-        .unwrap();
-    let calls = store.indicator("calls").await.unwrap().unwrap();
+    let calls = set_up(&store, &rows, "calls").await;
     let city = store.org_unit("city").await.unwrap().unwrap().id;
     let a = store.org_unit("school-a").await.unwrap().unwrap().id;
     let b = store.org_unit("school-b").await.unwrap().unwrap().id;
@@ -158,16 +163,7 @@ async fn a_failed_large_import_gives_its_cache_back(store: Store) {
             unit(&format!("school-{i}"), Some("town"), Level::Unit),
         ));
     }
-    store
-        .import_org_units(&cli(), &rows, false, &mut |_| {})
-        .await
-        .unwrap();
-    let spec = IndicatorSpec::plain("visits", "visits", Cadence::Monthly, Aggregation::Sum);
-    store
-        .import_indicators(&cli(), &[(2, spec)], false)
-        .await
-        .unwrap();
-    let visits = store.indicator("visits").await.unwrap().unwrap();
+    let visits = set_up(&store, &rows, "visits").await;
     let town = store.org_unit("town").await.unwrap().unwrap().id;
     let mut schools = Vec::new();
     for i in 0..14 {
@@ -225,16 +221,7 @@ async fn a_value_write_waits_for_a_first_sub_unit_in_flight() {
         (2, unit("city", None, Level::Organisation)),
         (3, unit("north", Some("city"), Level::Area)),
     ];
-    store
-        .import_org_units(&cli(), &rows, false, &mut |_| {})
-        .await
-        .unwrap();
-    let spec = IndicatorSpec::plain("calls", "calls", Cadence::Monthly, Aggregation::Sum);
-    store
-        .import_indicators(&cli(), &[(2, spec)], false)
-        .await
-        .unwrap();
-    let calls = store.indicator("calls").await.unwrap().unwrap();
+    let calls = set_up(&store, &rows, "calls").await;
     let north = store.org_unit("north").await.unwrap().unwrap().id;
     let mut write = store.begin_values(&cli(), opts("form")).await.unwrap();
     write
@@ -266,11 +253,16 @@ async fn a_value_write_waits_for_a_first_sub_unit_in_flight() {
             node.close().await;
         })
     });
-    added_rx.await.unwrap();
+    // Bounded: a unit change that waited for the value write would hang.
+    tokio::time::timeout(Duration::from_secs(30), added_rx)
+        .await
+        .expect("the sub-unit was added within 30 s")
+        .unwrap();
     let finishing = tokio::spawn(async move { write.finish().await });
     // Until the value write finished or waits for a lock on the tree.
     let waiting = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted \
-                   AND relation = 'org_units'::regclass";
+                   AND relation = 'org_units'::regclass \
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
     for _ in 0..500 {
         if finishing.is_finished() || store.raw_count_for_tests(waiting).await.unwrap() > 0 {
             break;

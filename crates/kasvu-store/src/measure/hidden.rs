@@ -6,7 +6,7 @@
 //! text: about 60 bytes a cell with the set's spare room) the 20 tables of
 //! the 10 M bench, ~330,000 hidden cells, held ~20 MB for as long as the
 //! server ran, on top of the working memory of the next table being
-//! protected (README, "Measured", 10 M values: peak RSS 97–102 MB against
+//! protected (README, "Measured", 10 M values: peak RSS 95–102 MB against
 //! the 100 MB goal). Here a cell is 24 bytes in one sorted array, looked up
 //! by binary search (a dashboard asks a few hundred times per table).
 
