@@ -46,6 +46,7 @@ pub(crate) mod indicators;
 mod kept;
 mod linked_table;
 mod phases;
+mod protect_rows;
 pub(crate) mod protection;
 mod read;
 mod rollup_rows;

@@ -15,12 +15,9 @@
 //! and protected instead.
 
 use super::kept;
-use super::linked_table::build_table;
-use super::rollup_rows::{
-    add_leaf_rows, all_rows, has_sub_units, leaf_values_json, row_of, RollupRow, RowsSeed,
-};
+use super::protect_rows::{neighbourhood, NEIGHBOURHOOD_UNITS};
+use super::rollup_rows::{add_leaf_rows, has_sub_units, leaf_values_json};
 use super::*;
-use kasvu_core::disclosure::protect;
 use std::collections::BTreeSet;
 
 /// Where a cell is.
@@ -67,8 +64,6 @@ impl Protected {
 /// (in the years protected) is protected from their neighbourhoods; with
 /// more, reading the whole years is cheaper than many small reads.
 const NEIGHBOURHOOD_PRIMARIES: usize = 64;
-/// A parent subtree this size or smaller is read around a small cell.
-const NEIGHBOURHOOD_UNITS: i64 = 600;
 /// The cap of the partial index `rollups_small` (migration 0020).
 const SMALL_INDEX_CAP: f64 = 10.0;
 
@@ -143,7 +138,7 @@ impl ProtectionCache {
 }
 
 /// SQL matching the periods of the given years (codes start with the year).
-fn years_sql(years: &BTreeSet<i32>) -> String {
+pub(super) fn years_sql(years: &BTreeSet<i32>) -> String {
     let parts: Vec<String> = years
         .iter()
         .map(|y| format!("(period >= '{y}' AND period < '{}')", y + 1))
@@ -165,14 +160,14 @@ fn years_sql(years: &BTreeSet<i32>) -> String {
 /// instead of ~0.4). Value and count added to that index instead made a
 /// 10 M import's `data_values` upsert 2.5 times slower. PostgreSQL has no
 /// unary `+` for text, and plans these itself.
-fn leaf_years(backend: crate::support::db::Backend, years: &BTreeSet<i32>) -> String {
+pub(super) fn leaf_years(backend: crate::support::db::Backend, years: &BTreeSet<i32>) -> String {
     match backend {
         crate::support::db::Backend::Sqlite => years_sql(years).replace("period", "+d.period"),
         crate::support::db::Backend::Postgres => years_sql(years).replace("period", "d.period"),
     }
 }
 
-fn id_list(ids: &[i64]) -> String {
+pub(super) fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
@@ -327,10 +322,14 @@ impl Store {
         .bind(org_id)
         .fetch_all(&mut *conn)
         .await?;
-        let mut small: Vec<(i64, String)> = small
-            .iter()
-            .map(|r| Ok((r.try_get("unit_id")?, r.try_get("period")?)))
-            .collect::<Result<_>>()?;
+        let mut primary_units: BTreeSet<i64> = BTreeSet::new();
+        let mut small_years: BTreeSet<i32> = BTreeSet::new();
+        for r in &small {
+            let p: String = r.try_get("period")?;
+            let p = Period::parse(&p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?;
+            primary_units.insert(r.try_get("unit_id")?);
+            small_years.insert(p.year_number());
+        }
         // Units without sub-units have no stored rows: a cell of theirs is
         // small only if one of its counts is (counts sum to it), so the
         // units with a small count (partial index `data_values_small`) are
@@ -342,8 +341,9 @@ impl Store {
         };
         let d_years = years_sql(years).replace("period", "d.period");
         let leaf_in_years = leaf_years(self.backend(), years);
-        let candidates: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT DISTINCT d.unit_id FROM data_values d JOIN org_units u ON u.id = d.unit_id \
+        let candidates: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT d.unit_id, substr(d.period, 1, 4) FROM data_values d \
+             JOIN org_units u ON u.id = d.unit_id \
              WHERE d.indicator_id = $1 AND d.count < $2{d_cap} AND u.org_id = $3 AND {d_years} \
              AND NOT {}",
             has_sub_units("d.unit_id")
@@ -353,7 +353,30 @@ impl Store {
         .bind(org_id)
         .fetch_all(&mut *conn)
         .await?;
+        let candidate_years = candidates
+            .iter()
+            .map(|(_, y)| {
+                y.parse::<i32>()
+                    .map_err(|e| StoreError::Corrupt(format!("period {y}…: {e}")))
+            })
+            .collect::<Result<BTreeSet<i32>>>()?;
+        let candidates: BTreeSet<i64> = candidates.into_iter().map(|(u, _)| u).collect();
+        let candidates: Vec<i64> = candidates.into_iter().collect();
+        let org_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let may_read_around = org_size > self.whole_table_units;
         for chunk in candidates.chunks(400) {
+            if !may_read_around || primary_units.len() > NEIGHBOURHOOD_PRIMARIES {
+                // Which of the rest are small decides nothing more: whole
+                // years are protected, and a candidate's years are taken
+                // as if they had a small cell (a year without one hides
+                // nothing). At 10 M values summing every candidate's cells
+                // was a quarter of a table's protection from cold.
+                small_years.extend(&candidate_years);
+                break;
+            }
             let json: String = sqlx::query_scalar(&leaf_values_json(
                 self.backend(),
                 &format!(
@@ -366,204 +389,25 @@ impl Store {
             .await?;
             let mut cells = Vec::new();
             add_leaf_rows(&json, ind.spec.aggregation == Aggregation::Last, &mut cells)?;
-            small.extend(
-                cells
-                    .into_iter()
-                    .filter(|c| c.acc.basis_n == c.acc.n && c.acc.n > 0 && c.acc.basis < t)
-                    .map(|c| (c.unit, c.period.code())),
-            );
+            for c in cells {
+                if c.acc.basis_n == c.acc.n && c.acc.n > 0 && c.acc.basis < t {
+                    primary_units.insert(c.unit);
+                    small_years.insert(c.period.year_number());
+                }
+            }
         }
-        if small.is_empty() {
+        if small_years.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut primary_units: BTreeSet<i64> = BTreeSet::new();
-        let mut small_years: BTreeSet<i32> = BTreeSet::new();
-        for (unit, p) in &small {
-            primary_units.insert(*unit);
-            let p = Period::parse(p).map_err(|e| StoreError::Corrupt(format!("period: {e}")))?;
-            small_years.insert(p.year_number());
-        }
-        let org_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        if org_size > self.whole_table_units && primary_units.len() <= NEIGHBOURHOOD_PRIMARIES {
+        if may_read_around && primary_units.len() <= NEIGHBOURHOOD_PRIMARIES {
             let units = neighbourhood(conn, &primary_units).await?;
-            let p = self
-                .protect_units(conn, ind, org_id, Some(&units), &small_years)
-                .await?;
+            let p = self.protect_units(conn, ind, &units, &small_years).await?;
             if let Some(p) = p {
                 return Ok(p);
             }
         }
-        // Whole years, one at a time: they are independent, and a large
-        // table read whole holds several times its size while it is read.
-        let mut out = HashMap::new();
-        for y in small_years {
-            let one = BTreeSet::from([y]);
-            if let Some(slices) = self.protect_units(conn, ind, org_id, None, &one).await? {
-                out.extend(slices);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Protects the table of `years` read for `units` (`None`: every unit
-    /// of the organisation); `None` when a partial table was not enough.
-    async fn protect_units(
-        &self,
-        conn: &mut AnyConnection,
-        ind: &Indicator,
-        org_id: i64,
-        units: Option<&BTreeSet<i64>>,
-        years: &BTreeSet<i32>,
-    ) -> Result<Option<HashMap<i32, Slice>>> {
-        let cols =
-            "r.unit_id, r.sex, r.grade, r.age_group, r.period, r.total, r.n, r.basis, r.basis_n";
-        let in_years = years_sql(years).replace("period", "r.period");
-        let mut rows: Vec<RollupRow> = Vec::new();
-        // Each unit's parent, and how many children it has in the tree.
-        let mut parent: HashMap<i64, Option<i64>> = HashMap::new();
-        let mut children_in_tree: HashMap<i64, i64> = HashMap::new();
-        match units {
-            None => {
-                // The whole years come as one JSON array: decoding hundreds
-                // of thousands of rows one by one through sqlx's Any driver
-                // costs ~3 µs a row, the single text value a fraction.
-                let (total, basis) = match self.backend() {
-                    crate::support::db::Backend::Sqlite => (
-                        crate::support::db::sqlite_exact_real("r.total"),
-                        crate::support::db::sqlite_exact_real("r.basis"),
-                    ),
-                    crate::support::db::Backend::Postgres => ("r.total".into(), "r.basis".into()),
-                };
-                let arr = format!(
-                    "r.unit_id, r.sex, r.grade, r.age_group, r.period, {total}, r.n, {basis}, r.basis_n"
-                );
-                let from = format!(
-                    "FROM rollups r JOIN org_units u ON u.id = r.unit_id \
-                     WHERE r.indicator_id = $1 AND u.org_id = $2 AND r.n > 0 AND {in_years}"
-                );
-                let sql = match self.backend() {
-                    crate::support::db::Backend::Sqlite => {
-                        format!("SELECT json_group_array(json_array({arr})) {from}")
-                    }
-                    crate::support::db::Backend::Postgres => format!(
-                        "SELECT COALESCE(json_agg(json_build_array({arr})), '[]')::text {from}"
-                    ),
-                };
-                let json: String = sqlx::query_scalar(&sql)
-                    .bind(ind.id)
-                    .bind(org_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                let mut de = serde_json::Deserializer::from_str(&json);
-                serde::de::DeserializeSeed::deserialize(RowsSeed(&mut rows), &mut de)
-                    .and_then(|()| de.end())
-                    .map_err(|e| {
-                        StoreError::Corrupt(format!("roll-ups of indicator {}: {e}", ind.code()))
-                    })?;
-                drop(json);
-                // The units without sub-units store no rows: their values
-                // are read and summed (see `leaf_years`).
-                let json: String = sqlx::query_scalar(&leaf_values_json(
-                    self.backend(),
-                    &format!(
-                        "d.indicator_id = $1 AND d.unit_id IN \
-                         (SELECT id FROM org_units WHERE org_id = $2) AND {}",
-                        leaf_years(self.backend(), years)
-                    ),
-                ))
-                .bind(ind.id)
-                .bind(org_id)
-                .fetch_one(&mut *conn)
-                .await?;
-                add_leaf_rows(&json, ind.spec.aggregation == Aggregation::Last, &mut rows)?;
-                drop(json);
-                for r in sqlx::query("SELECT id, parent_id FROM org_units WHERE org_id = $1")
-                    .bind(org_id)
-                    .fetch_all(&mut *conn)
-                    .await?
-                {
-                    let id: i64 = r.try_get("id")?;
-                    let p: Option<i64> = r.try_get("parent_id")?;
-                    parent.insert(id, p);
-                    if let Some(p) = p {
-                        *children_in_tree.entry(p).or_default() += 1;
-                    }
-                }
-            }
-            Some(units) => {
-                let ids: Vec<i64> = units.iter().copied().collect();
-                for chunk in ids.chunks(400) {
-                    let list = id_list(chunk);
-                    let rows_of = all_rows(
-                        &format!("r.indicator_id = $1 AND r.unit_id IN ({list}) AND {in_years}"),
-                        &format!(
-                            "d.indicator_id = $1 AND d.unit_id IN ({list}) AND {}",
-                            leaf_years(self.backend(), years)
-                        ),
-                    );
-                    for r in sqlx::query(&format!("SELECT {cols} FROM ({rows_of}) r WHERE r.n > 0"))
-                        .bind(ind.id)
-                        .fetch_all(&mut *conn)
-                        .await?
-                    {
-                        rows.push(row_of(&r)?);
-                    }
-                    for r in sqlx::query(&format!(
-                        "SELECT id, parent_id FROM org_units WHERE id IN ({list})"
-                    ))
-                    .fetch_all(&mut *conn)
-                    .await?
-                    {
-                        parent.insert(r.try_get("id")?, r.try_get("parent_id")?);
-                    }
-                    for r in sqlx::query(&format!(
-                        "SELECT parent_id, COUNT(*) AS c FROM org_units WHERE parent_id IN ({list}) \
-                         GROUP BY parent_id"
-                    ))
-                    .fetch_all(&mut *conn)
-                    .await?
-                    {
-                        children_in_tree.insert(r.try_get("parent_id")?, r.try_get("c")?);
-                    }
-                }
-            }
-        }
-        let threshold = ind.spec.threshold(self.threshold);
-        let (table, decode) = build_table(
-            ind,
-            &rows,
-            &parent,
-            &children_in_tree,
-            units.is_some(),
-            threshold,
-        );
-        drop(rows);
-        let p = protect(&table, threshold);
-        if p.needs_full_table {
-            return Ok(None);
-        }
-        let mut by_year: HashMap<i32, (Vec<At>, usize)> = HashMap::new();
-        for k in &p.hidden {
-            if let Some(at) = decode.at(k) {
-                let (cells, primary) = by_year.entry(at.period.year_number()).or_default();
-                if table.cells.get(k).is_some_and(|c| c.sensitive) {
-                    *primary += 1;
-                }
-                cells.push(at);
-            }
-        }
-        Ok(Some(
-            by_year
-                .into_iter()
-                .map(|(y, (cells, primary))| {
-                    let hidden = cells.into_iter().collect();
-                    (y, Slice { hidden, primary })
-                })
-                .collect(),
-        ))
+        self.protect_whole_years(conn, ind, org_id, &small_years)
+            .await
     }
 }
 
@@ -591,47 +435,6 @@ async fn data_versions(conn: &mut AnyConnection, indicator_id: i64) -> Result<Ha
             .fetch_all(&mut *conn)
             .await?;
     Ok(rows.into_iter().collect())
-}
-
-/// The units read around small cells in a large organisation: each small
-/// cell's unit, its ancestors and children, and its parent's whole subtree
-/// when that is small (for a split between siblings). A small cell's
-/// children at the same place are small too, so they are read as well.
-async fn neighbourhood(
-    conn: &mut AnyConnection,
-    primary_units: &BTreeSet<i64>,
-) -> Result<BTreeSet<i64>> {
-    let mut out: BTreeSet<i64> = BTreeSet::new();
-    for x in primary_units {
-        let ancestors: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT ancestor_id, depth FROM org_closure WHERE unit_id = $1")
-                .bind(x)
-                .fetch_all(&mut *conn)
-                .await?;
-        out.extend(ancestors.iter().map(|(a, _)| *a));
-        out.insert(*x);
-        let kids: Vec<i64> = sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id = $1")
-            .bind(x)
-            .fetch_all(&mut *conn)
-            .await?;
-        out.extend(kids);
-        if let Some((parent, _)) = ancestors.iter().find(|(_, d)| *d == 1) {
-            let size: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1")
-                    .bind(parent)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            if size <= NEIGHBOURHOOD_UNITS {
-                let sub: Vec<i64> =
-                    sqlx::query_scalar("SELECT unit_id FROM org_closure WHERE ancestor_id = $1")
-                        .bind(parent)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                out.extend(sub);
-            }
-        }
-    }
-    Ok(out)
 }
 
 impl Store {
