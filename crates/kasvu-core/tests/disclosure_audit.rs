@@ -9,8 +9,9 @@
 
 mod audit;
 
-use kasvu_core::disclosure::{protect, Hierarchy, Key, LinkedTable, TableCell, DIMS, REVISION};
-use std::collections::HashSet;
+use kasvu_core::disclosure::{
+    protect, Hierarchy, Key, KeySet, LinkedTable, TableCell, DIMS, REVISION,
+};
 use std::time::Instant;
 
 const THRESHOLD: f64 = 5.0;
@@ -231,7 +232,7 @@ impl Case {
     }
 
     /// The table, a line a cell: S = sensitive, H = hidden.
-    fn dump(&self, hidden: &HashSet<Key>) -> String {
+    fn dump(&self, hidden: &KeySet) -> String {
         let mut keys: Vec<&Key> = self.table.cells.keys().collect();
         keys.sort();
         let mut out = format!(
@@ -349,7 +350,7 @@ fn hiding_only_the_small_cells_is_found_to_leak() {
     let mut tried = 0;
     for seed in (FIRST_SEED..).take(60) {
         let case = generate(seed);
-        let hidden: HashSet<Key> = case
+        let hidden: KeySet = case
             .table
             .cells
             .iter()
@@ -393,7 +394,7 @@ fn oulu(city: f64) -> LinkedTable {
 
 #[test]
 fn a_lone_hidden_area_is_its_city_minus_the_others() {
-    let hidden: HashSet<Key> = [[4, 0, 0, 0, 0]].into();
+    let hidden = KeySet::from_iter([[4, 0, 0, 0, 0]]);
     let narrow = audit::narrow_cells(&oulu(52.0), &hidden, THRESHOLD);
     assert_eq!(narrow.len(), 1, "{narrow:?}");
     let i = &narrow[0];
@@ -406,7 +407,7 @@ fn a_lone_hidden_area_is_its_city_minus_the_others() {
 
 #[test]
 fn the_city_and_the_area_hidden_together_are_unbounded() {
-    let hidden: HashSet<Key> = [[0, 0, 0, 0, 0], [4, 0, 0, 0, 0]].into();
+    let hidden = KeySet::from_iter([[0, 0, 0, 0, 0], [4, 0, 0, 0, 0]]);
     assert!(audit::narrow_cells(&oulu(52.0), &hidden, THRESHOLD).is_empty());
     let report = audit::audit(&oulu(52.0), &hidden, THRESHOLD);
     assert_eq!(report.largest_component, 2);
@@ -416,7 +417,7 @@ fn the_city_and_the_area_hidden_together_are_unbounded() {
 fn an_unpublished_remainder_widens_the_interval() {
     // The city's 53 includes 1 not published as an area: the hidden area
     // is anywhere in [0, 5], exactly the threshold wide.
-    let hidden: HashSet<Key> = [[4, 0, 0, 0, 0]].into();
+    let hidden = KeySet::from_iter([[4, 0, 0, 0, 0]]);
     assert!(audit::narrow_cells(&oulu(53.0), &hidden, THRESHOLD).is_empty());
     // Half a child of remainder: [0, 4.5], narrower than the threshold.
     let narrow = audit::narrow_cells(&oulu(52.5), &hidden, THRESHOLD);
@@ -428,7 +429,7 @@ fn an_unpublished_remainder_widens_the_interval() {
 fn relations_the_data_breaks_are_not_used() {
     // The city is below the sum of its areas: the attacker cannot rely on
     // the sum, so the hidden area is bounded by nothing.
-    let hidden: HashSet<Key> = [[4, 0, 0, 0, 0]].into();
+    let hidden = KeySet::from_iter([[4, 0, 0, 0, 0]]);
     assert!(audit::narrow_cells(&oulu(40.0), &hidden, THRESHOLD).is_empty());
 }
 

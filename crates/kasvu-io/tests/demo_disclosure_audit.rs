@@ -8,16 +8,16 @@
 #[path = "../../kasvu-core/tests/audit/mod.rs"]
 mod audit;
 
-use kasvu_core::disclosure::{Hierarchy, Key, LinkedTable, TableCell};
+use kasvu_core::disclosure::{Hierarchy, Key, KeySet, LinkedTable, TableCell};
 use kasvu_core::{Aggregation, Period, Sex};
 use kasvu_store::{both_databases, Breakdown, Indicator, Observation, OrgUnit, Store};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
 /// One indicator's table in one organisation, with names to report by.
 struct Served {
     table: LinkedTable,
-    hidden: HashSet<Key>,
+    hidden: KeySet,
     units: Vec<String>,
     periods: Vec<Period>,
     breakdowns: [Vec<String>; 3],
@@ -135,7 +135,7 @@ async fn served(store: &Store, ind: &Indicator, units: &[OrgUnit], threshold: f6
         grades.hierarchy(),
         ages.hierarchy(),
     ]);
-    let mut hidden = HashSet::new();
+    let mut hidden = KeySet::default();
     for (k, (value, shown)) in cells {
         table.cells.insert(
             k,

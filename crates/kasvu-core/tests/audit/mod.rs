@@ -14,9 +14,9 @@
 
 #![allow(dead_code)]
 
-use kasvu_core::disclosure::{Key, LinkedTable};
+use kasvu_core::disclosure::{Key, KeySet, LinkedTable};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How much narrower than the threshold an interval may be before it
 /// counts as disclosed (the solver's rounding).
@@ -51,7 +51,7 @@ pub struct Report {
 }
 
 /// The hidden cells an attacker narrows to less than `threshold`.
-pub fn narrow_cells(table: &LinkedTable, hidden: &HashSet<Key>, threshold: f64) -> Vec<Interval> {
+pub fn narrow_cells(table: &LinkedTable, hidden: &KeySet, threshold: f64) -> Vec<Interval> {
     audit(table, hidden, threshold).narrow
 }
 
@@ -72,7 +72,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 
 /// The full audit: every hidden cell's interval is computed as far as
 /// needed to decide whether it is at least `threshold` wide.
-pub fn audit(table: &LinkedTable, hidden: &HashSet<Key>, threshold: f64) -> Report {
+pub fn audit(table: &LinkedTable, hidden: &KeySet, threshold: f64) -> Report {
     let mut report = Report::default();
     // Variables: the hidden cells that exist, then one slack per relation
     // with an unpublished remainder.

@@ -6,6 +6,8 @@ use super::protection::At;
 use super::rollup_rows::RollupRow;
 use super::*;
 use kasvu_core::disclosure::{Hierarchy, Key, LinkedTable, TableCell};
+// FxHash, as the engine's maps: a lookup for every row, keys are ids.
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 /// The linked table of the rows: org units × periods × sex × grade × age
@@ -30,7 +32,7 @@ pub(super) fn build_table(
             }
         }
     }
-    let unit_ix: HashMap<i64, u32> = units
+    let unit_ix: FxHashMap<i64, u32> = units
         .iter()
         .enumerate()
         .map(|(i, u)| (*u, i as u32))
@@ -65,7 +67,7 @@ pub(super) fn build_table(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let period_ix: HashMap<Period, u32> = periods
+    let period_ix: FxHashMap<Period, u32> = periods
         .iter()
         .enumerate()
         .map(|(i, p)| (*p, i as u32))

@@ -152,9 +152,13 @@ impl<'de> serde::de::Visitor<'de> for LeafSeed<'_> {
         use serde::de::Error;
         let mut done: HashSet<(i64, Breakdown)> = HashSet::new();
         let mut group: Option<(i64, Breakdown)> = None;
-        let mut sums: BTreeMap<Period, Acc> = BTreeMap::new();
+        // A unit and breakdown's sums by period: a year has at most 19
+        // periods (months, quarters, halves, the year), so a list searched
+        // in turn, not a map (whose ordering of periods took a twentieth
+        // of protecting a year at 10 M values).
+        let mut sums: Vec<(Period, Acc)> = Vec::new();
         let mut in_order = true;
-        let mut flush = |group: (i64, Breakdown), sums: &mut BTreeMap<Period, Acc>| {
+        let mut flush = |group: (i64, Breakdown), sums: &mut Vec<(Period, Acc)>| {
             for (period, acc) in std::mem::take(sums) {
                 self.rows.push(RollupRow {
                     unit: group.0,
@@ -186,7 +190,14 @@ impl<'de> serde::de::Visitor<'de> for LeafSeed<'_> {
             let chain = period.chain();
             let containers = if self.last { &chain[..1] } else { &chain[..] };
             for p in containers {
-                let a = sums.entry(*p).or_default();
+                let i = match sums.iter().position(|(q, _)| q == p) {
+                    Some(i) => i,
+                    None => {
+                        sums.push((*p, Acc::default()));
+                        sums.len() - 1
+                    }
+                };
+                let a = &mut sums[i].1;
                 a.total += value;
                 a.n += 1;
                 a.basis += count.unwrap_or(0.0);
