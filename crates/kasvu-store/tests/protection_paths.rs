@@ -6,7 +6,8 @@
 use kasvu_core::IndicatorSpec;
 use kasvu_core::{Aggregation, Cadence, Level, Names, OrgCode, Period, UnitKind, ValidRange};
 use kasvu_store::testing::TestDb;
-use kasvu_store::{Actor, Breakdown, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use kasvu_store::{Actor, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use std::collections::HashMap;
 
 fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
     OrgUnitSpec {
@@ -25,20 +26,20 @@ fn p(s: &str) -> Period {
     Period::parse(s).unwrap()
 }
 
-/// More areas with small sums than the neighbourhood path takes (64), so
-/// that the whole years are protected without summing every school's
-/// cells; and a year in which one school alone is small. That year must be
-/// protected too, and every year must come back from the years protected
-/// while the next was read.
-async fn a_year_with_one_small_school_is_protected(db: &TestDb) {
-    let store = db.store.clone();
-    const AREAS: usize = 70;
+/// An organisation `w` of `areas` areas of `schools` schools each
+/// (`w-a{i}-s{j}`), one monthly count of people: (indicator, organisation,
+/// unit ids by code).
+async fn set_up(
+    store: &Store,
+    areas: usize,
+    schools: usize,
+) -> (Indicator, i64, HashMap<String, i64>) {
     let mut units = vec![(2, unit("w", None, Level::Organisation))];
-    for a in 0..AREAS {
+    for a in 0..areas {
         let area = format!("w-a{a}");
         units.push((units.len() + 2, unit(&area, Some("w"), Level::Area)));
-        for s in ["s1", "s2"] {
-            let school = format!("{area}-{s}");
+        for s in 0..schools {
+            let school = format!("{area}-s{s}");
             units.push((units.len() + 2, unit(&school, Some(&area), Level::Unit)));
         }
     }
@@ -54,75 +55,79 @@ async fn a_year_with_one_small_school_is_protected(db: &TestDb) {
         .unwrap();
     let ind = store.indicators().await.unwrap().remove(0);
     let org = store.org_unit("w").await.unwrap().unwrap();
-    let id = |code: &str| {
-        let store = store.clone();
-        let code = code.to_owned();
-        async move { store.org_unit(&code).await.unwrap().unwrap().id }
-    };
-    let mut values = Vec::new();
-    let mut value = |unit_id: i64, period: &str, v: f64| {
-        values.push(ValueRow {
-            row: values.len() + 2,
+    let ids = store
+        .org_units(org.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.code, u.id))
+        .collect();
+    (ind, org.org_id, ids)
+}
+
+/// Writes each (unit, month, value) as a value of the indicator.
+async fn write(store: &Store, ind: &Indicator, values: &[(i64, &str, f64)]) {
+    let rows: Vec<ValueRow> = values
+        .iter()
+        .enumerate()
+        .map(|(n, (unit_id, period, v))| ValueRow {
+            row: n + 2,
             indicator_id: ind.id,
-            unit_id,
+            unit_id: *unit_id,
             period: p(period),
             breakdown: Breakdown::total(),
-            value: Some(v),
+            value: Some(*v),
             count: None,
-        });
-    };
-    for a in 0..AREAS {
-        let (s1, s2) = (
-            id(&format!("w-a{a}-s1")).await,
-            id(&format!("w-a{a}-s2")).await,
-        );
-        // 2023: every area's sum (1 + 2) is small.
-        value(s1, "202301", 1.0);
-        value(s2, "202301", 2.0);
-        // 2024: only the first area's first school (3, its area 43).
-        value(s1, "202401", if a == 0 { 3.0 } else { 20.0 });
-        value(s2, "202401", 40.0);
-    }
+        })
+        .collect();
     store
-        .write_values(&cli, &values, WriteOptions::default())
+        .write_values(&Actor::system("test"), &rows, WriteOptions::default())
         .await
         .unwrap();
-    let (a0, a0_s1, a1_s2) = (id("w-a0").await, id("w-a0-s1").await, id("w-a1-s2").await);
-    let total = Breakdown::total();
-    let mut seen = Vec::new();
-    // A store of its own for the other way: the cache of protected years
-    // is per store.
+}
+
+/// Protects the table on the default store (this organisation is protected
+/// as a whole table) and on one that may read only neighbourhoods (a store
+/// of its own: the cache of protected years is per store); checks that
+/// each hides `small` and shows `shown` (unit code, period) and that both
+/// hide the same cells.
+async fn check_both(
+    db: &TestDb,
+    (ind, org_id, ids): &(Indicator, i64, HashMap<String, i64>),
+    small: &[(&str, &str)],
+    shown: &[(&str, &str)],
+) {
     let around = Store::open(&db.url)
         .await
         .unwrap()
         .with_whole_table_units(0);
-    for (path, store) in [("whole table", &store), ("neighbourhoods allowed", &around)] {
-        let protected = store.protection(&ind, org.org_id).await.unwrap();
+    let total = Breakdown::total();
+    let mut seen = Vec::new();
+    for (path, store) in [
+        ("whole table", &db.store),
+        ("neighbourhoods allowed", &around),
+    ] {
+        let protected = store.protection(ind, *org_id).await.unwrap();
         assert_eq!(store.protection_computations_for_tests(), 1, "{path}");
-        assert!(
-            protected.hides(a0_s1, p("202401"), &total),
-            "{path}: the one small school of 2024 is hidden"
-        );
-        assert!(
-            protected.hides(a0, p("202301"), &total) && protected.hides(a0_s1, p("202301"), &total),
-            "{path}: the small sums of 2023 are hidden"
-        );
-        assert!(
-            !protected.hides(a1_s2, p("202401"), &total),
-            "{path}: a school of 40 in 2024 is shown"
-        );
+        for (code, per) in small {
+            assert!(
+                protected.hides(ids[*code], p(per), &total),
+                "{path}: {code} {per} is hidden"
+            );
+        }
+        for (code, per) in shown {
+            assert!(
+                !protected.hides(ids[*code], p(per), &total),
+                "{path}: {code} {per} is shown"
+            );
+        }
         let mut hidden = Vec::new();
-        for a in 0..AREAS {
-            for code in [
-                format!("w-a{a}"),
-                format!("w-a{a}-s1"),
-                format!("w-a{a}-s2"),
-            ] {
-                let u = id(&code).await;
-                for per in ["202301", "2023Q1", "2023", "202401", "2024Q1", "2024"] {
-                    if protected.hides(u, p(per), &total) {
-                        hidden.push((code.clone(), per));
-                    }
+        let mut codes: Vec<&String> = ids.keys().collect();
+        codes.sort();
+        for code in codes {
+            for per in ["202301", "2023Q1", "2023", "202401", "2024Q1", "2024"] {
+                if protected.hides(ids[code], p(per), &total) {
+                    hidden.push((code.clone(), per));
                 }
             }
         }
@@ -133,4 +138,70 @@ async fn a_year_with_one_small_school_is_protected(db: &TestDb) {
     assert_eq!(seen[0], seen[1], "both ways hide the same cells");
 }
 
-kasvu_store::both_databases!(db: a_year_with_one_small_school_is_protected);
+/// More areas with small sums (stored roll-up rows) than the neighbourhood
+/// path takes (64), so that the whole years are protected without summing
+/// any school's cells; and a year in which one school alone is small. That
+/// year must be protected too, and every year must come back from the
+/// years protected while the next was read.
+async fn a_year_with_one_small_school_is_protected(db: &TestDb) {
+    let set = set_up(&db.store, 70, 2).await;
+    let ids = &set.2;
+    let mut values = Vec::new();
+    for a in 0..70 {
+        let (s0, s1) = (ids[&format!("w-a{a}-s0")], ids[&format!("w-a{a}-s1")]);
+        // 2023: every area's sum (1 + 2) is small.
+        values.push((s0, "202301", 1.0));
+        values.push((s1, "202301", 2.0));
+        // 2024: only the first area's first school (3; its area 43).
+        values.push((s0, "202401", if a == 0 { 3.0 } else { 20.0 }));
+        values.push((s1, "202401", 40.0));
+    }
+    write(&db.store, &set.0, &values).await;
+    check_both(
+        db,
+        &set,
+        &[
+            ("w-a0-s0", "202401"),
+            ("w-a0", "202301"),
+            ("w-a0-s0", "202301"),
+        ],
+        &[("w-a1-s1", "202401"), ("w-a1", "202401")],
+    )
+    .await;
+}
+
+/// More schools with a small count than are summed at a time (400): once
+/// the first 400 show more than 64 units with small cells, the rest are not
+/// summed, and the year in which only the last of them is small must be
+/// protected all the same.
+async fn a_school_past_the_first_summed_is_protected(db: &TestDb) {
+    let set = set_up(&db.store, 5, 90).await;
+    let ids = &set.2;
+    let last = "w-a4-s89";
+    let mut values = Vec::new();
+    for a in 0..5 {
+        for s in 0..90 {
+            let school = format!("w-a{a}-s{s}");
+            values.push((ids[&school], "202301", 3.0));
+            values.push((
+                ids[&school],
+                "202401",
+                if school == last { 3.0 } else { 20.0 },
+            ));
+        }
+    }
+    write(&db.store, &set.0, &values).await;
+    assert!(ids[last] > ids["w-a0-s0"], "the last school is summed last");
+    check_both(
+        db,
+        &set,
+        &[(last, "202401"), ("w-a0-s0", "202301")],
+        &[("w-a0-s0", "202401"), ("w-a4", "202301")],
+    )
+    .await;
+}
+
+kasvu_store::both_databases!(
+    db: a_year_with_one_small_school_is_protected,
+    a_school_past_the_first_summed_is_protected
+);

@@ -31,7 +31,9 @@ pub(super) struct HiddenCells {
     ages: Box<[String]>,
 }
 
-fn sex_ix(s: Sex) -> u8 {
+/// A sex's number: in a hidden cell, and in a key of the linked table
+/// (`linked_table`), whose sex dimension is the total (0) over the two.
+pub(super) fn sex_number(s: Sex) -> u8 {
     match s {
         Sex::Total => 0,
         Sex::Male => 1,
@@ -39,11 +41,13 @@ fn sex_ix(s: Sex) -> u8 {
     }
 }
 
-fn sex_of(ix: u8) -> Sex {
-    match ix {
-        1 => Sex::Male,
-        2 => Sex::Female,
-        _ => Sex::Total,
+/// The sex of a [`sex_number`].
+pub(super) fn numbered_sex(n: u32) -> Option<Sex> {
+    match n {
+        0 => Some(Sex::Total),
+        1 => Some(Sex::Male),
+        2 => Some(Sex::Female),
+        _ => None,
     }
 }
 
@@ -78,7 +82,7 @@ impl HiddenCells {
         let cell = Cell {
             unit,
             period,
-            sex: sex_ix(breakdown.sex),
+            sex: sex_number(breakdown.sex),
             grade: breakdown.grade,
             age,
         };
@@ -91,7 +95,7 @@ impl HiddenCells {
             unit: c.unit,
             period: c.period,
             breakdown: Breakdown {
-                sex: sex_of(c.sex),
+                sex: numbered_sex(u32::from(c.sex)).unwrap_or(Sex::Total),
                 grade: c.grade,
                 age_group: (c.age > 0)
                     .then(|| self.ages.get(c.age as usize - 1).cloned())
@@ -125,7 +129,7 @@ impl FromIterator<At> for HiddenCells {
             .map(|a| Cell {
                 unit: a.unit,
                 period: a.period,
-                sex: sex_ix(a.breakdown.sex),
+                sex: sex_number(a.breakdown.sex),
                 grade: a.breakdown.grade,
                 age: ix(&a.breakdown.age_group),
             })

@@ -2,6 +2,7 @@
 //! indicator's roll-up rows in one organisation as org units × periods ×
 //! sex × grade × age group, and the way back from a table key to the cell.
 
+use super::hidden::{numbered_sex, sex_number};
 use super::protection::At;
 use super::rollup_rows::RollupRow;
 use super::*;
@@ -87,11 +88,6 @@ pub(super) fn build_table(
             })
             .collect(),
     );
-    let sex_ix = |s: Sex| match s {
-        Sex::Total => 0u32,
-        Sex::Male => 1,
-        Sex::Female => 2,
-    };
     let grades: Vec<u8> = rows
         .iter()
         .filter_map(|r| r.breakdown.grade)
@@ -134,7 +130,7 @@ pub(super) fn build_table(
             None => 0,
             Some(a) => ages.iter().position(|x| x == a).map_or(0, |i| i as u32 + 1),
         };
-        let key: Key = [*u, *p, sex_ix(r.breakdown.sex), g, a];
+        let key: Key = [*u, *p, u32::from(sex_number(r.breakdown.sex)), g, a];
         table.cells.insert(
             key,
             TableCell {
@@ -162,12 +158,7 @@ pub(super) struct Decode {
 
 impl Decode {
     pub(super) fn at(&self, k: &Key) -> Option<At> {
-        let sex = match k[2] {
-            0 => Sex::Total,
-            1 => Sex::Male,
-            2 => Sex::Female,
-            _ => return None,
-        };
+        let sex = numbered_sex(k[2])?;
         let grade = match k[3] {
             0 => None,
             g => Some(*self.grades.get(g as usize - 1)?),

@@ -6,7 +6,7 @@
 //! runs on tokio's blocking threads, not on the server's request workers,
 //! and while one year is protected the next is read. Measured on the
 //! benchmark's first dashboard from cold at 10 M values (every table of 20
-//! indicators protected at once, ~43 s), the database's worker thread and
+//! indicators protected at once, 42 s), the database's worker thread and
 //! the request's thread each took about half of the time, one after the
 //! other; and a year protected on a request worker (~0.4 s of CPU) held up
 //! every request queued behind it on that worker.
@@ -17,15 +17,17 @@ use super::rollup_rows::{add_leaf_rows, all_rows, leaf_values_json, row_of, Roll
 use super::*;
 use kasvu_core::disclosure::protect;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
 /// A parent subtree this size or smaller is read around a small cell.
 pub(super) const NEIGHBOURHOOD_UNITS: i64 = 600;
 
-/// How many tables are protected at once in this process: one a core, as
+/// How many years are protected at once in this process: one a core, as
 /// many as the request workers that protected them before (each holds
-/// tens of MB at its peak at 10 M values).
+/// tens of MB at its peak at 10 M values). It bounds the engines, not what
+/// is read ahead for them (a year's JSON text per table being protected).
 static ENGINES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
     Arc::new(Semaphore::new(
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
@@ -62,7 +64,8 @@ impl Store {
     /// Protects whole years of the organisation's table, one at a time
     /// (they are independent, and a large table read whole holds several
     /// times its size while it is protected), each year read while the one
-    /// before is protected.
+    /// before is protected: two years are held at once, the one protected
+    /// and the next as read (its JSON text).
     pub(super) async fn protect_whole_years(
         &self,
         conn: &mut AnyConnection,
@@ -71,6 +74,7 @@ impl Store {
         years: &BTreeSet<i32>,
     ) -> Result<HashMap<i32, Slice>> {
         let tree = Arc::new(read_tree(conn, org_id).await?);
+        let dropped = Dropped::default();
         let mut out = HashMap::new();
         let mut before: Option<Protecting> = None;
         for y in years {
@@ -78,7 +82,10 @@ impl Store {
             if let Some(task) = before.take() {
                 out.extend(protected(task).await?.unwrap_or_default());
             }
-            before = Some(self.start_protecting(ind, read, Arc::clone(&tree)).await);
+            let task = self
+                .start_protecting(ind, read, Arc::clone(&tree), dropped.flag())
+                .await;
+            before = Some(task);
         }
         if let Some(task) = before {
             out.extend(protected(task).await?.unwrap_or_default());
@@ -137,8 +144,9 @@ impl Store {
                     .insert(r.try_get("parent_id")?, r.try_get("c")?);
             }
         }
+        let dropped = Dropped::default();
         let task = self
-            .start_protecting(ind, Read::Units(rows), Arc::new(tree))
+            .start_protecting(ind, Read::Units(rows), Arc::new(tree), dropped.flag())
             .await;
         protected(task).await
     }
@@ -198,16 +206,41 @@ impl Store {
     }
 
     /// Starts protecting what was read on a blocking thread, once one of
-    /// the process's engines is free.
-    async fn start_protecting(&self, ind: &Indicator, read: Read, tree: Arc<Tree>) -> Protecting {
+    /// the process's engines is free. The task gives up, before each of its
+    /// long steps, once `dropped` is set.
+    async fn start_protecting(
+        &self,
+        ind: &Indicator,
+        read: Read,
+        tree: Arc<Tree>,
+        dropped: Arc<AtomicBool>,
+    ) -> Protecting {
         let threshold = ind.spec.threshold(self.threshold);
         let ind = ind.clone();
         // The semaphore is never closed.
         let permit = Arc::clone(&ENGINES).acquire_owned().await.ok();
         tokio::task::spawn_blocking(move || {
             let _engine = permit;
-            protect_read(&ind, read, &tree, threshold)
+            protect_read(&ind, read, &tree, threshold, &dropped)
         })
+    }
+}
+
+/// Set when the protection that started blocking tasks is dropped before
+/// it took their results (a request's timeout, say), so that they stop
+/// rather than protect for no one while holding an engine.
+#[derive(Default)]
+struct Dropped(Arc<AtomicBool>);
+
+impl Dropped {
+    fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+}
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -241,8 +274,18 @@ async fn read_tree(conn: &mut AnyConnection, org_id: i64) -> Result<Tree> {
     Ok(tree)
 }
 
-/// Protects what was read: the CPU's part, no I/O.
-fn protect_read(ind: &Indicator, read: Read, tree: &Tree, threshold: f64) -> Result<Years> {
+/// Protects what was read: the CPU's part, no I/O. `None` as well when
+/// `dropped` was set (no one takes the result).
+fn protect_read(
+    ind: &Indicator,
+    read: Read,
+    tree: &Tree,
+    threshold: f64,
+    dropped: &AtomicBool,
+) -> Result<Years> {
+    if dropped.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
     let partial = matches!(read, Read::Units(_));
     let rows = match read {
         Read::Units(rows) => rows,
@@ -265,6 +308,9 @@ fn protect_read(ind: &Indicator, read: Read, tree: &Tree, threshold: f64) -> Res
     };
     let (table, decode) = build_table(ind, &rows, &tree.parent, &tree.children, partial, threshold);
     drop(rows);
+    if dropped.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
     let p = protect(&table, threshold);
     if p.needs_full_table {
         return Ok(None);

@@ -7,12 +7,14 @@
 //! without reading the table), one year at a time (no relation crosses a
 //! year), cached per indicator, organisation and year until that year's
 //! version in `protection_versions` moves (every write bumps the years it
-//! touches, a tree change all). Only the years with small
-//! cells are read; in a large organisation only each small cell's
-//! neighbourhood (its ancestors, children, and its parent's subtree when
-//! that is small). A pattern found in a neighbourhood adds up in the whole
-//! table, and when none is found the whole table of those years is read
-//! and protected instead.
+//! touches, a tree change all). Only the years with small cells are read
+//! (when whole years are read, the years where a unit without sub-units
+//! has a small count); in a large organisation with few small cells only
+//! each small cell's neighbourhood (its ancestors, children, and its
+//! parent's subtree when that is small). A pattern found in a
+//! neighbourhood adds up in the whole table, and when none is found the
+//! whole table of those years is read and protected instead. The reading
+//! and the protecting are in `protect_rows`.
 
 use super::kept;
 use super::protect_rows::{neighbourhood, NEIGHBOURHOOD_UNITS};
@@ -69,8 +71,9 @@ const SMALL_INDEX_CAP: f64 = 10.0;
 
 /// The revision of how this module turns roll-ups into the table that
 /// `kasvu_core::disclosure::protect` protects (`compute_slices`,
-/// `neighbourhood`, and `linked_table::build_table`: which cells, which
-/// relations, which cells are small) and of what the roll-ups hold. Protected years kept in
+/// `protect_rows` — `neighbourhood`, `protect_read` — and
+/// `linked_table::build_table`: which cells, which relations, which cells
+/// are small) and of what the roll-ups hold. Protected years kept in
 /// the database are used only under the same revision (see `kept`), so a
 /// change here that can hide other cells must raise it. A migration that
 /// changes roll-ups must bump `protection_versions` (as 0022 did) — that
@@ -333,7 +336,8 @@ impl Store {
         // Units without sub-units have no stored rows: a cell of theirs is
         // small only if one of its counts is (counts sum to it), so the
         // units with a small count (partial index `data_values_small`) are
-        // the candidates, and their cells are summed to find which are.
+        // the candidates, and their cells are summed to find which are —
+        // unless whole years are protected anyway.
         let d_cap = if t <= SMALL_INDEX_CAP {
             " AND d.count < 10"
         } else {
@@ -366,9 +370,12 @@ impl Store {
             .bind(org_id)
             .fetch_one(&mut *conn)
             .await?;
-        let may_read_around = org_size > self.whole_table_units;
+        // Whole years, or only the small cells' neighbourhoods.
+        let whole_years = |primaries: usize| {
+            org_size <= self.whole_table_units || primaries > NEIGHBOURHOOD_PRIMARIES
+        };
         for chunk in candidates.chunks(400) {
-            if !may_read_around || primary_units.len() > NEIGHBOURHOOD_PRIMARIES {
+            if whole_years(primary_units.len()) {
                 // Which of the rest are small decides nothing more: whole
                 // years are protected, and a candidate's years are taken
                 // as if they had a small cell (a year without one hides
@@ -399,7 +406,7 @@ impl Store {
         if small_years.is_empty() {
             return Ok(HashMap::new());
         }
-        if may_read_around && primary_units.len() <= NEIGHBOURHOOD_PRIMARIES {
+        if !whole_years(primary_units.len()) {
             let units = neighbourhood(conn, &primary_units).await?;
             let p = self.protect_units(conn, ind, &units, &small_years).await?;
             if let Some(p) = p {

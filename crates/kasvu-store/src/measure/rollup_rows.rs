@@ -152,10 +152,12 @@ impl<'de> serde::de::Visitor<'de> for LeafSeed<'_> {
         use serde::de::Error;
         let mut done: HashSet<(i64, Breakdown)> = HashSet::new();
         let mut group: Option<(i64, Breakdown)> = None;
-        // A unit and breakdown's sums by period: a year has at most 19
-        // periods (months, quarters, halves, the year), so a list searched
-        // in turn, not a map (whose ordering of periods took a twentieth
-        // of protecting a year at 10 M values).
+        // A unit and breakdown's sums by period: a list searched from its
+        // end, not a map (whose ordering of periods took a twentieth of
+        // protecting a year at 10 M values). A year has at most 19 periods
+        // (months, quarters, halves, the year), and on SQLite the values
+        // come in period order, so a value's containers are among the last
+        // 19 (in another order the sums are the same, found later).
         let mut sums: Vec<(Period, Acc)> = Vec::new();
         let mut in_order = true;
         let mut flush = |group: (i64, Breakdown), sums: &mut Vec<(Period, Acc)>| {
@@ -190,7 +192,7 @@ impl<'de> serde::de::Visitor<'de> for LeafSeed<'_> {
             let chain = period.chain();
             let containers = if self.last { &chain[..1] } else { &chain[..] };
             for p in containers {
-                let i = match sums.iter().position(|(q, _)| q == p) {
+                let i = match sums.iter().rposition(|(q, _)| q == p) {
                     Some(i) => i,
                     None => {
                         sums.push((*p, Acc::default()));
@@ -235,7 +237,7 @@ pub(super) fn row_of(r: &AnyRow) -> Result<RollupRow> {
     })
 }
 
-/// A year's roll-up rows as one JSON array (see `protect_units`), each
+/// A year's roll-up rows as one JSON array (see `protect_rows`), each
 /// element a tuple of these; codes are borrowed from the JSON text (they
 /// hold nothing that needs escaping), an age group is owned (it may).
 type Flat<'a> = (i64, &'a str, &'a str, String, &'a str, f64, i64, f64, i64);
