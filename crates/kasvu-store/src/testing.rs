@@ -14,6 +14,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// An org unit to import in a test: named by its code, a school when it is
+/// a unit, valid always.
+pub fn unit(code: &str, parent: Option<&str>, level: kasvu_core::Level) -> crate::OrgUnitSpec {
+    crate::OrgUnitSpec {
+        code: kasvu_core::OrgCode::parse(code).expect("a test's unit code"),
+        parent: parent.map(|p| kasvu_core::OrgCode::parse(p).expect("a test's unit code")),
+        level,
+        kind: (level == kasvu_core::Level::Unit).then_some(kasvu_core::UnitKind::School),
+        sector: None,
+        names: kasvu_core::Names::parse(code, "", "").expect("a test's unit name"),
+        external_codes: vec![],
+        valid: kasvu_core::ValidRange::default(),
+    }
+}
+
 pub struct TestDb {
     pub url: String,
     pub store: Store,

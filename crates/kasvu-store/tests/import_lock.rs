@@ -5,9 +5,8 @@
 //! on SQLite and on PostgreSQL; a value write beside an unfinished change
 //! of the unit tree on PostgreSQL alone (SQLite has one writer at a time).
 
-use kasvu_core::{
-    Aggregation, Cadence, IndicatorSpec, Level, Names, OrgCode, Period, UnitKind, ValidRange,
-};
+use kasvu_core::{Aggregation, Cadence, IndicatorSpec, Level, Period};
+use kasvu_store::testing::unit;
 use kasvu_store::{
     both_databases, Actor, Backend, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow,
     WriteOptions,
@@ -16,19 +15,6 @@ use std::time::Duration;
 
 fn cli() -> Actor {
     Actor::system("test")
-}
-
-fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
-    OrgUnitSpec {
-        code: OrgCode::parse(code).unwrap(),
-        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
-        level,
-        kind: (level == Level::Unit).then_some(UnitKind::School),
-        sector: None,
-        names: Names::parse(code, "", "").unwrap(),
-        external_codes: vec![],
-        valid: ValidRange::default(),
-    }
 }
 
 fn row(n: usize, ind: &Indicator, unit: i64, period: &str, value: f64) -> ValueRow {

@@ -9,29 +9,16 @@
 //! store hide exactly that.
 
 use kasvu_core::IndicatorSpec;
-use kasvu_core::{Aggregation, Cadence, Level, Names, OrgCode, Period, Sex, UnitKind, ValidRange};
+use kasvu_core::{Aggregation, Cadence, Level, Period, Sex};
+use kasvu_store::testing::unit;
 use kasvu_store::testing::TestDb;
 use kasvu_store::{
-    Actor, Breakdown, Indicator, OrgUnitSpec, ProtectScope, ProtectedAhead, Store, ValueRow,
-    WriteOptions,
+    Actor, Breakdown, Indicator, ProtectScope, ProtectedAhead, Store, ValueRow, WriteOptions,
 };
 use std::collections::HashMap;
 
 fn cli() -> Actor {
     Actor::system("test")
-}
-
-fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
-    OrgUnitSpec {
-        code: OrgCode::parse(code).unwrap(),
-        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
-        level,
-        kind: (level == Level::Unit).then_some(UnitKind::School),
-        sector: None,
-        names: Names::parse(code, "", "").unwrap(),
-        external_codes: vec![],
-        valid: ValidRange::default(),
-    }
 }
 
 fn p(s: &str) -> Period {

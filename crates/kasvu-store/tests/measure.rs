@@ -5,9 +5,9 @@
 
 use kasvu_core::measure::{recompute, RawValue};
 use kasvu_core::{
-    Aggregation, Cadence, Counts, IndicatorSpec, Level, Names, OrgCode, Period, PeriodType, Sex,
-    UnitKind, ValidRange, ValueUnit,
+    Aggregation, Cadence, Counts, IndicatorSpec, Level, OrgCode, Period, PeriodType, Sex, ValueUnit,
 };
+use kasvu_store::testing::unit;
 use kasvu_store::{
     both_databases, Actor, AuditFilter, Breakdown, Indicator, Observation, OrgUnitSpec, Store,
     StoreError, ValueRow, WriteOptions,
@@ -18,19 +18,6 @@ use std::collections::HashMap;
 
 fn cli() -> Actor {
     Actor::system("test")
-}
-
-fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
-    OrgUnitSpec {
-        code: OrgCode::parse(code).unwrap(),
-        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
-        level,
-        kind: (level == Level::Unit).then_some(UnitKind::School),
-        sector: None,
-        names: Names::parse(code, "", "").unwrap(),
-        external_codes: vec![],
-        valid: ValidRange::default(),
-    }
 }
 
 fn ind(code: &str, cadence: Cadence, agg: Aggregation) -> IndicatorSpec {

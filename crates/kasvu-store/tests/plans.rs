@@ -4,30 +4,17 @@
 
 use kasvu_core::{
     Aggregation, Cadence, ChildRight, Direction, ImpactCondition, IndicatorSpec, Level,
-    MeasureStatus, Names, OrgCode, Period, PlanPeriod, PlanStatus, PlanVisibility, UnitKind,
-    ValidRange,
+    MeasureStatus, Names, Period, PlanPeriod, PlanStatus, PlanVisibility,
 };
+use kasvu_store::testing::unit;
 use kasvu_store::{
-    both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, ImpactSpec, MeasureSpec,
-    OrgUnitSpec, PlanSpec, Store, StoreError, StructureSpec,
+    both_databases, Actor, AuditFilter, FocusAreaSpec, GoalSpec, ImpactSpec, MeasureSpec, PlanSpec,
+    Store, StoreError, StructureSpec,
 };
 use time::macros::date;
 
 fn cli() -> Actor {
     Actor::system("test")
-}
-
-fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
-    OrgUnitSpec {
-        code: OrgCode::parse(code).unwrap(),
-        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
-        level,
-        kind: (level == Level::Unit).then_some(UnitKind::School),
-        sector: None,
-        names: Names::parse(code, "", "").unwrap(),
-        external_codes: vec![],
-        valid: ValidRange::default(),
-    }
 }
 
 fn names(fi: &str) -> Names {

@@ -4,23 +4,11 @@
 //! PostgreSQL.
 
 use kasvu_core::IndicatorSpec;
-use kasvu_core::{Aggregation, Cadence, Level, Names, OrgCode, Period, UnitKind, ValidRange};
+use kasvu_core::{Aggregation, Cadence, Level, Period};
+use kasvu_store::testing::unit;
 use kasvu_store::testing::TestDb;
-use kasvu_store::{Actor, Breakdown, Indicator, OrgUnitSpec, Store, ValueRow, WriteOptions};
+use kasvu_store::{Actor, Breakdown, Indicator, Store, ValueRow, WriteOptions};
 use std::collections::HashMap;
-
-fn unit(code: &str, parent: Option<&str>, level: Level) -> OrgUnitSpec {
-    OrgUnitSpec {
-        code: OrgCode::parse(code).unwrap(),
-        parent: parent.map(|p| OrgCode::parse(p).unwrap()),
-        level,
-        kind: (level == Level::Unit).then_some(UnitKind::School),
-        sector: None,
-        names: Names::parse(code, "", "").unwrap(),
-        external_codes: vec![],
-        valid: ValidRange::default(),
-    }
-}
 
 fn p(s: &str) -> Period {
     Period::parse(s).unwrap()
