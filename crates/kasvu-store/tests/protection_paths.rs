@@ -5,8 +5,7 @@
 
 use kasvu_core::IndicatorSpec;
 use kasvu_core::{Aggregation, Cadence, Level, Period};
-use kasvu_store::testing::unit;
-use kasvu_store::testing::TestDb;
+use kasvu_store::testing::{unit, TestDb};
 use kasvu_store::{Actor, Breakdown, Indicator, Store, ValueRow, WriteOptions};
 use std::collections::HashMap;
 

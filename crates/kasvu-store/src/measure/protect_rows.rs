@@ -8,8 +8,9 @@
 //! benchmark's first dashboard from cold at 10 M values (every table of 20
 //! indicators protected at once, 42 s), the database's worker thread and
 //! the request's thread each took about half of the time, one after the
-//! other; and a year protected on a request worker (~0.4 s of CPU) held up
-//! every request queued behind it on that worker.
+//! other; and a year protected on a request worker (~0.4 s of CPU) took
+//! that worker from the other requests meanwhile (the server has one a
+//! core).
 
 use super::linked_table::build_table;
 use super::protection::{id_list, leaf_years, years_sql, At, Slice};
